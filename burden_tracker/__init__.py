@@ -1,0 +1,25 @@
+"""Burden Tracker: find and retire the administrative work that burns clinicians out."""
+
+from pathlib import Path
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_relative_config=True,
+    )
+    from . import cli, config, db, views
+
+    config.load_config(app, test_config)
+    db.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,154 @@
+"""The `burden-tracker` command line, also reachable as `flask --app burden_tracker`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import migrate
+from .db import get_session
+from .enums import Role
+from .errors import DomainError
+
+
+def init_app(app) -> None:
+    for command in (init_command, demo_command, serve_command, user_group, import_command, backup_command):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """Burden Tracker: find and retire the administrative work that burns clinicians out."""
+
+
+def _fail(message: str):
+    raise click.ClickException(message)
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create or upgrade the database schema; safe to run again."""
+    from .services.reference import ensure_reference_data
+
+    migrate.upgrade(current_app.extensions["db_engine"])
+    ensure_reference_data(session=get_session())
+    click.echo("The database is up to date.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no nominations.")
+@with_appcontext
+def demo_command(if_empty):
+    """Load the demo data set from data/ and print the demo sign-ins."""
+    from .services import demo
+
+    session = get_session()
+    if if_empty and demo.has_nominations(session=session):
+        click.echo("The database already has nominations; the demo was not loaded.")
+    else:
+        loaded = demo.load_demo(session=session)
+        click.echo(f"Loaded the demo: {loaded} nominations.")
+    logins = demo.demo_logins(session=session)
+    if logins:
+        click.echo(f"Demo sign-ins (password for each: {demo.DEMO_PASSWORD}):")
+        for email, roles in logins:
+            click.echo(f"  {email:<24} {roles}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve_command(host, port, workers):
+    """Serve the app on gunicorn, a production WSGI server."""
+    from .server import serve
+
+    click.echo(f"Burden Tracker is at http://{host}:{port}/  (Ctrl-C stops it)")
+    serve(host=host, port=port, workers=workers)
+
+
+@click.group("user")
+def user_group():
+    """Manage users."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", default="", help="The person's name as others will see it.")
+@with_appcontext
+def user_add_command(email, roles, name):
+    """Create a user; the password is asked twice, or read from standard input."""
+    from .services.users import add_user
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = add_user(session=get_session(), email=email, roles={Role(r) for r in roles},
+                        password=password, name=name)
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Added {user.email} ({', '.join(sorted(roles))}).")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--create-missing", is_flag=True, help="Create departments and categories the file names.")
+@click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
+@with_appcontext
+def import_command(file, create_missing, dry_run):
+    """Import nominations from .xlsx or .csv; exits 0 only when every row was (or would be) imported."""
+    from .services.importer import import_table, read_table
+
+    try:
+        table = read_table(file)
+        with click.progressbar(length=len(table.rows), label="Checking rows", file=sys.stderr) as bar:
+            report = import_table(session=get_session(), table=table, source=file.name,
+                                  create_missing=create_missing, dry_run=dry_run, progress=bar.update)
+    except (DomainError, UnicodeDecodeError) as error:
+        _fail(getattr(error, "message", str(error)))
+    _print_import_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_import_report(report) -> None:
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    if report.errors:
+        rows = len({e.row for e in report.errors})
+        click.echo(f"Nothing was imported: {rows} row(s) have errors.", err=True)
+        return
+    for kind, names in report.created.items():
+        if names:
+            verb = "Would create" if report.dry_run else "Created"
+            click.echo(f"{verb} {len(names)} {kind}: {', '.join(names[:10])}{' …' if len(names) > 10 else ''}")
+    verb = "Would import" if report.dry_run else "Imported"
+    click.echo(f"{verb} {report.imported} nomination(s).")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file):
+    """Write a consistent copy of the live SQLite database to FILE."""
+    from .services.backup import backup_sqlite
+
+    try:
+        pages = backup_sqlite(current_app.config["DATABASE_URL"], file)
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Backed up {pages} pages to {file}.")

@@ -1,0 +1,42 @@
+"""Settings read from the environment, with safe defaults for one machine."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def load_config(app, test_config=None):
+    instance = Path(app.instance_path)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'burden_tracker.sqlite3'}",
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+        SMTP_HOST=os.environ.get("SMTP_HOST"),
+        SMTP_PORT=int(os.environ.get("SMTP_PORT", "25")),
+        MAIL_FROM=os.environ.get("MAIL_FROM", "burden-tracker@localhost"),
+        NOMINATIONS_PER_PAGE=50,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the key kept in the instance folder, making it on first run.
+
+    Several workers may start at once: the key is written to a private temporary file and
+    linked into place, so every worker reads the same complete key.
+    """
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip()

@@ -1,0 +1,70 @@
+"""The fixed vocabularies of the product, in one place.
+
+Each is stored in the database as its value (text), so adding a member is a change of data,
+not of column types. Spreadsheet and form input is matched by `from_label`, which ignores
+case, underscores and extra spaces.
+"""
+
+from enum import StrEnum
+
+
+class Vocabulary(StrEnum):
+    @classmethod
+    def from_label(cls, text: str):
+        wanted = normalize_label(text)
+        for member in cls:
+            if normalize_label(member.value) == wanted:
+                return member
+        raise ValueError(f"must be one of: {', '.join(m.value for m in cls)}")
+
+
+def normalize_label(text: str) -> str:
+    return " ".join(str(text).replace("_", " ").split()).casefold()
+
+
+class State(Vocabulary):
+    PROPOSED = "proposed"
+    EVALUATED = "evaluated"
+    RETIRED = "retired"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    WITHDRAWN = "withdrawn"
+
+
+class Role(Vocabulary):
+    STAFF = "staff"
+    BOARD = "board"
+    EXECUTIVE = "executive"
+    ADMIN = "admin"
+
+
+class AffectedRole(Vocabulary):
+    PHYSICIAN = "physician"
+    APP = "APP"
+    NURSE = "nurse"
+    MEDICAL_ASSISTANT = "medical assistant"
+    PHARMACIST = "pharmacist"
+    OTHER = "other"
+
+
+class RequirementSource(Vocabulary):
+    REGULATION = "regulation or accreditation"
+    PAYER = "payer"
+    INTERNAL_POLICY = "internal policy"
+    EHR_BUILD = "EHR build or default"
+    UNKNOWN = "unknown"
+
+
+class VoteChoice(Vocabulary):
+    APPROVE = "approve"
+    REJECT = "reject"
+    ABSTAIN = "abstain"
+
+
+class EventKind(Vocabulary):
+    MOVED = "moved"
+    IMPORTED = "imported"
+    MERGED = "merged"
+
+
+DEFAULT_CATEGORIES = ("task", "form", "EHR click or alert", "documentation", "policy", "other")

@@ -1,0 +1,112 @@
+"""The hours arithmetic and the quarters of PRODUCT.md, in one place. Pure Python.
+
+weekly_hours and annual_hours use only * and /, so they work on numbers and on SQLAlchemy
+column expressions alike: the same formula serves Python and SQL aggregates.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MINUTES_PER_HOUR = 60
+DAYS_PER_YEAR = 365
+MAX_MINUTES_PER_CLINICIAN_WEEK = 40 * MINUTES_PER_HOUR
+_ROUNDING_SLACK = 1e-9  # so that 2.4 min x 1,000 a week, exactly 40 hours, is not refused by float error
+
+
+def minutes_per_clinician_week(minutes_per_occurrence, occurrences_per_week):
+    return minutes_per_occurrence * occurrences_per_week
+
+
+def is_plausible(minutes_per_occurrence: float, occurrences_per_week: float) -> bool:
+    """At most 40 hours a week for one clinician; exactly 40 is allowed."""
+    burden = minutes_per_clinician_week(minutes_per_occurrence, occurrences_per_week)
+    return burden <= MAX_MINUTES_PER_CLINICIAN_WEEK + _ROUNDING_SLACK
+
+
+def weekly_hours(minutes_per_occurrence, occurrences_per_week, clinicians_affected):
+    return minutes_per_occurrence * occurrences_per_week * clinicians_affected / MINUTES_PER_HOUR
+
+
+def annual_hours(weekly, working_weeks_per_year):
+    return weekly * working_weeks_per_year
+
+
+def days_counted(retired_on: date, first_day: date, last_day: date) -> int:
+    """Days of the period on or after the retirement date."""
+    start = max(retired_on, first_day)
+    return max((last_day - start).days + 1, 0)
+
+
+def realized_hours(annual: float, retired_on: date, first_day: date, last_day: date) -> float:
+    return annual * days_counted(retired_on, first_day, last_day) / DAYS_PER_YEAR
+
+
+def fte(annual: float, fte_hours_per_year: float) -> float:
+    return annual / fte_hours_per_year
+
+
+def cost(hours: float, usd_per_hour: float) -> float:
+    return hours * usd_per_hour
+
+
+_QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A fiscal quarter, named after the calendar year in which its fiscal year ends.
+
+    With a July start (start_month=7), 2027-Q1 is July to September 2026.
+    """
+
+    fiscal_year: int
+    number: int
+    start_month: int = 1
+
+    @classmethod
+    def parse(cls, text: str, start_month: int = 1) -> "Quarter":
+        match = _QUARTER_PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"{text!r} is not a quarter: write it like 2026-Q3")
+        return cls(int(match[1]), int(match[2]), start_month)
+
+    @classmethod
+    def containing(cls, day: date, start_month: int = 1) -> "Quarter":
+        months_into_year = (day.month - start_month) % 12
+        fiscal_year = day.year + (1 if start_month > 1 and day.month >= start_month else 0)
+        return cls(fiscal_year, months_into_year // 3 + 1, start_month)
+
+    @property
+    def first_day(self) -> date:
+        year = self.fiscal_year - (1 if self.start_month > 1 else 0)
+        month_index = self.start_month - 1 + 3 * (self.number - 1)
+        return date(year + month_index // 12, month_index % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next().first_day - timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def next(self) -> "Quarter":
+        if self.number == 4:
+            return Quarter(self.fiscal_year + 1, 1, self.start_month)
+        return Quarter(self.fiscal_year, self.number + 1, self.start_month)
+
+    def previous(self) -> "Quarter":
+        if self.number == 1:
+            return Quarter(self.fiscal_year - 1, 4, self.start_month)
+        return Quarter(self.fiscal_year, self.number - 1, self.start_month)
+
+    def last(self, count: int) -> list["Quarter"]:
+        """This quarter and the count - 1 before it, oldest first."""
+        quarters = [self]
+        while len(quarters) < count:
+            quarters.append(quarters[-1].previous())
+        return quarters[::-1]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}-Q{self.number}"

@@ -1,0 +1,35 @@
+"""Alembic environment: SQLModel's metadata, batch mode for SQLite.
+
+`burden-tracker init` passes its own connection; the `alembic` command (for writing new
+migrations) connects to DATABASE_URL, or the app's default database.
+"""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from burden_tracker import models  # noqa: F401  (registers the tables on the metadata)
+
+config = context.config
+
+
+def run_migrations(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run_migrations(connection)
+else:
+    from burden_tracker import create_app
+    from burden_tracker.db import create_db_engine
+
+    engine = create_db_engine(create_app().config["DATABASE_URL"])
+    with engine.begin() as own_connection:
+        run_migrations(own_connection)

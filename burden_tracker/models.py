@@ -1,0 +1,218 @@
+"""The tables. Rules about what may be stored live in schemas.py; rules about moves in workflow.py."""
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from .enums import AffectedRole, EventKind, RequirementSource, Role, State, VoteChoice
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def text_enum(enum_cls) -> sa.Enum:
+    return sa.Enum(
+        enum_cls, native_enum=False, length=32, values_callable=lambda members: [m.value for m in members]
+    )
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(default="", max_length=120)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+    role_links: list["UserRole"] = Relationship(
+        sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"}
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {link.role for link in self.role_links}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_roles"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    role: Role = Field(sa_type=text_enum(Role), primary_key=True)
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "departments"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    __tablename__ = "categories"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    active: bool = True
+
+
+_nomination_version = sa.Column("version", sa.Integer, nullable=False)
+
+
+class Nomination(SQLModel, table=True):
+    """A burden someone nominated, with the submitter's estimate and the board's side by side."""
+
+    __tablename__ = "nominations"
+    __mapper_args__ = {"version_id_col": _nomination_version}  # optimistic locking on every UPDATE
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    description: str = Field(sa_type=sa.Text)
+    category_id: int = Field(foreign_key="categories.id", index=True)
+    department_id: int = Field(foreign_key="departments.id", index=True)
+    affected_role: AffectedRole = Field(sa_type=text_enum(AffectedRole))
+    minutes_per_occurrence: float
+    occurrences_per_week: float
+    clinicians_affected: int
+    requirement_source: RequirementSource = Field(sa_type=text_enum(RequirementSource))
+    suggested_change: str | None = Field(default=None, sa_type=sa.Text)
+    anonymous: bool = False
+    submitter_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    submitted_on: date = Field(index=True)
+
+    board_minutes_per_occurrence: float | None = None
+    board_occurrences_per_week: float | None = None
+    board_clinicians_affected: int | None = None
+    confirmed_source: RequirementSource | None = Field(default=None, sa_type=text_enum(RequirementSource))
+    evaluation_note: str | None = Field(default=None, sa_type=sa.Text)
+
+    state: State = Field(default=State.PROPOSED, sa_type=text_enum(State), index=True)
+    owner_id: int | None = Field(default=None, foreign_key="users.id")
+    retired_on: date | None = Field(default=None, index=True)
+    what_changed: str | None = Field(default=None, sa_type=sa.Text)
+    rejection_rationale: str | None = Field(default=None, sa_type=sa.Text)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="nominations.id")
+    version: int | None = Field(default=None, sa_column=_nomination_version)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+    @property
+    def estimate(self) -> tuple[float, float, int]:
+        """The board's validated estimate once it exists, else the submitter's."""
+        return (
+            self.board_minutes_per_occurrence or self.minutes_per_occurrence,
+            self.board_occurrences_per_week or self.occurrences_per_week,
+            self.board_clinicians_affected or self.clinicians_affected,
+        )
+
+
+class Supporter(SQLModel, table=True):
+    """A "me too": someone else who carries the same burden, at their own frequency."""
+
+    __tablename__ = "supporters"
+    __table_args__ = (sa.UniqueConstraint("nomination_id", "user_id", name="uq_supporter_once"),)
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nominations.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    occurrences_per_week: float
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comments"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nominations.id", index=True)
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class BoardNote(SQLModel, table=True):
+    """Private to the board: never shown to staff, unlike the evaluation note."""
+
+    __tablename__ = "board_notes"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nominations.id", index=True)
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "votes"
+    __table_args__ = (sa.UniqueConstraint("nomination_id", "voter_id", name="uq_vote_once"),)
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nominations.id", index=True)
+    voter_id: int = Field(foreign_key="users.id")
+    choice: VoteChoice = Field(sa_type=text_enum(VoteChoice))
+    cast_at: datetime = Field(default_factory=utc_now)
+
+
+class Event(SQLModel, table=True):
+    """Append-only history; the database refuses UPDATE and DELETE (see EVENT_TRIGGERS)."""
+
+    __tablename__ = "events"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int | None = Field(default=None, foreign_key="nominations.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    at: datetime = Field(default_factory=utc_now, index=True)
+    kind: EventKind = Field(sa_type=text_enum(EventKind))
+    from_state: State | None = Field(default=None, sa_type=text_enum(State))
+    to_state: State | None = Field(default=None, sa_type=text_enum(State))
+    note: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_unread", "user_id", "read_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    nomination_id: int | None = Field(default=None, foreign_key="nominations.id")
+    event_id: int | None = Field(default=None, foreign_key="events.id")
+    message: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utc_now)
+    read_at: datetime | None = None
+
+
+class Settings(SQLModel, table=True):
+    """One row (id 1) of program-wide settings; defaults are PRODUCT.md's."""
+
+    __tablename__ = "settings"
+    id: int = Field(default=1, primary_key=True)
+    working_weeks_per_year: float = 46
+    fte_hours_per_year: float = 2080
+    quorum_fraction: float = 0.5
+    fiscal_year_start_month: int = 1
+    stale_after_days: int = 30
+
+
+class HourlyRate(SQLModel, table=True):
+    __tablename__ = "hourly_rates"
+    affected_role: AffectedRole = Field(sa_type=text_enum(AffectedRole), primary_key=True)
+    usd_per_hour: float
+
+
+APPEND_ONLY_MESSAGE = "events are append-only"
+
+EVENT_TRIGGERS = {
+    "sqlite": [
+        f"CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+        f"CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$",
+        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
+        "FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+    ],
+}
+
+
+@sa.event.listens_for(Event.__table__, "after_create")
+def _create_event_triggers(_table, connection, **_kw):
+    for statement in EVENT_TRIGGERS.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)

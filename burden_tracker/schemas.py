@@ -1,0 +1,97 @@
+"""What may be stored: the validated shapes of input, shared by forms, the importer and services.
+
+Table models skip validation when constructed, so every input passes through one of these
+first. `field_errors` turns pydantic's errors into one plain sentence per field.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field as Limits
+from pydantic import ValidationError, model_validator
+from sqlmodel import Field, SQLModel
+
+from . import hours
+from .enums import AffectedRole, RequirementSource
+
+Minutes = Annotated[float, Limits(gt=0, le=480, allow_inf_nan=False)]
+Occurrences = Annotated[float, Limits(gt=0, le=1000, allow_inf_nan=False)]
+Clinicians = Annotated[int, Limits(ge=1, le=100_000)]
+
+IMPLAUSIBLE = (
+    "more than 40 hours a week for one clinician: check the minutes and how often it happens"
+)
+
+
+class Estimate(SQLModel):
+    minutes_per_occurrence: Minutes
+    occurrences_per_week: Occurrences
+    clinicians_affected: Clinicians
+
+    @model_validator(mode="after")
+    def at_most_forty_hours_a_week(self):
+        if not hours.is_plausible(self.minutes_per_occurrence, self.occurrences_per_week):
+            raise ValueError(IMPLAUSIBLE)
+        return self
+
+
+class NominationIn(Estimate):
+    title: str = Field(min_length=5, max_length=200)
+    description: str = Field(min_length=1, max_length=5000)
+    category: str = Field(min_length=1, max_length=120)
+    department: str = Field(min_length=1, max_length=120)
+    affected_role: AffectedRole
+    requirement_source: RequirementSource
+    suggested_change: str | None = Field(default=None, max_length=5000)
+    anonymous: bool = False
+    submitted_on: date | None = None
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "finite_number": "must be a finite number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_type": "must be a whole number",
+    "bool_parsing": "must be yes or no",
+    "date_from_datetime_parsing": "must be a date like 2026-07-01",
+    "date_parsing": "must be a date like 2026-07-01",
+    "date_type": "must be a date like 2026-07-01",
+}
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """One message per field; errors about the whole estimate go on minutes_per_occurrence."""
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "minutes_per_occurrence"
+        messages.setdefault(field, _describe(item))
+    return messages
+
+
+def _describe(item) -> str:
+    if item.get("input") is None and item["type"] != "value_error":
+        return "is required"
+    if item["type"] == "enum":
+        return f"must be one of: {item['ctx']['expected']}"
+    if item["type"] == "value_error":
+        return str(item["ctx"]["error"])
+    template = _MESSAGES.get(item["type"])
+    if template is None:
+        return item["msg"]
+    return template.format(**{k: _plain(v) for k, v in (item.get("ctx") or {}).items()})
+
+
+def _plain(value):
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return value

@@ -1,0 +1,27 @@
+"""Serving the app on gunicorn; each worker builds its own app, so no connection crosses a fork."""
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app()
+
+
+def serve(*, host: str, port: int, workers: int) -> None:
+    _Gunicorn({
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "control_socket_disable": True,  # several servers on one machine (tests) would share its path
+        "accesslog": "-",
+    }).run()

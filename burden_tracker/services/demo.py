@@ -1,0 +1,140 @@
+"""The demo data set: data/demo.xlsx, loaded through the same importer as any spreadsheet.
+
+The workbook's dates end at its "as_of" day; they are shifted so that they end today, so the
+demo always spans the last six quarters.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from .. import PROJECT_ROOT
+from ..enums import Role, VoteChoice
+from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
+from ..workflow import Move
+from .importer import Table, import_table
+from .reference import ensure_reference_data
+from .transitions import move_nomination
+from .users import hash_password
+
+DEMO_WORKBOOK = PROJECT_ROOT / "data" / "demo.xlsx"
+DEMO_PASSWORD = "demo-password"  # demo accounts only; they exist nowhere but a demo database
+
+
+def has_nominations(*, session: Session) -> bool:
+    return session.execute(select(Nomination.id).limit(1)).first() is not None
+
+
+def demo_logins(*, session: Session) -> list[tuple[str, str]]:
+    users = session.execute(
+        select(User).where(User.active.is_(True), User.email.like("%@demo.test")).order_by(User.id)
+    ).scalars()
+    return [(u.email, ", ".join(sorted(r.value for r in u.roles))) for u in users]
+
+
+def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | None = None) -> int:
+    today = today or date.today()
+    sheets = _read_sheets(path)
+    shift = today - sheets["About"][0]["as_of_value"]
+    ensure_reference_data(session=session)
+    users = _add_users(session, sheets["Users"])
+    report = import_table(session=session, table=_shifted(sheets["Nominations"], shift), source=path.name,
+                          create_missing=True, today=today)
+    if not report.ok:
+        raise RuntimeError("The demo workbook does not import: " + "; ".join(map(str, report.errors[:5])))
+    ids = dict(session.execute(select(Nomination.title, Nomination.id)).all())
+    _add_activity(session, sheets, ids, users, shift)
+    _make_later_moves(session, sheets["Later moves"], ids, users)
+    return report.imported
+
+
+def _read_sheets(path: Path) -> dict[str, list[dict]]:
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = {sheet.title: [tuple(r) for r in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+    finally:
+        book.close()
+    about = dict((row[0], row[1]) for row in sheets.pop("About") if row and row[0])
+    records = {
+        name: [dict(zip(rows[0], row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+        for name, rows in sheets.items() if name != "Nominations"
+    }
+    records["About"] = [{"as_of_value": _as_date(about["as_of"])}]
+    records["Nominations"] = sheets["Nominations"]
+    return records
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _shifted(rows: list[tuple], shift: timedelta) -> Table:
+    def move(value):
+        return _as_date(value) + shift if isinstance(value, date) else value
+
+    return Table(list(rows[0]), [(n, tuple(move(v) for v in row)) for n, row in enumerate(rows[1:], start=2)])
+
+
+def _add_users(session: Session, rows: list[dict]) -> dict[str, int]:
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash serves every demo account
+    existing = dict(session.execute(select(User.email, User.id)).all())
+    for row in rows:
+        email = row["email"].lower()
+        if email in existing:
+            continue
+        can_sign_in = str(row["can_sign_in"]).lower() == "yes"
+        user = User(email=email, name=row["name"], active=can_sign_in,
+                    password_hash=password_hash if can_sign_in else None)
+        user.role_links = [UserRole(role=Role.from_label(r)) for r in str(row["roles"]).split(",")]
+        session.add(user)
+        session.flush()
+        existing[email] = user.id
+    session.commit()
+    return existing
+
+
+def _at(value, shift: timedelta) -> datetime:
+    return datetime.combine(_as_date(value) + shift, time(9), tzinfo=UTC)
+
+
+def _add_activity(session, sheets, ids, users, shift) -> None:
+    supporters = [
+        {"nomination_id": ids[r["nomination_title"]], "user_id": users[r["email"].lower()],
+         "occurrences_per_week": r["occurrences_per_week"], "created_at": _at(r["supported_on"], shift)}
+        for r in sheets["Supporters"]
+    ]
+    comments = [
+        {"nomination_id": ids[r["nomination_title"]], "author_id": users[r["email"].lower()],
+         "body": r["body"], "created_at": _at(r["commented_on"], shift)}
+        for r in sheets["Comments"]
+    ]
+    votes = [
+        {"nomination_id": ids[r["nomination_title"]], "voter_id": users[r["email"].lower()],
+         "choice": VoteChoice.from_label(r["choice"])}
+        for r in sheets["Votes"]
+    ]
+    for model, rows in ((Supporter, supporters), (Comment, comments), (Vote, votes)):
+        if rows:
+            session.execute(insert(model), rows)
+    session.commit()
+
+
+def _make_later_moves(session, rows, ids, users) -> None:
+    """Withdrawals and duplicates go through the live workflow, as people would make them."""
+    for row in rows:
+        nomination_id = ids[row["nomination_title"]]
+        version = session.scalar(select(Nomination.version).where(Nomination.id == nomination_id))
+        fields = {"note": row.get("note")}
+        if row.get("duplicate_of_title"):
+            fields["duplicate_of"] = ids[row["duplicate_of_title"]]
+        move_nomination(
+            session=session, nomination_id=nomination_id, move=Move(row["move"]),
+            actor=session.get(User, users[row["email"].lower()]), expected_version=version, fields=fields,
+        )
+
+
+def count_nominations(*, session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Nomination))

@@ -1,0 +1,82 @@
+"""Nominating a burden, supporting one ("me too"), and commenting."""
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..enums import State
+from ..errors import DomainError, NotFound
+from ..models import Category, Comment, Department, Nomination, Supporter, User
+from ..schemas import NominationIn
+from .notices import notify_followers
+
+CLOSED_STATES = {State.RETIRED, State.REJECTED, State.DUPLICATE, State.WITHDRAWN}
+
+
+def find_by_name(session: Session, model, name: str):
+    """Departments and categories are matched by name, ignoring case."""
+    return session.exec(select(model).where(func.lower(model.name) == name.strip().lower())).first()
+
+
+def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomination:
+    category = find_by_name(session, Category, data.category)
+    department = find_by_name(session, Department, data.department)
+    problems = {}
+    if category is None or not category.active:
+        problems["category"] = "is not a category we know"
+    if department is None or not department.active:
+        problems["department"] = "is not a department we know"
+    if problems:
+        raise DomainError("Please choose from the lists.", fields=problems)
+    nomination = Nomination(
+        **data.model_dump(exclude={"category", "department", "submitted_on"}),
+        category_id=category.id,
+        department_id=department.id,
+        submitter_id=submitter.id,
+        submitted_on=data.submitted_on or date.today(),
+    )
+    session.add(nomination)
+    session.commit()
+    return nomination
+
+
+def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
+    nomination = session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound(f"There is no nomination #{nomination_id}.")
+    return nomination
+
+
+def support(*, session: Session, nomination_id: int, user: User, occurrences_per_week: float) -> Supporter:
+    """Add the user's "me too"; a second one from the same person is refused."""
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    if nomination.submitter_id == user.id:
+        raise DomainError("You submitted this nomination, so you already count.")
+    if nomination.state in CLOSED_STATES:
+        raise DomainError(f"This nomination is {nomination.state.value}; it takes no more support.")
+    supporter = Supporter(nomination_id=nomination_id, user_id=user.id, occurrences_per_week=occurrences_per_week)
+    session.add(supporter)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise DomainError("You already support this nomination.") from None
+    return supporter
+
+
+def comment(*, session: Session, nomination_id: int, author: User, body: str) -> Comment:
+    body = body.strip()
+    if not body:
+        raise DomainError("Write a comment first.", fields={"body": "is required"})
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    note = Comment(nomination_id=nomination_id, author_id=author.id, body=body)
+    session.add(note)
+    session.flush()
+    notify_followers(
+        session=session, nomination=nomination, event=None, actor_id=author.id,
+        message=f"New comment on “{nomination.title}”.",
+    )
+    session.commit()
+    return note

@@ -1,0 +1,174 @@
+"""Moving a nomination between states: check the rule, apply it, write its event, tell people.
+
+All of it is one transaction. The expected version guards against a person acting on a
+page that has changed under them; the version column (see models.Nomination) guards
+against two requests racing between read and write.
+"""
+
+from datetime import date
+
+from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from .. import workflow
+from ..enums import EventKind, RequirementSource, Role, State
+from ..errors import MoveRefused, StaleVersion
+from ..models import Event, Nomination, Supporter, User, utc_now
+from ..schemas import Estimate, field_errors
+from ..workflow import Actor, Move
+from .nominations import get_nomination
+from .notices import notify, people_following
+from .votes import tally
+
+
+def move_nomination(
+    *, session: Session, nomination_id: int, move: Move, actor: User, expected_version: int, fields: dict
+) -> Nomination:
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    if nomination.version != expected_version:
+        raise StaleVersion(changed_under_you(session, nomination))
+    followers = people_following(session=session, nomination=nomination)  # before a merge moves them
+    needs_vote = workflow.MOVES[move].needs_passed_vote
+    rule = workflow.check_move(
+        move,
+        state=nomination.state,
+        actor_roles=actor_roles(actor, nomination),
+        vote_passed=needs_vote and tally(session=session, nomination_id=nomination_id).passed,
+        fields=fields,
+    )
+    _EFFECTS[move](session, nomination, fields)
+    event = Event(
+        nomination_id=nomination.id, actor_id=actor.id, kind=EventKind.MOVED,
+        from_state=nomination.state, to_state=rule.target, note=_event_note(move, fields),
+    )
+    nomination.state = rule.target
+    nomination.updated_at = utc_now()
+    session.add(event)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion(changed_under_you(session, nomination)) from None
+    notify(
+        session=session, recipients=followers - {actor.id}, nomination=nomination, event=event,
+        message=f"“{nomination.title}” moved from {event.from_state.value} to {event.to_state.value}.",
+    )
+    session.commit()
+    return nomination
+
+
+def actor_roles(user: User, nomination: Nomination) -> set[Actor]:
+    roles = set()
+    if user.has_role(Role.BOARD):
+        roles.add(Actor.BOARD)
+    if nomination.submitter_id == user.id:
+        roles.add(Actor.SUBMITTER)
+    return roles
+
+
+def changed_under_you(session: Session, nomination: Nomination) -> str:
+    session.refresh(nomination)
+    latest = session.exec(
+        select(Event, User)
+        .outerjoin(User, User.id == Event.actor_id)
+        .where(Event.nomination_id == nomination.id)
+        .order_by(Event.id.desc())
+    ).first()
+    if latest is None:
+        return "This nomination was changed by someone else. Reload it to see the change."
+    event, user = latest
+    who = (user.name or user.email) if user else "an import"
+    return f"This nomination was changed by {who} at {event.at:%Y-%m-%d %H:%M} UTC. Reload it to see the change."
+
+
+def _evaluate(session, nomination: Nomination, fields: dict) -> None:
+    try:
+        estimate = Estimate.model_validate(fields)
+    except ValidationError as error:
+        raise MoveRefused("Please correct the estimate.", fields=field_errors(error)) from None
+    try:
+        source = RequirementSource.from_label(fields["confirmed_source"])
+    except ValueError as error:
+        raise MoveRefused("Please choose the source of the requirement.",
+                          fields={"confirmed_source": str(error)}) from None
+    nomination.board_minutes_per_occurrence = estimate.minutes_per_occurrence
+    nomination.board_occurrences_per_week = estimate.occurrences_per_week
+    nomination.board_clinicians_affected = estimate.clinicians_affected
+    nomination.confirmed_source = source
+    nomination.evaluation_note = fields["note"].strip()
+    if fields.get("owner_id"):
+        nomination.owner_id = int(fields["owner_id"])
+
+
+def _retire(session, nomination: Nomination, fields: dict) -> None:
+    retired_on = fields["retired_on"]
+    if not isinstance(retired_on, date):
+        raise MoveRefused("Please give the effective date.", fields={"retired_on": "must be a date"})
+    if retired_on < nomination.submitted_on:
+        raise MoveRefused("The effective date is before the nomination was submitted.",
+                          fields={"retired_on": "must be on or after the submission date"})
+    nomination.retired_on = retired_on
+    nomination.what_changed = fields["note"].strip()
+
+
+def _reject(session, nomination: Nomination, fields: dict) -> None:
+    nomination.rejection_rationale = fields["note"].strip()
+
+
+def _mark_duplicate(session, nomination: Nomination, fields: dict) -> None:
+    survivor = get_nomination(session=session, nomination_id=int(fields["duplicate_of"]))
+    if survivor.id == nomination.id:
+        raise MoveRefused("A nomination cannot duplicate itself.",
+                          fields={"duplicate_of": "choose a different nomination"})
+    if survivor.state in (State.DUPLICATE, State.WITHDRAWN):
+        raise MoveRefused(f"#{survivor.id} is itself {survivor.state.value}; choose the nomination that stays.",
+                          fields={"duplicate_of": f"#{survivor.id} is {survivor.state.value}"})
+    moved = _move_supporters(session, nomination, survivor)
+    nomination.duplicate_of_id = survivor.id
+    session.add(Event(
+        nomination_id=survivor.id, kind=EventKind.MERGED,
+        note=f"#{nomination.id} “{nomination.title}” was merged into this as a duplicate; "
+             f"{moved} supporter(s) moved here.",
+    ))
+
+
+def _move_supporters(session: Session, duplicate: Nomination, survivor: Nomination) -> int:
+    """Supporters (and the submitter, unless anonymous) of the duplicate now support the survivor,
+    each person once, never the survivor's own submitter."""
+    counted = set(session.exec(select(Supporter.user_id).where(Supporter.nomination_id == survivor.id)).all())
+    counted.add(survivor.submitter_id)
+    moved = 0
+    for supporter in session.exec(select(Supporter).where(Supporter.nomination_id == duplicate.id)).all():
+        if supporter.user_id in counted:
+            session.delete(supporter)
+        else:
+            supporter.nomination_id = survivor.id
+            counted.add(supporter.user_id)
+            moved += 1
+    if duplicate.submitter_id is not None and duplicate.submitter_id not in counted and not duplicate.anonymous:
+        session.add(Supporter(nomination_id=survivor.id, user_id=duplicate.submitter_id,
+                              occurrences_per_week=duplicate.occurrences_per_week))
+        moved += 1
+    return moved
+
+
+def _nothing_more(session, nomination: Nomination, fields: dict) -> None:
+    """The event's note says it all."""
+
+
+_EFFECTS = {
+    Move.EVALUATE: _evaluate,
+    Move.REOPEN: _nothing_more,
+    Move.RETIRE: _retire,
+    Move.REJECT: _reject,
+    Move.MARK_DUPLICATE: _mark_duplicate,
+    Move.WITHDRAW: _nothing_more,
+}
+
+
+def _event_note(move: Move, fields: dict) -> str | None:
+    if move is Move.MARK_DUPLICATE:
+        return f"Duplicate of #{int(fields['duplicate_of'])}."
+    note = fields.get("note")
+    return note.strip() if isinstance(note, str) and note.strip() else None

@@ -1,0 +1,98 @@
+"""The states of a nomination and the ONE table of moves allowed between them. Pure Python.
+
+Services ask `check_move` before changing anything; pages ask `moves_offered` which buttons to
+show. Both read MOVES, so the table below is the whole rule.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .enums import State
+from .errors import MoveRefused
+
+
+class Move(StrEnum):
+    EVALUATE = "evaluate"
+    REOPEN = "reopen"
+    RETIRE = "retire"
+    REJECT = "reject"
+    MARK_DUPLICATE = "mark_duplicate"
+    WITHDRAW = "withdraw"
+
+
+class Actor(StrEnum):
+    BOARD = "board"
+    SUBMITTER = "submitter"
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[State]
+    target: State
+    actor: Actor
+    required: tuple[str, ...]
+    needs_passed_vote: bool = False
+
+
+MOVES: dict[Move, Rule] = {
+    Move.EVALUATE: Rule(
+        frozenset({State.PROPOSED}),
+        State.EVALUATED,
+        Actor.BOARD,
+        ("minutes_per_occurrence", "occurrences_per_week", "clinicians_affected", "confirmed_source", "note"),
+    ),
+    Move.REOPEN: Rule(frozenset({State.EVALUATED}), State.PROPOSED, Actor.BOARD, ("note",)),
+    Move.RETIRE: Rule(
+        frozenset({State.EVALUATED}), State.RETIRED, Actor.BOARD, ("retired_on", "note"), needs_passed_vote=True
+    ),
+    Move.REJECT: Rule(frozenset({State.PROPOSED, State.EVALUATED}), State.REJECTED, Actor.BOARD, ("note",)),
+    Move.MARK_DUPLICATE: Rule(frozenset({State.PROPOSED}), State.DUPLICATE, Actor.BOARD, ("duplicate_of",)),
+    Move.WITHDRAW: Rule(frozenset({State.PROPOSED}), State.WITHDRAWN, Actor.SUBMITTER, ()),
+}
+
+# What each move calls its note, in the words a board member or submitter would use.
+FIELD_LABELS = {
+    (Move.EVALUATE, "note"): "evaluation note",
+    (Move.REOPEN, "note"): "what more information is needed",
+    (Move.RETIRE, "note"): "what was changed",
+    (Move.RETIRE, "retired_on"): "the effective date",
+    (Move.REJECT, "note"): "the rationale",
+    (Move.MARK_DUPLICATE, "duplicate_of"): "the nomination it duplicates",
+}
+
+_ACTOR_WORDS = {Actor.BOARD: "the review board", Actor.SUBMITTER: "the person who submitted it"}
+
+
+def _label(move: Move, field: str) -> str:
+    return FIELD_LABELS.get((move, field), field.replace("_", " "))
+
+
+def check_move(
+    move: Move, *, state: State, actor_roles: set[Actor], vote_passed: bool, fields: dict
+) -> Rule:
+    """Return the rule for this move, or raise MoveRefused saying plainly why not."""
+    rule = MOVES[move]
+    if state not in rule.sources:
+        raise MoveRefused(f"A {state.value} nomination cannot be moved with “{move.value}”.")
+    if rule.actor not in actor_roles:
+        raise MoveRefused(f"Only {_ACTOR_WORDS[rule.actor]} can {move.value.replace('_', ' ')} this nomination.")
+    missing = {f: f"{_label(move, f).capitalize()} is required." for f in rule.required if _blank(fields.get(f))}
+    if missing:
+        raise MoveRefused("Some required fields are missing.", fields=missing)
+    if rule.needs_passed_vote and not vote_passed:
+        raise MoveRefused("It can be retired only after the board's vote has passed.")
+    return rule
+
+
+def moves_offered(state: State, actor_roles: set[Actor]) -> list[Move]:
+    return [move for move, rule in MOVES.items() if state in rule.sources and rule.actor in actor_roles]
+
+
+def vote_passed(*, approve: int, reject: int, abstain: int, board_members: int, quorum_fraction: float) -> bool:
+    """Quorum (more than quorum_fraction of active board members voted) and approve > reject."""
+    voted = approve + reject + abstain
+    return board_members > 0 and voted > quorum_fraction * board_members and approve > reject
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -1,0 +1,105 @@
+"""Fixtures shared by every test.
+
+Data-layer tests take `session` (or `engine`, `app`) and run twice: on SQLite and on PostgreSQL.
+The schema always comes from the real Alembic migrations. SQLite tests get a copy of a
+migrated template file; PostgreSQL tests get a database of their own worker, emptied with
+TRUNCATE between tests (TRUNCATE fires no row triggers, so the append-only events table
+is emptied too).
+"""
+
+import os
+import shutil
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from burden_tracker import create_app, migrate
+from burden_tracker.db import create_db_engine, open_session
+from burden_tracker.services.reference import ensure_reference_data
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _psycopg_dsn(url) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = create_db_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A database for this test worker, migrated once, dropped at the end."""
+    admin = make_url(POSTGRES_ADMIN_URL)
+    name = f"bt_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(_psycopg_dsn(admin), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    engine = create_db_engine(url)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        table_names = ", ".join(connection.scalars(text(
+            "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'")))
+    engine.dispose()
+    yield url, table_names
+    with psycopg.connect(_psycopg_dsn(admin), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url, table_names = request.getfixturevalue("postgres_database")
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {table_names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = create_db_engine(database_url)
+    with open_session(engine) as session:
+        ensure_reference_data(session=session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with open_session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def app(engine, database_url, tmp_path):
+    return create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "a key for tests only",
+    })
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,56 @@
+"""make_* factories with sensible defaults; override only what a test is about."""
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session
+
+from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
+from burden_tracker.models import Category, Department, Nomination, User, UserRole
+from burden_tracker.services.nominations import find_by_name
+
+_serial = itertools.count(1)
+
+
+def make_user(session: Session, *roles: Role, email: str | None = None, name: str = "", active=True) -> User:
+    number = next(_serial)
+    user = User(email=email or f"person{number}@example.org", name=name or f"Person {number}", active=active)
+    user.role_links = [UserRole(role=role) for role in (roles or (Role.STAFF,))]
+    session.add(user)
+    session.commit()
+    return user
+
+
+def make_department(session: Session, name: str = "Emergency Department") -> Department:
+    department = find_by_name(session, Department, name)
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.commit()
+    return department
+
+
+def make_nomination(session: Session, *, submitter: User | None = None, state: State = State.PROPOSED,
+                    **overrides) -> Nomination:
+    """A nomination placed directly in the given state, as an import would place it."""
+    values = dict(
+        title="Pain reassessment row charted twice",
+        description="Nurses chart the same pain score in two flowsheet rows.",
+        affected_role=AffectedRole.NURSE,
+        minutes_per_occurrence=0.5,
+        occurrences_per_week=36,
+        clinicians_affected=200,
+        requirement_source=RequirementSource.INTERNAL_POLICY,
+        submitted_on=date(2026, 1, 5),
+    )
+    values.update(overrides)
+    if state is not State.PROPOSED:
+        values.setdefault("board_minutes_per_occurrence", values["minutes_per_occurrence"])
+        values.setdefault("board_occurrences_per_week", values["occurrences_per_week"])
+        values.setdefault("board_clinicians_affected", values["clinicians_affected"])
+    values.setdefault("category_id", find_by_name(session, Category, "task").id)
+    values.setdefault("department_id", make_department(session).id)
+    nomination = Nomination(**values, state=state, submitter_id=(submitter or make_user(session)).id)
+    session.add(nomination)
+    session.commit()
+    return nomination
