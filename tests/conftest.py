@@ -87,12 +87,14 @@ def session(engine):
 
 
 @pytest.fixture
-def app(engine, database_url, tmp_path):
-    return create_app({
+def app(engine, database_url):
+    app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "a key for tests only",
     })
+    yield app
+    app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,50 @@
+"""Browser tests: Python Playwright driving Debian's Chromium against the app served from a thread."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from burden_tracker import create_app
+from burden_tracker.db import open_session
+from burden_tracker.services.demo import load_demo
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]}
+
+
+@pytest.fixture
+def live_server(sqlite_template, tmp_path):
+    """The app with the demo data, served on a free port of 127.0.0.1; yields its base address."""
+    database = tmp_path / "browser.sqlite3"
+    shutil.copy(sqlite_template, database)
+    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only"})
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        load_demo(session=session)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def screenshot(page):
+    def take(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=False)
+        return path
+
+    return take

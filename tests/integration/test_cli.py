@@ -1,0 +1,94 @@
+"""The command line of PRODUCT.md, run as an operator would run it."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from burden_tracker.db import create_db_engine, open_session
+from burden_tracker.enums import Role
+from burden_tracker.models import Nomination, User
+from burden_tracker.services.users import find_user, password_matches
+
+BIN = Path(sys.executable).parent
+
+
+def test_init_is_safe_to_run_again(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["init"])
+        assert result.exit_code == 0, result.output
+        assert "up to date" in result.output
+
+
+def test_user_add_reads_the_password_from_standard_input(runner, session):
+    result = runner.invoke(args=["user", "add", "Dr.Chen@Example.org", "--role", "board", "--role", "staff",
+                                 "--name", "Dr. Alex Chen"], input="a long enough secret\n")
+    assert result.exit_code == 0, result.output
+    user = find_user(session=session, email="dr.chen@example.org")
+    assert user.roles == {Role.BOARD, Role.STAFF}
+    assert password_matches(user, "a long enough secret")
+    assert not password_matches(user, "a wrong secret")
+
+
+@pytest.mark.parametrize("email,password,message", [
+    ("not-an-email", "a long enough secret", "is not an email address"),
+    ("short@example.org", "short", "at least 8 characters"),
+])
+def test_user_add_refuses_bad_input_and_stores_nothing(runner, session, email, password, message):
+    result = runner.invoke(args=["user", "add", email, "--role", "staff"], input=password + "\n")
+    assert result.exit_code != 0
+    assert message in result.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_user_add_refuses_an_email_already_in_use(runner):
+    args = ["user", "add", "twice@example.org", "--role", "staff"]
+    assert runner.invoke(args=args, input="a long enough secret\n").exit_code == 0
+    again = runner.invoke(args=args, input="a long enough secret\n")
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_user_add_refuses_an_unknown_role(runner):
+    result = runner.invoke(args=["user", "add", "x@example.org", "--role", "surgeon"], input="secret-secret\n")
+    assert result.exit_code != 0 and "surgeon" in result.output
+
+
+@pytest.mark.parametrize("program", [["burden-tracker"], ["flask", "--app", "burden_tracker"]])
+def test_the_commands_are_reachable_both_ways(program, tmp_path):
+    env = {"PATH": str(BIN), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "HOME": str(tmp_path)}
+    result = subprocess.run([str(BIN / program[0]), *program[1:], "--help"], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for command in ("init", "demo", "serve", "user", "import", "backup"):
+        assert f"  {command} " in result.stdout
+
+
+def test_backup_copies_a_live_sqlite_database_that_restores_whole(runner, app, database_url, tmp_path):
+    runner.invoke(args=["demo"])
+    if not database_url.startswith("sqlite"):
+        result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    source = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    source.execute("BEGIN")  # a reader holds a transaction open while the backup runs
+    source.execute("SELECT count(*) FROM nominations").fetchone()
+
+    result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
+    source.rollback()
+
+    assert result.exit_code == 0, result.output
+    restored = tmp_path / "restored.sqlite3"
+    shutil.copy(tmp_path / "copy.sqlite3", restored)
+    copy = sqlite3.connect(restored)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for table in ("nominations", "events", "supporters", "comments", "votes", "users", "notifications"):
+        query = f"SELECT * FROM {table} ORDER BY 1"
+        assert copy.execute(query).fetchall() == source.execute(query).fetchall(), table
+    engine = create_db_engine(f"sqlite:///{restored}")
+    with open_session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Nomination)) == 200
+    engine.dispose()

@@ -1,0 +1,57 @@
+"""`burden-tracker serve` runs the app on gunicorn with several workers."""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.factories import make_nomination
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stdout.read()
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_serve_answers_on_the_given_port_with_several_workers(session, database_url, tmp_path):
+    make_nomination(session, title="Signature on the paper MAR after the eMAR scan")
+    port = free_port()
+    env = {"PATH": str(BIN), "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
+           "HOME": str(tmp_path)}
+    server = subprocess.Popen(
+        [str(BIN / "burden-tracker"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/healthz", server)
+        assert get(base + "/healthz") == (200, '{"status":"ok"}\n')
+        status, page = get(base + "/nominations")
+        assert status == 200 and "Signature on the paper MAR" in page
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert f"Burden Tracker is at http://127.0.0.1:{port}/" in output
+    assert output.count("Booting worker") == 2
