@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-services lint bench clean
+.PHONY: run test lint bench clean
 
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +20,14 @@ run: $(VENV)/installed
 	$(BIN)/burden-tracker serve --host $(HOST) --port $(PORT)
 
 ## Install what the suite needs (Chromium, LibreOffice, PostgreSQL) and run all of it.
-test: $(VENV)/installed test-services
-	$(BIN)/pytest -n auto
-
-test-services:
-	bash tests/setup-services.sh
+test: $(VENV)/installed
+	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/pytest -n auto
 
 lint: $(VENV)/installed
 	$(BIN)/ruff check burden_tracker tests bench
 
-bench: $(VENV)/installed test-services
-	$(BIN)/python bench/run.py
+bench: $(VENV)/installed
+	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

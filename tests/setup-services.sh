@@ -1,40 +1,55 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the test suite drives for real: Debian's Chromium (browser
-# tests), LibreOffice (reads the exported workbooks) and a PostgreSQL server on
-# 127.0.0.1:$TEST_PG_PORT (default 5432) that trusts the postgres user. Safe to run again.
+# tests), LibreOffice (reads the exported workbooks) and a PostgreSQL server that lets the
+# postgres user in without a password. Safe to run again. TEST_PG_PORT picks another port than 5432.
+#
+# Prints one line on standard output: the PostgreSQL URL for TEST_POSTGRES_URL. Progress goes
+# to standard error. A server already answering on 127.0.0.1:5432 is used as it is; otherwise a
+# throwaway cluster that trusts local connections is started, on 5432 when that port is free.
 set -euo pipefail
 
-PORT="${TEST_PG_PORT:-5432}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+say() { echo "$@" >&2; }
 
 packages=()
 command -v chromium >/dev/null || packages+=(chromium)
 command -v soffice >/dev/null || packages+=(libreoffice-calc-nogui)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
-
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-
 if [ ${#packages[@]} -gt 0 ]; then
-  echo "Installing ${packages[*]} …"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  say "Installing ${packages[*]} …"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
 fi
 
-if answers; then
-  echo "PostgreSQL answers on 127.0.0.1:$PORT."
+url() { echo "postgresql+psycopg://postgres@127.0.0.1:$1/postgres"; }
+lets_us_in() { PGCONNECT_TIMEOUT=3 psql -w -h 127.0.0.1 -p "$1" -U postgres -d postgres -qAtc 'SELECT 1' >/dev/null 2>&1; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+preferred="${TEST_PG_PORT:-5432}"
+if lets_us_in "$preferred"; then
+  say "PostgreSQL answers on 127.0.0.1:$preferred."
+  url "$preferred"
   exit 0
 fi
 
-# Nothing answers: start a throwaway cluster that trusts local connections, for tests only.
+# The port is closed, or holds a server that wants a password: run our own beside it.
+port=$preferred
+listening "$port" && port=$((preferred + 50000))
+data="${TMPDIR:-/tmp}/burden-tracker-pg-$port"
+if lets_us_in $port; then
+  say "The test PostgreSQL answers on 127.0.0.1:$port."
+  url $port
+  exit 0
+fi
 bindir=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-data="${TMPDIR:-/tmp}/burden-tracker-pg-$PORT"
-run_as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else $SUDO runuser -u postgres -- "$@"; fi; }
+as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else $SUDO runuser -u postgres -- "$@"; fi; }
 if [ ! -s "$data/PG_VERSION" ]; then
   $SUDO mkdir -p "$data"
   $SUDO chown postgres "$data"
-  run_as_postgres "$bindir/initdb" -D "$data" -A trust -U postgres >/dev/null
+  as_postgres "$bindir/initdb" -D "$data" -A trust -U postgres >/dev/null
 fi
-run_as_postgres "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w \
-  -o "-p $PORT -k $data -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-echo "Started a throwaway PostgreSQL for the tests on 127.0.0.1:$PORT ($data)."
+as_postgres "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w \
+  -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off" start >&2
+say "Started a throwaway PostgreSQL for the tests on 127.0.0.1:$port ($data)."
+url $port
