@@ -116,8 +116,8 @@ def import_command(file, create_missing, dry_run):
         with click.progressbar(length=len(table.rows), label="Checking rows", file=sys.stderr) as bar:
             report = import_table(session=get_session(), table=table, source=file.name,
                                   create_missing=create_missing, dry_run=dry_run, progress=bar.update)
-    except (DomainError, UnicodeDecodeError) as error:
-        _fail(getattr(error, "message", str(error)))
+    except DomainError as error:
+        _fail(error.message)
     _print_import_report(report)
     if not report.ok:
         sys.exit(1)
@@ -135,9 +135,16 @@ def _print_import_report(report) -> None:
     for kind, names in report.created.items():
         if names:
             verb = "Would create" if report.dry_run else "Created"
-            click.echo(f"{verb} {len(names)} {kind}: {', '.join(names[:10])}{' …' if len(names) > 10 else ''}")
+            click.echo(f"{verb} {_count(len(names), kind)}: {', '.join(names[:10])}{' …' if len(names) > 10 else ''}")
     verb = "Would import" if report.dry_run else "Imported"
-    click.echo(f"{verb} {report.imported} nomination(s).")
+    click.echo(f"{verb} {_count(report.imported, 'nominations')}.")
+
+
+_SINGULAR = {"departments": "department", "categories": "category", "users": "user", "nominations": "nomination"}
+
+
+def _count(number: int, plural: str) -> str:
+    return f"{number:,} {_SINGULAR[plural] if number == 1 else plural}"
 
 
 @click.command("backup")

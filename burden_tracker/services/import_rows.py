@@ -1,28 +1,33 @@
-"""Reading one spreadsheet row into a checked nomination, or into a list of reasons why not.
+"""Reading one spreadsheet row into a checked nomination, and the reasons why not.
 
 Pure: no database. Names of departments, categories and submitters are checked later, in one
-query each, by services/importer.py.
+query each, by services/importer.py: for bad rows too, so that one report lists every fault.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from pydantic import ValidationError
 
 from ..enums import AffectedRole, RequirementSource, State
+from ..errors import DomainError
 from ..schemas import NominationIn, field_errors
+from .users import normalize_email
 
 COLUMNS = (
     "title", "description", "category", "department", "affected_role", "minutes_per_occurrence",
     "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_by", "submitted_on",
-    "status", "retired_on", "decision_note", "anonymous", "decided_on",
+    "status", "retired_on", "decision_note", "anonymous", "decided_on", "suggested_change",
 )
 REQUIRED_COLUMNS = COLUMNS[:9]
+NAMED_COLUMNS = ("category", "department")  # names of rows in tables an admin manages
 IMPORTABLE_STATES = (State.PROPOSED, State.EVALUATED, State.RETIRED, State.REJECTED)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A date, or a date and time as a program writes a datetime to CSV (2026-07-01 00:00:00).
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
 
 def column_key(header) -> str:
@@ -31,6 +36,11 @@ def column_key(header) -> str:
 
 
 COLUMN_BY_KEY = {column_key(name): name for name in COLUMNS}
+
+
+def column_for(header) -> str | None:
+    """The column a header names, or None for one the importer does not know."""
+    return COLUMN_BY_KEY.get(column_key(header))
 
 
 @dataclass
@@ -45,13 +55,16 @@ class RowError:
 
 @dataclass
 class ParsedRow:
+    """A row as read: `nomination` is None when `errors` holds anything."""
+
     row: int
-    nomination: NominationIn
-    status: State
-    submitted_by: str | None
+    nomination: NominationIn | None
+    status: State | None
+    submitter_email: str | None  # normalized, as stored on User
     retired_on: date | None
     decided_on: date | None
     decision_note: str | None
+    names: dict[str, str] = field(default_factory=dict)  # category and department, still to be looked up
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -59,28 +72,31 @@ def is_blank(values: dict) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values())
 
 
-def parse_row(row: int, values: dict, *, today: date) -> ParsedRow | list[RowError]:
+def parse_row(row: int, values: dict, *, today: date) -> ParsedRow:
     """values maps column names to cell values as the reader gave them (str, number, date)."""
     errors: list[RowError] = []
 
     def convert(column, converter):
-        raw = values.get(column)
         try:
-            return converter(raw)
+            return converter(values.get(column))
         except ValueError as error:
             errors.append(RowError(row, column, str(error)))
             return None
 
     text = {c: _text(values.get(c)) for c in ("title", "description", "category", "department",
-                                                "decision_note", "submitted_by")}
-    affected_role = convert("affected_role", lambda v: AffectedRole.from_label(_text(v)))
-    source = convert("requirement_source", lambda v: RequirementSource.from_label(_text(v)))
+                                                "decision_note", "suggested_change")}
+    affected_role = convert("affected_role", lambda v: _label(AffectedRole, v))
+    source = convert("requirement_source", lambda v: _label(RequirementSource, v))
     status = convert("status", _status)
     anonymous = convert("anonymous", _yes_no)
-    submitted_on = convert("submitted_on", _optional_date) or today
+    submitter_email = convert("submitted_by", _email)
+    given_submitted_on = convert("submitted_on", _optional_date)
+    submitted_on = given_submitted_on or today
+    unreadable_submitted_on = any(e.column == "submitted_on" for e in errors)
     retired_on = convert("retired_on", _optional_date)
     decided_on = convert("decided_on", _optional_date)
 
+    nomination = None
     try:
         nomination = NominationIn.model_validate({
             "title": text["title"], "description": text["description"],
@@ -90,34 +106,41 @@ def parse_row(row: int, values: dict, *, today: date) -> ParsedRow | list[RowErr
             "minutes_per_occurrence": _number(values.get("minutes_per_occurrence")),
             "occurrences_per_week": _number(values.get("occurrences_per_week")),
             "clinicians_affected": _number(values.get("clinicians_affected")),
+            "suggested_change": text["suggested_change"],
             "anonymous": bool(anonymous), "submitted_on": submitted_on,
         })
     except ValidationError as error:
         errors.extend(RowError(row, column, reason) for column, reason in field_errors(error).items())
-        nomination = None
 
-    errors.extend(_date_errors(row, status, submitted_on, retired_on, decided_on, today))
-    if errors:
-        return errors
-    return ParsedRow(row, nomination, status, text["submitted_by"], retired_on, decided_on or submitted_on,
-                     text["decision_note"])
+    errors.extend(_date_errors(row, status, None if unreadable_submitted_on else submitted_on,
+                               given_submitted_on is None, retired_on, decided_on, today))
+    faulty = {e.column for e in errors}
+    names = {c: text[c] for c in NAMED_COLUMNS if text[c] and c not in faulty}
+    return ParsedRow(row, None if errors else nomination, status, submitter_email, retired_on,
+                     decided_on or submitted_on, text["decision_note"], names, errors)
 
 
-def _date_errors(row, status, submitted_on, retired_on, decided_on, today) -> list[RowError]:
+def _date_errors(row, status, submitted_on, defaulted, retired_on, decided_on, today) -> list[RowError]:
+    """submitted_on is None when it could not be read: then nothing is compared with it."""
+    # A sheet without submission dates gets today's, and then every past decision is "before" it: say so.
+    before = "is before submitted_on" + (f", which is empty and so taken as today ({today.isoformat()})"
+                                         if defaulted else "")
     errors = []
-    if submitted_on > today:
+    if submitted_on is not None and submitted_on > today:
         errors.append(RowError(row, "submitted_on", "is in the future"))
     if status is State.RETIRED and retired_on is None:
         errors.append(RowError(row, "retired_on", "is required when the status is retired"))
     if status not in (None, State.RETIRED) and retired_on is not None:
         errors.append(RowError(row, "retired_on", "is only for retired rows"))
-    if retired_on is not None and retired_on < submitted_on:
-        errors.append(RowError(row, "retired_on", "is before submitted_on"))
+    if retired_on is not None and submitted_on is not None and retired_on < submitted_on:
+        errors.append(RowError(row, "retired_on", before))
     if decided_on is not None:
-        if status not in (State.EVALUATED, State.REJECTED):
+        if status not in (None, State.EVALUATED, State.REJECTED):
             errors.append(RowError(row, "decided_on", "is only for evaluated and rejected rows"))
-        elif decided_on < submitted_on:
-            errors.append(RowError(row, "decided_on", "is before submitted_on"))
+        elif submitted_on is not None and decided_on < submitted_on:
+            errors.append(RowError(row, "decided_on", before))
+        elif decided_on > today:
+            errors.append(RowError(row, "decided_on", "is in the future"))
     return errors
 
 
@@ -130,8 +153,18 @@ def _text(value) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=256)  # a sheet repeats a handful of labels thousands of times
+def _label(vocabulary, value):
+    text = _text(value)
+    if text is None:
+        raise ValueError("is required")
+    return vocabulary.from_label(text)
+
+
 def _number(value):
     """Leave numbers and number-like text for pydantic to judge; a blank cell is a missing value."""
+    if isinstance(value, bool):  # an Excel TRUE is not the number 1
+        return str(value)
     if isinstance(value, str):
         return value.strip() or None
     return value
@@ -141,9 +174,13 @@ def _status(value) -> State:
     text = _text(value)
     if text is None:
         return State.PROPOSED
-    state = State.from_label(text)
+    allowed = ", ".join(s.value for s in IMPORTABLE_STATES)
+    try:
+        state = State.from_label(text)
+    except ValueError:
+        raise ValueError(f"must be one of: {allowed}") from None
     if state not in IMPORTABLE_STATES:
-        raise ValueError(f"must be one of: {', '.join(s.value for s in IMPORTABLE_STATES)}")
+        raise ValueError(f"must be one of: {allowed} ({state.value} nominations are not imported)")
     return state
 
 
@@ -158,6 +195,17 @@ def _yes_no(value) -> bool:
     raise ValueError("must be yes or no")
 
 
+@lru_cache(maxsize=4096)  # and each submitter's email on every row they nominated
+def _email(value) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return normalize_email(text)
+    except DomainError:
+        raise ValueError(f"“{text}” is not an email address") from None
+
+
 def _optional_date(value) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -165,9 +213,9 @@ def _optional_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+    if isinstance(value, str) and (match := _ISO_DATE.match(value.strip())):
         try:
-            return date.fromisoformat(value.strip())
+            return date.fromisoformat(match[1])
         except ValueError:
             pass
     raise ValueError("must be a date like 2026-07-01")
