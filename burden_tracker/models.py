@@ -37,6 +37,20 @@ class User(SQLModel, table=True):
     def has_role(self, role: Role) -> bool:
         return role in self.roles
 
+    def has_any(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so
+    signing out (deleting the row) makes a replayed cookie worthless."""
+
+    __tablename__ = "user_sessions"
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    last_seen_at: datetime = Field(default_factory=utc_now)
+
 
 class UserRole(SQLModel, table=True):
     __tablename__ = "user_roles"
@@ -174,6 +188,7 @@ class Notification(SQLModel, table=True):
     message: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utc_now)
     read_at: datetime | None = None
+    emailed_at: datetime | None = None
 
 
 class Settings(SQLModel, table=True):

@@ -35,6 +35,10 @@ class Estimate(SQLModel):
         return self
 
 
+class SupportIn(SQLModel):
+    occurrences_per_week: Occurrences
+
+
 class NominationIn(Estimate):
     title: str = Field(min_length=5, max_length=200)
     description: str = Field(min_length=1, max_length=5000)

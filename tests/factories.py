@@ -8,13 +8,17 @@ from sqlmodel import Session
 from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
 from burden_tracker.models import Category, Department, Nomination, User, UserRole
 from burden_tracker.services.nominations import find_by_name
+from tests.web import password_hash
 
 _serial = itertools.count(1)
 
 
-def make_user(session: Session, *roles: Role, email: str | None = None, name: str = "", active=True) -> User:
+def make_user(session: Session, *roles: Role, email: str | None = None, name: str = "", active=True,
+              can_sign_in=False) -> User:
+    """can_sign_in gives the user tests.web.PASSWORD (hashing takes ~0.1 s, so only when asked)."""
     number = next(_serial)
-    user = User(email=email or f"person{number}@example.org", name=name or f"Person {number}", active=active)
+    user = User(email=email or f"person{number}@example.org", name=name or f"Person {number}", active=active,
+                password_hash=password_hash() if can_sign_in else None)
     user.role_links = [UserRole(role=role) for role in (roles or (Role.STAFF,))]
     session.add(user)
     session.commit()

@@ -2,17 +2,20 @@
 
 from datetime import date
 
+from pydantic import ValidationError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from .. import hours
 from ..enums import State
 from ..errors import DomainError, NotFound
 from ..models import Category, Comment, Department, Nomination, Supporter, User
-from ..schemas import NominationIn
+from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .notices import notify_followers
 
 CLOSED_STATES = {State.RETIRED, State.REJECTED, State.DUPLICATE, State.WITHDRAWN}
+MAX_TEXT = 5000
 
 
 def find_by_name(session: Session, model, name: str):
@@ -49,9 +52,16 @@ def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
     return nomination
 
 
-def support(*, session: Session, nomination_id: int, user: User, occurrences_per_week: float) -> Supporter:
-    """Add the user's "me too"; a second one from the same person is refused."""
+def support(*, session: Session, nomination_id: int, user: User, occurrences_per_week) -> Supporter:
+    """Add the user's "me too", at their own frequency; a second one from the same person is refused."""
     nomination = get_nomination(session=session, nomination_id=nomination_id)
+    try:
+        occurrences_per_week = SupportIn(occurrences_per_week=occurrences_per_week).occurrences_per_week
+    except ValidationError as error:
+        message = field_errors(error)["occurrences_per_week"]
+        raise DomainError(f"Times a week {message}.", fields={"occurrences_per_week": message}) from None
+    if not hours.is_plausible(nomination.estimate[0], occurrences_per_week):
+        raise DomainError(f"That would be {IMPLAUSIBLE}.", fields={"occurrences_per_week": IMPLAUSIBLE})
     if nomination.submitter_id == user.id:
         raise DomainError("You submitted this nomination, so you already count.")
     if nomination.state in CLOSED_STATES:
@@ -67,9 +77,11 @@ def support(*, session: Session, nomination_id: int, user: User, occurrences_per
 
 
 def comment(*, session: Session, nomination_id: int, author: User, body: str) -> Comment:
-    body = body.strip()
+    body = (body or "").strip()
     if not body:
         raise DomainError("Write a comment first.", fields={"body": "is required"})
+    if len(body) > MAX_TEXT:
+        raise DomainError(f"A comment can be at most {MAX_TEXT:,} characters.", fields={"body": "is too long"})
     nomination = get_nomination(session=session, nomination_id=nomination_id)
     note = Comment(nomination_id=nomination_id, author_id=author.id, body=body)
     session.add(note)
@@ -80,3 +92,11 @@ def comment(*, session: Session, nomination_id: int, author: User, body: str) ->
     )
     session.commit()
     return note
+
+
+def active_names(*, session: Session) -> dict[str, list[str]]:
+    """The departments and categories a person may choose from, by name."""
+    return {
+        "categories": list(session.exec(select(Category.name).where(Category.active).order_by(Category.name))),
+        "departments": list(session.exec(select(Department.name).where(Department.active).order_by(Department.name))),
+    }

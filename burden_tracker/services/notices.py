@@ -1,9 +1,9 @@
 """Telling submitters and supporters what happened to what they nominated or supported."""
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
-from ..models import Event, Nomination, Notification, Supporter
+from ..models import Event, Nomination, Notification, Supporter, utc_now
 
 
 def people_following(*, session: Session, nomination: Nomination) -> set[int]:
@@ -32,3 +32,21 @@ def notify_followers(*, session: Session, nomination: Nomination, event: Event |
                      actor_id: int | None) -> None:
     recipients = people_following(session=session, nomination=nomination) - {actor_id}
     notify(session=session, recipients=recipients, nomination=nomination, event=event, message=message)
+
+
+def unread_count(*, session: Session, user_id: int) -> int:
+    query = select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))
+    return session.exec(query).one()
+
+
+def recent_notices(*, session: Session, user_id: int, limit: int = 100) -> list[Notification]:
+    query = (select(Notification).where(Notification.user_id == user_id)
+             .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    return list(session.exec(query))
+
+
+def mark_all_read(*, session: Session, user_id: int) -> None:
+    session.execute(update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                    .values(read_at=utc_now()))
+    session.commit()

@@ -9,7 +9,7 @@ from ..enums import Role
 from ..errors import DomainError
 from ..models import User, UserRole
 
-_hasher = PasswordHasher()
+hasher = PasswordHasher()  # argon2id with the library's defaults (t=3, 64 MiB, p=4)
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -23,14 +23,14 @@ def normalize_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
 def password_matches(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return hasher.verify(user.password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
 

@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from burden_tracker import create_app
 from burden_tracker.db import open_session
-from burden_tracker.services.demo import load_demo
+from burden_tracker.services.demo import DEMO_PASSWORD, load_demo
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -37,6 +37,20 @@ def live_server(sqlite_template, tmp_path):
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def sign_in_as(page, live_server):
+    """Signs the page in as a demo account and returns the page."""
+
+    def sign_in(email: str):
+        page.goto(live_server + "/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        return page
+
+    return sign_in
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
-def test_the_nominations_list_shows_the_demo_at_phone_and_desktop_width(page, live_server, screenshot,
+def test_the_nominations_list_shows_the_demo_at_phone_and_desktop_width(page, live_server, screenshot, sign_in_as,
                                                                          width, height, name):
     page.set_viewport_size({"width": width, "height": height})
+    sign_in_as("staff@demo.test")
     page.goto(live_server + "/")
     expect(page).to_have_url(live_server + "/nominations")
     expect(page.get_by_role("heading", name="Nominations")).to_be_visible()
@@ -20,7 +21,8 @@ def test_the_nominations_list_shows_the_demo_at_phone_and_desktop_width(page, li
     screenshot(f"nominations-{name}")
 
 
-def test_paging_moves_through_the_list(page, live_server):
+def test_paging_moves_through_the_list(page, live_server, sign_in_as):
+    sign_in_as("staff@demo.test")
     page.goto(live_server + "/nominations")
     first_title = page.locator("tbody tr").first.inner_text()
     page.get_by_role("link", name="Older").click()
@@ -31,5 +33,5 @@ def test_paging_moves_through_the_list(page, live_server):
 
 
 def test_htmx_is_served_locally_and_loads(page, live_server):
-    page.goto(live_server + "/nominations")
+    page.goto(live_server + "/login")
     assert page.evaluate("window.htmx && window.htmx.version").startswith("2.")

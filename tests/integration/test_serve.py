@@ -1,14 +1,18 @@
 """`burden-tracker serve` runs the app on gunicorn with several workers."""
 
+import http.cookiejar
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.factories import make_nomination
+from tests.factories import make_nomination, make_user
+from tests.web import PASSWORD
 
 BIN = Path(sys.executable).parent
 
@@ -19,9 +23,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:
+browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def get(url: str, data: dict | None = None) -> tuple[int, str]:
+    body = urllib.parse.urlencode(data).encode() if data else None
+    with browser.open(url, data=body, timeout=5) as response:
         return response.status, response.read().decode()
+
+
+def sign_in(base: str, email: str) -> None:
+    _, page = get(base + "/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    get(base + "/login", {"email": email, "password": PASSWORD, "csrf_token": token})
 
 
 def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
@@ -38,6 +52,7 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> No
 
 def test_serve_answers_on_the_given_port_with_several_workers(session, database_url, tmp_path):
     make_nomination(session, title="Signature on the paper MAR after the eMAR scan")
+    nurse = make_user(session, can_sign_in=True)
     port = free_port()
     env = {"PATH": str(BIN), "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
            "HOME": str(tmp_path)}
@@ -48,6 +63,7 @@ def test_serve_answers_on_the_given_port_with_several_workers(session, database_
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/healthz", server)
         assert get(base + "/healthz") == (200, '{"status":"ok"}\n')
+        sign_in(base, nurse.email)
         status, page = get(base + "/nominations")
         assert status == 200 and "Signature on the paper MAR" in page
     finally:

@@ -1,0 +1,119 @@
+"""Everything a nomination's page shows, gathered in a few queries, with anonymity kept.
+
+An anonymous submitter is never named: not as submitter, not as the actor of an event (a
+withdrawal), not as the author of a comment.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from .. import hours, workflow
+from ..models import Category, Comment, Department, Event, Nomination, Supporter, User
+from .nominations import get_nomination
+from .reference import get_settings
+from .transitions import actor_roles
+
+ANONYMOUS = "the submitter (anonymous)"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    who: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    minutes: float
+    per_week: float
+    clinicians: int
+    weekly_hours: float
+    working_weeks: float
+    annual_hours: float
+    fte: float
+    by_board: bool
+
+
+@dataclass(frozen=True)
+class Details:
+    nomination: Nomination
+    department: str
+    category: str
+    submitter: str | None
+    submitted_on: date
+    estimate: Estimate
+    supporters: int
+    viewer_supports: bool
+    viewer_is_submitter: bool
+    events: list[Entry]
+    comments: list[Entry]
+    moves: list[workflow.Move]
+
+
+def nomination_details(*, session: Session, nomination_id: int, viewer: User) -> Details:
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    department = session.get(Department, nomination.department_id).name
+    category = session.get(Category, nomination.category_id).name
+    names = _Names(session, nomination)
+    return Details(
+        nomination=nomination,
+        department=department,
+        category=category,
+        submitter=None if nomination.anonymous else names.of(nomination.submitter_id),
+        submitted_on=nomination.submitted_on,
+        estimate=_estimate(session, nomination),
+        supporters=session.scalar(select(func.count()).where(Supporter.nomination_id == nomination.id)),
+        viewer_supports=session.scalar(select(func.count()).where(
+            Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
+        viewer_is_submitter=nomination.submitter_id == viewer.id,
+        events=[Entry(e.at, names.of(e.actor_id), _describe(e)) for e in session.scalars(
+            select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id))],
+        comments=[Entry(c.created_at, names.of(c.author_id), c.body) for c in session.scalars(
+            select(Comment).where(Comment.nomination_id == nomination.id).order_by(Comment.created_at, Comment.id))],
+        moves=workflow.moves_offered(nomination.state, actor_roles(viewer, nomination)),
+    )
+
+
+class _Names:
+    """Display names of the people on one page, fetched once; the anonymous submitter stays unnamed."""
+
+    def __init__(self, session: Session, nomination: Nomination):
+        self.hidden = nomination.submitter_id if nomination.anonymous else None
+        people = select(User.id, User.name, User.email)
+        self.names = {id_: name or email for id_, name, email in session.execute(people.where(
+            User.id.in_(
+                select(Event.actor_id).where(Event.nomination_id == nomination.id)
+                .union(select(Comment.author_id).where(Comment.nomination_id == nomination.id))
+                .union(select(User.id).where(User.id == nomination.submitter_id))
+            )))}
+
+    def of(self, user_id: int | None) -> str:
+        if user_id is None:
+            return "Burden Tracker"
+        if user_id == self.hidden:
+            return ANONYMOUS
+        return self.names.get(user_id, "someone")
+
+
+def _describe(event: Event) -> str:
+    if event.from_state and event.to_state:
+        text = f"Moved from {event.from_state.value} to {event.to_state.value}."
+    elif event.to_state:
+        text = f"Recorded as {event.to_state.value}."
+    else:
+        text = ""
+    return " ".join(part for part in (text, event.note) if part)
+
+
+def _estimate(session: Session, nomination: Nomination) -> Estimate:
+    settings = get_settings(session=session)
+    minutes, per_week, clinicians = nomination.estimate
+    weekly = hours.weekly_hours(minutes, per_week, clinicians)
+    annual = hours.annual_hours(weekly, settings.working_weeks_per_year)
+    return Estimate(minutes, per_week, clinicians, weekly, settings.working_weeks_per_year, annual,
+                    hours.fte(annual, settings.fte_hours_per_year),
+                    by_board=nomination.board_minutes_per_occurrence is not None)

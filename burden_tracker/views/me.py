@@ -1,0 +1,31 @@
+"""What is mine: the nominations I submitted or support, and my notices."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..enums import Role
+from ..services import notices as notice_service
+from ..services.mine import my_nominations
+from .auth import role_required
+
+bp = Blueprint("me", __name__)
+
+
+@bp.get("/mine")
+@role_required(Role.STAFF, Role.BOARD)
+def nominations():
+    rows = my_nominations(session=get_session(), user_id=current_user.id)
+    return render_template("me/nominations.html", rows=rows)
+
+
+@bp.get("/notices")
+def notices():
+    items = notice_service.recent_notices(session=get_session(), user_id=current_user.id)
+    return render_template("me/notices.html", items=items)
+
+
+@bp.post("/notices/read")
+def mark_read():
+    notice_service.mark_all_read(session=get_session(), user_id=current_user.id)
+    return redirect(url_for("me.notices"), code=303)

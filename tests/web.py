@@ -1,0 +1,25 @@
+"""Helpers for driving the app through Flask's test client as a browser would, CSRF tokens included."""
+
+import re
+
+from burden_tracker.services.users import hash_password
+
+PASSWORD = "a test password"
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+_hash = None
+
+
+def password_hash() -> str:
+    global _hash
+    _hash = _hash or hash_password(PASSWORD)
+    return _hash
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    match = _TOKEN.search(client.get(path).get_data(as_text=True))
+    return match[1] or match[2]
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
