@@ -7,7 +7,7 @@ withdrawal), not as the author of a comment.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from .. import hours, workflow
@@ -84,12 +84,13 @@ class _Names:
     def __init__(self, session: Session, nomination: Nomination):
         self.hidden = nomination.submitter_id if nomination.anonymous else None
         people = select(User.id, User.name, User.email)
-        self.names = {id_: name or email for id_, name, email in session.execute(people.where(
-            User.id.in_(
-                select(Event.actor_id).where(Event.nomination_id == nomination.id)
-                .union(select(Comment.author_id).where(Comment.nomination_id == nomination.id))
-                .union(select(User.id).where(User.id == nomination.submitter_id))
-            )))}
+        involved = union(
+            select(Event.actor_id).where(Event.nomination_id == nomination.id),
+            select(Comment.author_id).where(Comment.nomination_id == nomination.id),
+            select(User.id).where(User.id == nomination.submitter_id),
+        )
+        self.names = {id_: name or email
+                      for id_, name, email in session.execute(people.where(User.id.in_(involved)))}
 
     def of(self, user_id: int | None) -> str:
         if user_id is None:

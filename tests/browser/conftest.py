@@ -23,20 +23,38 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(sqlite_template, tmp_path):
-    """The app with the demo data, served on a free port of 127.0.0.1; yields its base address."""
+def live_app(sqlite_template, tmp_path):
+    """The app with the demo data in its own SQLite file; `live_db()` opens a session on it."""
     database = tmp_path / "browser.sqlite3"
     shutil.copy(sqlite_template, database)
     app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only"})
     with app.app_context(), open_session(app.extensions["db_engine"]) as session:
         load_demo(session=session)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def live_db(live_app):
+    """A session on the live server's database, for arranging and checking what the browser does.
+
+    End each use with commit() or rollback() before the browser acts, and keep ids rather than
+    objects (touching an expired object opens a new transaction): on SQLite an open write holds
+    the lock the server needs, and an open read keeps an old snapshot.
+    """
+    with open_session(live_app.extensions["db_engine"], read_only=True) as session:
+        yield session
+
+
+@pytest.fixture
+def live_server(live_app):
+    """The app served on a free port of 127.0.0.1; yields its base address."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
-    app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture

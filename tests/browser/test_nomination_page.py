@@ -1,0 +1,56 @@
+"""A nomination's page in Chromium: comment and "me too" in place, withdraw, phone and desktop."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from burden_tracker.enums import State
+from burden_tracker.models import Comment, Nomination, User
+
+pytestmark = pytest.mark.browser
+
+
+def proposed_nomination(db, *, submitted_by: str, mine: bool) -> int:
+    user_id = db.scalar(select(User.id).where(User.email == submitted_by))
+    mine_or_not = Nomination.submitter_id == user_id if mine else Nomination.submitter_id != user_id
+    nomination_id = db.scalar(select(Nomination.id).where(Nomination.state == State.PROPOSED, mine_or_not,
+                                                          Nomination.anonymous.is_(False)).order_by(Nomination.id))
+    db.rollback()
+    return nomination_id
+
+
+def test_comment_and_me_too_update_the_page_in_place(live_server, live_db, sign_in_as, screenshot):
+    nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=False)
+    page = sign_in_as("staff@demo.test")
+    page.goto(f"{live_server}/nominations/{nomination_id}")
+    page.evaluate("window.loadedOnce = true")  # gone if the page reloads
+
+    page.get_by_role("textbox", name="Comment").fill("Same on 4 West: <b>twice</b> a shift.")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator("#comments")).to_contain_text("Same on 4 West: <b>twice</b> a shift.")
+
+    page.get_by_label("Times a week for you").fill("0")
+    page.get_by_role("button", name="Me too").click()
+    expect(page.locator("#support")).to_contain_text("must be more than 0")
+    page.get_by_label("Times a week for you").fill("10")
+    page.get_by_role("button", name="Me too").click()
+    expect(page.locator("#support")).to_contain_text("You support this nomination.")
+
+    assert page.evaluate("window.loadedOnce") is True
+    assert live_db.scalars(select(Comment.body).where(Comment.nomination_id == nomination_id)).all()[-1] == (
+        "Same on 4 West: <b>twice</b> a shift.")
+    live_db.rollback()
+    screenshot("nomination-desktop")
+
+
+def test_the_submitter_withdraws_a_proposed_nomination(live_server, live_db, sign_in_as, screenshot, page):
+    nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=True)
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in_as("staff@demo.test")
+    page.goto(f"{live_server}/nominations/{nomination_id}")
+    screenshot("nomination-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("button", name="Withdraw my nomination").click()
+    expect(page.get_by_role("status")).to_contain_text("You withdrew your nomination.")
+    expect(page.locator("header .state").first).to_have_text("withdrawn")
+    expect(page.get_by_role("button", name="Withdraw my nomination")).to_have_count(0)

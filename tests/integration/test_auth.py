@@ -1,0 +1,134 @@
+"""Signing in and out, sessions that end for real, CSRF, and the sign-in requirement."""
+
+import time
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from burden_tracker import create_app
+from burden_tracker.enums import Role
+from burden_tracker.models import Comment, User, UserSession
+from burden_tracker.services.users import set_active
+from tests.factories import make_nomination, make_user
+from tests.web import PASSWORD, csrf_token, sign_in
+
+
+@pytest.fixture
+def nurse(session):
+    return make_user(session, can_sign_in=True, name="Priya Nair")
+
+
+def test_signing_in_leads_to_the_page_asked_for(client, nurse):
+    response = client.get("/nominations")
+    assert response.status_code == 302 and "/login?next=%2Fnominations" in response.headers["Location"]
+    token = csrf_token(client)
+    signed_in = client.post("/login?next=/mine", data={"email": nurse.email.upper(), "password": PASSWORD,
+                                                       "csrf_token": token})
+    assert signed_in.headers["Location"] == "/mine"
+    assert client.get("/nominations").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_sign_in_never_sends_people_to_another_site(client, nurse, target):
+    response = client.post(f"/login?next={target}", data={"email": nurse.email, "password": PASSWORD,
+                                                          "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/nominations" or response.headers["Location"] == "/"
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, nurse):
+    wrong = sign_in(client, nurse.email, "not the password")
+    unknown = sign_in(client, "nobody@example.org", "not the password")
+    assert wrong.status_code == unknown.status_code == 422
+    message = "That email and password do not match an active account."
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+
+
+def test_an_inactive_account_cannot_sign_in(client, session):
+    imported = make_user(session, can_sign_in=True, active=False)
+    assert sign_in(client, imported.email).status_code == 422
+    assert client.get("/nominations").status_code == 302
+
+
+def test_signing_out_ends_the_session_and_a_replayed_cookie_no_longer_works(client, nurse):
+    sign_in(client, nurse.email)
+    cookie = client.get_cookie("session").value
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/nominations")})
+    assert client.get("/nominations").status_code == 302
+    client.set_cookie("session", cookie)  # an attacker replays the cookie taken before sign-out
+    assert client.get("/nominations").status_code == 302
+
+
+def test_deactivating_a_user_ends_their_sessions(client, session, nurse):
+    sign_in(client, nurse.email)
+    assert client.get("/nominations").status_code == 200
+    set_active(session=session, user_id=nurse.id, active=False)
+    assert client.get("/nominations").status_code == 302
+    assert session.scalar(select(func.count()).select_from(UserSession)) == 0
+
+
+def test_the_session_is_renewed_at_sign_in(client, nurse):
+    client.get("/login")
+    before = client.get_cookie("session").value
+    sign_in(client, nurse.email)
+    after = client.get_cookie("session").value
+    assert before != after
+    assert client.get("/nominations").status_code == 200
+
+
+def test_an_outdated_password_hash_is_upgraded_at_sign_in(client, session):
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    user = make_user(session)
+    user.password_hash = weak.hash(PASSWORD)
+    session.commit()
+    sign_in(client, user.email)
+    session.expire_all()
+    upgraded = session.get(User, user.id).password_hash
+    assert upgraded.startswith("$argon2id$") and "m=65536,t=3,p=4" in upgraded
+
+
+def test_a_post_without_a_csrf_token_is_refused_with_a_clear_page_and_changes_nothing(client, session, nurse):
+    nomination = make_nomination(session)
+    sign_in(client, nurse.email)
+    response = client.post(f"/nominations/{nomination.id}/comments", data={"body": "Same on 4 West"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+def test_an_expired_csrf_token_asks_to_retry_in_the_fragment_for_htmx(engine, database_url, session, nurse):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_TIME_LIMIT": 1})
+    try:
+        client = app.test_client()
+        nomination = make_nomination(session)
+        sign_in(client, nurse.email)
+        token = csrf_token(client, f"/nominations/{nomination.id}")
+        time.sleep(2.2)  # token ages are counted in whole seconds
+        response = client.post(f"/nominations/{nomination.id}/comments", data={"body": "Same here"},
+                               headers={"HX-Request": "true", "X-CSRFToken": token})
+        page = response.get_data(as_text=True)
+    finally:
+        app.extensions["db_engine"].dispose()
+    assert response.status_code == 400 and "Reload the page" in page and "<html" not in page
+    assert session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+@pytest.mark.parametrize("path", ["/nominations", "/nominations/1", "/mine", "/notices", "/nominations/new"])
+def test_every_page_needs_a_signed_in_user(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_health_and_static_files_need_no_sign_in(client):
+    assert client.get("/healthz").status_code == 200
+    with client.get("/static/js/htmx.min.js") as response:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/nominations/new", "/mine"])
+def test_an_executive_is_refused_staff_pages_with_403(client, session, path):
+    executive = make_user(session, Role.EXECUTIVE, can_sign_in=True)
+    sign_in(client, executive.email)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.get_data(as_text=True)
