@@ -1,12 +1,16 @@
-"""The nominations a person submitted or supports, with where each one stands."""
+"""The nominations a person submitted or supports, with where each one stands.
+
+Only ever asked for by the person themself, so their anonymous nominations are listed as
+theirs (and marked anonymous); nobody else learns of it from here.
+"""
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from ..enums import State
-from ..models import Nomination, Supporter
+from ..enums import EventKind, State
+from ..models import Event, Nomination, Supporter
 
 
 @dataclass(frozen=True)
@@ -14,8 +18,19 @@ class MyNomination:
     id: int
     title: str
     state: State
-    relation: str
+    submitted: bool
+    anonymous: bool
     decision_note: str | None
+
+    @property
+    def relation(self) -> str:
+        if not self.submitted:
+            return "supported"
+        return "submitted anonymously" if self.anonymous else "submitted"
+
+
+_NOTE_OF_STATE = {State.EVALUATED: "evaluation_note", State.RETIRED: "what_changed",
+                  State.REJECTED: "rejection_rationale"}
 
 
 def my_nominations(*, session: Session, user_id: int) -> list[MyNomination]:
@@ -23,8 +38,27 @@ def my_nominations(*, session: Session, user_id: int) -> list[MyNomination]:
     query = (select(Nomination)
              .where(or_(Nomination.submitter_id == user_id, Nomination.id.in_(supported)))
              .order_by(Nomination.updated_at.desc(), Nomination.id.desc()))
+    nominations = list(session.scalars(query))
+    move_notes = latest_move_notes(session=session, nomination_ids=[n.id for n in nominations])
     return [
-        MyNomination(n.id, n.title, n.state, "submitted" if n.submitter_id == user_id else "supported",
-                     n.what_changed or n.rejection_rationale or n.evaluation_note)
-        for n in session.scalars(query)
+        MyNomination(n.id, n.title, n.state, n.submitter_id == user_id, n.anonymous,
+                     move_notes[n.id] if n.id in move_notes else _state_note(n))
+        for n in nominations
     ]
+
+
+def latest_move_notes(*, session: Session, nomination_ids: list[int]) -> dict[int, str | None]:
+    """The note of each nomination's latest live move (evaluation note, what changed, rationale,
+    the reason for reopening...); nominations never moved live are left out."""
+    if not nomination_ids:
+        return {}
+    latest = (select(func.max(Event.id))
+              .where(Event.kind == EventKind.MOVED, Event.nomination_id.in_(nomination_ids))
+              .group_by(Event.nomination_id))
+    return dict(session.execute(select(Event.nomination_id, Event.note).where(Event.id.in_(latest))).all())
+
+
+def _state_note(nomination: Nomination) -> str | None:
+    """For an imported nomination, the decision note recorded with its state."""
+    field = _NOTE_OF_STATE.get(nomination.state)
+    return getattr(nomination, field) if field else None

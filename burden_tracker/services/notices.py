@@ -46,7 +46,12 @@ def recent_notices(*, session: Session, user_id: int, limit: int = 100) -> list[
     return list(session.exec(query))
 
 
-def mark_all_read(*, session: Session, user_id: int) -> None:
-    session.execute(update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                    .values(read_at=utc_now()))
+def mark_all_read(*, session: Session, user_id: int, up_to_id: int | None = None) -> int:
+    """Marks the person's unread notices read; with up_to_id, only those they could have seen
+    (a notice that arrived after the page was shown stays unread). Returns how many."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if up_to_id is not None:
+        query = query.where(Notification.id <= up_to_id)
+    marked = session.exec(query.values(read_at=utc_now())).rowcount
     session.commit()
+    return marked

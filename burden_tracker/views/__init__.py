@@ -9,12 +9,13 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
-    from . import auth, browse, errors, health, me, nominate, nominations
+    from . import auth, browse, errors, health, mailing, me, nominate, nominations
 
     htmx.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    mailing.init_app(app)
     for module in (health, browse, nominations, nominate, me):
         app.register_blueprint(module.bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

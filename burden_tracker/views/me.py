@@ -1,6 +1,6 @@
-"""What is mine: the nominations I submitted or support, and my notices."""
+"""What is mine: the nominations I submitted or support, and my notices. Nobody sees anyone else's."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
@@ -27,5 +27,7 @@ def notices():
 
 @bp.post("/notices/read")
 def mark_read():
-    notice_service.mark_all_read(session=get_session(), user_id=current_user.id)
+    up_to = request.form.get("up_to", type=int)
+    marked = notice_service.mark_all_read(session=get_session(), user_id=current_user.id, up_to_id=up_to)
+    flash(f"Marked {marked} notice{'s' if marked != 1 else ''} as read.")
     return redirect(url_for("me.notices"), code=303)

@@ -1,0 +1,40 @@
+"""Emailing new notices once a POST's response has gone out, when an SMTP server is configured.
+
+Notices are written by the POSTs that move or comment on a nomination. Delivering after the
+response is closed keeps a slow or absent mail server from slowing or breaking anyone's
+request; whatever could not be sent is retried after the next POST.
+"""
+
+import logging
+
+from flask import Flask, request
+
+from ..db import open_session
+from ..services.mail import send_pending_notices
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    if app.extensions.get("mailing"):
+        return  # once per app, however often it is called
+    app.extensions["mailing"] = True
+
+    @app.after_request
+    def deliver_after_post(response):
+        if request.method == "POST" and app.config.get("SMTP_HOST"):
+            base_url = request.host_url
+            response.call_on_close(lambda: deliver_notices(app, base_url=base_url))
+        return response
+
+
+def deliver_notices(app: Flask, *, base_url: str = "") -> int:
+    """Sends the pending notices in an app context and a database session of its own."""
+    try:
+        with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+            return send_pending_notices(session=session, smtp_host=app.config["SMTP_HOST"],
+                                        smtp_port=app.config["SMTP_PORT"], mail_from=app.config["MAIL_FROM"],
+                                        base_url=base_url)
+    except Exception:  # after the response: nobody is left to show an error to
+        log.exception("Emailing notices failed; they stay pending until the next attempt.")
+        return 0

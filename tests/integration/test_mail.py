@@ -1,0 +1,219 @@
+"""Emailing notices through a real SMTP server (aiosmtpd) started by the test on 127.0.0.1."""
+
+import email
+import email.policy
+import logging
+import socket
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from burden_tracker.enums import Role
+from burden_tracker.models import Notification
+from burden_tracker.services.nominations import support
+from burden_tracker.services.transitions import move_nomination
+from burden_tracker.views import mailing
+from burden_tracker.workflow import Move
+from tests.factories import make_nomination, make_user
+from tests.web import csrf_token, sign_in
+
+TITLE = "Pain score charted twice"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives: (envelope recipients, parsed message)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.received = []
+        self.refused = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [message for recipients, message in self.received if recipients == [address]]
+
+
+@pytest.fixture
+def inbox():
+    inbox = Inbox(free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailing_app(app, inbox):
+    """The app sending through the test's SMTP server; init_app does nothing if create_app already did it."""
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, MAIL_FROM="tracker@hospital.test")
+    mailing.init_app(app)
+    return app
+
+
+@pytest.fixture
+def people(session):
+    submitter = make_user(session, can_sign_in=True)
+    supporters = [make_user(session, can_sign_in=True) for _ in range(2)]
+    nomination = make_nomination(session, submitter=submitter, title=TITLE)
+    for supporter in supporters:
+        support(session=session, nomination_id=nomination.id, user=supporter, occurrences_per_week=10)
+    return submitter, supporters, nomination
+
+
+def post_comment(client, nomination_id: int, body: str = "Same on our unit.") -> int:
+    """A comment POST, closed as a WSGI server closes it once sent: that is when notices are emailed."""
+    token = csrf_token(client, f"/nominations/{nomination_id}")
+    with client.post(f"/nominations/{nomination_id}/comments", data={"csrf_token": token, "body": body}) as response:
+        return response.status_code
+
+
+def unsent(session) -> int:
+    count = session.scalar(select(func.count()).select_from(Notification).where(Notification.emailed_at.is_(None)))
+    session.commit()  # end the read, so the app's writers are not kept waiting on SQLite
+    return count
+
+
+def test_a_comment_post_emails_the_submitter_and_other_supporters_once_each(mailing_app, session, inbox, people):
+    submitter, (commenter, other), nomination = people
+    client = mailing_app.test_client()
+    sign_in(client, commenter.email)
+    assert post_comment(client, nomination.id) == 200
+    assert sorted(recipients[0] for recipients, _ in inbox.received) == sorted([submitter.email, other.email])
+    for address in (submitter.email, other.email):
+        [message] = inbox.to(address)
+        assert message["To"] == address and message["From"] == "tracker@hospital.test"
+        assert message["Subject"] == f"Burden Tracker: New comment on “{TITLE}”."
+        assert message.get_content_type() == "text/plain"
+        body = message.get_content()
+        assert f"New comment on “{TITLE}”." in body and f"http://localhost/nominations/{nomination.id}" in body
+    assert inbox.to(commenter.email) == []
+    assert unsent(session) == 0
+
+
+def test_delivering_again_sends_nothing_twice(mailing_app, session, inbox, people):
+    _submitter, (commenter, _other), nomination = people
+    client = mailing_app.test_client()
+    sign_in(client, commenter.email)
+    post_comment(client, nomination.id)
+    assert mailing.deliver_notices(mailing_app) == 0
+    with client.post("/notices/read", data={"csrf_token": csrf_token(client, "/notices")}):
+        pass
+    assert len(inbox.received) == 2
+
+
+def test_two_deliveries_at_once_send_each_notice_exactly_once(mailing_app, session, inbox, people):
+    submitter, supporters, nomination = people
+    board_member = make_user(session, Role.STAFF, Role.BOARD)
+    for number in range(5):
+        nomination = make_nomination(session, submitter=submitter, title=f"Burden number {number}")
+        for supporter in supporters:
+            support(session=session, nomination_id=nomination.id, user=supporter, occurrences_per_week=1)
+        move_nomination(session=session, nomination_id=nomination.id, move=Move.REJECT, actor=board_member,
+                        expected_version=nomination.version, fields={"note": "Required by CMS."})
+    sent = []
+    workers = [threading.Thread(target=lambda: sent.append(mailing.deliver_notices(mailing_app))) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sum(sent) == 15 and len(inbox.received) == 15
+    subjects = [(recipients[0], message["Subject"]) for recipients, message in inbox.received]
+    assert len(set(subjects)) == 15
+    assert unsent(session) == 0
+
+
+def test_a_move_email_names_the_nomination_the_change_and_the_boards_note(mailing_app, session, inbox, people):
+    submitter, _supporters, nomination = people
+    board_member = make_user(session, Role.STAFF, Role.BOARD)
+    move_nomination(session=session, nomination_id=nomination.id, move=Move.REJECT, actor=board_member,
+                    expected_version=nomination.version, fields={"note": "Required by the state board of nursing."})
+    mailing.deliver_notices(mailing_app, base_url="https://burden.hospital.test/")
+    [message] = inbox.to(submitter.email)
+    assert message["Subject"] == f"Burden Tracker: “{TITLE}” moved from proposed to rejected."
+    body = message.get_content()
+    assert "Note: Required by the state board of nursing." in body
+    assert f"https://burden.hospital.test/nominations/{nomination.id}" in body
+    assert inbox.to(board_member.email) == []
+
+
+def test_emails_about_an_anonymous_nomination_never_name_its_submitter(mailing_app, session, inbox):
+    submitter = make_user(session, name="Dana Secret", email="dana.secret@hospital.test")
+    supporter = make_user(session, can_sign_in=True)
+    other = make_user(session)
+    nomination = make_nomination(session, submitter=submitter, title=TITLE, anonymous=True)
+    support(session=session, nomination_id=nomination.id, user=other, occurrences_per_week=2)
+    client = mailing_app.test_client()
+    sign_in(client, supporter.email)
+    support_token = csrf_token(client, f"/nominations/{nomination.id}")
+    with client.post(f"/nominations/{nomination.id}/support",
+                     data={"csrf_token": support_token, "occurrences_per_week": "3"}):
+        pass
+    post_comment(client, nomination.id)
+    assert len(inbox.received) == 2  # the submitter and the other supporter
+    [about_it] = inbox.to(other.email)
+    assert "Dana" not in about_it.as_string() and "dana.secret" not in about_it.as_string()
+
+
+def test_with_the_smtp_server_down_the_post_succeeds_and_notices_wait_for_a_later_attempt(
+        mailing_app, session, inbox, people, caplog):
+    submitter, (commenter, other), nomination = people
+    mailing_app.config["SMTP_PORT"] = free_port()  # nothing listens there
+    client = mailing_app.test_client()
+    sign_in(client, commenter.email)
+    with caplog.at_level(logging.ERROR, logger="burden_tracker"):
+        assert post_comment(client, nomination.id) == 200
+    assert "the rest stay pending" in caplog.text
+    assert unsent(session) == 2 and inbox.received == []
+    mailing_app.config["SMTP_PORT"] = inbox.port  # the server is back
+    with client.post("/notices/read", data={"csrf_token": csrf_token(client, "/notices")}):
+        pass
+    assert sorted(recipients[0] for recipients, _ in inbox.received) == sorted([submitter.email, other.email])
+    assert unsent(session) == 0
+
+
+def test_a_refused_recipient_stays_pending_while_the_others_are_sent(mailing_app, session, inbox, people, caplog):
+    submitter, (commenter, other), nomination = people
+    inbox.refused.add(submitter.email)
+    client = mailing_app.test_client()
+    sign_in(client, commenter.email)
+    with caplog.at_level(logging.ERROR, logger="burden_tracker"):
+        post_comment(client, nomination.id)
+    assert [recipients for recipients, _ in inbox.received] == [[other.email]]
+    assert unsent(session) == 1 and "stays pending" in caplog.text and submitter.email not in caplog.text
+    inbox.refused.clear()
+    assert mailing.deliver_notices(mailing_app) == 1 and len(inbox.to(submitter.email)) == 1
+
+
+def test_without_an_smtp_host_nothing_is_emailed(app, session, inbox, people):
+    _submitter, (commenter, _other), nomination = people
+    app.config.update(SMTP_HOST=None, SMTP_PORT=inbox.port)
+    mailing.init_app(app)
+    client = app.test_client()
+    sign_in(client, commenter.email)
+    assert post_comment(client, nomination.id) == 200
+    assert inbox.received == [] and unsent(session) == 2
+
+
+def test_init_app_registers_the_delivery_once_however_often_it_is_called(app):
+    mailing.init_app(app)
+    hooks = list(app.after_request_funcs[None])
+    mailing.init_app(app)
+    assert app.after_request_funcs[None] == hooks
