@@ -1,0 +1,134 @@
+"""Browse and search in Chromium: the list changes in place, the address keeps the filters, history works."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from burden_tracker.services.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def rows(page):
+    return page.locator("#nomination-list tbody tr")
+
+
+def mark_the_document(page):
+    """Flags that a full page load would wipe out; the status line's says it was updated, not replaced."""
+    page.evaluate("window.stillTheSameDocument = true")
+    page.evaluate("document.getElementById('nomination-summary').dataset.kept = 'yes'")
+
+
+def still_the_same_document(page) -> bool:
+    return page.evaluate("window.stillTheSameDocument === true")
+
+
+def expect_every(cells, text: str):
+    expect(cells.first).to_have_text(text)
+    for cell in cells.all():
+        expect(cell).to_have_text(text)
+
+
+def test_filters_change_the_list_in_place_and_the_address_keeps_them(page, live_server, sign_in_as):
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations")
+    mark_the_document(page)
+    page.get_by_label("State").select_option("retired")
+    expect(page).to_have_url(re.compile(r"/nominations\?state=retired$"))
+    expect_every(rows(page).locator('td[data-label="State"]'), "retired")
+    page.get_by_label("Department").select_option(label="Pharmacy")
+    expect(page).to_have_url(re.compile(r"/nominations\?state=retired&department=\d+$"))
+    expect(rows(page)).to_have_count(2)
+    expect_every(rows(page).locator('td[data-label="Department"]'), "Pharmacy")
+    expect(page.get_by_role("status")).to_contain_text("Nominations 1–2, newest first.")
+    expect(page.get_by_role("status")).to_have_attribute("data-kept", "yes")
+    assert still_the_same_document(page)
+
+
+def test_typing_a_search_narrows_the_list_in_place(page, live_server, sign_in_as):
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations")
+    mark_the_document(page)
+    page.get_by_label("Search titles and descriptions").press_sequentially("Sepsis", delay=30)
+    expect(page).to_have_url(re.compile(r"\?q=Sepsis$"))
+    expect(rows(page)).to_have_count(6)
+    page.get_by_label("Search titles and descriptions").fill("no such burden anywhere")
+    expect(page.locator("#nomination-list")).to_contain_text("No nominations match.")
+    assert still_the_same_document(page)
+
+
+def test_back_and_forward_restore_the_earlier_filters(page, live_server, sign_in_as):
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations")
+    state = page.get_by_label("State")
+    state.select_option("retired")
+    expect(page).to_have_url(re.compile(r"state=retired"))
+    page.get_by_label("Sort").select_option("hours")
+    expect(page).to_have_url(re.compile(r"state=retired&sort=hours"))
+    state.select_option("rejected")
+    expect(page).to_have_url(re.compile(r"state=rejected&sort=hours"))
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"state=retired&sort=hours$"))
+    expect(page.get_by_label("State")).to_have_value("retired")
+    expect(page.get_by_label("Sort")).to_have_value("hours")
+    expect_every(rows(page).locator('td[data-label="State"]'), "retired")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?state=retired$"))
+    expect(page.get_by_label("Sort")).to_have_value("newest")
+
+    page.go_forward()
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"state=rejected&sort=hours$"))
+    expect(page.get_by_label("State")).to_have_value("rejected")
+    expect_every(rows(page).locator('td[data-label="State"]'), "rejected")
+
+
+def test_a_bookmarked_address_opens_the_filtered_list(page, live_server, sign_in_as):
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations?state=evaluated&sort=supporters")
+    expect(page.get_by_label("State")).to_have_value("evaluated")
+    expect(page.get_by_label("Sort")).to_have_value("supporters")
+    expect(rows(page)).to_have_count(20)
+    supporters = [int(text) for text in rows(page).locator('td[data-label="Supporters"]').all_inner_texts()]
+    assert supporters == sorted(supporters, reverse=True)
+
+
+def test_paging_keeps_the_filters(page, live_server, sign_in_as):
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations?state=retired&sort=hours")
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"\?state=retired&sort=hours&page=2$"))
+    expect(page.get_by_role("status")).to_contain_text("Nominations 51–84, most hours first.")
+    expect_every(rows(page).locator('td[data-label="State"]'), "retired")
+
+
+def test_the_filters_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill("staff@demo.test")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server + "/nominations")
+    page.get_by_label("State").select_option("rejected")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"state=rejected"))
+    expect(rows(page)).to_have_count(36)
+    context.close()
+
+
+@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
+def test_the_filtered_list_reads_well_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot,
+                                                                 width, height, name):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations")
+    page.get_by_label("State").select_option("retired")
+    expect(page).to_have_url(re.compile(r"state=retired"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"browse-{name}")
+    page.locator("#nomination-list").scroll_into_view_if_needed()
+    screenshot(f"browse-{name}-list")
