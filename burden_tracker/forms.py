@@ -65,9 +65,9 @@ class NominationForm(SchemaForm):
                                 choices=[SelectChoice("", "Choose a role"), *(r.value for r in AffectedRole)])
     minutes_per_occurrence = StringField("Minutes each time", filters=[_blank_is_none],
                                          description="0.5 is 30 seconds.")
-    occurrences_per_week = StringField("Times a week, per person", filters=[_blank_is_none],
-                                       description="0.5 is every other week.")
-    clinicians_affected = StringField("How many people do it", filters=[_blank_is_none])
+    occurrences_per_week = StringField("Times a week", filters=[_blank_is_none],
+                                       description="For one person; 0.5 is every other week.")
+    clinicians_affected = StringField("People who do it", filters=[_blank_is_none])
     requirement_source = SelectField("What do you think requires it?", validate_choice=False,
                                      filters=[_blank_is_none], default=RequirementSource.UNKNOWN.value,
                                      choices=[s.value for s in RequirementSource])

@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select, union
 from sqlmodel import Session
 
-from .. import hours, workflow
+from .. import workflow
 from ..models import Category, Comment, Department, Event, Nomination, Supporter, User
+from .estimates import EstimateFigures, estimate_figures
 from .nominations import get_nomination
-from .reference import get_settings
 from .transitions import actor_roles
 
 ANONYMOUS = "the submitter (anonymous)"
@@ -27,25 +27,14 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Estimate:
-    minutes: float
-    per_week: float
-    clinicians: int
-    weekly_hours: float
-    working_weeks: float
-    annual_hours: float
-    fte: float
-    by_board: bool
-
-
-@dataclass(frozen=True)
 class Details:
     nomination: Nomination
     department: str
     category: str
     submitter: str | None
     submitted_on: date
-    estimate: Estimate
+    estimate: EstimateFigures
+    estimated_by_board: bool
     supporters: int
     viewer_supports: bool
     viewer_is_submitter: bool
@@ -59,13 +48,15 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
     department = session.get(Department, nomination.department_id).name
     category = session.get(Category, nomination.category_id).name
     names = _Names(session, nomination)
+    minutes, per_week, clinicians = nomination.estimate
     return Details(
         nomination=nomination,
         department=department,
         category=category,
         submitter=None if nomination.anonymous else names.of(nomination.submitter_id),
         submitted_on=nomination.submitted_on,
-        estimate=_estimate(session, nomination),
+        estimate=estimate_figures(session=session, minutes=minutes, per_week=per_week, clinicians=clinicians),
+        estimated_by_board=nomination.board_minutes_per_occurrence is not None,
         supporters=session.scalar(select(func.count()).where(Supporter.nomination_id == nomination.id)),
         viewer_supports=session.scalar(select(func.count()).where(
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
@@ -108,13 +99,3 @@ def _describe(event: Event) -> str:
     else:
         text = ""
     return " ".join(part for part in (text, event.note) if part)
-
-
-def _estimate(session: Session, nomination: Nomination) -> Estimate:
-    settings = get_settings(session=session)
-    minutes, per_week, clinicians = nomination.estimate
-    weekly = hours.weekly_hours(minutes, per_week, clinicians)
-    annual = hours.annual_hours(weekly, settings.working_weeks_per_year)
-    return Estimate(minutes, per_week, clinicians, weekly, settings.working_weeks_per_year, annual,
-                    hours.fte(annual, settings.fte_hours_per_year),
-                    by_board=nomination.board_minutes_per_occurrence is not None)

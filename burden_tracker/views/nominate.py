@@ -1,13 +1,17 @@
 """Nominating a burden: the form, and the helpers that answer while it is typed."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..db import get_session
 from ..enums import Role
-from ..errors import DomainError
-from ..forms import NominationForm
-from ..services.nominations import active_names, nominate
+from ..errors import DomainError, NotFound
+from ..forms import NominationForm, SupportForm
+from ..schemas import IMPLAUSIBLE
+from ..services.estimates import estimate_figures
+from ..services.nominations import active_names, nominate, support
+from ..services.similar import similar_nominations, suggestion
 from .auth import role_required
 
 bp = Blueprint("nominate", __name__, url_prefix="/nominations")
@@ -16,8 +20,8 @@ bp = Blueprint("nominate", __name__, url_prefix="/nominations")
 def _form() -> NominationForm:
     form = NominationForm()
     names = active_names(session=get_session())
-    form.category.choices = [("", "Choose a category")] + [(n, n) for n in names["categories"]]
-    form.department.choices = [("", "Choose a department")] + [(n, n) for n in names["departments"]]
+    form.category.choices = [SelectChoice("", "Choose a category"), *names["categories"]]
+    form.department.choices = [SelectChoice("", "Choose a department"), *names["departments"]]
     return form
 
 
@@ -35,4 +39,59 @@ def new():
             flash("Thank you. Your nomination is in; you will be told of every step it takes.")
             return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)
     status = 422 if form.errors else 200
-    return render_template("nominations/new.html", form=form), status
+    return render_template("nominations/new.html", form=form, preview=_preview(form),
+                           suggestions=_suggestions(form.title.data)), status
+
+
+@bp.get("/estimate")
+@role_required(Role.STAFF, Role.BOARD)
+def estimate():
+    """The estimate in words for the three numbers typed so far (query string, named as the form's fields)."""
+    form = NominationForm(formdata=request.args, meta={"csrf": False})
+    return render_template("nominations/_estimate_preview.html", preview=_preview(form))
+
+
+@bp.get("/similar")
+@role_required(Role.STAFF, Role.BOARD)
+def similar():
+    """Open nominations sharing words with the title typed so far; `occurrences_per_week` prefills "me too"."""
+    return render_template("nominations/_similar.html", suggestions=_suggestions(request.args.get("title", "")),
+                           per_week=request.args.get("occurrences_per_week", ""))
+
+
+@bp.post("/similar/<int:nomination_id>/support")
+@role_required(Role.STAFF, Role.BOARD)
+def support_similar(nomination_id: int):
+    """ "Me too" from a suggestion, at the frequency in its own field, similar-<id>-occurrences_per_week."""
+    form = SupportForm(prefix=f"similar-{nomination_id}")
+    per_week = (form.occurrences_per_week.data or "").strip()
+    error = None
+    try:
+        support(session=get_session(), nomination_id=nomination_id, user=current_user.user,
+                occurrences_per_week=per_week or None)
+    except NotFound:
+        abort(404)
+    except DomainError as refused:
+        error = refused.message
+    item = suggestion(session=get_session(), nomination_id=nomination_id, viewer_id=current_user.id)
+    return render_template("nominations/_similar_item.html", s=item, error=error, per_week=per_week), \
+        422 if error else 200
+
+
+def _suggestions(title: str | None):
+    return similar_nominations(session=get_session(), text=(title or "")[:500], viewer_id=current_user.id)
+
+
+def _preview(form: NominationForm) -> dict:
+    """What the estimate preview says: what is still missing, what is wrong, or the figures."""
+    missing = [form[name].label.text for name in form.estimate_fields if form[name].data is None]
+    if missing:
+        return {"missing": missing}
+    estimate, problems = form.checked_estimate()
+    if IMPLAUSIBLE in problems.values():
+        return {"implausible": True}
+    if problems:
+        return {"problems": [(form[name].label.text, message) for name, message in problems.items()]}
+    return {"figures": estimate_figures(session=get_session(), minutes=estimate.minutes_per_occurrence,
+                                        per_week=estimate.occurrences_per_week,
+                                        clinicians=estimate.clinicians_affected)}
