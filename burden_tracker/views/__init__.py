@@ -9,14 +9,14 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
-    from . import auth, browse, errors, health, mailing, me, nominate, nominations
+    from . import admin, auth, board, browse, decide, errors, health, mailing, me, nominate, nominations
 
     htmx.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me):
+    for module in (health, browse, nominations, nominate, me, board, decide, admin):
         app.register_blueprint(module.bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)

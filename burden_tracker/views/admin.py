@@ -1,0 +1,5 @@
+"""Administration: users and roles, departments, categories and settings, at /admin."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
