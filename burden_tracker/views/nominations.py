@@ -38,39 +38,21 @@ def show(nomination_id: int):
 @role_required(Role.STAFF, Role.BOARD)
 def comment(nomination_id: int):
     form = CommentForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.comment(session=get_session(), nomination_id=nomination_id, author=current_user.user,
-                            body=form.body.data)
-            form = CommentForm(formdata=None)
-        except DomainError as error:
-            form.body.errors = [error.message]
-            status = 422
-    else:
-        status = 422
-    return render("nominations/show.html", "nominations/_comments.html", status=status,
-                  details=_details(nomination_id), comment_form=form, support_form=SupportForm(),
-                  move_form=MoveForm())
+    status = _act_in_place(form, form.body, lambda: service.comment(
+        session=get_session(), nomination_id=nomination_id, author=current_user.user, body=form.body.data))
+    if status == 200:
+        form = CommentForm(formdata=None)
+    return _answer(nomination_id, "nominations/_comments.html", status, comment_form=form)
 
 
 @bp.post("/<int:nomination_id>/support")
 @role_required(Role.STAFF, Role.BOARD)
 def support(nomination_id: int):
     form = SupportForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.support(session=get_session(), nomination_id=nomination_id, user=current_user.user,
-                            occurrences_per_week=form.occurrences_per_week.data)
-        except DomainError as error:
-            form.occurrences_per_week.errors = [error.message]
-            status = 422
-    else:
-        status = 422
-    return render("nominations/show.html", "nominations/_support.html", status=status,
-                  details=_details(nomination_id), support_form=form, comment_form=CommentForm(),
-                  move_form=MoveForm())
+    status = _act_in_place(form, form.occurrences_per_week, lambda: service.support(
+        session=get_session(), nomination_id=nomination_id, user=current_user.user,
+        occurrences_per_week=form.occurrences_per_week.data))
+    return _answer(nomination_id, "nominations/_support.html", status, support_form=form)
 
 
 @bp.post("/<int:nomination_id>/withdraw")
@@ -81,11 +63,28 @@ def withdraw(nomination_id: int):
         try:
             move_nomination(session=get_session(), nomination_id=nomination_id, move=Move.WITHDRAW,
                             actor=current_user.user, expected_version=int(form.version.data), fields={})
-            flash("You withdrew your nomination.")
         except (DomainError, ValueError) as error:
-            flash(getattr(error, "message", "That could not be done."))
-            code = 409 if isinstance(error, StaleVersion) else 422
-            return render_template("nominations/show.html", details=_details(nomination_id),
-                                   comment_form=CommentForm(), support_form=SupportForm(),
-                                   move_form=MoveForm(formdata=None)), code
+            flash(getattr(error, "message", "That could not be done; reload the page and try again."))
+            return _answer(nomination_id, "nominations/show.html", 409 if isinstance(error, StaleVersion) else 422)
+        flash("You withdrew your nomination.")
     return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
+
+
+def _act_in_place(form, field, act) -> int:
+    """Runs act() on a valid form: 200, or 422 with the reason beside the field."""
+    if not form.validate_on_submit():
+        return 422
+    try:
+        act()
+    except DomainError as error:
+        field.errors = [error.message]
+        return 422
+    return 200
+
+
+def _answer(nomination_id: int, fragment: str, status: int, **forms):
+    """The fragment that was acted on for htmx, else the whole page, with fresh forms for the rest."""
+    fresh = {"comment_form": CommentForm(formdata=None), "support_form": SupportForm(formdata=None),
+             "move_form": MoveForm(formdata=None)}
+    return render("nominations/show.html", fragment, status=status, details=_details(nomination_id),
+                  **(fresh | forms))
