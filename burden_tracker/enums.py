@@ -65,6 +65,7 @@ class EventKind(Vocabulary):
     MOVED = "moved"
     IMPORTED = "imported"
     MERGED = "merged"
+    ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 
 DEFAULT_CATEGORIES = ("task", "form", "EHR click or alert", "documentation", "policy", "other")

@@ -209,6 +209,18 @@ class HourlyRate(SQLModel, table=True):
     usd_per_hour: float
 
 
+
+class Invite(SQLModel, table=True):
+    """A one-time link to set a password. The link holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "invites"
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    used_at: datetime | None = None
+
 APPEND_ONLY_MESSAGE = "events are append-only"
 
 EVENT_TRIGGERS = {

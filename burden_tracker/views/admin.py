@@ -1,5 +1,262 @@
-"""Administration: users and roles, departments, categories and settings, at /admin."""
+"""Administration at /admin, for admins only: users and roles, departments, categories and settings.
 
-from flask import Blueprint
+The invite page, /invite/<token>, is outside /admin and needs no sign-in: the person it was made for has
+no password yet. It is registered together with the admin pages.
+"""
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import session as browser_session
+from flask_login import current_user
+
+from ..db import get_session
+from ..enums import Role
+from ..errors import DomainError, NotFound
+from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
+from ..services import admin as service
+from ..services.invites import INVITE_LIFETIME, InviteRefused, accept_invite, email_invite, invited_user
+from .rendering import render, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+invite_bp = Blueprint("invite", __name__)
+NAMED = "<any(departments, categories):kind>"
+USERS_PER_PAGE = 25
+MAX_SEARCH_LENGTH = 200
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.has_any(Role.ADMIN):
+        abort(403)
+
+
+@bp.context_processor
+def role_order() -> dict:
+    return {"all_roles": list(Role)}
+
+
+def _show_errors(form, error: DomainError) -> None:
+    for name, message in error.fields.items():
+        if name in form:
+            form[name].errors = [message[:1].upper() + message[1:]]
+
+
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.get("")
+def index():
+    session = get_session()
+    return render_template("admin/index.html", awaiting=service.awaiting_activation(session=session),
+                           changes=service.recent_changes(session=session))
+
+
+# Users
+
+
+@bp.get("/users")
+def users():
+    q = request.args.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    listing = service.list_users(session=get_session(), q=q, page=page, per_page=USERS_PER_PAGE)
+    return render("admin/users.html", "admin/_user_list.html", listing=listing, q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user, token = service.create_user(session=get_session(), actor_id=current_user.id, email=form.email.data,
+                                              name=form.name.data, roles={Role(r) for r in form.roles.data or []})
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            flash(f"{user.email} was added.")
+            _hand_over_invite(user, token)
+            return redirect(url_for("admin.user", user_id=user.id), code=303)
+    return render_template("admin/user_new.html", form=form), _status(form)
+
+
+def _hand_over_invite(user, token: str) -> None:
+    """The admin sees the link once, on the next page; it is emailed too when SMTP is configured."""
+    link = url_for("invite.accept", token=token, _external=True)
+    browser_session["invite_link"] = {"user_id": user.id, "link": link}
+    config = current_app.config
+    if config.get("SMTP_HOST"):
+        sent = email_invite(smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
+                            mail_from=config["MAIL_FROM"], to=user.email, link=link)
+        flash(f"The invite link was emailed to {user.email}." if sent
+              else "The invite link could not be emailed: copy it below and send it yourself.")
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int):
+    return _user_page(user_id)
+
+
+def _user_page(user_id: int, *, form: RolesForm | None = None, problem: str | None = None, status: int = 200):
+    try:
+        person = service.get_user(session=get_session(), user_id=user_id)
+    except NotFound:
+        abort(404)
+    handed = browser_session.pop("invite_link", None)
+    link = handed["link"] if handed and handed["user_id"] == user_id else None
+    form = form or RolesForm(formdata=None, data={"roles": [role.value for role in person.roles]})
+    response = make_response(render_template("admin/user.html", person=person, form=form, problem=problem,
+                                             invite_link=link, invite_days=INVITE_LIFETIME.days), status)
+    if link:
+        response.headers["Cache-Control"] = "no-store"  # the link is shown once: not from the cache either
+    return response
+
+
+@bp.post("/users/<int:user_id>/roles")
+def change_roles(user_id: int):
+    form = RolesForm()
+    if form.validate_on_submit():
+        try:
+            service.change_roles(session=get_session(), actor_id=current_user.id, user_id=user_id,
+                                 roles={Role(r) for r in form.roles.data or []})
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            flash("Roles saved.")
+            return redirect(url_for("admin.user", user_id=user_id), code=303)
+    return _user_page(user_id, form=form, status=422)
+
+
+USER_ACTIONS = {
+    "deactivate": (service.deactivate, "The account is deactivated and signed out everywhere."),
+    "activate": (service.activate, "The account is active."),
+    "invite": (service.new_invite, "A new invite link was made; earlier links no longer work."),
+}
+
+
+@bp.post("/users/<int:user_id>/<any(deactivate, activate, invite):action>")
+def user_action(user_id: int, action: str):
+    act, done = USER_ACTIONS[action]
+    session = get_session()
+    try:
+        result = act(session=session, actor_id=current_user.id, user_id=user_id)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _user_page(user_id, problem=error.message, status=422)
+    flash(done)
+    if isinstance(result, str):  # activating an account without a password, or a new link, gives a token
+        _hand_over_invite(service.get_user(session=session, user_id=user_id), result)
+    return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+
+# Departments and categories
+
+
+def _named_page(kind: str, form: NameForm):
+    items = service.named_items(session=get_session(), kind=kind)
+    return render_template("admin/named.html", kind=kind, label=service.NAMED_LISTS[kind][1], items=items,
+                           form=form), _status(form)
+
+
+def _item(kind: str, item_id: int):
+    try:
+        return service.named_item(session=get_session(), kind=kind, item_id=item_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route(f"/{NAMED}", methods=["GET", "POST"])
+def named(kind: str):
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            item = service.add_named(session=get_session(), actor_id=current_user.id, kind=kind, name=form.name.data)
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            flash(f"“{item.name}” was added.")
+            return redirect(url_for("admin.named", kind=kind), code=303)
+    return _named_page(kind, form)
+
+
+@bp.get(f"/{NAMED}/<int:item_id>")
+def named_item(kind: str, item_id: int):
+    """One line of the list, for htmx to put back when a rename is cancelled."""
+    if not wants_fragment():
+        return redirect(url_for("admin.named", kind=kind))
+    return render_template("admin/_named_item.html", kind=kind, item=_item(kind, item_id))
+
+
+@bp.route(f"/{NAMED}/<int:item_id>/rename", methods=["GET", "POST"])
+def rename(kind: str, item_id: int):
+    item = _item(kind, item_id)
+    form = NameForm(data={"name": item.name}, prefix=f"{kind}-{item_id}")  # several may be open on one page
+    if form.validate_on_submit():
+        try:
+            item = service.rename_named(session=get_session(), actor_id=current_user.id, kind=kind, item_id=item_id,
+                                        name=form.name.data)
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            if wants_fragment():
+                return render_template("admin/_named_item.html", kind=kind, item=item)
+            flash(f"Renamed “{item.name}”.")
+            return redirect(url_for("admin.named", kind=kind), code=303)
+    return render("admin/rename.html", "admin/_rename_form.html", status=_status(form), kind=kind, item=item,
+                  form=form, label=service.NAMED_LISTS[kind][1])
+
+
+@bp.post(f"/{NAMED}/<int:item_id>/<any(deactivate, reactivate):action>")
+def set_named_active(kind: str, item_id: int, action: str):
+    try:
+        item = service.set_named_active(session=get_session(), actor_id=current_user.id, kind=kind,
+                                        item_id=item_id, active=action == "reactivate")
+    except NotFound:
+        abort(404)
+    if wants_fragment():
+        return render_template("admin/_named_item.html", kind=kind, item=item)
+    flash(f"“{item.name}” is {'active' if item.active else 'inactive'}.")
+    return redirect(url_for("admin.named", kind=kind), code=303)
+
+
+# Settings
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    session = get_session()
+    form = SettingsForm(data=service.settings_values(session=session))
+    if form.validate_on_submit():
+        try:
+            changes = service.update_settings(session=session, actor_id=current_user.id, values=form.data)
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            flash(f"Settings saved: {'; '.join(changes)}." if changes else "Nothing changed.")
+            return redirect(url_for("admin.settings"), code=303)
+    return render_template("admin/settings.html", form=form), _status(form)
+
+
+# The invite link: open to anyone who has it.
+
+
+@invite_bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    form = SetPasswordForm()
+    try:
+        if form.validate_on_submit():
+            accept_invite(session=get_session(), token=token, password=form.password.data)
+            flash("Your password is set. Sign in with it.")
+            return redirect(url_for("auth.login"), code=303)
+    except (NotFound, InviteRefused):
+        pass  # told below, as for a GET
+    except DomainError as error:
+        _show_errors(form, error)
+    try:
+        person = invited_user(session=get_session(), token=token)
+    except NotFound:
+        abort(404)
+    except InviteRefused as refused:
+        return render_template("admin/invite_refused.html", message=refused.message), 410
+    return render_template("admin/invite.html", form=form, person=person), _status(form)

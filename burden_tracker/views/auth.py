@@ -14,7 +14,7 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
-OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept"}
 
 
 class Account(UserMixin):

@@ -1,0 +1,301 @@
+"""What administrators change: users and their roles, departments, categories and settings.
+
+Every change writes one Event (kind ADMIN, no nomination) whose note says what changed, in words;
+never a password or a token. A request that changes nothing writes nothing.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ValidationError, create_model
+from pydantic import Field as Limits
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..enums import AffectedRole, EventKind, Role
+from ..errors import DomainError, NotFound
+from ..models import Category, Department, Event, HourlyRate, Settings, User, UserRole
+from ..schemas import field_errors
+from .invites import cancel_invites, issue_invite
+from .reference import DEFAULT_HOURLY_RATES
+from .users import find_user, normalize_email, set_active
+
+NAME_MAX = 120
+MAX_SEARCH_WORDS = 8
+NAMED_LISTS = {"departments": (Department, "Department"), "categories": (Category, "Category")}
+
+
+def _record(session: Session, actor_id: int, note: str) -> None:
+    session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=note))
+
+
+def _roles(roles) -> str:
+    return ", ".join(role.value for role in Role if role in roles) or "none"
+
+
+def get_user(*, session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user #{user_id}.")
+    return user
+
+
+# Users
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[User]
+    page: int
+    has_next: bool
+
+
+def list_users(*, session: Session, q: str = "", page: int = 1, per_page: int = 25) -> UserPage:
+    query = select(User)
+    for word in q.split()[:MAX_SEARCH_WORDS]:
+        query = query.where(User.email.icontains(word, autoescape=True) | User.name.icontains(word, autoescape=True))
+    users = list(session.exec(query.order_by(User.email).offset((page - 1) * per_page).limit(per_page + 1)))
+    return UserPage(users=users[:per_page], page=page, has_next=len(users) > per_page)
+
+
+def awaiting_activation(*, session: Session) -> int:
+    """Imported submitters: accounts that are neither active nor have a password."""
+    query = select(func.count()).select_from(User).where(User.active.is_(False), User.password_hash.is_(None))
+    return session.exec(query).one()
+
+
+def create_user(*, session: Session, actor_id: int, email: str, name: str, roles: set[Role]) -> tuple[User, str]:
+    """The new user and the token of their invite link."""
+    problems = {}
+    try:
+        email = normalize_email(email or "")
+    except DomainError as error:
+        problems |= error.fields
+    name = (name or "").strip()
+    if not 1 <= len(name) <= NAME_MAX:
+        problems["name"] = f"must be 1 to {NAME_MAX} characters"
+    if not roles:
+        problems["roles"] = "choose at least one role"
+    if "email" not in problems and find_user(session=session, email=email):
+        problems["email"] = "is already in use"
+    if problems:
+        raise DomainError("The user was not added.", fields=problems)
+    user = User(email=email, name=name)
+    user.role_links = [UserRole(role=role) for role in sorted(roles)]
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:  # someone added the same email a moment ago
+        session.rollback()
+        raise DomainError("The user was not added.", fields={"email": "is already in use"}) from None
+    token = issue_invite(session=session, user_id=user.id, issued_by_id=actor_id)
+    _record(session, actor_id, f"User {email}: added with roles {_roles(roles)}; invite link issued")
+    session.commit()
+    return user, token
+
+
+def change_roles(*, session: Session, actor_id: int, user_id: int, roles: set[Role]) -> User:
+    user = get_user(session=session, user_id=user_id)
+    if not roles:
+        raise DomainError("Choose at least one role.", fields={"roles": "choose at least one role"})
+    if user_id == actor_id and Role.ADMIN not in roles:
+        raise DomainError("You cannot remove your own admin role; another administrator can.",
+                          fields={"roles": "you cannot remove your own admin role"})
+    before = user.roles
+    if roles == before:
+        return user
+    user.role_links = [link for link in user.role_links if link.role in roles] + [
+        UserRole(role=role) for role in sorted(roles - before)]
+    _record(session, actor_id, f"User {user.email}: roles {_roles(before)} → {_roles(roles)}")
+    session.commit()
+    return user
+
+
+def deactivate(*, session: Session, actor_id: int, user_id: int) -> User:
+    """Signs the person out everywhere and cancels their invite links."""
+    user = get_user(session=session, user_id=user_id)
+    if user_id == actor_id:
+        raise DomainError("You cannot deactivate yourself; another administrator can.")
+    if not user.active:
+        return user
+    cancel_invites(session=session, user_id=user_id)
+    _record(session, actor_id, f"User {user.email}: deactivated")
+    return set_active(session=session, user_id=user_id, active=False)  # commits the event with it
+
+
+def activate(*, session: Session, actor_id: int, user_id: int) -> str | None:
+    """Activates the account; one without a password (an imported submitter) gets an invite link, whose
+    token is returned."""
+    user = get_user(session=session, user_id=user_id)
+    if user.active:
+        return None
+    token = None if user.password_hash else issue_invite(session=session, user_id=user_id, issued_by_id=actor_id)
+    _record(session, actor_id, f"User {user.email}: activated" + ("; invite link issued" if token else ""))
+    set_active(session=session, user_id=user_id, active=True)  # commits the invite and event with it
+    return token
+
+
+def new_invite(*, session: Session, actor_id: int, user_id: int) -> str:
+    """A fresh link for an active account (lost, expired, or a forgotten password); earlier links stop working."""
+    user = get_user(session=session, user_id=user_id)
+    if not user.active:
+        raise DomainError("Activate the account first.")
+    token = issue_invite(session=session, user_id=user_id, issued_by_id=actor_id)
+    _record(session, actor_id, f"User {user.email}: new invite link issued")
+    session.commit()
+    return token
+
+
+# Departments and categories: renamed and deactivated, never deleted (nominations refer to them).
+
+
+def named_items(*, session: Session, kind: str) -> list:
+    model, _ = NAMED_LISTS[kind]
+    return list(session.exec(select(model).order_by(func.lower(model.name))))
+
+
+def named_item(*, session: Session, kind: str, item_id: int):
+    model, label = NAMED_LISTS[kind]
+    item = session.get(model, item_id)
+    if item is None:
+        raise NotFound(f"There is no {label.lower()} #{item_id}.")
+    return item
+
+
+def _checked_name(session: Session, kind: str, name: str, *, except_id: int | None = None) -> str:
+    """Unique ignoring case, compared in Python: SQLite's lower() folds only ASCII letters."""
+    model, label = NAMED_LISTS[kind]
+    name = (name or "").strip()
+    problem = None
+    if not 1 <= len(name) <= NAME_MAX:
+        problem = f"must be 1 to {NAME_MAX} characters"
+    elif any(ord(character) < 32 for character in name):
+        problem = "must be plain text on one line"
+    elif any(item.name.casefold() == name.casefold() and item.id != except_id
+             for item in session.exec(select(model))):
+        problem = f"another {label.lower()} already has this name"
+    if problem:
+        raise DomainError(f"The name {problem}.", fields={"name": problem})
+    return name
+
+
+def _commit_name(session: Session, kind: str) -> None:
+    try:
+        session.commit()
+    except IntegrityError:  # the same name added by someone else a moment ago
+        session.rollback()
+        label = NAMED_LISTS[kind][1].lower()
+        raise DomainError("The name is taken.", fields={"name": f"another {label} already has this name"}) from None
+
+
+def add_named(*, session: Session, actor_id: int, kind: str, name: str):
+    model, label = NAMED_LISTS[kind]
+    item = model(name=_checked_name(session, kind, name))
+    session.add(item)
+    _record(session, actor_id, f"{label}: added “{item.name}”")
+    _commit_name(session, kind)
+    return item
+
+
+def rename_named(*, session: Session, actor_id: int, kind: str, item_id: int, name: str):
+    item = named_item(session=session, kind=kind, item_id=item_id)
+    name = _checked_name(session, kind, name, except_id=item_id)
+    if name != item.name:
+        _record(session, actor_id, f"{NAMED_LISTS[kind][1]}: “{item.name}” renamed “{name}”")
+        item.name = name
+        _commit_name(session, kind)
+    return item
+
+
+def set_named_active(*, session: Session, actor_id: int, kind: str, item_id: int, active: bool):
+    item = named_item(session=session, kind=kind, item_id=item_id)
+    if item.active != active:
+        item.active = active
+        _record(session, actor_id, f"{NAMED_LISTS[kind][1]} “{item.name}”: "
+                + ("reactivated" if active else "deactivated"))
+        session.commit()
+    return item
+
+
+# Settings
+
+
+def _below_one(value: float) -> float:
+    if value >= 1:
+        raise ValueError("must be less than 1 (at 1 no vote could ever reach quorum)")
+    return value
+
+
+def rate_field(role: AffectedRole) -> str:
+    return f"rate_{role.name.lower()}"
+
+
+class _Settings(BaseModel):
+    working_weeks_per_year: Annotated[float, Limits(ge=1, le=53, allow_inf_nan=False)]
+    fte_hours_per_year: Annotated[float, Limits(ge=1, le=8784, allow_inf_nan=False)]
+    quorum_fraction: Annotated[float, Limits(ge=0, allow_inf_nan=False), AfterValidator(_below_one)]
+    fiscal_year_start_month: Annotated[int, Limits(ge=1, le=12)]
+    stale_after_days: Annotated[int, Limits(ge=1, le=365)]
+
+
+Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]
+# The settings plus one hourly rate per affected role, so that a role added to the enum gets its field.
+SettingsIn = create_model("SettingsIn", __base__=_Settings, **{rate_field(role): (Rate, ...) for role in AffectedRole})
+
+SETTING_LABELS = {
+    "working_weeks_per_year": "working weeks",
+    "fte_hours_per_year": "FTE hours",
+    "quorum_fraction": "quorum",
+    "fiscal_year_start_month": "fiscal year start month",
+    "stale_after_days": "stale after days",
+}
+
+
+def plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def settings_values(*, session: Session) -> dict[str, str]:
+    """The settings as the form shows them."""
+    settings = session.get(Settings, 1) or Settings(id=1)
+    values = {name: plain_number(getattr(settings, name)) for name in SETTING_LABELS}
+    rates = {**DEFAULT_HOURLY_RATES, **{r.affected_role: r.usd_per_hour for r in session.exec(select(HourlyRate))}}
+    return values | {rate_field(role): plain_number(rates[role]) for role in AffectedRole}
+
+
+def update_settings(*, session: Session, actor_id: int, values: dict) -> list[str]:
+    """All fields or none. Returns what changed, in words."""
+    try:
+        checked = SettingsIn.model_validate(values)
+    except ValidationError as error:
+        raise DomainError("Nothing was saved: please correct the fields marked.", fields=field_errors(error)) from None
+    settings = session.get(Settings, 1)
+    if settings is None:
+        settings = Settings(id=1)
+        session.add(settings)
+    changes = []
+    for name, label in SETTING_LABELS.items():
+        old, new = getattr(settings, name), getattr(checked, name)
+        if old != new:
+            changes.append(f"{label} {plain_number(old)} → {plain_number(new)}")
+            setattr(settings, name, new)
+    rates = {rate.affected_role: rate for rate in session.exec(select(HourlyRate))}
+    for role in AffectedRole:
+        if role not in rates:
+            rates[role] = HourlyRate(affected_role=role, usd_per_hour=DEFAULT_HOURLY_RATES[role])
+            session.add(rates[role])
+        rate, new = rates[role], getattr(checked, rate_field(role))
+        if rate.usd_per_hour != new:
+            changes.append(f"hourly rate {role.value} {plain_number(rate.usd_per_hour)} → {plain_number(new)}")
+            rate.usd_per_hour = new
+    if changes:
+        _record(session, actor_id, "Settings: " + "; ".join(changes))
+        session.commit()
+    return changes
+
+
+def recent_changes(*, session: Session, limit: int = 20) -> list[tuple[Event, User | None]]:
+    query = (select(Event, User).outerjoin(User, User.id == Event.actor_id)
+             .where(Event.kind == EventKind.ADMIN).order_by(Event.id.desc()).limit(limit))
+    return list(session.exec(query))

@@ -1,0 +1,100 @@
+"""One-time invite links: a person an administrator added (or activated) sets their own password.
+
+The link holds a random token; only its SHA-256 is stored, as for sign-in sessions. A link works once
+and for INVITE_LIFETIME; a new link for the same person replaces the ones before it.
+"""
+
+import hashlib
+import logging
+import secrets
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import delete, update
+from sqlmodel import Session
+
+from ..errors import DomainError, NotFound
+from ..models import Invite, User, utc_now
+from .auth import end_all_sessions
+from .users import MIN_PASSWORD_LENGTH, hash_password
+
+INVITE_LIFETIME = timedelta(days=7)
+SMTP_TIMEOUT_SECONDS = 10
+USED = ("This invite link has been used already. Sign in with the password you set, "
+        "or ask an administrator for a new link.")
+EXPIRED = "This invite link has expired. Ask an administrator for a new one."
+INACTIVE = "This account is not active. Ask an administrator."
+log = logging.getLogger(__name__)
+
+
+class InviteRefused(DomainError):
+    """The link was real but is used, expired, or for an account that is no longer active."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_invite(*, session: Session, user_id: int, issued_by_id: int) -> str:
+    """A new link's token, shown once and never stored. The caller commits."""
+    cancel_invites(session=session, user_id=user_id)
+    token = secrets.token_urlsafe(32)
+    session.add(Invite(token_hash=_token_hash(token), user_id=user_id, created_by_id=issued_by_id,
+                       expires_at=utc_now() + INVITE_LIFETIME))
+    return token
+
+
+def cancel_invites(*, session: Session, user_id: int) -> None:
+    """The person's links stop working. The caller commits."""
+    session.execute(delete(Invite).where(Invite.user_id == user_id))
+
+
+def invited_user(*, session: Session, token: str) -> User:
+    """The person a usable link is for. NotFound for a token never issued; InviteRefused for a spent one."""
+    invite = session.get(Invite, _token_hash(token))
+    if invite is None:
+        raise NotFound("There is no such invite link.")
+    if invite.used_at is not None:
+        raise InviteRefused(USED)
+    if invite.expires_at <= utc_now():
+        raise InviteRefused(EXPIRED)
+    user = session.get(User, invite.user_id)
+    if not user.active:
+        raise InviteRefused(INACTIVE)
+    return user
+
+
+def accept_invite(*, session: Session, token: str, password: str) -> User:
+    """Sets the password and spends the link; of two tries at once, only one succeeds."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"must be at least {MIN_PASSWORD_LENGTH} characters"
+        raise DomainError(f"The password {message}.", fields={"password": message})
+    password_hash = hash_password(password)  # before the write transaction: it takes a tenth of a second
+    user = invited_user(session=session, token=token)
+    claimed = session.execute(update(Invite).where(Invite.token_hash == _token_hash(token),
+                                                   Invite.used_at.is_(None)).values(used_at=utc_now()))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InviteRefused(USED)
+    user.password_hash = password_hash
+    end_all_sessions(session=session, user_id=user.id)  # a new password signs out any older browser
+    session.commit()
+    return user
+
+
+def email_invite(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, link: str) -> bool:
+    """Emails the link; False (and a log entry without the link) when the mail server fails."""
+    message = EmailMessage()
+    message["From"], message["To"] = mail_from, to
+    message["Subject"] = "Burden Tracker: set your password"
+    days = INVITE_LIFETIME.days
+    message.set_content(f"You have an account in Burden Tracker. Set your password here (the link works once, "
+                        f"for {days} days):\n\n{link}\n", cte="quoted-printable")
+    try:
+        with smtplib.SMTP(smtp_host, smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+            smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as error:
+        log.error("Emailing an invite link through %s:%s failed: %s", smtp_host, smtp_port, type(error).__name__)
+        return False
+    return True
