@@ -5,10 +5,21 @@ Rules about values live in schemas.py; SchemaForm runs them and puts each messag
 
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
-from .enums import AffectedRole, RequirementSource
+from .enums import AffectedRole, RequirementSource, Role, VoteChoice
 from .schemas import Estimate, NominationIn, field_errors
 
 MAX_TEXT = 5000
@@ -105,3 +116,137 @@ class MoveForm(FlaskForm):
     """Carries the version of the page the person saw, so a stale decision is refused."""
 
     version = StringField(validators=[InputRequired()])
+
+
+# The board's decisions. Field names are the keys workflow.py requires for each move, so `fields()` is what
+# the service is handed; which of them are required is the workflow's to say, not these forms'. Ids are
+# prefixed because several of these forms share a page (and a `note`).
+
+
+class DecisionForm(MoveForm):
+    version = IntegerField(validators=[InputRequired()])
+
+    def fields(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "version")}
+
+    def problems(self) -> dict[str, str]:
+        """What is wrong with the values on their own, told beside a refusal that stopped at something else."""
+        return {}
+
+
+def _note(label: str, move: str) -> TextAreaField:
+    return TextAreaField(label, id=f"{move}-note", filters=[_blank_is_none], validators=[
+        Length(max=MAX_TEXT, message=f"At most {MAX_TEXT:,} characters.")])
+
+
+class EvaluateForm(DecisionForm):
+    minutes_per_occurrence = StringField("Minutes each time", id="evaluate-minutes_per_occurrence",
+                                         filters=[_blank_is_none])
+    occurrences_per_week = StringField("Times a week, per person", id="evaluate-occurrences_per_week",
+                                       filters=[_blank_is_none])
+    clinicians_affected = StringField("People who do it", id="evaluate-clinicians_affected",
+                                      filters=[_blank_is_none])
+    confirmed_source = SelectField("Confirmed source of the requirement", id="evaluate-confirmed_source",
+                                   validate_choice=False, filters=[_blank_is_none],
+                                   choices=[s.value for s in RequirementSource])
+    note = _note("Evaluation note (the submitter sees it)", "evaluate")
+    owner_id = SelectField("Owner", id="evaluate-owner_id", default="")  # choices: active board members, from the view
+
+    def problems(self) -> dict[str, str]:
+        numbers = ("minutes_per_occurrence", "occurrences_per_week", "clinicians_affected")
+        try:
+            Estimate.model_validate({name: self[name].data for name in numbers})
+        except ValidationError as error:
+            return field_errors(error)
+        return {}
+
+
+class ReopenForm(DecisionForm):
+    note = _note("What more information is needed?", "reopen")
+
+
+class RetireForm(DecisionForm):
+    retired_on = DateField("Effective date", id="retire-retired_on", validators=[Optional()])
+    note = _note("What was changed", "retire")
+
+
+class RejectForm(DecisionForm):
+    note = _note("Rationale (the submitter sees it)", "reject")
+
+
+class DuplicateForm(DecisionForm):
+    q = StringField("Find the nomination that stays", id="duplicate-q")
+    duplicate_of = IntegerField("The nomination it duplicates", id="duplicate-duplicate_of",
+                                validators=[Optional()])
+
+    def fields(self) -> dict:
+        return {"duplicate_of": self.duplicate_of.data}
+
+
+class VoteForm(FlaskForm):
+    choice = SelectField("Your vote", choices=[c.value for c in VoteChoice])
+
+
+class BoardNoteForm(FlaskForm):
+    body = TextAreaField("Private note (board members only)", id="board-note-body", validators=[
+        InputRequired("Write a note first."),
+        Length(max=MAX_TEXT, message=f"A note can be at most {MAX_TEXT:,} characters.")])
+
+
+# Administration. These forms only carry what was typed: services.admin judges it and the view puts each
+# message beside its field.
+
+ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Email", filters=[_blank_is_none])
+    name = StringField("Name", filters=[_blank_is_none])
+    roles = SelectMultipleField("Roles", choices=ROLE_CHOICES)
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField("Roles", choices=ROLE_CHOICES)
+
+
+class NameForm(FlaskForm):
+    name = StringField("Name", filters=[_blank_is_none])
+
+
+class SettingsForm(FlaskForm):
+    working_weeks_per_year = StringField("Working weeks a year", filters=[_blank_is_none],
+                                         description="Weeks a clinician works in a year, 1–53.")
+    fte_hours_per_year = StringField("FTE hours a year", filters=[_blank_is_none],
+                                     description="Hours one full-time clinician works in a year, 1–8,784.")
+    quorum_fraction = StringField("Quorum", filters=[_blank_is_none],
+                                  description="A vote counts once more than this share of active board members "
+                                              "voted: 0.5 is more than half. From 0 to below 1.")
+    fiscal_year_start_month = SelectField("Fiscal year starts in", validate_choice=False, filters=[_blank_is_none],
+                                          choices=[SelectChoice(str(n), month) for n, month in enumerate(MONTHS, 1)],
+                                          description="January gives calendar quarters.")
+    stale_after_days = StringField("Stale after (days)", filters=[_blank_is_none],
+                                   description="A nomination waiting longer than this stands out, 1–365.")
+
+    def rate_fields(self) -> list:
+        return [self[settings_rate_field(role)] for role in AffectedRole]
+
+
+def settings_rate_field(role: AffectedRole) -> str:
+    """Named as services.admin.rate_field names it."""
+    return f"rate_{role.name.lower()}"
+
+
+for _role in AffectedRole:
+    setattr(SettingsForm, settings_rate_field(_role),
+            StringField(_role.value[0].upper() + _role.value[1:], filters=[_blank_is_none]))
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[InputRequired("Choose a password."), Length(max=1024)],
+                             description="At least 8 characters.")
+    confirm = PasswordField("The same password again", validators=[
+        InputRequired("Type the password a second time."),
+        EqualTo("password", message="The two passwords are not the same."),
+    ])

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import Role, State, VoteChoice
+from ..enums import Role, VoteChoice
 from ..errors import DomainError
 from ..models import User, UserRole, Vote
 from .nominations import get_nomination
@@ -21,6 +21,7 @@ class Tally:
     abstain: int
     board_members: int
     passed: bool
+    quorum_reached: bool = False
 
     @property
     def voted(self) -> int:
@@ -31,7 +32,7 @@ def cast_vote(*, session: Session, nomination_id: int, voter: User, choice: Vote
     if not voter.has_role(Role.BOARD):
         raise DomainError("Only board members vote.")
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    if nomination.state is not State.EVALUATED:
+    if nomination.state not in workflow.VOTING_STATES:
         raise DomainError(f"Votes are taken on evaluated nominations; this one is {nomination.state.value}.")
     vote = _find_vote(session, nomination_id, voter.id) or Vote(nomination_id=nomination_id, voter_id=voter.id)
     vote.choice = choice
@@ -68,12 +69,17 @@ def tally(*, session: Session, nomination_id: int) -> Tally:
     ).all()
     counts = {choice: 0 for choice in VoteChoice} | dict(rows)
     board_members = active_board_members(session)
+    quorum_fraction = get_settings(session=session).quorum_fraction
     passed = workflow.vote_passed(
         approve=counts[VoteChoice.APPROVE],
         reject=counts[VoteChoice.REJECT],
         abstain=counts[VoteChoice.ABSTAIN],
         board_members=board_members,
-        quorum_fraction=get_settings(session=session).quorum_fraction,
+        quorum_fraction=quorum_fraction,
     )
+    # The quorum half of the one rule: had everyone who voted approved, the vote would pass exactly when quorum is met.
+    voted = sum(counts.values())
+    quorum_reached = workflow.vote_passed(approve=voted, reject=0, abstain=0, board_members=board_members,
+                                          quorum_fraction=quorum_fraction)
     return Tally(counts[VoteChoice.APPROVE], counts[VoteChoice.REJECT], counts[VoteChoice.ABSTAIN],
-                 board_members, passed)
+                 board_members, passed, quorum_reached)

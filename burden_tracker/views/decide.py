@@ -1,5 +1,250 @@
-"""What the board does on a nomination's page: evaluate, private notes, votes and decisions."""
+"""What the board does on a nomination's page: evaluate, private notes, votes and decisions.
 
-from flask import Blueprint
+Every decision is one form → move_nomination → answer: back to the page when it is made, the panel again
+with the message beside the field when refused (422), the fresh panel and who changed it when the page was
+stale (409). Votes and notes swap only their own fragment; the tally is polled so every viewer sees votes land.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..db import get_session
+from ..enums import RequirementSource, Role, VoteChoice
+from ..errors import DomainError, NotFound, StaleVersion
+from ..forms import (
+    BoardNoteForm,
+    CommentForm,
+    DecisionForm,
+    DuplicateForm,
+    EvaluateForm,
+    MoveForm,
+    RejectForm,
+    ReopenForm,
+    RetireForm,
+    SupportForm,
+    VoteForm,
+)
+from ..services.board_notes import add_note
+from ..services.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
+from ..services.details import nomination_details
+from ..services.transitions import move_nomination
+from ..services.votes import cast_vote
+from ..workflow import Move
+from .auth import role_required
+from .rendering import render, wants_fragment
 
 bp = Blueprint("decide", __name__, url_prefix="/nominations")
+
+FORMS = {Move.EVALUATE: EvaluateForm, Move.REOPEN: ReopenForm, Move.RETIRE: RetireForm, Move.REJECT: RejectForm,
+         Move.MARK_DUPLICATE: DuplicateForm}
+DONE = {Move.EVALUATE: "Evaluated. The board can vote on it now.", Move.REOPEN: "Reopened: it is proposed again.",
+        Move.RETIRE: "Retired. Well done.", Move.REJECT: "Rejected; the submitter sees the rationale.",
+        Move.MARK_DUPLICATE: "Marked as a duplicate; its supporters moved to the nomination that stays."}
+
+
+@dataclass
+class BoardTools:
+    """The panel's data, a form per decision (fresh, or the one just posted), and what to tell the person."""
+
+    panel: BoardPanel
+    forms: dict[str, FlaskForm] = field(default_factory=dict)
+    message: str | None = None
+    candidates: list = field(default_factory=list)
+
+
+@bp.post("/<int:nomination_id>/evaluate")
+@role_required(Role.BOARD)
+def evaluate(nomination_id: int):
+    return _decide(nomination_id, Move.EVALUATE)
+
+
+@bp.post("/<int:nomination_id>/reopen")
+@role_required(Role.BOARD)
+def reopen(nomination_id: int):
+    return _decide(nomination_id, Move.REOPEN)
+
+
+@bp.post("/<int:nomination_id>/retire")
+@role_required(Role.BOARD)
+def retire(nomination_id: int):
+    return _decide(nomination_id, Move.RETIRE)
+
+
+@bp.post("/<int:nomination_id>/reject")
+@role_required(Role.BOARD)
+def reject(nomination_id: int):
+    return _decide(nomination_id, Move.REJECT)
+
+
+@bp.post("/<int:nomination_id>/duplicate")
+@role_required(Role.BOARD)
+def duplicate(nomination_id: int):
+    return _decide(nomination_id, Move.MARK_DUPLICATE)
+
+
+@bp.get("/<int:nomination_id>/duplicate-candidates")
+@role_required(Role.BOARD)
+def candidates(nomination_id: int):
+    """The search-as-you-type picker: nominations with every word of `q`, as radio buttons."""
+    found = duplicate_candidates(session=get_session(), nomination_id=nomination_id, q=request.args.get("q", ""))
+    return render_template("nominations/_duplicate_candidates.html", candidates=found, chosen=None,
+                           q=request.args.get("q", ""))
+
+
+@bp.post("/<int:nomination_id>/votes")
+@role_required(Role.BOARD)
+def vote(nomination_id: int):
+    form, message = VoteForm(), None
+    if form.validate_on_submit():
+        try:
+            cast_vote(session=get_session(), nomination_id=nomination_id, voter=current_user.user,
+                      choice=VoteChoice(form.choice.data))
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            message = error.message
+    else:
+        message = "Choose approve, reject or abstain."
+    if message is None and not wants_fragment():
+        return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
+    tools = _board_tools(nomination_id, message=message)
+    return _answer(nomination_id, "nominations/_votes.html", 422 if message else 200, tools,
+                   votes=tools.panel.votes, vote_form=tools.forms["vote"], vote_message=message)
+
+
+@bp.get("/<int:nomination_id>/tally")
+@role_required(Role.BOARD)
+def tally(nomination_id: int):
+    votes = vote_summary(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
+    response = make_response(render_template("nominations/_tally.html", votes=votes))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<int:nomination_id>/board-notes")
+@role_required(Role.BOARD)
+def board_note(nomination_id: int):
+    form = BoardNoteForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            add_note(session=get_session(), nomination_id=nomination_id, author=current_user.user,
+                     body=form.body.data)
+            status, form = 200, BoardNoteForm(formdata=None)
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            form.body.errors = [error.fields.get("body", error.message)]
+    if status == 200 and not wants_fragment():
+        return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
+    tools = _board_tools(nomination_id, note_form=form)
+    return _answer(nomination_id, "nominations/_board_notes.html", status, tools,
+                   notes=tools.panel.notes, note_form=form)
+
+
+def _decide(nomination_id: int, move: Move):
+    tools = _board_tools(nomination_id)  # 404 for a nomination that does not exist
+    form = FORMS[move]()
+    _offer_owners(form, tools.panel)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            move_nomination(session=get_session(), nomination_id=nomination_id, move=move,
+                            actor=current_user.user, expected_version=form.version.data, fields=form.fields())
+            return _made(nomination_id, DONE[move])
+        except StaleVersion as error:
+            status, tools.message = 409, error.message
+        except DomainError as error:
+            _put_beside_fields(form, error)
+    elif form.version.errors:
+        tools.message = "This form is out of date. Reload the page and try again."
+    get_session().rollback()  # a refused move leaves nothing behind, not even in this request's session
+    tools = _board_tools(nomination_id, message=tools.message, posted=(move, form))
+    return _answer(nomination_id, "nominations/_board_panel.html", status, tools)
+
+
+def _made(nomination_id: int, message: str):
+    """Back to the page, where everything (state, history, panel) shows the decision."""
+    flash(message)
+    page = url_for("nominations.show", nomination_id=nomination_id)
+    if wants_fragment():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = page
+        return response
+    return redirect(page, code=303)
+
+
+def _put_beside_fields(form: DecisionForm, error: DomainError) -> None:
+    for name, message in {**form.problems(), **error.fields}.items():
+        if name in form:
+            form[name].errors = [message[:1].upper() + message[1:]]
+    form.form_errors = [error.message]
+
+
+def _answer(nomination_id: int, fragment: str, status: int, tools: BoardTools, **fragment_context):
+    """The fragment for htmx; otherwise the whole page, with the board's panel as it now stands."""
+    details = None if wants_fragment() else nomination_details(
+        session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
+    return render("nominations/show.html", fragment, status, nomination_id=nomination_id, board=tools, details=details,
+                  comment_form=CommentForm(), support_form=SupportForm(), move_form=MoveForm(formdata=None),
+                  **fragment_context)
+
+
+def _board_tools(nomination_id: int, *, message: str | None = None, posted: tuple | None = None,
+                 note_form: BoardNoteForm | None = None) -> BoardTools:
+    try:
+        panel = board_panel(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
+    except NotFound:
+        abort(404)
+    tools = BoardTools(panel=panel, message=message)
+    tools.forms = {move.value: _fresh_form(move, panel) for move in panel.moves}
+    if posted and posted[0] in panel.moves:
+        move, form = posted
+        tools.forms[move.value] = form  # what was typed stays; the version is always the fresh one
+    tools.forms["vote"] = VoteForm(formdata=None)
+    tools.forms["note"] = note_form or BoardNoteForm(formdata=None)
+    duplicate_form = tools.forms.get(Move.MARK_DUPLICATE.value)
+    if duplicate_form is not None and duplicate_form.q.data:
+        tools.candidates = duplicate_candidates(session=get_session(), nomination_id=nomination_id,
+                                                q=duplicate_form.q.data)
+    return tools
+
+
+def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
+    """Evaluate starts from the estimate in force (the submitter's, or the board's after a reopen)."""
+    nomination = panel.nomination
+    data = {}
+    if move is Move.EVALUATE:
+        minutes, per_week, clinicians = nomination.estimate
+        source = nomination.confirmed_source or nomination.requirement_source
+        owner = nomination.owner_id or current_user.id
+        data = {"minutes_per_occurrence": _plain(minutes), "occurrences_per_week": _plain(per_week),
+                "clinicians_affected": _plain(clinicians), "confirmed_source": RequirementSource(source).value,
+                "note": nomination.evaluation_note, "owner_id": str(owner)}
+    form = FORMS[move](formdata=None, data=data)
+    _offer_owners(form, panel)
+    return form
+
+
+def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:
+    if isinstance(form, EvaluateForm):
+        form.owner_id.choices = [("", "No owner yet"), *((str(id_), name) for id_, name in panel.board_members)]
+
+
+def _plain(number) -> str:
+    return f"{int(number)}" if float(number).is_integer() else f"{number}"
+
+
+def _panel_for_page(nomination_id: int) -> BoardTools | None:
+    """show.html includes the panel without knowing about it: this builds it, for board members only."""
+    if not current_user.is_authenticated or not current_user.has_any(Role.BOARD):
+        return None
+    return _board_tools(nomination_id)
+
+
+@bp.app_context_processor
+def _board_panel_for_templates() -> dict:
+    return {"board_panel_for": _panel_for_page}

@@ -1,0 +1,97 @@
+"""What the review board's panel on a nomination's page shows: its moves, the vote, owners and private notes.
+
+The moves come from workflow.moves_offered, and voting is open exactly while a move that needs a passed
+vote is on offer, so no rule about states is written here.
+"""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from .. import workflow
+from ..enums import Role, VoteChoice
+from ..errors import DomainError
+from ..models import Nomination, User, UserRole, Vote
+from ..workflow import Actor, Move
+from .board_notes import NoteEntry, notes_for
+from .listing import Filters, NominationRow, list_nominations
+from .nominations import get_nomination
+from .transitions import actor_roles
+from .votes import Tally, tally
+
+MAX_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class VoteSummary:
+    nomination_id: int
+    voting_open: bool
+    tally: Tally
+    my_vote: VoteChoice | None
+
+
+@dataclass(frozen=True)
+class BoardPanel:
+    nomination: Nomination
+    moves: list[Move]
+    votes: VoteSummary
+    owner: str | None
+    board_members: list[tuple[int, str]]
+    notes: list[NoteEntry]
+
+
+def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardPanel:
+    _board_only(viewer)
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    members = active_board_members(session=session)
+    return BoardPanel(
+        nomination=nomination,
+        moves=_board_moves(nomination, viewer),
+        votes=vote_summary(session=session, nomination_id=nomination_id, viewer=viewer),
+        owner=dict(members).get(nomination.owner_id) or _name(session, nomination.owner_id),
+        board_members=members,
+        notes=notes_for(session=session, nomination_id=nomination_id, viewer=viewer),
+    )
+
+
+def vote_summary(*, session: Session, nomination_id: int, viewer: User) -> VoteSummary:
+    _board_only(viewer)
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    voting_open = any(workflow.MOVES[move].needs_passed_vote for move in _board_moves(nomination, viewer))
+    my_vote = session.exec(
+        select(Vote.choice).where(Vote.nomination_id == nomination_id, Vote.voter_id == viewer.id)
+    ).first()
+    return VoteSummary(nomination_id, voting_open, tally(session=session, nomination_id=nomination_id), my_vote)
+
+
+def active_board_members(*, session: Session) -> list[tuple[int, str]]:
+    """(id, name) of everyone who may own a nomination, by name."""
+    rows = session.exec(
+        select(User.id, User.name, User.email).join(UserRole)
+        .where(UserRole.role == Role.BOARD, User.active.is_(True))
+    )
+    return sorted(((id_, name or email) for id_, name, email in rows), key=lambda member: member[1].casefold())
+
+
+def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> list[NominationRow]:
+    """Nominations whose title or description has every word typed, newest first; never the nomination itself."""
+    if not q.strip():
+        return []
+    listing = list_nominations(session=session, page=1, per_page=MAX_CANDIDATES + 1, filters=Filters(q=q))
+    return [row for row in listing.rows if row.id != nomination_id][:MAX_CANDIDATES]
+
+
+def _board_moves(nomination: Nomination, viewer: User) -> list[Move]:
+    """The board's moves for this person; the submitter's withdraw stays on the page itself."""
+    offered = workflow.moves_offered(nomination.state, actor_roles(viewer, nomination))
+    return [move for move in offered if workflow.MOVES[move].actor is Actor.BOARD]
+
+
+def _name(session: Session, user_id: int | None) -> str | None:
+    user = session.get(User, user_id) if user_id else None
+    return (user.name or user.email) if user else None
+
+
+def _board_only(user: User) -> None:
+    if not user.has_role(Role.BOARD):
+        raise DomainError("The board's panel is for board members only.")
