@@ -1,5 +1,102 @@
-"""The review board's triage queue: /board."""
+"""The review board's triage queue: /board, its filters in the query string, answered in place.
 
-from flask import Blueprint
+By default it shows the open pipeline (proposed and evaluated), most potential hours first. Like
+/nominations, an address with values this page cannot read still answers: those filters are ignored
+and named on the page, and an out-of-range page is clamped.
+"""
+
+from datetime import date
+from math import ceil
+
+from flask import Blueprint, current_app, request, url_for
+
+from ..db import get_session
+from ..enums import RequirementSource, Role, State
+from ..services.board_panel import active_board_members
+from ..services.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
+from ..services.reference import get_settings
+from ..workflow import OPEN_STATES
+from .auth import role_required
+from .browse import one_of, one_of_ids, read_page, read_value
+from .rendering import render, wants_fragment
 
 bp = Blueprint("board", __name__)
+SORT_LABELS = {"hours": "Most hours first", "supporters": "Most supporters first", "age": "Oldest first"}
+DEFAULT_SORT = "hours"
+STATE_GROUPS = {"open": OPEN_STATES, "all": frozenset()}  # "open" is the default and is left out of addresses
+UNASSIGNED = "none"
+
+
+@bp.get("/board")
+@role_required(Role.BOARD)
+def queue():
+    session = get_session()
+    today = date.today()
+    overdue_after_days = get_settings(session=session).stale_after_days
+    choices = filter_choices(session=session) | {
+        "owners": active_board_members(session=session), "states": list(State),
+        "sources": list(RequirementSource), "sorts": SORT_LABELS,
+        "ages": {"new": f"Last {NEW_DAYS} days", "overdue": "Overdue"}}
+    filters, ignored = read_filters(request.args, choices)
+    page = read_page(request.args)
+    listing = list_nominations(session=session, page=page, filters=filters, today=today,
+                               per_page=current_app.config["NOMINATIONS_PER_PAGE"])
+    tallies = state_tallies(count_by_state(session=session, filters=filters, today=today))
+    chosen = state_choice(filters)
+    total = next(tally.nominations for choice, _label, tally in tallies if choice == chosen)
+    query = address_values(filters)
+    response = render("board/queue.html", "board/_list.html", listing=listing, tallies=tallies, total=total,
+                      pages=max(ceil(total / listing.per_page), 1), filters=filters, query=query, choices=choices,
+                      ignored=ignored, overdue_after_days=overdue_after_days, state_choice=chosen,
+                      in_place=wants_fragment())
+    if wants_fragment():
+        response.headers["HX-Push-Url"] = url_for("board.queue", **query, **({"page": page} if page > 1 else {}))
+    return response
+
+
+def read_filters(args, choices) -> tuple[Filters, list[str]]:
+    """The filters the address asks for, and the names of those it asks for in a way we cannot read."""
+    ignored = []
+
+    def read(name, parse):
+        return read_value(args, name, parse, ignored)
+
+    state = read("state", lambda text: text if text in STATE_GROUPS else State.from_label(text).value) or "open"
+    owner = read("owner", lambda text: text if text == UNASSIGNED else one_of_ids(choices["owners"])(text))
+    return Filters(
+        states=STATE_GROUPS[state] if state in STATE_GROUPS else frozenset({State(state)}),
+        department_id=read("department", one_of_ids(choices["departments"])),
+        category_id=read("category", one_of_ids(choices["categories"])),
+        source=read("source", RequirementSource.from_label),
+        owner_id=owner if isinstance(owner, int) else None,
+        unassigned=owner == UNASSIGNED,
+        age=read("age", lambda text: one_of(text, choices["ages"])),
+        sort=read("sort", lambda text: one_of(text, SORT_LABELS)) or DEFAULT_SORT,
+    ), ignored
+
+
+def state_tallies(counts: dict[State, StateCount]) -> list[tuple[str, str, StateCount]]:
+    """(state choice, label, count) for the open pipeline, each state, and all of them together."""
+
+    def together(states):
+        return StateCount(sum(counts[s].nominations for s in states), sum(counts[s].overdue for s in states))
+
+    return [("open", "Open", together(OPEN_STATES)), *((s.value, s.value.capitalize(), counts[s]) for s in State),
+            ("all", "All", together(State))]
+
+
+def state_choice(filters: Filters) -> str:
+    """What the state filter is set to: "open", "all" or one state's value."""
+    if filters.state:
+        return filters.state.value
+    return "open" if filters.states == OPEN_STATES else "all"
+
+
+def address_values(filters: Filters) -> dict:
+    """The query string that asks for these filters: only what differs from the default queue."""
+    choice = state_choice(filters)
+    values = {"state": choice if choice != "open" else None, "department": filters.department_id,
+              "category": filters.category_id, "source": filters.source and filters.source.value,
+              "owner": UNASSIGNED if filters.unassigned else filters.owner_id, "age": filters.age,
+              "sort": filters.sort if filters.sort != DEFAULT_SORT else None}
+    return {name: value for name, value in values.items() if value}

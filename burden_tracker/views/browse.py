@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from ..db import get_session
 from ..enums import RequirementSource, State
-from ..services.listing import SORTS, Filters, filter_choices, list_nominations
+from ..services.listing import Filters, filter_choices, list_nominations
 from .rendering import render, wants_fragment
 
 bp = Blueprint("browse", __name__)
@@ -40,23 +40,29 @@ def read_filters(args, choices) -> tuple[Filters, list[str]]:
     ignored = []
 
     def read(name, parse):
-        text = args.get(name, "").strip()
-        if not text:
-            return None
-        try:
-            return parse(text)
-        except ValueError:
-            ignored.append(name)
-            return None
+        return read_value(args, name, parse, ignored)
 
+    state = read("state", State.from_label)
     return Filters(
-        state=read("state", State.from_label),
+        states=frozenset({state} if state else ()),
         department_id=read("department", one_of_ids(choices["departments"])),
         category_id=read("category", one_of_ids(choices["categories"])),
         source=read("source", RequirementSource.from_label),
         q=args.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH],
-        sort=read("sort", lambda text: one_of(text, SORTS)) or Filters.sort,
+        sort=read("sort", lambda text: one_of(text, SORT_LABELS)) or Filters.sort,
     ), ignored
+
+
+def read_value(args, name: str, parse, ignored: list[str]):
+    """The value of one query-string field, or None when it is empty or unreadable (then its name joins ignored)."""
+    text = args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        ignored.append(name)
+        return None
 
 
 def read_page(args) -> int:
