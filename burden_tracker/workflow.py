@@ -50,6 +50,10 @@ MOVES: dict[Move, Rule] = {
     Move.WITHDRAW: Rule(frozenset({State.PROPOSED}), State.WITHDRAWN, Actor.SUBMITTER, ()),
 }
 
+OPEN_STATES = frozenset({State.PROPOSED, State.EVALUATED})  # in the pipeline: takes "me too", offered as similar
+VOTING_STATES = frozenset({State.EVALUATED})  # the board votes on an evaluated nomination
+MERGE_TARGET_REFUSED = frozenset({State.DUPLICATE, State.WITHDRAWN})  # no duplicate may point at these
+
 # What each move calls its note, in the words a board member or submitter would use.
 FIELD_LABELS = {
     (Move.EVALUATE, "note"): "evaluation note",

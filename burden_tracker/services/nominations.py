@@ -7,14 +7,12 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import hours
-from ..enums import State
+from .. import hours, workflow
 from ..errors import DomainError, NotFound
 from ..models import Category, Comment, Department, Nomination, Supporter, User
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .notices import notify_followers
 
-CLOSED_STATES = {State.RETIRED, State.REJECTED, State.DUPLICATE, State.WITHDRAWN}
 MAX_TEXT = 5000
 
 
@@ -64,7 +62,7 @@ def support(*, session: Session, nomination_id: int, user: User, occurrences_per
         raise DomainError(f"That would be {IMPLAUSIBLE}.", fields={"occurrences_per_week": IMPLAUSIBLE})
     if nomination.submitter_id == user.id:
         raise DomainError("You submitted this nomination, so you already count.")
-    if nomination.state in CLOSED_STATES:
+    if nomination.state not in workflow.OPEN_STATES:
         raise DomainError(f"This nomination is {nomination.state.value}; it takes no more support.")
     supporter = Supporter(nomination_id=nomination_id, user_id=user.id, occurrences_per_week=occurrences_per_week)
     session.add(supporter)

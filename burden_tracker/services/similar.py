@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import case, exists, func, literal, or_, select
 from sqlmodel import Session
 
-from ..enums import State
+from .. import workflow
 from ..models import Department, Nomination, Supporter
 
-OPEN_STATES = (State.PROPOSED, State.EVALUATED)
 MAX_WORDS = 12
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _COMMON_WORDS = """
@@ -60,7 +59,7 @@ def similar_nominations(*, session: Session, text: str, viewer_id: int, limit: i
     score = sum((case((match, 2), else_=0) for match in in_title), literal(0)) + sum(
         (case((match, 1), else_=0) for match in in_description), literal(0))
     query = (_suggestions(viewer_id)
-             .where(Nomination.state.in_(OPEN_STATES), or_(*in_title, *in_description))
+             .where(Nomination.state.in_(workflow.OPEN_STATES), or_(*in_title, *in_description))
              .order_by(score.desc(), Nomination.id.desc())
              .limit(limit))
     return [Suggestion(*row) for row in session.execute(query)]

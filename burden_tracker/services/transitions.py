@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import EventKind, RequirementSource, Role, State
+from ..enums import EventKind, RequirementSource, Role
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, utc_now
 from ..schemas import Estimate, field_errors
@@ -121,7 +121,7 @@ def _mark_duplicate(session, nomination: Nomination, fields: dict) -> None:
     if survivor.id == nomination.id:
         raise MoveRefused("A nomination cannot duplicate itself.",
                           fields={"duplicate_of": "choose a different nomination"})
-    if survivor.state in (State.DUPLICATE, State.WITHDRAWN):
+    if survivor.state in workflow.MERGE_TARGET_REFUSED:
         raise MoveRefused(f"#{survivor.id} is itself {survivor.state.value}; choose the nomination that stays.",
                           fields={"duplicate_of": f"#{survivor.id} is {survivor.state.value}"})
     moved = _move_supporters(session, nomination, survivor)

@@ -18,6 +18,7 @@ def init_app(app) -> None:
     mailing.init_app(app)
     for module in (health, browse, nominations, nominate, me, board, decide, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)
 
