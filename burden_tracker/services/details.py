@@ -38,6 +38,7 @@ class Details:
     supporters: int
     viewer_supports: bool
     viewer_is_submitter: bool
+    takes_support: bool
     events: list[Entry]
     comments: list[Entry]
     moves: list[workflow.Move]
@@ -61,6 +62,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         viewer_supports=session.scalar(select(func.count()).where(
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
+        takes_support=nomination.state in workflow.OPEN_STATES,
         events=[Entry(e.at, names.of(e.actor_id), _describe(e)) for e in session.scalars(
             select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id))],
         comments=[Entry(c.created_at, names.of(c.author_id), c.body) for c in session.scalars(

@@ -151,3 +151,10 @@ def test_an_executive_reads_the_page_but_gets_no_forms(client, session):
     token = csrf_token(client, "/nominations")
     refused = client.post(f"/nominations/{nomination.id}/comments", data={"body": "hi", "csrf_token": token})
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("state", [State.RETIRED, State.REJECTED, State.WITHDRAWN, State.DUPLICATE])
+def test_a_closed_nomination_offers_no_me_too(nurse_client, session, state):
+    nomination = make_nomination(session, state=state)
+    page = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    assert "Me too" not in page and "Times a week for you" not in page
