@@ -80,6 +80,7 @@ def test_back_and_forward_restore_the_earlier_filters(page, live_server, sign_in
     expect(page.get_by_label("Sort")).to_have_value("newest")
 
     page.go_forward()
+    expect(page.get_by_label("Sort")).to_have_value("hours")  # one step at a time, as a person clicks
     page.go_forward()
     expect(page).to_have_url(re.compile(r"state=rejected&sort=hours$"))
     expect(page.get_by_label("State")).to_have_value("rejected")
