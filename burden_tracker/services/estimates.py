@@ -1,11 +1,32 @@
-"""An estimate's figures under the program's settings: the one sum behind every "hours a year" shown."""
+"""An estimate's figures under the program's settings: the one sum behind every "hours a year" shown,
+for one nomination in Python and for many as SQL columns."""
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session
 
 from .. import hours
+from ..models import Nomination
 from .reference import get_settings
+
+
+def estimate_columns():
+    """The estimate in force as SQL: the board's once it exists, else the submitter's."""
+    return (
+        func.coalesce(Nomination.board_minutes_per_occurrence, Nomination.minutes_per_occurrence),
+        func.coalesce(Nomination.board_occurrences_per_week, Nomination.occurrences_per_week),
+        func.coalesce(Nomination.board_clinicians_affected, Nomination.clinicians_affected),
+    )
+
+
+def weekly_hours_column():
+    return hours.weekly_hours(*estimate_columns())
+
+
+def annual_hours_column(*, session: Session):
+    """Each nomination's hours a year under the estimate in force, as SQL."""
+    return hours.annual_hours(weekly_hours_column(), get_settings(session=session).working_weeks_per_year)
 
 
 @dataclass(frozen=True)

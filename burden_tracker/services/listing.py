@@ -11,25 +11,16 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from .. import hours
 from ..enums import RequirementSource, State
 from ..models import Category, Department, Nomination, Supporter, User
 from ..workflow import OPEN_STATES
+from .estimates import annual_hours_column
 from .reference import get_settings
 
 SORTS = ("newest", "hours", "supporters", "age")
 AGES = ("new", "overdue")
 NEW_DAYS = 7  # "new" is what arrived since last week's meeting
 MAX_SEARCH_WORDS = 8
-
-
-def estimate_columns():
-    """The estimate in force as SQL: the board's once it exists, else the submitter's."""
-    return (
-        func.coalesce(Nomination.board_minutes_per_occurrence, Nomination.minutes_per_occurrence),
-        func.coalesce(Nomination.board_occurrences_per_week, Nomination.occurrences_per_week),
-        func.coalesce(Nomination.board_clinicians_affected, Nomination.clinicians_affected),
-    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +94,7 @@ def list_nominations(*, session: Session, page: int, per_page: int, filters: Fil
     """One query. The page's ids are chosen first, so that only those rows are joined and their supporters counted."""
     filters = filters or Filters()
     ages = _Ages(session, today)
-    annual = _annual_hours(session)
+    annual = annual_hours_column(session=session)
     chosen = _chosen_ids(filters, ages, annual, offset=(page - 1) * per_page, limit=per_page + 1)
     supporters = select(func.count()).select_from(Supporter).where(Supporter.nomination_id == Nomination.id)
     owner = aliased(User)
@@ -147,11 +138,6 @@ def _chosen_ids(filters: Filters, ages: _Ages, annual, *, offset: int, limit: in
 def _in_order(sort: str, keys) -> list:
     """Largest first, the newest breaking ties; by age, the oldest first, the earlier entry breaking ties."""
     return [key.asc() if sort == "age" else key.desc() for key in keys]
-
-
-def _annual_hours(session: Session):
-    working_weeks = get_settings(session=session).working_weeks_per_year
-    return hours.annual_hours(hours.weekly_hours(*estimate_columns()), working_weeks)
 
 
 def _conditions(filters: Filters, ages: _Ages, *, with_states: bool = True) -> list:

@@ -1,0 +1,265 @@
+"""Every figure of the program's reports, counted and summed by the database.
+
+The dashboard, the quarterly workbook and the command line all ask here, so they cannot disagree.
+What the words mean (PRODUCT.md, "Hours saved" and "Quarters"):
+
+- received in a quarter: submitted on one of its days;
+- evaluated, rejected in a quarter: moved to that state during it (event times, UTC), each nomination once;
+- retired in a quarter: its effective date (retired_on) is one of its days;
+- retired by the quarter's end: retired on or before its last day; their hours a year are "annualized";
+- open at the quarter's end: submitted by then, not retired by then, and not yet closed by a decision
+  (rejected, merged as a duplicate, withdrawn, or retired with a later effective date); their hours a
+  year are "potential";
+- realized hours and cost: hours.realized_hours_of, counting the quarter's days on or after retired_on.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlmodel import Session
+
+from .. import hours
+from ..enums import AffectedRole, RequirementSource, State
+from ..models import Category, Department, Event, Nomination
+from ..workflow import OPEN_STATES
+from .estimates import annual_hours_column
+from .reference import get_settings, hourly_rates
+
+CLOSED_STATES = frozenset(State) - OPEN_STATES
+HISTORY_QUARTERS = 8
+GROUPINGS = ("department", "category", "source", "role")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One quarter's figures, for the whole program or one group of it."""
+
+    received: int = 0
+    evaluated: int = 0
+    retired: int = 0
+    rejected: int = 0
+    retired_by_end: int = 0
+    open_at_end: int = 0
+    realized_hours: float = 0.0
+    annualized_hours: float = 0.0
+    potential_hours: float = 0.0
+    realized_cost: float = 0.0
+    annualized_cost: float = 0.0
+    potential_cost: float = 0.0
+    annualized_fte: float = 0.0
+    potential_fte: float = 0.0
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class PipelineState:
+    """The nominations in one open state at the quarter's end (or today, for the quarter under way)."""
+
+    state: State
+    nominations: int
+    potential_hours: float
+    average_age_days: float
+    oldest_age_days: int
+    overdue: int
+
+
+def current_quarter(*, session: Session, today: date | None = None) -> hours.Quarter:
+    start_month = get_settings(session=session).fiscal_year_start_month
+    return hours.Quarter.containing(today or date.today(), start_month)
+
+
+def parse_quarter(*, session: Session, text: str) -> hours.Quarter:
+    """Raises ValueError with a message for people when the text is not a quarter such as 2026-Q3."""
+    return hours.Quarter.parse(text, get_settings(session=session).fiscal_year_start_month)
+
+
+def quarter_figures(*, session: Session, quarter: hours.Quarter) -> Figures:
+    return _figures(session, [quarter])[None][0]
+
+
+def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QUARTERS) -> list[tuple]:
+    """(quarter, Figures) for this quarter and the count - 1 before it, oldest first."""
+    quarters = quarter.last(count)
+    return list(zip(quarters, _figures(session, quarters)[None], strict=True))
+
+
+def breakdown(*, session: Session, quarter: hours.Quarter, by: str) -> list[Group]:
+    """The quarter's figures per department, category, source of the requirement or affected role.
+
+    Departments and categories in use are listed even when nothing of theirs counts this quarter.
+    """
+    per_key = _figures(session, [quarter], by=by)
+    labels = _labels(session, by)
+    keys = set(per_key) | {key for key, (_, active) in labels.items() if active}
+    groups = [Group(labels.get(key, (str(key), True))[0], per_key.get(key, [Figures()])[0]) for key in keys]
+    return sorted(groups, key=lambda group: group.label.casefold())
+
+
+def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> list[PipelineState]:
+    """What waits for the board at the quarter's end, by state, with how long it has waited."""
+    settings = get_settings(session=session)
+    on = min(today or date.today(), quarter.last_day)
+    age = hours.DaysBetween(Nomination.submitted_on, on)
+    state = state_at_end(quarter)
+    query = with_closing(
+        select(state, func.count(), func.sum(annual_hours_column(session=session)), func.avg(age), func.max(age),
+               func.sum(case((age > settings.stale_after_days, 1), else_=0)))
+    ).where(open_at_end(quarter)).group_by(state)
+    found = {State(row[0]): row for row in session.execute(query)}
+    return [PipelineState(s, *_pipeline_numbers(found.get(s))) for s in (State.PROPOSED, State.EVALUATED)]
+
+
+def retired_by(*, session: Session, day: date) -> tuple[int, float]:
+    """How many burdens were retired on or before the day, and the hours a year they give back."""
+    query = select(func.count(), func.coalesce(func.sum(annual_hours_column(session=session)), 0.0)).where(
+        Nomination.state == State.RETIRED, Nomination.retired_on <= day)
+    count, annual = session.execute(query).one()
+    return count, float(annual)
+
+
+# The SQL pieces, shared with services/report_rows.py.
+
+def start_of(quarter: hours.Quarter) -> datetime:
+    """The first instant of the quarter, for comparing event times (UTC)."""
+    return datetime.combine(quarter.first_day, time(), tzinfo=UTC)
+
+
+# When each nomination was first closed by a decision. Queries that use open_at_end join it (with_closing).
+CLOSING = (select(Event.nomination_id, func.min(Event.at).label("at"))
+           .where(Event.to_state.in_(CLOSED_STATES)).group_by(Event.nomination_id)
+           .subquery("closing"))
+
+
+def with_closing(query):
+    return query.select_from(Nomination).outerjoin(CLOSING, CLOSING.c.nomination_id == Nomination.id)
+
+
+def retired_by_end(quarter: hours.Quarter):
+    return (Nomination.state == State.RETIRED) & (Nomination.retired_on <= quarter.last_day)
+
+
+def open_at_end(quarter: hours.Quarter):
+    """Needs CLOSING joined (with_closing). Closed states are final, so a nomination open now was open
+    then; a closed one without a recorded closing event counts as closed since its last change."""
+    closed_at = case((Nomination.state.in_(CLOSED_STATES), func.coalesce(CLOSING.c.at, Nomination.updated_at)))
+    return and_(Nomination.submitted_on <= quarter.last_day, ~retired_by_end(quarter),
+                or_(closed_at.is_(None), closed_at >= start_of(quarter.next())))
+
+
+def state_at_end(quarter: hours.Quarter):
+    """proposed or evaluated: the last move between the two before the quarter ended, else the state now."""
+    last_move = (select(Event.to_state)
+                 .where(Event.nomination_id == Nomination.id, Event.to_state.in_(OPEN_STATES),
+                        Event.at < start_of(quarter.next()))
+                 .order_by(Event.at.desc(), Event.id.desc()).limit(1).scalar_subquery())
+    now = case((Nomination.state.in_(OPEN_STATES), Nomination.state), else_=State.PROPOSED.value)
+    return func.coalesce(last_move, now)
+
+
+def hourly_rate_column(*, session: Session):
+    return case(hourly_rates(session=session), value=Nomination.affected_role, else_=0.0)
+
+
+def source_column():
+    """The board's confirmed source once it has one, else the submitter's suspicion."""
+    return func.coalesce(Nomination.confirmed_source, Nomination.requirement_source)
+
+
+def _group_key(by: str):
+    return {"department": Nomination.department_id, "category": Nomination.category_id,
+            "source": source_column(), "role": Nomination.affected_role}[by]
+
+
+def _labels(session: Session, by: str) -> dict:
+    """key -> (label, listed even when empty)."""
+    if by in ("department", "category"):
+        model = Department if by == "department" else Category
+        rows = session.execute(select(model.id, model.name, model.active))
+        return {id_: (name, active) for id_, name, active in rows}
+    vocabulary = RequirementSource if by == "source" else AffectedRole
+    return {member: (member.value, True) for member in vocabulary}
+
+
+def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = None) -> dict:
+    """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters."""
+    key = [_group_key(by).label("key")] if by else []
+    annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
+    sums = with_closing(select(*key, *[m for q in quarters for m in _nomination_measures(q, annual, rate)]))
+    moves = (select(*key, *[m for q in quarters for m in _move_measures(q)])
+             .select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
+             .where(Event.to_state.in_((State.EVALUATED, State.REJECTED)),
+                    Event.at >= start_of(quarters[0]), Event.at < start_of(quarters[-1].next())))
+    if by:
+        sums, moves = sums.group_by(key[0]), moves.group_by(key[0])
+    moved = {row[0] if by else None: row[len(key):] for row in session.execute(moves)}
+    settings = get_settings(session=session)
+    result = {}
+    for row in session.execute(sums):
+        group = row[0] if by else None
+        values, counts = row[len(key):], moved.get(group)
+        result[group] = [_to_figures(values, counts, i, settings) for i in range(len(quarters))]
+    return result
+
+
+_SUMMED = ("received", "retired", "retired_by_end", "open_at_end", "realized_hours", "annualized_hours",
+           "potential_hours", "realized_cost", "annualized_cost", "potential_cost")
+_MOVED = ("evaluated", "rejected")
+_COUNTS = {"received", "evaluated", "retired", "rejected", "retired_by_end", "open_at_end"}
+
+
+def _nomination_measures(quarter: hours.Quarter, annual, rate) -> list:
+    """The columns of _SUMMED, in that order, for one quarter."""
+    first, last = quarter.first_day, quarter.last_day
+    retired, waiting = retired_by_end(quarter), open_at_end(quarter)
+    realized = hours.realized_hours_of(annual, hours.days_counted_column(Nomination.retired_on, first, last))
+    return [
+        _count_if(Nomination.submitted_on.between(first, last)),
+        _count_if(retired & (Nomination.retired_on >= first)),
+        _count_if(retired),
+        _count_if(waiting),
+        _sum_if(retired, realized),
+        _sum_if(retired, annual),
+        _sum_if(waiting, annual),
+        _sum_if(retired, hours.cost(realized, rate)),
+        _sum_if(retired, hours.cost(annual, rate)),
+        _sum_if(waiting, hours.cost(annual, rate)),
+    ]
+
+
+def _move_measures(quarter: hours.Quarter) -> list:
+    """The columns of _MOVED, in that order: nominations moved there during the quarter, each once."""
+    during = (Event.at >= start_of(quarter)) & (Event.at < start_of(quarter.next()))
+    return [func.count(func.distinct(case((during & (Event.to_state == state), Event.nomination_id))))
+            for state in (State.EVALUATED, State.REJECTED)]
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _sum_if(condition, value):
+    return func.coalesce(func.sum(case((condition, value), else_=0.0)), 0.0)
+
+
+def _to_figures(sums, moves, index: int, settings) -> Figures:
+    """Quarter number `index` of one result row of each query."""
+    summed = sums[index * len(_SUMMED):(index + 1) * len(_SUMMED)]
+    moved = moves[index * len(_MOVED):(index + 1) * len(_MOVED)] if moves else (0,) * len(_MOVED)
+    numbers = {name: (int(value) if name in _COUNTS else float(value))
+               for name, value in [*zip(_SUMMED, summed, strict=True), *zip(_MOVED, moved, strict=True)]}
+    return Figures(**numbers,
+                   annualized_fte=hours.fte(numbers["annualized_hours"], settings.fte_hours_per_year),
+                   potential_fte=hours.fte(numbers["potential_hours"], settings.fte_hours_per_year))
+
+
+def _pipeline_numbers(row) -> tuple:
+    if row is None:
+        return 0, 0.0, 0.0, 0, 0
+    _, count, potential, average_age, oldest, overdue = row
+    return count, float(potential or 0), float(average_age or 0), int(oldest or 0), int(overdue or 0)
