@@ -9,14 +9,29 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
-    from . import admin, auth, board, browse, decide, errors, health, mailing, me, nominate, nominations
+    from . import (
+        admin,
+        auth,
+        board,
+        browse,
+        dashboard,
+        decide,
+        errors,
+        health,
+        mailing,
+        me,
+        nominate,
+        nominations,
+        reports,
+        wins,
+    )
 
     htmx.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me, board, decide, admin):
+    for module in (health, browse, nominations, nominate, me, board, decide, admin, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

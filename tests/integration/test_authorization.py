@@ -18,6 +18,7 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF_AND_BOARD = {"staff", "board"}
 BOARD = {"board"}
 ADMIN = {"admin"}
+REPORT_READERS = {"board", "executive", "admin"}
 
 # (endpoint, method) -> the roles that may use it. Others get 403, or /login when not signed in.
 MATRIX = {
@@ -50,6 +51,9 @@ MATRIX = {
     ("decide.tally", "GET"): BOARD,
     ("decide.board_note", "POST"): BOARD,
     ("decide.candidates", "GET"): BOARD,
+    ("wins.index", "GET"): SIGNED_IN,
+    ("dashboard.index", "GET"): REPORT_READERS,
+    ("reports.workbook", "GET"): REPORT_READERS,
     ("invite.accept", "GET"): EVERYONE,
     ("invite.accept", "POST"): EVERYONE,
     **{(f"admin.{endpoint}", method): ADMIN for endpoint, method in [

@@ -1,0 +1,25 @@
+"""The Wins page: every retired burden, newest first, for everyone signed in.
+
+Paging swaps just the list (htmx); the headline figures stay put above it.
+"""
+
+from datetime import date
+
+from flask import Blueprint, current_app, request
+
+from ..db import get_session
+from ..services.wins import headline, list_wins
+from .browse import read_page
+from .rendering import render
+
+bp = Blueprint("wins", __name__)
+
+
+@bp.get("/wins")
+def index():
+    session = get_session()
+    today = date.today()
+    listing = list_wins(session=session, page=read_page(request.args),
+                        per_page=current_app.config["NOMINATIONS_PER_PAGE"])
+    return render("wins/index.html", "wins/_list.html", listing=listing, today=today,
+                  headline=headline(session=session, today=today))
