@@ -14,7 +14,8 @@ from .errors import DomainError
 
 
 def init_app(app) -> None:
-    for command in (init_command, demo_command, serve_command, user_group, import_command, backup_command):
+    for command in (init_command, demo_command, serve_command, user_group, import_command, export_command,
+                    backup_command):
         app.cli.add_command(command)
 
 
@@ -145,6 +146,40 @@ _SINGULAR = {"departments": "department", "categories": "category", "users": "us
 
 def _count(number: int, plural: str) -> str:
     return f"{number:,} {_SINGULAR[plural] if number == 1 else plural}"
+
+
+@click.command("export")
+@click.option("--quarter", required=True, help="The quarter, written like 2026-Q3.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the workbook (default: burden-tracker-QUARTER.xlsx here).")
+@with_appcontext
+def export_command(quarter, out):
+    """Write the quarterly Excel workbook."""
+    from .export import write_workbook
+    from .services.report_rows import row_counts
+    from .services.reporting import parse_quarter
+
+    session = get_session()
+    try:
+        chosen = parse_quarter(session=session, text=quarter)
+    except ValueError as error:
+        _fail(str(error))
+    out = out or Path(f"burden-tracker-{chosen}.xlsx")
+    # Written beside the destination and renamed into place: a failed export leaves no half a workbook.
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with partial.open("wb") as file, click.progressbar(
+                length=row_counts(session=session, quarter=chosen), label="Writing rows", file=sys.stderr) as bar:
+            write_workbook(session=session, quarter=chosen, destination=file,
+                           generated_by="the command line (burden-tracker export)", progress=bar.update)
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        _fail(f"Could not write {out}: {error.strerror or error}.")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    click.echo(f"Wrote the {chosen} workbook to {out}.")
 
 
 @click.command("backup")

@@ -1,0 +1,369 @@
+"""The quarterly workbook of PRODUCT.md ("Quarterly Excel report"), written with openpyxl.
+
+The workbook is written in write-only mode: rows stream from the database to a temporary file a
+batch at a time, so memory does not grow with the program. Every figure comes from the reporting
+service (services/reporting.py and services/report_rows.py); totals are SUM formulas over the rows
+they total, and the Summary's headline figures are formulas over those totals, so an executive
+can trace each number to its rows and each row to the Assumptions sheet.
+
+Every string goes through as_text before openpyxl sees it and is written as text, never as a formula.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import Enum
+from importlib.metadata import version
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from sqlmodel import Session
+
+from . import hours
+from .hours import Quarter
+from .services import report_rows, reporting
+from .services.reference import get_settings, hourly_rates
+
+EXCEL_MAX_TEXT = 32_767
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r", "\n")
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+PROGRESS_EVERY = 1_000
+
+
+def as_text(value) -> str:
+    """Text a person typed, made safe for a cell: line breaks as Excel writes them, characters a
+    worksheet cannot hold replaced, and no longer than a cell holds."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ILLEGAL.sub(REPLACEMENT, text)
+    return text if len(text) <= EXCEL_MAX_TEXT else text[:EXCEL_MAX_TEXT - 1] + "…"
+
+
+def is_formula_like(text: str) -> bool:
+    """Text a spreadsheet program could take for a formula if someone edited the cell."""
+    return text.startswith(_FORMULA_LIKE)
+
+
+class Formula(str):
+    """A formula we wrote ourselves; the only strings that may become formulas."""
+
+
+FORMATS = {
+    "text": "General", "id": "0", "count": "#,##0", "number": "#,##0.##", "hours": "#,##0.0",
+    "money": '"$"#,##0.00', "fte": "0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
+}
+
+
+class Column:
+    def __init__(self, header: str, key: str, kind: str = "text", width: float = 12, total: bool = False):
+        self.header, self.key, self.kind, self.width, self.total = header, key, kind, width, total
+
+
+class Sheet:
+    """One write-only sheet: a bold frozen header row, filters on it, one row per record, and a
+    totals row of SUM formulas under the columns that have totals."""
+
+    def __init__(self, workbook: Workbook, title: str, columns: list[Column]):
+        self.ws = workbook.create_sheet(title)
+        self.title, self.columns, self.rows = title, columns, 0
+        for index, column in enumerate(columns, 1):
+            self.ws.column_dimensions[get_column_letter(index)].width = column.width
+        self.ws.freeze_panes = "A2"
+        self.ws.append([header_cell(self.ws, column.header) for column in columns])
+
+    def add(self, record) -> None:
+        self.ws.append([cell(self.ws, getattr(record, column.key), column.kind) for column in self.columns])
+        self.rows += 1
+
+    def finish(self, empty_message: str) -> int | None:
+        """Write the totals row (when any column has one) and return its row number."""
+        if self.rows == 0:
+            self.ws.append([None, cell(self.ws, empty_message)])
+        last = self.rows + 1 if self.rows else 2
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{last}"
+        if not any(column.total for column in self.columns):
+            return None
+        totals = [cell(self.ws, Formula(f"=SUM({letter}2:{letter}{last})"), column.kind)
+                  if column.total else None for letter, column in self._lettered()]
+        totals[next(i for i, column in enumerate(self.columns) if not column.total)] = header_cell(self.ws, "Total")
+        self.ws.append(totals)
+        self.totals_row = last + 1
+        return self.totals_row
+
+    def data_range(self, key: str) -> str:
+        """The column of `key` over the record rows, for a formula elsewhere."""
+        letter = self._letter(key)
+        return f"{quote_sheetname(self.title)}!${letter}$2:${letter}${max(self.rows + 1, 2)}"
+
+    def ref(self, key: str, row: int) -> str:
+        """An absolute reference to this sheet's cell in the column of `key`, for a formula elsewhere."""
+        return f"{quote_sheetname(self.title)}!${self._letter(key)}${row}"
+
+    def _letter(self, key: str) -> str:
+        return next(letter for letter, column in self._lettered() if column.key == key)
+
+    def _lettered(self):
+        return [(get_column_letter(index), column) for index, column in enumerate(self.columns, 1)]
+
+
+def cell(ws, value, kind: str = "text") -> Cell | None:
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str) and not isinstance(value, Formula):
+        return text_cell(ws, value)
+    made = WriteOnlyCell(ws, value.replace(tzinfo=None) if isinstance(value, datetime) else value)
+    made.number_format = FORMATS[kind]
+    return made
+
+
+def text_cell(ws, value) -> Cell:
+    """The one way a string reaches a cell: sanitised, typed as text, and quote-prefixed when it
+    looks like a formula, so that editing the cell in Excel does not turn it into one either."""
+    text = as_text(value)
+    made = WriteOnlyCell(ws, None)
+    made.value, made.data_type = text, "s"  # set after: the value setter makes "=..." a formula
+    if is_formula_like(text):
+        made.quotePrefix = True
+    return made
+
+
+def header_cell(ws, text: str) -> Cell:
+    made = text_cell(ws, text)
+    made.font = Font(bold=True)
+    made.alignment = Alignment(wrap_text=True, vertical="top")
+    return made
+
+
+def _columns(*specs) -> list[Column]:
+    return [Column(*spec) for spec in specs]
+
+
+def _classified(*extra) -> list[Column]:
+    """ID and title, what the nomination is about, then the given columns."""
+    return _columns(("ID", "id", "id", 8), ("Title", "title", "text", 40), ("Department", "department", "text", 22),
+                    ("Category", "category", "text", 16), ("Affected role", "affected_role", "text", 16),
+                    ("Source of the requirement", "source", "text", 22), *extra)
+
+
+ESTIMATE = (("Minutes per occurrence", "minutes", "number", 12), ("Occurrences per week", "per_week", "number", 12),
+            ("Clinicians affected", "clinicians", "count", 12))
+RETIRED = _classified(
+    ("Submitted on", "submitted_on", "date", 12), ("Retired on", "retired_on", "date", 12),
+    ("What changed", "what_changed", "text", 50), *ESTIMATE, ("Hours a year", "annual_hours", "hours", 14, True),
+    ("Days counted in the quarter", "days_counted", "count", 12),
+    ("Hours realized in the quarter", "realized_hours", "hours", 14, True),
+    ("Hourly rate (USD)", "hourly_rate", "money", 12),
+    ("Cost realized in the quarter (USD)", "realized_cost", "money", 16, True),
+    ("Cost a year (USD)", "annual_cost", "money", 16, True))
+PIPELINE = _classified(
+    ("State at the quarter's end", "state", "text", 12), ("Submitted on", "submitted_on", "date", 12),
+    ("Age at the quarter's end (days)", "age_days", "count", 12), ("Supporters", "supporters", "count", 11, True),
+    *ESTIMATE, ("Potential hours a year", "annual_hours", "hours", 14, True), ("FTE", "fte", "fte", 10, True),
+    ("Hourly rate (USD)", "hourly_rate", "money", 12),
+    ("Potential cost a year (USD)", "annual_cost", "money", 16, True))
+GROUPED = _columns(
+    ("Name", "label", "text", 28), ("Received", "received", "count", 11, True),
+    ("Evaluated", "evaluated", "count", 11, True), ("Retired", "retired", "count", 11, True),
+    ("Rejected", "rejected", "count", 11, True), ("Retired by the quarter's end", "retired_by_end", "count", 13, True),
+    ("Open at the quarter's end", "open_at_end", "count", 13, True),
+    ("Hours realized in the quarter", "realized_hours", "hours", 14, True),
+    ("Hours a year retired by the quarter's end", "annualized_hours", "hours", 16, True),
+    ("FTE retired", "annualized_fte", "fte", 10, True),
+    ("Potential hours a year (open)", "potential_hours", "hours", 16, True),
+    ("Cost realized in the quarter (USD)", "realized_cost", "money", 16, True),
+    ("Cost a year retired (USD)", "annualized_cost", "money", 16, True))
+DECISIONS = _columns(
+    ("When (UTC)", "at", "datetime", 17), ("Nomination", "nomination_id", "id", 11), ("Title", "title", "text", 40),
+    ("From", "from_state", "text", 11), ("To", "to_state", "text", 11), ("Who", "who", "text", 24),
+    ("Note", "note", "text", 60), ("Kind", "kind", "text", 10))
+HISTORY = _columns(
+    ("Quarter", "quarter", "text", 12), ("Received", "received", "count", 11), ("Evaluated", "evaluated", "count", 11),
+    ("Retired", "retired", "count", 11), ("Rejected", "rejected", "count", 11),
+    ("Open at the end", "open_at_end", "count", 11), ("Hours realized", "realized_hours", "hours", 14),
+    ("Hours a year retired by the end", "annualized_hours", "hours", 16), ("FTE retired", "annualized_fte", "fte", 10),
+    ("Cost realized (USD)", "realized_cost", "money", 16))
+
+
+class _Record:
+    """A group's or a quarter's figures as a row: its name, then each figure by attribute."""
+
+    def __init__(self, figures: reporting.Figures, **names):
+        self.figures, self.names = figures, names
+
+    def __getattr__(self, key):
+        return self.names[key] if key in self.names else getattr(self.figures, key)
+
+
+def write_workbook(*, session: Session, quarter: Quarter, destination, generated_by: str,
+                   progress: Callable[[int], None] | None = None) -> None:
+    """Write the quarter's workbook to a path or a binary file."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "Burden Tracker"
+    workbook.properties.title = f"Burden Tracker quarterly report {quarter}"
+    summary = workbook.create_sheet("Summary")
+    counted = _Counter(progress)
+    retired = _fill(Sheet(workbook, "Retired", RETIRED), report_rows.retired_rows(session=session, quarter=quarter),
+                    counted, f"Nothing was retired on or before {quarter.last_day:%-d %B %Y}.")
+    pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE), report_rows.pipeline_rows(session=session, quarter=quarter),
+                     counted, f"Nothing was open at the end of {quarter}.")
+    by_department = _fill_groups(workbook, "By department", session, quarter, "department")
+    _fill_groups(workbook, "By category", session, quarter, "category")
+    _fill(Sheet(workbook, "Decisions", DECISIONS), report_rows.decision_rows(session=session, quarter=quarter),
+          counted, f"No decisions were taken in {quarter}.")
+    fte_hours_cell = _write_assumptions(workbook, session, quarter, generated_by)
+    _write_summary(summary, session, quarter, retired, pipeline, by_department, fte_hours_cell)
+    workbook.save(destination)
+
+
+class _Counter:
+    def __init__(self, progress):
+        self.progress, self.pending = progress, 0
+
+    def one(self):
+        self.pending += 1
+        if self.progress and self.pending == PROGRESS_EVERY:
+            self.progress(self.pending)
+            self.pending = 0
+
+    def flush(self):
+        if self.progress and self.pending:
+            self.progress(self.pending)
+        self.pending = 0
+
+
+def _fill(sheet: Sheet, records, counted: _Counter, empty_message: str) -> Sheet:
+    for record in records:
+        sheet.add(record)
+        counted.one()
+    counted.flush()
+    sheet.finish(empty_message)
+    return sheet
+
+
+def _fill_groups(workbook, title, session, quarter, by) -> Sheet:
+    groups = reporting.breakdown(session=session, quarter=quarter, by=by)
+    sheet = Sheet(workbook, title, GROUPED)
+    for group in groups:
+        sheet.add(_Record(group.figures, label=group.label))
+    sheet.finish(f"No {by} has been added yet.")
+    return sheet
+
+
+FORMULAS = (
+    ("weekly hours", "minutes per occurrence × occurrences per week × clinicians affected ÷ 60"),
+    ("hours a year", "weekly hours × working weeks per year"),
+    ("hours realized in a quarter", "hours a year × (days of the quarter on or after the retired on date) ÷ 365: "
+                                    "retired before the quarter, all its days count; retired after it, none"),
+    ("FTE", "hours a year ÷ FTE hours per year"),
+    ("cost", "hours (realized in the quarter, or a year) × the hourly rate of the affected role"),
+    ("estimate used", "the review board's validated estimate once a nomination is evaluated, else the submitter's"),
+    ("potential hours", "hours a year of the nominations proposed or evaluated at the quarter's end"),
+    ("dates and times", "decisions are dated in UTC; estimates are those in force when the workbook was generated"),
+)
+
+
+def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str) -> str:
+    """Every setting and formula behind the figures; returns the cell holding the FTE hours per year."""
+    settings = get_settings(session=session)
+    ws = workbook.create_sheet("Assumptions")
+    for letter, width in zip("AB", (40, 100), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    rows = [
+        ("Quarter", str(quarter), "number"), ("First day", quarter.first_day, "date"),
+        ("Last day", quarter.last_day, "date"), ("Days in the quarter", quarter.days, "count"),
+        ("Fiscal year starts in month", settings.fiscal_year_start_month, "count"),
+        ("Working weeks per year", settings.working_weeks_per_year, "number"),
+        ("FTE hours per year", settings.fte_hours_per_year, "number"),
+        ("Days per year (hours realized)", hours.DAYS_PER_YEAR, "count"),
+        *((f"Hourly rate (USD): {role.value}", rate, "money")
+          for role, rate in hourly_rates(session=session).items()),
+        ("Quorum (share of active board members)", settings.quorum_fraction, "number"),
+        ("Overdue after (days)", settings.stale_after_days, "count"),
+        *((f"Formula: {name}", text, "text") for name, text in FORMULAS),
+        ("Generated at (UTC)", datetime.now(UTC).replace(microsecond=0), "datetime"),
+        ("Generated by", generated_by, "text"), ("Burden Tracker version", version("burden-tracker"), "text"),
+    ]
+    ws.append([header_cell(ws, "Setting"), header_cell(ws, "Value")])
+    for label, value, kind in rows:
+        ws.append([text_cell(ws, label), cell(ws, value, kind)])
+    fte_row = 2 + next(i for i, (label, _, _) in enumerate(rows) if label == "FTE hours per year")
+    return f"Assumptions!$B${fte_row}"
+
+
+def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Sheet, by_department: Sheet,
+                   fte_hours_cell: str) -> None:
+    figures = reporting.quarter_figures(session=session, quarter=quarter)
+    for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"  # printed for a meeting: one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+    ws.append([header_cell(ws, f"Burden Tracker quarterly report {quarter}")])
+    ws.append([text_cell(ws, f"{quarter.first_day:%-d %B %Y} to {quarter.last_day:%-d %B %Y}")])
+    ws.append([])
+    ws.append([header_cell(ws, "Figure"), header_cell(ws, "Value")])
+    first = 5  # the row of the first headline figure
+    headline = [
+        ("Nominations received in the quarter", figures.received, "count"),
+        ("Evaluated in the quarter", figures.evaluated, "count"),
+        ("Retired in the quarter", figures.retired, "count"),
+        ("Rejected in the quarter", figures.rejected, "count"),
+        ("Open pipeline at the quarter's end", Formula(f"=COUNT({pipeline.data_range('id')})"), "count"),
+        ("Retired by the quarter's end", Formula(f"=COUNT({retired.data_range('id')})"), "count"),
+        ("Hours realized in the quarter", Formula(f"={retired.ref('realized_hours', retired.totals_row)}"), "hours"),
+        ("Hours a year from everything retired by the quarter's end",
+         Formula(f"={retired.ref('annual_hours', retired.totals_row)}"), "hours"),
+        ("FTE of those hours", Formula(f"=B{first + 7}/{fte_hours_cell}"), "fte"),
+        ("Cost realized in the quarter (USD)", Formula(f"={retired.ref('realized_cost', retired.totals_row)}"),
+         "money"),
+        ("Cost a year of everything retired (USD)", Formula(f"={retired.ref('annual_cost', retired.totals_row)}"),
+         "money"),
+        ("Potential hours a year in the open pipeline",
+         Formula(f"={pipeline.ref('annual_hours', pipeline.totals_row)}"), "hours"),
+        ("Potential FTE in the open pipeline", Formula(f"={pipeline.ref('fte', pipeline.totals_row)}"), "fte"),
+    ]
+    for label, value, kind in headline:
+        ws.append([text_cell(ws, label), cell(ws, value, kind)])
+    ws.append([])
+    ws.append([header_cell(ws, "The last eight quarters")])
+    header_row = first + len(headline) + 2
+    ws.append([header_cell(ws, column.header) for column in HISTORY])
+    for past, past_figures in reporting.history(session=session, quarter=quarter):
+        record = _Record(past_figures, quarter=str(past))
+        ws.append([cell(ws, getattr(record, column.key), column.kind) for column in HISTORY])
+    _add_charts(ws, header_row, by_department)
+
+
+def _add_charts(ws, header_row: int, by_department: Sheet) -> None:
+    realized_column = 1 + next(i for i, column in enumerate(HISTORY) if column.key == "realized_hours")
+    by_quarter = _bar_chart("Hours realized by quarter", "hours")
+    by_quarter.add_data(Reference(ws, min_col=realized_column, min_row=header_row, max_row=header_row + 8),
+                        titles_from_data=True)
+    by_quarter.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + 8))
+    ws.add_chart(by_quarter, "D4")
+
+    annual_column = 1 + next(i for i, column in enumerate(GROUPED) if column.key == "annualized_hours")
+    last = max(by_department.rows + 1, 2)
+    departments = _bar_chart("Hours a year retired, by department", "hours a year")
+    departments.type = "bar"  # horizontal: department names are long
+    departments.height = max(7.5, 1.0 * by_department.rows)  # cm: room for every name
+    departments.add_data(Reference(by_department.ws, min_col=annual_column, min_row=1, max_row=last),
+                         titles_from_data=True)
+    departments.set_categories(Reference(by_department.ws, min_col=1, min_row=2, max_row=last))
+    ws.add_chart(departments, f"A{header_row + 11}")
+
+
+def _bar_chart(title: str, unit: str) -> BarChart:
+    chart = BarChart()
+    chart.title, chart.y_axis.title, chart.legend = title, unit, None
+    chart.width = 18
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides both axes unless told
+    return chart

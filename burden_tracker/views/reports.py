@@ -1,0 +1,40 @@
+"""The quarterly workbook for download at /reports/2026-Q3.xlsx (board, executives, admins).
+
+The workbook is written to a temporary file, which is then streamed to the browser and removed;
+openpyxl's write-only mode keeps memory flat however large the program is.
+"""
+
+import tempfile
+
+from flask import Blueprint, render_template, send_file
+from flask_login import current_user
+
+from ..db import get_session
+from ..export import write_workbook
+from ..services.reporting import parse_quarter
+from .auth import role_required
+from .dashboard import REPORT_READERS
+
+bp = Blueprint("reports", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/reports/<quarter>.xlsx")
+@role_required(*REPORT_READERS)
+def workbook(quarter):
+    session = get_session()
+    try:
+        chosen = parse_quarter(session=session, text=quarter)
+    except ValueError as error:
+        return render_template("errors/error.html", code=404, title="There is no such quarter",
+                               advice=f"{error}."), 404
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - send_file closes it once it is sent
+    try:
+        write_workbook(session=session, quarter=chosen, destination=file,
+                       generated_by=current_user.name or current_user.email)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"burden-tracker-{chosen}.xlsx",
+                     max_age=0)

@@ -1,0 +1,35 @@
+"""Reading workbooks the way their readers will: openpyxl, and LibreOffice, which recomputes every formula."""
+
+import csv
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
+# Every sheet to its own UTF-8 CSV, values unformatted (see ../shared/RECIPES.md).
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def recalculated_by_libreoffice(workbook: Path, work: Path) -> dict[str, list[list[str]]]:
+    """{sheet name: rows of cell text} as LibreOffice computes them."""
+    out = work / "csv"
+    out.mkdir(parents=True, exist_ok=True)
+    profile = (work / "lo-profile").resolve()
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                    "--convert-to", CSV_FILTER, "--outdir", str(out), str(workbook)],
+                   check=True, capture_output=True, timeout=180)
+    sheets = {}
+    for path in out.glob(f"{workbook.stem}-*.csv"):
+        with path.open(newline="", encoding="utf-8") as file:
+            sheets[path.stem.removeprefix(f"{workbook.stem}-")] = list(csv.reader(file))
+    return sheets
+
+
+def row_labelled(rows: list[list[str]], label: str) -> list[str]:
+    return next(row for row in rows if label in row[:2])
+
+
+def xml_parts(workbook: Path) -> dict[str, str]:
+    with zipfile.ZipFile(workbook) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")}
