@@ -67,6 +67,7 @@ class PipelineState:
     average_age_days: float
     oldest_age_days: int
     overdue: int
+    overdue_after_days: int  # the setting that made them overdue
 
 
 def current_quarter(*, session: Session, today: date | None = None) -> hours.Quarter:
@@ -112,7 +113,8 @@ def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date |
                func.sum(case((age > settings.stale_after_days, 1), else_=0)))
     ).where(open_at_end(quarter)).group_by(state)
     found = {State(row[0]): row for row in session.execute(query)}
-    return [PipelineState(s, *_pipeline_numbers(found.get(s))) for s in (State.PROPOSED, State.EVALUATED)]
+    return [PipelineState(s, *_pipeline_numbers(found.get(s)), overdue_after_days=settings.stale_after_days)
+            for s in (State.PROPOSED, State.EVALUATED)]
 
 
 def retired_by(*, session: Session, day: date) -> tuple[int, float]:
@@ -153,13 +155,20 @@ def open_at_end(quarter: hours.Quarter):
 
 
 def state_at_end(quarter: hours.Quarter):
-    """proposed or evaluated: the last move between the two before the quarter ended, else the state now."""
-    last_move = (select(Event.to_state)
-                 .where(Event.nomination_id == Nomination.id, Event.to_state.in_(OPEN_STATES),
-                        Event.at < start_of(quarter.next()))
+    """proposed or evaluated: the last move into one of them before the quarter ended.
+
+    Before its first such move a nomination was proposed. One that never made such a move (an
+    imported row has a single event, into the state it was recorded in) is taken to be in its
+    state now if open; if retired, it was evaluated on the way; otherwise proposed.
+    """
+    open_moves = select(Event.to_state).where(Event.nomination_id == Nomination.id, Event.to_state.in_(OPEN_STATES))
+    last_move = (open_moves.where(Event.at < start_of(quarter.next()))
                  .order_by(Event.at.desc(), Event.id.desc()).limit(1).scalar_subquery())
-    now = case((Nomination.state.in_(OPEN_STATES), Nomination.state), else_=State.PROPOSED.value)
-    return func.coalesce(last_move, now)
+    inferred = case((open_moves.exists(), State.PROPOSED.value),
+                    (Nomination.state.in_(OPEN_STATES), Nomination.state),
+                    (Nomination.state == State.RETIRED, State.EVALUATED.value),
+                    else_=State.PROPOSED.value)
+    return func.coalesce(last_move, inferred)
 
 
 def hourly_rate_column(*, session: Session):

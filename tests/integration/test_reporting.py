@@ -118,3 +118,19 @@ def test_days_counted_in_sql_match_python_for_every_day_around_a_quarter(session
         days = [first + timedelta(days=offset) for offset in range(-3, 96)]
         columns = [hours.days_counted_column(literal(day), first, last) for day in days]
         assert list(session.execute(select(*columns)).one()) == [hours.days_counted(d, first, last) for d in days]
+
+
+def test_an_imported_retirement_counts_as_evaluated_at_earlier_quarter_ends(session):
+    from burden_tracker.enums import EventKind
+    from burden_tracker.models import Event
+    from tests.factories import make_nomination
+    from tests.integration.reporting_data import at
+
+    imported = make_nomination(session, state=State.RETIRED, submitted_on=date(2026, 6, 1),
+                               retired_on=date(2026, 10, 10), what_changed="Stopped.")
+    session.add(Event(nomination_id=imported.id, kind=EventKind.IMPORTED, to_state=State.RETIRED,
+                      at=at(date(2026, 10, 10), 0)))
+    session.commit()
+    at_q3_end = {p.state: p.nominations for p in reporting.pipeline_by_state(session=session, quarter=Q3)}
+    assert at_q3_end == {State.PROPOSED: 0, State.EVALUATED: 1}
+    assert reporting.pipeline_by_state(session=session, quarter=Q3)[0].overdue_after_days == 30
