@@ -23,5 +23,8 @@ def serve(*, host: str, port: int, workers: int) -> None:
         "bind": f"{host}:{port}",
         "workers": workers,
         "control_socket_disable": True,  # several servers on one machine (tests) would share its path
+        # A sync worker is killed after `timeout` seconds without a word; the quarterly workbook of a
+        # 100,000-nomination program takes about 20 s to write, so leave it room.
+        "timeout": 120,
         "accesslog": "-",
     }).run()
