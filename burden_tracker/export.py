@@ -28,8 +28,9 @@ from .hours import Quarter
 from .services import report_rows, reporting
 from .services.reference import get_settings, hourly_rates
 
-EXCEL_MAX_TEXT = 32_767
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
+# What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r", "\n")
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 PROGRESS_EVERY = 1_000
@@ -40,7 +41,24 @@ def as_text(value) -> str:
     worksheet cannot hold replaced, and no longer than a cell holds."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _ILLEGAL.sub(REPLACEMENT, text)
-    return text if len(text) <= EXCEL_MAX_TEXT else text[:EXCEL_MAX_TEXT - 1] + "…"
+    return text if len(text) <= EXCEL_MAX_TEXT // 2 else _cut_to_fit(text)
+
+
+def _cut_to_fit(text: str) -> str:
+    """Characters beyond the Basic Multilingual Plane (emoji) take two of Excel's units."""
+    if _excel_length(text) <= EXCEL_MAX_TEXT:
+        return text
+    kept, units = [], 0
+    for character in text:
+        units += 2 if ord(character) > 0xFFFF else 1
+        if units > EXCEL_MAX_TEXT - 1:  # room for the ellipsis
+            break
+        kept.append(character)
+    return "".join(kept) + "…"
+
+
+def _excel_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def is_formula_like(text: str) -> bool:
@@ -53,7 +71,7 @@ class Formula(str):
 
 
 FORMATS = {
-    "text": "General", "id": "0", "count": "#,##0", "number": "#,##0.##", "hours": "#,##0.0",
+    "text": "General", "id": "0", "count": "#,##0", "number": "#,##0.0##", "hours": "#,##0.0",
     "money": '"$"#,##0.00', "fte": "0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 
@@ -75,12 +93,12 @@ class Sheet:
         self.ws.freeze_panes = "A2"
         self.ws.append([header_cell(self.ws, column.header) for column in columns])
 
-        # One styled cell per column, refilled for every row: append() writes a row out before it
+        # One styled cell per column, filled anew for every row: append() writes a row out before it
         # returns, and building and styling a new cell for each value took a third of the export's time.
         self.cells = [column_cell(self.ws, column.kind) for column in columns]
 
     def add(self, record) -> None:
-        self.ws.append([refill(cell, getattr(record, column.key))
+        self.ws.append([put(cell, getattr(record, column.key))
                         for column, cell in zip(self.columns, self.cells, strict=True)])
         self.rows += 1
 
@@ -115,20 +133,9 @@ class Sheet:
         return [(get_column_letter(index), column) for index, column in enumerate(self.columns, 1)]
 
 
-def cell(ws, value, kind: str = "text") -> Cell | None:
-    if value is None:
-        return None
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, str) and not isinstance(value, Formula):
-        return text_cell(ws, value)
-    made = WriteOnlyCell(ws, value.replace(tzinfo=None) if isinstance(value, datetime) else value)
-    made.number_format = FORMATS[kind]
-    return made
-
-
 def column_cell(ws, kind: str) -> Cell:
-    """A cell styled for one column's values; text columns keep their text text when edited in Excel."""
+    """An empty cell styled for one kind of value. Text is quote-prefixed, so that editing a cell
+    in Excel does not turn text that looks like a formula into one either."""
     made = WriteOnlyCell(ws)
     if kind == "text":
         made.quotePrefix = True
@@ -137,28 +144,29 @@ def column_cell(ws, kind: str) -> Cell:
     return made
 
 
-def refill(column_cell: Cell, value) -> Cell | None:
-    """The column's cell holding this value, written as cell() would write it."""
+def put(target: Cell, value) -> Cell | None:
+    """The one way a value reaches a cell. Strings are sanitised and typed as text; only a Formula
+    we wrote ourselves becomes a formula."""
     if value is None:
         return None
     if isinstance(value, Enum):
         value = value.value
-    if isinstance(value, str):
-        column_cell.value, column_cell.data_type = as_text(value), "s"  # "s" after: the setter makes "=..." a formula
+    if isinstance(value, Formula):
+        target.value = str(value)
+    elif isinstance(value, str):
+        target.value, target.data_type = as_text(value), "s"  # "s" after: the setter makes "=..." a formula
     else:
-        column_cell.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value
-    return column_cell
+        target.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value  # times are UTC
+    return target
+
+
+def cell(ws, value, kind: str = "text") -> Cell | None:
+    text = isinstance(value, str) and not isinstance(value, Formula)
+    return put(column_cell(ws, "text" if text else kind), value)
 
 
 def text_cell(ws, value) -> Cell:
-    """The one way a string reaches a cell: sanitised, typed as text, and quote-prefixed when it
-    looks like a formula, so that editing the cell in Excel does not turn it into one either."""
-    text = as_text(value)
-    made = WriteOnlyCell(ws, None)
-    made.value, made.data_type = text, "s"  # set after: the value setter makes "=..." a formula
-    if is_formula_like(text):
-        made.quotePrefix = True
-    return made
+    return cell(ws, str(value))
 
 
 def header_cell(ws, text: str) -> Cell:
@@ -191,7 +199,8 @@ RETIRED = _classified(
     ("Cost a year (USD)", "annual_cost", "money", 16, True))
 PIPELINE = _classified(
     ("State at the quarter's end", "state", "text", 12), ("Submitted on", "submitted_on", "date", 12),
-    ("Age at the quarter's end (days)", "age_days", "count", 12), ("Supporters", "supporters", "count", 11, True),
+    ("Age at the quarter's end or today (days)", "age_days", "count", 12),
+    ("Supporters", "supporters", "count", 11, True),
     *ESTIMATE, ("Potential hours a year", "annual_hours", "hours", 14, True), ("FTE", "fte", "fte", 10, True),
     ("Hourly rate (USD)", "hourly_rate", "money", 12),
     ("Potential cost a year (USD)", "annual_cost", "money", 16, True))
@@ -292,7 +301,12 @@ FORMULAS = (
     ("cost", "hours (realized in the quarter, or a year) × the hourly rate of the affected role"),
     ("estimate used", "the review board's validated estimate once a nomination is evaluated, else the submitter's"),
     ("potential hours", "hours a year of the nominations proposed or evaluated at the quarter's end"),
-    ("dates and times", "decisions are dated in UTC; estimates are those in force when the workbook was generated"),
+    ("retired in the quarter", "its effective date (retired on) falls in the quarter; a retirement decided in "
+                               "the quarter that takes effect after it counts in the quarter it takes effect"),
+    ("the quarter under way", "hours realized count every day to the quarter's end for what is already "
+                              "retired; ages and the pipeline are as of today"),
+    ("dates and times", "decisions are dated in UTC; estimates and hourly rates are those in force when the "
+                        "workbook was generated"),
 )
 
 
@@ -304,7 +318,7 @@ def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str) -
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     rows = [
-        ("Quarter", str(quarter), "number"), ("First day", quarter.first_day, "date"),
+        ("Quarter", str(quarter), "text"), ("First day", quarter.first_day, "date"),
         ("Last day", quarter.last_day, "date"), ("Days in the quarter", quarter.days, "count"),
         ("Fiscal year starts in month", settings.fiscal_year_start_month, "count"),
         ("Working weeks per year", settings.working_weeks_per_year, "number"),
@@ -349,7 +363,8 @@ def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Shee
         ("Hours realized in the quarter", Formula(f"={retired.ref('realized_hours', retired.totals_row)}"), "hours"),
         ("Hours a year from everything retired by the quarter's end",
          Formula(f"={retired.ref('annual_hours', retired.totals_row)}"), "hours"),
-        ("FTE of those hours", Formula(f"=B{first + 7}/{fte_hours_cell}"), "fte"),
+        ("FTE of those hours", Formula(f"={retired.ref('annual_hours', retired.totals_row)}/{fte_hours_cell}"),
+         "fte"),
         ("Cost realized in the quarter (USD)", Formula(f"={retired.ref('realized_cost', retired.totals_row)}"),
          "money"),
         ("Cost a year of everything retired (USD)", Formula(f"={retired.ref('annual_cost', retired.totals_row)}"),
@@ -361,21 +376,21 @@ def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Shee
     for label, value, kind in headline:
         ws.append([text_cell(ws, label), cell(ws, value, kind)])
     ws.append([])
-    ws.append([header_cell(ws, "The last eight quarters")])
+    ws.append([header_cell(ws, f"The last {len(quarters)} quarters")])
     header_row = first + len(headline) + 2
     ws.append([header_cell(ws, column.header) for column in HISTORY])
     for past, past_figures in quarters:
         record = _Record(past_figures, quarter=str(past))
         ws.append([cell(ws, getattr(record, column.key), column.kind) for column in HISTORY])
-    _add_charts(ws, header_row, by_department)
+    _add_charts(ws, header_row, len(quarters), by_department)
 
 
-def _add_charts(ws, header_row: int, by_department: Sheet) -> None:
+def _add_charts(ws, header_row: int, quarters: int, by_department: Sheet) -> None:
     realized_column = 1 + next(i for i, column in enumerate(HISTORY) if column.key == "realized_hours")
     by_quarter = _bar_chart("Hours realized by quarter", "hours")
-    by_quarter.add_data(Reference(ws, min_col=realized_column, min_row=header_row, max_row=header_row + 8),
+    by_quarter.add_data(Reference(ws, min_col=realized_column, min_row=header_row, max_row=header_row + quarters),
                         titles_from_data=True)
-    by_quarter.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + 8))
+    by_quarter.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + quarters))
     ws.add_chart(by_quarter, "D4")
 
     annual_column = 1 + next(i for i, column in enumerate(GROUPED) if column.key == "annualized_hours")
@@ -386,7 +401,7 @@ def _add_charts(ws, header_row: int, by_department: Sheet) -> None:
     departments.add_data(Reference(by_department.ws, min_col=annual_column, min_row=1, max_row=last),
                          titles_from_data=True)
     departments.set_categories(Reference(by_department.ws, min_col=1, min_row=2, max_row=last))
-    ws.add_chart(departments, f"A{header_row + 11}")
+    ws.add_chart(departments, f"A{header_row + quarters + 3}")
 
 
 def _bar_chart(title: str, unit: str) -> BarChart:

@@ -89,6 +89,8 @@ def _days_from_sqlite(element, compiler, **kw):
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
+# Excel's dates begin in 1900 and Python's end in 9999; a quarter and its neighbours must fit inside both.
+FIRST_YEAR, LAST_YEAR = 1901, 9998
 _QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -108,6 +110,8 @@ class Quarter:
         match = _QUARTER_PATTERN.match(text.strip())
         if not match:
             raise ValueError(f"{text!r} is not a quarter: write it like 2026-Q3")
+        if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+            raise ValueError(f"{text!r} is out of range: choose a year from {FIRST_YEAR} to {LAST_YEAR}")
         return cls(int(match[1]), int(match[2]), start_month)
 
     @classmethod

@@ -51,6 +51,7 @@ MOVES: dict[Move, Rule] = {
 }
 
 OPEN_STATES = frozenset({State.PROPOSED, State.EVALUATED})  # in the pipeline: takes "me too", offered as similar
+CLOSED_STATES = frozenset(State) - OPEN_STATES  # decided; no move leaves them
 VOTING_STATES = frozenset({State.EVALUATED})  # the board votes on an evaluated nomination
 MERGE_TARGET_REFUSED = frozenset({State.DUPLICATE, State.WITHDRAWN})  # no duplicate may point at these
 

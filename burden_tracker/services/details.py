@@ -17,6 +17,7 @@ from .nominations import get_nomination
 from .transitions import actor_roles
 
 ANONYMOUS = "the submitter (anonymous)"
+SYSTEM = "Burden Tracker"  # the actor of what no person did
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class _Names:
 
     def of(self, user_id: int | None) -> str:
         if user_id is None:
-            return "Burden Tracker"
+            return SYSTEM
         if user_id == self.hidden:
             return ANONYMOUS
         return self.names.get(user_id, "someone")

@@ -13,8 +13,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from .. import hours
+from ..enums import EventKind
 from ..models import Category, Department, Event, Nomination, Supporter, User
-from .details import ANONYMOUS
+from .details import ANONYMOUS, SYSTEM
 from .estimates import annual_hours_column, estimate_columns
 from .reference import get_settings
 from .reporting import (
@@ -28,7 +29,7 @@ from .reporting import (
 )
 
 BATCH = 2_000
-IMPORTER = "Burden Tracker (import)"
+IMPORTER = f"{SYSTEM} (import)"
 
 
 def retired_rows(*, session: Session, quarter: hours.Quarter):
@@ -70,8 +71,8 @@ def decision_rows(*, session: Session, quarter: hours.Quarter):
     """The quarter's state changes: who, when, from, to, note; imports included, administration left out."""
     actor = aliased(User)
     hidden = Nomination.anonymous & (Event.actor_id == Nomination.submitter_id)
-    who = case((hidden, ANONYMOUS), (Event.actor_id.is_(None), IMPORTER),
-               else_=func.coalesce(func.nullif(actor.name, ""), actor.email))
+    who = case((hidden, ANONYMOUS), (Event.kind == EventKind.IMPORTED, IMPORTER),
+               else_=func.coalesce(func.nullif(actor.name, ""), actor.email, SYSTEM))
     query = (
         select(Event.at, Event.nomination_id, Nomination.title, Event.from_state, Event.to_state,
                who.label("who"), Event.note, Event.kind)

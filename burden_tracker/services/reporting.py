@@ -22,11 +22,10 @@ from sqlmodel import Session
 from .. import hours
 from ..enums import AffectedRole, RequirementSource, State
 from ..models import Category, Department, Event, Nomination
-from ..workflow import OPEN_STATES
+from ..workflow import CLOSED_STATES, OPEN_STATES
 from .estimates import annual_hours_column
 from .reference import get_settings, hourly_rates
 
-CLOSED_STATES = frozenset(State) - OPEN_STATES
 HISTORY_QUARTERS = 8
 GROUPINGS = ("department", "category", "source", "role")
 
@@ -120,7 +119,7 @@ def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date |
 def retired_by(*, session: Session, day: date) -> tuple[int, float]:
     """How many burdens were retired on or before the day, and the hours a year they give back."""
     query = select(func.count(), func.coalesce(func.sum(annual_hours_column(session=session)), 0.0)).where(
-        Nomination.state == State.RETIRED, Nomination.retired_on <= day)
+        retired_on_or_before(day))
     count, annual = session.execute(query).one()
     return count, float(annual)
 
@@ -142,8 +141,12 @@ def with_closing(query):
     return query.select_from(Nomination).outerjoin(CLOSING, CLOSING.c.nomination_id == Nomination.id)
 
 
+def retired_on_or_before(day: date):
+    return (Nomination.state == State.RETIRED) & (Nomination.retired_on <= day)
+
+
 def retired_by_end(quarter: hours.Quarter):
-    return (Nomination.state == State.RETIRED) & (Nomination.retired_on <= quarter.last_day)
+    return retired_on_or_before(quarter.last_day)
 
 
 def open_at_end(quarter: hours.Quarter):

@@ -36,5 +36,6 @@ def workbook(quarter):
         file.close()
         raise
     file.seek(0)
-    return send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"burden-tracker-{chosen}.xlsx",
-                     max_age=0)
+    response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"burden-tracker-{chosen}.xlsx")
+    response.headers["Cache-Control"] = "private, no-store"  # names and costs: no shared cache keeps a copy
+    return response

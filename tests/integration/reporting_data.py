@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from burden_tracker.enums import AffectedRole, EventKind, State
+from burden_tracker.enums import AffectedRole, EventKind, Role, State
 from burden_tracker.models import Event, Nomination, Settings
+from burden_tracker.services.users import find_user
 from tests.factories import make_department, make_nomination, make_user
 
 Q3_FIRST, Q3_LAST = date(2026, 7, 1), date(2026, 9, 30)
@@ -27,18 +28,25 @@ class Program:
     evaluated_late: Nomination  # evaluated on 30 September at 23:30 UTC
     next_quarter: Nomination  # submitted in October
     withdrawn: Nomination  # withdrawn in June
+    first_day: Nomination  # decided 30 June, retired from 1 July: all 92 days count
+    last_day: Nomination  # retired on 30 September: one day counts
 
 
 def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
+BOARD_MEMBER = "Dr. Alex Chen"
+
+
 def decide(session: Session, nomination: Nomination, *moves: tuple[State, datetime]) -> Nomination:
-    """Record each move as the app would: an event with from and to, and the state on the row."""
+    """Record each move as the app would: an event with from, to and who, and the state on the row."""
+    board = find_user(session=session, email="chen@example.org") or make_user(
+        session, Role.BOARD, email="chen@example.org", name=BOARD_MEMBER)
     state = State.PROPOSED
     for to_state, when in moves:
         session.add(Event(nomination_id=nomination.id, kind=EventKind.MOVED, from_state=state, to_state=to_state,
-                          at=when, note=f"moved to {to_state.value}"))
+                          at=when, note=f"moved to {to_state.value}", actor_id=board.id))
         state = to_state
     nomination.state = state
     session.add(nomination)
@@ -87,4 +95,9 @@ def build_program(session: Session, *, fiscal_year_start_month: int = 1) -> Prog
         next_quarter=nomination("Submitted in October", date(2026, 10, 5)),
         withdrawn=decide(session, nomination("Withdrawn in June", date(2026, 6, 2)),
                          (State.WITHDRAWN, at(date(2026, 6, 20)))),
+        first_day=retired("Retired from the first day", date(2026, 3, 10), date(2026, 6, 30), date(2026, 7, 1),
+                          minutes_per_occurrence=1, occurrences_per_week=7, clinicians_affected=80,
+                          affected_role=AffectedRole.MEDICAL_ASSISTANT),
+        last_day=retired("Retired on the last day", date(2026, 4, 1), date(2026, 9, 30), date(2026, 9, 30),
+                         minutes_per_occurrence=6, occurrences_per_week=1, clinicians_affected=25),
     )

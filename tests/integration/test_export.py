@@ -11,7 +11,7 @@ from burden_tracker.enums import Role
 from burden_tracker.export import write_workbook
 from burden_tracker.services import reporting
 from tests.factories import make_user
-from tests.integration.reporting_data import build_program
+from tests.integration.reporting_data import BOARD_MEMBER, build_program
 from tests.spreadsheets import recalculated_by_libreoffice, row_labelled, xml_parts
 from tests.web import sign_in
 
@@ -97,10 +97,12 @@ def test_retired_lists_everything_retired_by_the_quarters_end_with_the_days_that
     header = [c.value for c in sheet[1]]
     rows = {row[1]: dict(zip(header, row, strict=True))
             for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1, values_only=True)}
-    assert set(rows) == {program.before.title, program.mid.title}
+    assert set(rows) == {n.title for n in (program.before, program.mid, program.first_day, program.last_day)}
     assert sheet.cell(sheet.max_row, 1).value == "Total"
     assert rows[program.before.title]["Days counted in the quarter"] == 92
     assert rows[program.mid.title]["Days counted in the quarter"] == 46
+    assert rows[program.first_day.title]["Days counted in the quarter"] == 92
+    assert rows[program.last_day.title]["Days counted in the quarter"] == 1
     assert rows[program.mid.title]["Retired on"].date() == date(2026, 8, 16)
     assert rows[program.mid.title]["What changed"] == "Retired mid-quarter stopped."
 
@@ -114,9 +116,12 @@ def test_pipeline_holds_what_was_open_at_the_quarters_end_in_its_state_then(work
 
 def test_decisions_are_the_quarters_state_changes(workbook_path, program):
     sheet = openpyxl.load_workbook(workbook_path)["Decisions"]
-    moves = [(row[1], row[3], row[4]) for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert moves == [(program.rejected.id, "proposed", "rejected"), (program.mid.id, "evaluated", "retired"),
-                     (program.after.id, "evaluated", "retired"), (program.evaluated_late.id, "proposed", "evaluated")]
+    moves = [(row[1], row[3], row[4], row[5]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert moves == [(program.rejected.id, "proposed", "rejected", BOARD_MEMBER),
+                     (program.mid.id, "evaluated", "retired", BOARD_MEMBER),
+                     (program.after.id, "evaluated", "retired", BOARD_MEMBER),
+                     (program.last_day.id, "evaluated", "retired", BOARD_MEMBER),
+                     (program.evaluated_late.id, "proposed", "evaluated", BOARD_MEMBER)]
 
 
 def test_every_data_sheet_has_a_frozen_header_filters_widths_and_number_formats(workbook_path):
@@ -208,6 +213,7 @@ def test_the_web_download_is_the_same_workbook(client, session, program, tmp_pat
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename=burden-tracker-2026-Q3.xlsx' in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     path = tmp_path / "download.xlsx"
     path.write_bytes(response.get_data())
     response.close()

@@ -29,20 +29,20 @@ def program(session):
 
 def test_quarter_counts_follow_the_dates_of_each_decision(session, program):
     figures = reporting.quarter_figures(session=session, quarter=Q3)
-    assert (figures.received, figures.evaluated, figures.retired, figures.rejected) == (2, 1, 1, 1)
-    assert figures.retired_by_end == 2
+    assert (figures.received, figures.evaluated, figures.retired, figures.rejected) == (2, 1, 3, 1)
+    assert figures.retired_by_end == 4
     assert figures.open_at_end == 3
 
 
 def test_hours_realized_count_the_days_on_or_after_each_retirement(session, program):
     figures = reporting.quarter_figures(session=session, quarter=Q3)
-    before, mid = program.before, program.mid
-    expected = annual(before) * 92 / 365 + annual(mid) * 46 / 365
+    days = [(program.before, 92), (program.mid, 46), (program.first_day, 92), (program.last_day, 1)]
+    expected = sum(annual(n) * d / 365 for n, d in days)
     assert figures.realized_hours == pytest.approx(expected, rel=1e-12)
-    assert figures.annualized_hours == pytest.approx(annual(before) + annual(mid), rel=1e-12)
-    assert figures.realized_cost == pytest.approx(
-        annual(before) * 92 / 365 * rate(session, before) + annual(mid) * 46 / 365 * rate(session, mid), rel=1e-12)
-    assert figures.annualized_fte == pytest.approx((annual(before) + annual(mid)) / 2080, rel=1e-12)
+    assert figures.annualized_hours == pytest.approx(sum(annual(n) for n, _ in days), rel=1e-12)
+    assert figures.realized_cost == pytest.approx(sum(annual(n) * d / 365 * rate(session, n) for n, d in days),
+                                                  rel=1e-12)
+    assert figures.annualized_fte == pytest.approx(sum(annual(n) for n, _ in days) / 2080, rel=1e-12)
 
 
 def test_potential_hours_are_those_open_at_the_quarters_end(session, program):
@@ -55,7 +55,8 @@ def test_potential_hours_are_those_open_at_the_quarters_end(session, program):
 def test_a_later_quarter_counts_every_day_of_earlier_retirements(session, program):
     figures = reporting.quarter_figures(session=session, quarter=Q3.next())
     p = program
-    expected = (annual(p.before) * 92 + annual(p.mid) * 92 + annual(p.after) * 90 + annual(p.decided_later) * 85) / 365
+    every_day = annual(p.before) + annual(p.mid) + annual(p.first_day) + annual(p.last_day)
+    expected = (every_day * 92 + annual(p.after) * 90 + annual(p.decided_later) * 85) / 365
     assert figures.realized_hours == pytest.approx(expected, rel=1e-12)
     assert figures.retired == 2
 
@@ -63,7 +64,7 @@ def test_a_later_quarter_counts_every_day_of_earlier_retirements(session, progra
 def test_pipeline_at_a_past_quarters_end_is_rebuilt_from_the_events(session, program):
     at_q2_end = {p.state: p for p in reporting.pipeline_by_state(session=session, quarter=Q3.previous(),
                                                                  today=date(2026, 11, 22))}
-    assert (at_q2_end[State.PROPOSED].nominations, at_q2_end[State.EVALUATED].nominations) == (1, 3)
+    assert (at_q2_end[State.PROPOSED].nominations, at_q2_end[State.EVALUATED].nominations) == (1, 4)
     assert at_q2_end[State.PROPOSED].oldest_age_days == (date(2026, 6, 30) - date(2026, 6, 1)).days
     at_q3_end = {p.state: p for p in reporting.pipeline_by_state(session=session, quarter=Q3, today=date(2026, 11, 22))}
     assert (at_q3_end[State.PROPOSED].nominations, at_q3_end[State.EVALUATED].nominations) == (1, 2)

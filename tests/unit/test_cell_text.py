@@ -11,7 +11,8 @@ FORMULA_LIKE = [
     "+1-555-0100", "+1+1", "-2+3", "-1", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "\n=1+1", "\r\n=1+1",
     "#N/A", "#DIV/0!", "TRUE", "1e3", "0042",
 ]
-ILLEGAL = [chr(code) for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]]
+ILLEGAL = [chr(code) for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xD800, 0xDFFF, 0xFFFE,
+                                  0xFFFF]]
 
 
 @pytest.mark.parametrize("character", ILLEGAL, ids=[f"x{ord(c):02x}" for c in ILLEGAL])
@@ -26,6 +27,13 @@ def test_tab_and_line_breaks_are_kept_with_line_breaks_as_excel_writes_them():
 def test_text_longer_than_a_cell_holds_is_cut_with_an_ellipsis():
     text = as_text("x" * (EXCEL_MAX_TEXT + 10))
     assert len(text) == EXCEL_MAX_TEXT and text.endswith("…")
+    assert as_text("x" * EXCEL_MAX_TEXT) == "x" * EXCEL_MAX_TEXT
+
+
+def test_length_is_counted_as_excel_counts_it_with_emoji_taking_two():
+    text = as_text("\N{PARTY POPPER}" * 20_000)  # 40,000 of Excel's units
+    assert len(text.encode("utf-16-le")) // 2 <= EXCEL_MAX_TEXT and text.endswith("…")
+    assert len(text) == 16_383 + 1
 
 
 def test_every_formula_like_string_and_control_character_reads_back_as_the_same_text(tmp_path):
@@ -41,6 +49,6 @@ def test_every_formula_like_string_and_control_character_reads_back_as_the_same_
     cells = [row[0] for row in load_workbook(path)["Text"].iter_rows()]
     assert [c.value for c in cells] == expected
     assert {c.data_type for c in cells} == {"s"}
-    assert [c.quotePrefix for c in cells[:12]] == [True] * 12  # Excel keeps them text when edited, too
+    assert {c.quotePrefix for c in cells} == {True}  # Excel keeps them text when edited, too
     shown = [row[0] for row in recalculated_by_libreoffice(path, tmp_path)["Text"]]
     assert shown == expected

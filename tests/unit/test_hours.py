@@ -74,6 +74,18 @@ def test_malformed_quarters_are_refused_with_the_expected_form(text):
         Quarter.parse(text)
 
 
+@pytest.mark.parametrize("text", ["0000-Q1", "0001-Q1", "1899-Q4", "1900-Q1", "9999-Q4"])
+def test_quarters_outside_what_excel_and_python_can_date_are_refused(text):
+    with pytest.raises(ValueError, match="choose a year from 1901 to 9998"):
+        Quarter.parse(text)
+
+
+@pytest.mark.parametrize("text", ["1901-Q1", "9998-Q4"])
+def test_the_first_and_last_quarters_allowed_have_neighbours(text):
+    quarter = Quarter.parse(text, start_month=7)
+    assert quarter.previous().first_day < quarter.first_day < quarter.next().last_day
+
+
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
 start_months = st.integers(min_value=1, max_value=12)
 
