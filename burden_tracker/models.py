@@ -168,8 +168,10 @@ class Event(SQLModel, table=True):
     """Append-only history; the database refuses UPDATE and DELETE (see EVENT_TRIGGERS)."""
 
     __tablename__ = "events"
+    # A nomination's history in time order; the reports ask for its last move before a quarter ended.
+    __table_args__ = (sa.Index("ix_events_nomination_at", "nomination_id", "at"),)
     id: int | None = Field(default=None, primary_key=True)
-    nomination_id: int | None = Field(default=None, foreign_key="nominations.id", index=True)
+    nomination_id: int | None = Field(default=None, foreign_key="nominations.id")
     actor_id: int | None = Field(default=None, foreign_key="users.id")
     at: datetime = Field(default_factory=utc_now, index=True)
     kind: EventKind = Field(sa_type=text_enum(EventKind))
