@@ -21,21 +21,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path is set)
+
 
 def main(sizes: list[int]) -> None:
-    print(f"{'nominations':>11}  {'build s':>7}  {'rows':>7}  {'export s':>8}  {'floor s':>7}  {'ratio':>5}  "
-          f"{'export MB':>9}  {'floor MB':>8}")
-    for size in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{folder}/bench.sqlite3"
-            started = time.perf_counter()
-            _child("build", url, str(size))
-            built = time.perf_counter() - started
-            export = _child("export", url, f"{folder}/export.xlsx")
-            floor = _child("floor", url, f"{folder}/floor.xlsx")
-            print(f"{size:>11,}  {built:>7.1f}  {export['rows']:>7,}  {export['seconds']:>8.1f}  "
-                  f"{floor['seconds']:>7.1f}  {export['seconds'] / floor['seconds']:>5.2f}  "
-                  f"{export['peak_mb']:>9.0f}  {floor['peak_mb']:>8.0f}", flush=True)
+    print(f"{'database':<10}  {'nominations':>11}  {'build s':>7}  {'rows':>7}  {'export s':>8}  {'floor s':>7}  "
+          f"{'ratio':>5}  {'export MB':>9}  {'floor MB':>8}")
+    for kind in KINDS:
+        for size in sizes:
+            with tempfile.TemporaryDirectory() as folder, fresh_database(kind, Path(folder)) as url:
+                started = time.perf_counter()
+                _child("build", url, str(size))
+                built = time.perf_counter() - started
+                export = _child("export", url, f"{folder}/export.xlsx")
+                floor = _child("floor", url, f"{folder}/floor.xlsx")
+                print(f"{kind:<10}  {size:>11,}  {built:>7.1f}  {export['rows']:>7,}  {export['seconds']:>8.1f}  "
+                      f"{floor['seconds']:>7.1f}  {export['seconds'] / floor['seconds']:>5.2f}  "
+                      f"{export['peak_mb']:>9.0f}  {floor['peak_mb']:>8.0f}", flush=True)
 
 
 def _child(task: str, *args: str) -> dict:
@@ -56,6 +58,9 @@ def _run_child(task: str, url: str, argument: str) -> None:
 
         migrate.upgrade(engine)
         build(engine, nominations=int(argument))
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE")  # as autovacuum soon would after a bulk load
         return
     quarter = Quarter.containing(date.today()).previous()
     with open_session(engine, read_only=True) as session:

@@ -7,25 +7,24 @@ through the real importer, and prints rows per second beside the floor: the same
 inserted by a bare bulk INSERT on the same database.
 """
 
-import os
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import psycopg
 from openpyxl import Workbook
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path is set)
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine, open_session
 from burden_tracker.models import Nomination
 from burden_tracker.services.importer import import_file
 from burden_tracker.services.reference import ensure_reference_data
 
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DEPARTMENTS = ["Emergency Department", "Intensive Care Unit", "Surgery", "Pediatrics", "Oncology", "Cardiology"]
 
 
@@ -46,24 +45,12 @@ def write_workbook(path: Path, rows: int) -> None:
     book.save(path)
 
 
-def fresh_database(kind: str, folder: Path) -> tuple[str, callable]:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.sqlite3'}", lambda: None
-    admin = make_url(POSTGRES)
-    name = f"bt_bench_{os.getpid()}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-    return admin.set(database=name).render_as_string(hide_password=False), drop
-
-
 def measure(kind: str, workbook: Path, rows: int, folder: Path) -> None:
-    url, drop = fresh_database(kind, folder)
+    with fresh_database(kind, folder) as url:
+        _measure(kind, url, workbook, rows)
+
+
+def _measure(kind: str, url: str, workbook: Path, rows: int) -> None:
     engine = create_db_engine(url)
     try:
         migrate.upgrade(engine)
@@ -81,7 +68,6 @@ def measure(kind: str, workbook: Path, rows: int, folder: Path) -> None:
             floor_seconds = time.perf_counter() - started
     finally:
         engine.dispose()
-        drop()
     print(f"import {rows:,} rows [{kind}]: {importer_seconds:.2f} s, {rows / importer_seconds:,.0f} rows/s; "
           f"bare bulk insert {floor_seconds:.2f} s; ratio {importer_seconds / floor_seconds:.1f}")
 
@@ -91,7 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         workbook = Path(folder) / "nominations.xlsx"
         write_workbook(workbook, rows)
-        for kind in ("sqlite", "postgresql"):
+        for kind in KINDS:
             measure(kind, workbook, rows, Path(folder))
 
 
