@@ -14,6 +14,12 @@ def load_config(app, test_config=None):
         SMTP_PORT=int(os.environ.get("SMTP_PORT", "25")),
         MAIL_FROM=os.environ.get("MAIL_FROM", "burden-tracker@localhost"),
         NOMINATIONS_PER_PAGE=50,
+        # Hardening (issue 6): each is read where it is used.
+        REDIS_URL=os.environ.get("REDIS_URL"),  # shared rate-limit counts across worker processes
+        PROXY_FIX=int(os.environ.get("PROXY_FIX", "0")),  # how many proxies in front set X-Forwarded-*
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
+        SESSION_MAX_HOURS=int(os.environ.get("SESSION_MAX_HOURS", "12")),
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),  # forms hold text only
     )
     if test_config:
         app.config.update(test_config)
