@@ -6,7 +6,7 @@ openpyxl's write-only mode keeps memory flat however large the program is.
 
 import tempfile
 
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, current_app, render_template, send_file
 from flask_login import current_user
 
 from ..db import get_session
@@ -28,13 +28,20 @@ def workbook(quarter):
     except ValueError as error:
         return render_template("errors/error.html", code=404, title="There is no such quarter",
                                advice=f"{error}."), 404
-    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - send_file closes it once it is sent
     try:
-        write_workbook(session=session, quarter=chosen, destination=file,
-                       generated_by=current_user.name or current_user.email)
-    except BaseException:
-        file.close()
-        raise
+        file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - send_file closes it once it is sent
+        try:
+            write_workbook(session=session, quarter=chosen, destination=file,
+                           generated_by=current_user.name or current_user.email)
+        except BaseException:
+            file.close()
+            raise
+    except Exception:  # a full disk, most likely (as an OSError, or the database's own "disk is full"):
+        # say so, and send nothing rather than half a workbook
+        current_app.logger.exception("The %s workbook could not be written", chosen)
+        return render_template("errors/error.html", code=503, title="The workbook could not be written",
+                               advice="The server could not write it (its disk may be full). Nothing was sent; "
+                                      "try again later or tell your administrator."), 503
     file.seek(0)
     response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"burden-tracker-{chosen}.xlsx")
     response.headers["Cache-Control"] = "private, no-store"  # names and costs: no shared cache keeps a copy

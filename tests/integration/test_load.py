@@ -7,18 +7,11 @@ the server must never have said "database is locked", and each decision must hav
 The figures of each run are written to test-artifacts/load-<database>.json for the README.
 """
 
-import http.cookiejar
 import json
 import random
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -31,55 +24,12 @@ from burden_tracker.enums import EventKind, Role, State
 from burden_tracker.models import Comment, Event, Nomination, Supporter, Vote
 from burden_tracker.services.users import add_user
 from tests.factories import make_department, make_nomination
+from tests.serving import Browser, served
 
-BIN = Path(sys.executable).parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 STAFF, BOARD, ROUNDS = 11, 5, 10
 PASSWORD = "a load-test password"
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
-
-
-class Person:
-    """One browser: its own cookies, and a record of every answer it got."""
-
-    def __init__(self, base: str, email: str, log: list):
-        self.base, self.email, self.log = base, email, log
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _NoRedirect())
-        self.token = None
-
-    def get(self, path: str) -> tuple[int, str]:
-        return self._send("GET", path)
-
-    def post(self, path: str, **fields) -> int:
-        return self._send("POST", path, {**fields, "csrf_token": self.token})[0]
-
-    def sign_in(self) -> None:
-        self.token = self._token("/login")
-        assert self.post("/login", email=self.email, password=PASSWORD) in (302, 303)
-        self.token = self._token("/nominations")
-
-    def _token(self, path: str) -> str:
-        match = CSRF.search(self.get(path)[1])
-        return match[1] or match[2]
-
-    def _send(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str]:
-        data = urllib.parse.urlencode(fields, doseq=True).encode() if fields is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        started = time.perf_counter()
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                status, body = response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            status, body = error.code, error.read().decode(errors="replace")
-        self.log.append((method, re.sub(r"\d+", "N", path), status, time.perf_counter() - started))
-        return status, body
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 303 is an answer to count, not a page to fetch
 
 
 @pytest.fixture
@@ -100,18 +50,9 @@ def program(session):
 
 @pytest.fixture
 def server(database_url, program, tmp_path):
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w+")
-    process = subprocess.Popen(
-        [str(BIN / "burden-tracker"), "serve", "--port", str(port), "--workers", "4"], stdout=log,
-        stderr=subprocess.STDOUT, env={"DATABASE_URL": database_url, "SECRET_KEY": "load test key",
-                                       "PATH": str(BIN) + ":/usr/bin:/bin"})
-    base = f"http://127.0.0.1:{port}"
-    _wait_for(base + "/healthz")
-    yield base, log
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    log_path = tmp_path / "server.log"
+    with served(database_url, log_path, workers=4) as (base, _process):
+        yield base, log_path
 
 
 def test_sixteen_people_at_once_lose_nothing_and_double_nothing(server, program, engine, database_url):
@@ -119,10 +60,11 @@ def test_sixteen_people_at_once_lose_nothing_and_double_nothing(server, program,
     log: list = []
     results = {"nominated": [], "supported": [], "commented": [], "voted": set(), "decided": []}
     lock = threading.Lock()
-    people = ([Person(base, f"staff{n}@load.test", log) for n in range(STAFF)]
-              + [Person(base, f"board{n}@load.test", log) for n in range(BOARD)])
-    for person in people:
-        person.sign_in()
+    people = ([Browser(base, log) for _ in range(STAFF)] + [Browser(base, log) for _ in range(BOARD)])
+    emails = [f"staff{n}@load.test" for n in range(STAFF)] + [f"board{n}@load.test" for n in range(BOARD)]
+    for person, email in zip(people, emails, strict=True):
+        person.sign_in(email, PASSWORD)
+        person.email = email
     started = time.perf_counter()
     threads = [threading.Thread(target=_staff_day, args=(p, n, program, results, lock)) for n, p in
                enumerate(people[:STAFF])]
@@ -138,14 +80,13 @@ def test_sixteen_people_at_once_lose_nothing_and_double_nothing(server, program,
     statuses = Counter(status for *_, status, _ in log)
     assert statuses[409] + statuses[422] > 0  # members did collide, and were told
     assert not [entry for entry in log if entry[2] >= 500]
-    server_log.seek(0)
-    assert "database is locked" not in server_log.read()
+    assert "database is locked" not in server_log.read_text()
     with open_session(engine, read_only=True) as session:
         _reconcile(session, program, results)
     _write_figures(database_url, log, statuses, seconds)
 
 
-def _staff_day(person: Person, number: int, program, results, lock) -> None:
+def _staff_day(person: Browser, number: int, program, results, lock) -> None:
     rng = random.Random(number)
     for round_ in range(ROUNDS):
         person.get(f"/nominations?page={rng.randint(1, 3)}")
@@ -168,7 +109,7 @@ def _staff_day(person: Person, number: int, program, results, lock) -> None:
         person.get(f"/nominations/{target}")
 
 
-def _board_day(person: Person, number: int, program, results, lock) -> None:
+def _board_day(person: Browser, number: int, program, results, lock) -> None:
     rng = random.Random(100 + number)
     for round_ in range(ROUNDS):
         person.get("/board")
@@ -221,20 +162,3 @@ def _write_figures(database_url: str, log: list, statuses: Counter, seconds: flo
         "requests_per_second": round(len(log) / seconds), "statuses": dict(sorted(statuses.items())),
         "p50_ms": round(times[len(times) // 2] * 1000), "p99_ms": round(times[int(len(times) * 0.99)] * 1000),
     }, indent=2))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
