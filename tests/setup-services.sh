@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the test suite drives for real: Debian's Chromium (browser
-# tests), LibreOffice (reads the exported workbooks) and a PostgreSQL server that lets the
-# postgres user in without a password. Safe to run again. TEST_PG_PORT picks another port than 5432.
+# tests), LibreOffice (reads the exported workbooks), Redis on 127.0.0.1:6379 (rate limits shared
+# by several workers) and a PostgreSQL server that lets the postgres user in without a password.
+# Safe to run again. TEST_PG_PORT picks another port than 5432.
 #
 # Prints one line on standard output: the PostgreSQL URL for TEST_POSTGRES_URL. Progress goes
 # to standard error. A server already answering on 127.0.0.1:5432 is used as it is; otherwise a
@@ -12,14 +13,23 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 say() { echo "$@" >&2; }
 
+redis_answers() { (exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\r\n' >&3 && timeout 3 head -c 5 <&3 | grep -q PONG) 2>/dev/null; }
+
 packages=()
 command -v chromium >/dev/null || packages+=(chromium)
+redis_answers || command -v redis-server >/dev/null || packages+=(redis-server)
 command -v soffice >/dev/null || packages+=(libreoffice-calc-nogui)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
 if [ ${#packages[@]} -gt 0 ]; then
   say "Installing ${packages[*]} …"
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
+fi
+
+if ! redis_answers; then
+  redis-server --daemonize yes --port 6379 --bind 127.0.0.1 --save '' --appendonly no >&2
+  for _ in $(seq 50); do redis_answers && break; sleep 0.1; done
+  say "Started Redis on 127.0.0.1:6379."
 fi
 
 url() { echo "postgresql+psycopg://postgres@127.0.0.1:$1/postgres"; }
