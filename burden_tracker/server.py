@@ -26,5 +26,7 @@ def serve(*, host: str, port: int, workers: int) -> None:
         # A sync worker is killed after `timeout` seconds without a word; the quarterly workbook of a
         # 100,000-nomination program takes about 20 s to write, so leave it room.
         "timeout": 120,
+        # Trust no proxy's X-Forwarded-* here: PROXY_FIX (burden_tracker/security.py) is the one switch.
+        "forwarded_allow_ips": "",
         "accesslog": "-",
     }).run()
