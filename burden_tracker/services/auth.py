@@ -1,19 +1,49 @@
 """Signing in and out. A sign-in creates a server-side session row; the browser keeps a random
-token whose hash names that row. Signing out deletes it; deactivating a user deletes all of theirs."""
+token whose hash names that row. Signing out deletes it; deactivating a user deletes all of theirs.
+
+A session also ends on its own: after SESSION_IDLE_MINUTES without a request (a computer left signed in on a
+ward) and SESSION_MAX_HOURS after sign-in whatever happens (a stolen cookie does not live for ever).
+"""
 
 import hashlib
 import secrets
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2.exceptions import VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session
 
-from ..models import User, UserSession
+from ..models import User, UserSession, utc_now
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
+# A session's last_seen_at is written at most this often, so reading pages is not a write per request.
+TOUCH_EVERY = timedelta(minutes=1)
+IDLE, LIFETIME = "idle", "lifetime"
+
+# The hash of a random password nobody knows, made with the hasher's parameters. An unknown email is checked
+# against it so that it costs one argon2 verify, like a wrong password. Kept as a constant so that the first
+# unknown email after a start costs no extra hash; made afresh only if the parameters change.
+_DECOY = "$argon2id$v=19$m=65536,t=3,p=4$yeDaRVjOxupV0GOFdJcdOQ$EaNlcHsMflCAfwy6izKyvw2VE4x7pdev+lNXh/jB7IE"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    lifetime: timedelta
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What a token is worth now: its user, or why it ended (IDLE or LIFETIME), and whether it is time to note
+    that the person was seen."""
+
+    user: User | None
+    ended_by: str | None = None
+    touch_due: bool = False
 
 
 def _token_hash(token: str) -> str:
@@ -22,11 +52,15 @@ def _token_hash(token: str) -> str:
 
 @cache
 def _decoy_hash() -> str:
-    return hasher.hash(secrets.token_hex(16))
+    return hasher.hash(secrets.token_hex(16)) if hasher.check_needs_rehash(_DECOY) else _DECOY
 
 
-def sign_in(*, session: Session, email: str, password: str) -> tuple[User, str] | None:
-    """The user and a new session token, or None; unknown and wrong take the same time."""
+def sign_in(*, session: Session, email: str, password: str, policy: SessionPolicy | None = None,
+            now: datetime | None = None) -> tuple[User, str] | None:
+    """The user and a new session token, or None; unknown and wrong take the same time (one argon2 verify).
+
+    With a policy, the person's sessions that have ended on their own are cleared out on the way.
+    """
     user = find_user(session=session, email=email or "")
     if user is None or not user.password_hash:
         _spend_a_verify(password)
@@ -35,8 +69,11 @@ def sign_in(*, session: Session, email: str, password: str) -> tuple[User, str] 
         return None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
+    now = now or utc_now()
+    if policy:
+        _forget_ended_sessions(session=session, user_id=user.id, policy=policy, now=now)
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
+    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now))
     session.commit()
     return user, token
 
@@ -47,11 +84,34 @@ def _spend_a_verify(password: str) -> None:
         hasher.verify(_decoy_hash(), password)
 
 
-def signed_in_user(*, session: Session, token: str) -> User | None:
-    return session.execute(
-        select(User).join(UserSession, UserSession.user_id == User.id)
+def _forget_ended_sessions(*, session: Session, user_id: int, policy: SessionPolicy, now: datetime) -> None:
+    """Rows of browsers that never came back would otherwise stay for ever."""
+    session.execute(delete(UserSession).where(
+        UserSession.user_id == user_id,
+        or_(UserSession.last_seen_at < now - policy.idle, UserSession.created_at < now - policy.lifetime)))
+
+
+def session_state(*, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None) -> SessionState:
+    """Only reads: ending or touching the session is the caller's choice of transaction (see views/auth.py)."""
+    found = session.execute(
+        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _token_hash(token), User.active.is_(True))
-    ).scalar_one_or_none()
+    ).first()
+    if found is None:
+        return SessionState(None)
+    user, row = found
+    now = now or utc_now()
+    if now - row.last_seen_at > policy.idle:
+        return SessionState(user, ended_by=IDLE)  # checked first: after a night away, idleness is the reason
+    if now - row.created_at > policy.lifetime:
+        return SessionState(user, ended_by=LIFETIME)
+    return SessionState(user, touch_due=now - row.last_seen_at >= TOUCH_EVERY)
+
+
+def touch_session(*, session: Session, token: str, now: datetime | None = None) -> None:
+    session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token))
+                    .values(last_seen_at=now or utc_now()))
+    session.commit()
 
 
 def sign_out(*, session: Session, token: str) -> None:
@@ -62,5 +122,3 @@ def sign_out(*, session: Session, token: str) -> None:
 def end_all_sessions(*, session: Session, user_id: int) -> None:
     """For deactivation: every browser the person is signed in on is signed out. The caller commits."""
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-
-

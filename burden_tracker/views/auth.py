@@ -1,11 +1,19 @@
-"""Signing in and out, the sign-in requirement on every page, and roles."""
+"""Signing in and out, the sign-in requirement on every page, roles, and the brakes on guessing.
 
+Failed sign-ins are counted per account and per address (limits.py) before any password is checked, so a
+refusal for too many tries says nothing about the password. Every attempt, sign-out, expired session and
+refusal is written to the audit log (audit.py).
+"""
+
+from contextlib import contextmanager
+from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
 
-from ..db import get_session
+from .. import audit, limits
+from ..db import READ_ONLY_METHODS, get_session, open_session
 from ..enums import Role
 from ..forms import SignInForm
 from ..services import auth
@@ -15,6 +23,17 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
 OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept"}
+# Asked for by the page on its own (the vote tally polls every few seconds): not a sign that anyone is there,
+# so it does not keep a session from going idle.
+BACKGROUND_ENDPOINTS = {"decide.tally"}
+TOO_MANY = {
+    "account": "Too many failed sign-ins for this account. Try again in {wait}.",
+    "address": "Too many failed sign-ins from this network address. Try again in {wait}.",
+}
+ENDED = {
+    auth.IDLE: "You were signed out after {idle} minutes without activity. Sign in again to continue.",
+    auth.LIFETIME: "You were signed out because a session lasts at most {hours} hours. Sign in again to continue.",
+}
 
 
 class Account(UserMixin):
@@ -31,16 +50,53 @@ class Account(UserMixin):
         return getattr(self.user, name)
 
 
+def session_policy() -> auth.SessionPolicy:
+    config = current_app.config
+    return auth.SessionPolicy(idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                              lifetime=timedelta(hours=config["SESSION_MAX_HOURS"]))
+
+
 @login_manager.user_loader
 def load_account(token: str) -> Account | None:
-    user = auth.signed_in_user(session=get_session(), token=token)
-    return Account(user, token) if user else None
+    state = auth.session_state(session=get_session(), token=token, policy=session_policy())
+    if state.ended_by:
+        with _writing_session() as writer:
+            auth.sign_out(session=writer, token=token)
+        g.session_ended_by = state.ended_by
+        audit.record(audit.SESSION_EXPIRED, user_id=state.user.id, detail=state.ended_by)
+        return None
+    if state.touch_due and request.endpoint not in BACKGROUND_ENDPOINTS:
+        with _writing_session() as writer:
+            auth.touch_session(session=writer, token=token)
+    return Account(state.user, token) if state.user else None
+
+
+@contextmanager
+def _writing_session():
+    """Where a write made while loading the user goes.
+
+    A GET's session begins DEFERRED on SQLite (db.py): turning its read into a write can fail at once with
+    "database is locked" when another worker wrote meanwhile, so a GET writes through a short transaction of
+    its own. Any other method's session already holds the write lock (BEGIN IMMEDIATE): a second writer would
+    wait on it, so the write goes through that session and is committed straight away.
+    """
+    if request.method in READ_ONLY_METHODS:
+        with open_session(current_app.extensions["db_engine"]) as own:
+            yield own
+    else:
+        yield get_session()
 
 
 def require_sign_in():
-    if request.endpoint not in OPEN_ENDPOINTS and not current_user.is_authenticated:
+    if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
+        return None
+    ended_by = g.pop("session_ended_by", None)
+    if ended_by is None:
         return login_manager.unauthorized()
-    return None
+    session.clear()  # the token it held names nothing any more
+    config = current_app.config
+    flash(ENDED[ended_by].format(idle=config["SESSION_IDLE_MINUTES"], hours=config["SESSION_MAX_HOURS"]))
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def role_required(*roles: Role):
@@ -50,6 +106,7 @@ def role_required(*roles: Role):
         @wraps(view)
         def checked(*args, **kwargs):
             if not current_user.has_any(*roles):
+                g.refusal_reason = "needs " + " or ".join(role.value for role in roles)
                 abort(403)
             return view(*args, **kwargs)
 
@@ -61,20 +118,51 @@ def role_required(*roles: Role):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = SignInForm()
-    if form.validate_on_submit():
-        signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data)
-        if signed_in:
-            user, token = signed_in
-            session.clear()  # a new session at sign-in: nothing from before survives
-            login_user(Account(user, token))
-            return redirect(_safe_next(request.args.get("next")))
+    tried = audit.attempted_email(form.email.data)
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="incomplete form")
+        return _sign_in_page(form)
+    counters = limits.sign_in_counters(form.email.data, request.remote_addr)
+    refused = limits.refusal(counters)  # before the password is looked at: the answer reveals nothing about it
+    if refused:
+        audit.record(audit.RATE_LIMITED, email=tried, detail=f"{refused.scope} ({refused.seconds} s)")
+        return _too_many_sign_ins(form, refused)
+    signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
+                             policy=session_policy())
+    if not signed_in:
+        limits.count_failure(counters)
+        audit.record(audit.SIGN_IN_REFUSED, email=tried)
         form.password.errors.append(auth.SIGN_IN_REFUSED)
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+        return _sign_in_page(form)
+    user, token = signed_in
+    limits.forget_failures(counters)
+    audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id)
+    session.clear()  # a new session at sign-in: nothing from before survives
+    login_user(Account(user, token))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _sign_in_page(form, problem: str | None = None, status: int | None = None):
+    status = status or (422 if form.errors else 200)
+    return render_template("auth/login.html", form=form, problem=problem), status
+
+
+def _too_many_sign_ins(form, refused: limits.Refusal):
+    response = current_app.make_response(_sign_in_page(form, TOO_MANY[refused.scope].format(
+        wait=_minutes(refused.minutes)), 429))
+    response.headers["Retry-After"] = str(refused.seconds)
+    return response
+
+
+def _minutes(count: int) -> str:
+    return "1 minute" if count == 1 else f"{count} minutes"
 
 
 @bp.post("/logout")
 def logout():
     auth.sign_out(session=get_session(), token=current_user.token)
+    audit.record(audit.SIGNED_OUT, user_id=current_user.id)
     logout_user()
     session.clear()
     flash("You are signed out.")
@@ -88,7 +176,43 @@ def _safe_next(target: str | None) -> str:
     return url_for("index")
 
 
+# Invite links (views/admin.py) are open to anyone: a run of wrong ones from one address is slowed the same way.
+
+
+def guard_invites():
+    if request.endpoint != "invite.accept":
+        return None
+    refused = limits.refusal(limits.invite_counters(request.remote_addr))
+    if refused is None:
+        return None
+    audit.record(audit.RATE_LIMITED, detail=f"invite {refused.scope} ({refused.seconds} s)")
+    response = current_app.make_response((render_template("auth/too_many.html", wait=_minutes(refused.minutes)),
+                                          429))
+    response.headers["Retry-After"] = str(refused.seconds)
+    return response
+
+
+def count_refused_invites(response):
+    if request.endpoint == "invite.accept" and response.status_code in (404, 410):
+        limits.count_failure(limits.invite_counters(request.remote_addr))
+        audit.record(audit.INVITE_REFUSED, detail=str(response.status_code))
+    return response
+
+
+def record_forbidden(response):
+    """Every 403, whichever view refused: who, what and why when the view said."""
+    if response.status_code == 403:
+        user_id = current_user.id if current_user.is_authenticated else None
+        audit.record(audit.FORBIDDEN, user_id=user_id, detail=g.get("refusal_reason"))
+    return response
+
+
 def init_app(app) -> None:
+    limits.init_app(app)
+    audit.init_app(app)
     login_manager.init_app(app)
     app.before_request(require_sign_in)
+    app.before_request(guard_invites)
+    app.after_request(count_refused_invites)
+    app.after_request(record_forbidden)
     app.register_blueprint(bp)

@@ -1,0 +1,83 @@
+"""The security trail: one line per sign-in, sign-out, expired session, rate limit and refusal.
+
+Each line is one JSON object, written to the logger "burden_tracker.audit" (standard error by default, which
+gunicorn keeps with its own log; add handlers to that logger to send it elsewhere). JSON is the escaping: a
+CR or LF, any other control character and anything outside ASCII that a person typed (an email, a path)
+comes out as a \\uXXXX escape, so no value can end a line early or forge one.
+
+    {"time": "2026-05-04T09:12:03.412Z", "event": "sign-in refused", "email": "nurse@example.org",
+     "user_id": null, "address": "10.0.4.7", "method": "POST", "path": "/login", "detail": null, "pid": 4242}
+
+(on one line). time is UTC; pid tells which worker process wrote it.
+"""
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from flask.logging import wsgi_errors_stream
+
+logger = logging.getLogger("burden_tracker.audit")
+
+SIGN_IN_OK = "sign-in ok"
+SIGN_IN_REFUSED = "sign-in refused"
+RATE_LIMITED = "rate limited"
+FORBIDDEN = "forbidden"
+CSRF_REFUSED = "csrf refused"
+SIGNED_OUT = "signed out"
+SESSION_EXPIRED = "session expired"
+INVITE_REFUSED = "invite refused"
+
+MAX_VALUE = 320  # an email is at most 254; a path or a reason longer than this is cut, and says so
+
+
+def record(event: str, *, email: str | None = None, user_id: int | None = None, detail: str | None = None) -> None:
+    """Callers pass who it was: reading current_user here could re-enter Flask-Login's user loader."""
+    fields = {"time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+              "event": event, "email": _cut(email), "user_id": user_id}
+    if has_request_context():
+        fields |= {"address": request.remote_addr, "method": request.method, "path": _cut(request.path)}
+    fields |= {"detail": _cut(detail), "pid": os.getpid()}
+    logger.info(json.dumps(fields, ensure_ascii=True))
+
+
+def attempted_email(value) -> str | None:
+    """What was typed as the email, unless it cannot be one: people do type their password in that field."""
+    if not isinstance(value, str):
+        return None
+    return value if "@" in value else "[not an email address]"
+
+
+def _cut(value: str | None) -> str | None:
+    if value is None or len(value) <= MAX_VALUE:
+        return value
+    return value[:MAX_VALUE] + "…[cut]"
+
+
+class _CsrfRefusals(logging.Handler):
+    """Flask-WTF says why it refused a token on its logger "flask_wtf.csrf", from inside the request: that is
+    the one place a CSRF refusal can be seen without taking over the error page that answers it."""
+
+    def emit(self, log_record: logging.LogRecord) -> None:
+        if has_request_context():
+            from flask_login import current_user
+
+            user_id = current_user.id if current_user.is_authenticated else None
+            record(CSRF_REFUSED, user_id=user_id, detail=log_record.getMessage())
+
+
+def init_app(app) -> None:
+    """Logging is per process, not per app: set it up once, however many apps a process makes (tests)."""
+    if not logger.handlers:
+        handler = logging.StreamHandler(wsgi_errors_stream)  # the request's error stream, as Flask's own logger
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # the line is complete as it is; a root handler would print it twice
+    csrf_logger = logging.getLogger("flask_wtf.csrf")
+    if not any(isinstance(handler, _CsrfRefusals) for handler in csrf_logger.handlers):
+        csrf_logger.addHandler(_CsrfRefusals())
+        if csrf_logger.level == logging.NOTSET or csrf_logger.level > logging.INFO:
+            csrf_logger.setLevel(logging.INFO)
