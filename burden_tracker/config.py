@@ -23,6 +23,9 @@ def load_config(app, test_config=None):
     )
     if test_config:
         app.config.update(test_config)
+    # Flask caps each multipart text field at 500 kB on its own; one limit for the whole body is enough.
+    if "MAX_FORM_MEMORY_SIZE" not in (test_config or {}):
+        app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(instance)
 

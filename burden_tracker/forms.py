@@ -17,16 +17,22 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from .enums import AffectedRole, RequirementSource, Role, VoteChoice
 from .schemas import Estimate, NominationIn, field_errors
 
 MAX_TEXT = 5000
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names no row, and the database refuses it
+
+
+def _without_nul(value):
+    """PostgreSQL refuses NUL in text, even in a query: a NUL typed or forged is dropped."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)], filters=[_without_nul])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
 
 
@@ -102,7 +108,7 @@ class NominationForm(SchemaForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[
+    body = TextAreaField("Comment", filters=[_blank_is_none], validators=[
         InputRequired("Write a comment first."),
         Length(max=MAX_TEXT, message=f"A comment can be at most {MAX_TEXT:,} characters."),
     ])
@@ -177,7 +183,8 @@ class RejectForm(DecisionForm):
 class DuplicateForm(DecisionForm):
     q = StringField("Find the nomination that stays", id="duplicate-q")
     duplicate_of = IntegerField("The nomination it duplicates", id="duplicate-duplicate_of",
-                                validators=[Optional()])
+                                validators=[Optional(), NumberRange(min=1, max=LARGEST_ID,
+                                                                    message="Choose a nomination from the list.")])
 
     def fields(self) -> dict:
         return {"duplicate_of": self.duplicate_of.data}
@@ -188,9 +195,9 @@ class VoteForm(FlaskForm):
 
 
 class BoardNoteForm(FlaskForm):
-    body = TextAreaField("Private note (board members only)", id="board-note-body", validators=[
-        InputRequired("Write a note first."),
-        Length(max=MAX_TEXT, message=f"A note can be at most {MAX_TEXT:,} characters.")])
+    body = TextAreaField("Private note (board members only)", id="board-note-body", filters=[_blank_is_none],
+                         validators=[InputRequired("Write a note first."),
+                                     Length(max=MAX_TEXT, message=f"A note can be at most {MAX_TEXT:,} characters.")])
 
 
 # Administration. These forms only carry what was typed: services.admin judges it and the view puts each

@@ -20,6 +20,7 @@ from .transitions import actor_roles
 from .votes import Tally, tally
 
 MAX_CANDIDATES = 8
+MAX_SEARCH_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,11 @@ def active_board_members(*, session: Session) -> list[tuple[int, str]]:
 
 
 def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> list[NominationRow]:
-    """Nominations whose title or description has every word typed, newest first; never the nomination itself."""
+    """Nominations whose title or description has every word typed, newest first; never the nomination itself.
+
+    As on /nominations, the search is cut to its first MAX_SEARCH_LENGTH characters and NUL dropped: SQLite
+    refuses a very long LIKE pattern and PostgreSQL any NUL."""
+    q = q.replace("\x00", "")[:MAX_SEARCH_LENGTH]
     if not q.strip():
         return []
     listing = list_nominations(session=session, page=1, per_page=MAX_CANDIDATES + 1, filters=Filters(q=q))

@@ -3,9 +3,21 @@
 from flask_htmx import HTMX
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
+
+from ..forms import LARGEST_ID
 
 htmx = HTMX()
 csrf = CSRFProtect()
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in our addresses names a row. A number beyond any id is no such page (404): it never reaches
+    the database, which cannot compare it (SQLite) or refuses it (PostgreSQL)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_app(app) -> None:
@@ -26,6 +38,7 @@ def init_app(app) -> None:
         wins,
     )
 
+    app.url_map.converters["int"] = IdConverter  # before any blueprint's rules are added
     htmx.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)

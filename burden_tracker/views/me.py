@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..enums import Role
+from ..forms import LARGEST_ID
 from ..services import notices as notice_service
 from ..services.mine import my_nominations
 from .auth import role_required
@@ -28,6 +29,8 @@ def notices():
 @bp.post("/notices/read")
 def mark_read():
     up_to = request.form.get("up_to", type=int)
+    if up_to is not None:
+        up_to = min(max(up_to, 0), LARGEST_ID)  # a forged number marks what it would have, never fails
     marked = notice_service.mark_all_read(session=get_session(), user_id=current_user.id, up_to_id=up_to)
     flash(f"Marked {marked} notice{'s' if marked != 1 else ''} as read.")
     return redirect(url_for("me.notices"), code=303)
