@@ -1,0 +1,113 @@
+"""How the busiest pages scale: server time at 100,000 nominations against 1,000, and the dashboard
+against the floor of its own SQL.
+
+    .venv/bin/python bench/pages.py [SMALL LARGE]      (default 1000 100000)
+
+For each database kind it builds a program of each size (bench/dataset.py), signs a board member
+in through the app's test client, and times each page (the median of REPEAT requests, in this
+process: routing, queries, templates). The dashboard's floor is the very SQL it ran, captured from
+the engine and replayed on the same connection through the bare driver.
+"""
+
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event  # noqa: E402  (after the path is set)
+
+from bench.databases import KINDS, fresh_database  # noqa: E402
+from bench.dataset import build  # noqa: E402
+from burden_tracker import create_app, migrate  # noqa: E402
+from burden_tracker.db import create_db_engine, open_session  # noqa: E402
+from burden_tracker.enums import Role  # noqa: E402
+from burden_tracker.services.users import add_user  # noqa: E402
+
+REPEAT = 7
+PASSWORD = "a bench password"
+PAGES = {
+    "/nominations": "/nominations",
+    "/nominations filtered": "/nominations?state=proposed&department=1&sort=hours&q=form",
+    "/board": "/board",
+    "/board filtered": "/board?department=1&age=overdue&sort=supporters",
+    "/dashboard": "/dashboard",
+}
+
+
+def main(small: int, large: int) -> None:
+    logging.getLogger("burden_tracker.audit").setLevel(logging.WARNING)  # one sign-in per program: not news
+    print(f"{'database':<10}  {'page':<22}  {small:>9,}  {large:>9,}  {'ratio':>6}  target")
+    for kind in KINDS:
+        timings = {size: measure(kind, size) for size in (small, large)}
+        for page in PAGES:
+            a, b = timings[small][page], timings[large][page]
+            print(f"{kind:<10}  {page:<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  {b / a:>6.2f}  "
+                  f"{'<= 1.5' if page != '/dashboard' else '(see below)'}", flush=True)
+        dashboard, floor = timings[large]["/dashboard"], timings[large]["dashboard floor"]
+        print(f"{kind:<10}  {'/dashboard vs its SQL':<22}  {floor * 1000:>7.1f}ms  {dashboard * 1000:>7.1f}ms  "
+              f"{dashboard / floor:>6.2f}  <= 2  (at {large:,}: bare SQL, then the page)", flush=True)
+
+
+def measure(kind: str, size: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder, fresh_database(kind, Path(folder)) as url:
+        engine = create_db_engine(url)
+        migrate.upgrade(engine)
+        build(engine, nominations=size)
+        if kind == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE")
+        with open_session(engine) as session:
+            add_user(session=session, email="bench-board@bench.test", roles={Role.BOARD}, password=PASSWORD)
+        engine.dispose()
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+        client = app.test_client()
+        client.post("/login", data={"email": "bench-board@bench.test", "password": PASSWORD})
+        timings = {page: _median_time(client, path) for page, path in PAGES.items()}
+        timings["dashboard floor"] = _dashboard_floor(app, client)
+        app.extensions["db_engine"].dispose()
+        return timings
+
+
+def _median_time(client, path: str) -> float:
+    client.get(path)  # warm: caches, connections
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(times)
+
+
+def _dashboard_floor(app, client) -> float:
+    """The dashboard's own statements, replayed through the bare driver on one connection."""
+    engine = app.extensions["db_engine"]
+    captured = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        captured.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    client.get("/dashboard")
+    event.remove(engine, "before_cursor_execute", capture)
+    queries = [(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")]
+    with engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()
+        times = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            for statement, parameters in queries:
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
+            times.append(time.perf_counter() - started)
+        cursor.close()
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    sizes = [int(arg) for arg in sys.argv[1:3]]
+    main(*(sizes or [1_000, 100_000]))
