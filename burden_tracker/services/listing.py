@@ -63,7 +63,9 @@ class NominationRow:
 
 @dataclass(frozen=True)
 class Listing:
-    rows: list[NominationRow]
+    """One page of a list (nominations here, wins in services/wins.py)."""
+
+    rows: list
     page: int
     per_page: int
     has_next: bool

@@ -15,6 +15,7 @@ from .. import hours
 from ..enums import State
 from ..models import Category, Department, Nomination
 from .estimates import annual_hours_column
+from .listing import Listing
 from .reference import get_settings
 from .reporting import retired_by
 
@@ -31,18 +32,6 @@ class Win:
 
 
 @dataclass(frozen=True)
-class WinsPage:
-    wins: list[Win]
-    page: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.per_page + 1
-
-
-@dataclass(frozen=True)
 class Headline:
     """What the program has given back so far: burdens retired by today and their hours a year."""
 
@@ -51,7 +40,7 @@ class Headline:
     fte: float
 
 
-def list_wins(*, session: Session, page: int, per_page: int) -> WinsPage:
+def list_wins(*, session: Session, page: int, per_page: int) -> Listing:
     """One query; one row more than the page holds tells whether another page follows."""
     query = (
         select(Nomination.id, Nomination.title, Department.name, Category.name, Nomination.retired_on,
@@ -64,7 +53,7 @@ def list_wins(*, session: Session, page: int, per_page: int) -> WinsPage:
         .limit(per_page + 1)
     )
     wins = [Win(*row) for row in session.execute(query)]
-    return WinsPage(wins=wins[:per_page], page=page, per_page=per_page, has_next=len(wins) > per_page)
+    return Listing(rows=wins[:per_page], page=page, per_page=per_page, has_next=len(wins) > per_page)
 
 
 def headline(*, session: Session, today: date | None = None) -> Headline:
