@@ -11,6 +11,7 @@ comes out as a \\uXXXX escape, so no value can end a line early or forge one.
 (on one line). time is UTC; pid tells which worker process wrote it.
 """
 
+import hashlib
 import json
 import logging
 import os
@@ -43,11 +44,15 @@ def record(event: str, *, email: str | None = None, user_id: int | None = None, 
     logger.info(json.dumps(fields, ensure_ascii=True))
 
 
-def attempted_email(value) -> str | None:
-    """What was typed as the email, unless it cannot be one: people do type their password in that field."""
+def attempted_email(value, *, known: bool) -> str | None:
+    """What was typed as the email when it names an account. Anything else may be a password typed in the
+    wrong field (P@ssw0rd looks like an address), so it is logged only as a short hash: repeated guesses
+    can still be told apart, the text cannot be read back."""
     if not isinstance(value, str):
         return None
-    return value if "@" in value else "[not an email address]"
+    if known:
+        return value
+    return "unknown:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _cut(value: str | None) -> str | None:
@@ -62,7 +67,7 @@ class _CsrfRefusals(logging.Handler):
 
     def emit(self, log_record: logging.LogRecord) -> None:
         if has_request_context():
-            from flask_login import current_user
+            from flask_login import current_user  # loading the user may record activity: views.auth lets that fail
 
             user_id = current_user.id if current_user.is_authenticated else None
             record(CSRF_REFUSED, user_id=user_id, detail=log_record.getMessage())

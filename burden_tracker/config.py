@@ -15,6 +15,7 @@ def load_config(app, test_config=None):
         MAIL_FROM=os.environ.get("MAIL_FROM", "burden-tracker@localhost"),
         NOMINATIONS_PER_PAGE=50,
         # Hardening (issue 6): each is read where it is used.
+        BASE_URL=os.environ.get("BASE_URL"),  # the address people use, for links in emails
         REDIS_URL=os.environ.get("REDIS_URL"),  # shared rate-limit counts across worker processes
         PROXY_FIX=int(os.environ.get("PROXY_FIX", "0")),  # how many proxies in front set X-Forwarded-*
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),

@@ -60,7 +60,8 @@ def trust_proxies(app) -> None:
     """Believe X-Forwarded-For, -Proto and -Host from exactly PROXY_FIX proxies in front, else from none."""
     proxies = app.config["PROXY_FIX"]
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # X-Forwarded-Host is not believed: many proxies pass a client's own value through untouched.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def init_app(app) -> None:

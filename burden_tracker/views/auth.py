@@ -11,12 +11,14 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import audit, limits
 from ..db import READ_ONLY_METHODS, get_session, open_session
 from ..enums import Role
 from ..forms import SignInForm
 from ..services import auth
+from ..services.users import find_user
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -60,15 +62,24 @@ def session_policy() -> auth.SessionPolicy:
 def load_account(token: str) -> Account | None:
     state = auth.session_state(session=get_session(), token=token, policy=session_policy())
     if state.ended_by:
-        with _writing_session() as writer:
-            auth.sign_out(session=writer, token=token)
+        _try_writing(lambda writer: auth.sign_out(session=writer, token=token))
         g.session_ended_by = state.ended_by
         audit.record(audit.SESSION_EXPIRED, user_id=state.user.id, detail=state.ended_by)
         return None
     if state.touch_due and request.endpoint not in BACKGROUND_ENDPOINTS:
-        with _writing_session() as writer:
-            auth.touch_session(session=writer, token=token)
+        _try_writing(lambda writer: auth.touch_session(session=writer, token=token))
     return Account(state.user, token) if state.user else None
+
+
+def _try_writing(write) -> None:
+    """A write made while loading the user. On a read-only or full database it fails, and the page is
+    answered all the same: reading must not depend on it."""
+    try:
+        with _writing_session() as writer:
+            write(writer)
+    except SQLAlchemyError:
+        get_session().rollback()
+        current_app.logger.warning("Could not record a session's activity or end", exc_info=True)
 
 
 @contextmanager
@@ -118,7 +129,7 @@ def role_required(*roles: Role):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = SignInForm()
-    tried = audit.attempted_email(form.email.data)
+    tried = _tried(form.email.data)
     if not form.validate_on_submit():
         if form.is_submitted():
             audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="incomplete form")
@@ -141,6 +152,12 @@ def login():
     session.clear()  # a new session at sign-in: nothing from before survives
     login_user(Account(user, token))
     return redirect(_safe_next(request.args.get("next")))
+
+
+def _tried(email) -> str | None:
+    """The email typed, for the audit log, when it names an account (else only a hash of it)."""
+    known = isinstance(email, str) and find_user(session=get_session(), email=email) is not None
+    return audit.attempted_email(email, known=known)
 
 
 def _sign_in_page(form, problem: str | None = None, status: int | None = None):

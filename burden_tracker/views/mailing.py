@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def deliver_after_post(response):
         if request.method == "POST" and app.config.get("SMTP_HOST"):
-            base_url = request.host_url
+            base_url = app.config.get("BASE_URL") or request.host_url  # set BASE_URL: Host is the client's word
             response.call_on_close(lambda: deliver_notices(app, base_url=base_url))
         return response
 

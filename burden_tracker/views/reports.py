@@ -6,14 +6,17 @@ openpyxl's write-only mode keeps memory flat however large the program is.
 
 import tempfile
 
-from flask import Blueprint, current_app, render_template, send_file
+from flask import Blueprint, current_app, send_file
 from flask_login import current_user
+from lxml.etree import SerialisationError
+from sqlalchemy.exc import OperationalError
 
 from ..db import get_session
 from ..export import write_workbook
 from ..services.reporting import parse_quarter
 from .auth import role_required
 from .dashboard import REPORT_READERS
+from .errors import draw
 
 bp = Blueprint("reports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,22 +29,20 @@ def workbook(quarter):
     try:
         chosen = parse_quarter(session=session, text=quarter)
     except ValueError as error:
-        return render_template("errors/error.html", code=404, title="There is no such quarter",
-                               advice=f"{error}."), 404
+        return draw("There is no such quarter", f"{error}.", 404), 404
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - send_file closes it once it is sent
     try:
-        file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - send_file closes it once it is sent
-        try:
-            write_workbook(session=session, quarter=chosen, destination=file,
-                           generated_by=current_user.name or current_user.email)
-        except BaseException:
-            file.close()
-            raise
-    except Exception:  # a full disk, most likely (as an OSError, or the database's own "disk is full"):
-        # say so, and send nothing rather than half a workbook
+        write_workbook(session=session, quarter=chosen, destination=file,
+                       generated_by=current_user.name or current_user.email)
+    except (OSError, OperationalError, SerialisationError):  # a full disk, as the file system, the database
+        # or lxml (which wraps the OSError of a failed write) says it
+        file.close()
         current_app.logger.exception("The %s workbook could not be written", chosen)
-        return render_template("errors/error.html", code=503, title="The workbook could not be written",
-                               advice="The server could not write it (its disk may be full). Nothing was sent; "
-                                      "try again later or tell your administrator."), 503
+        return draw("The workbook could not be written", "The server could not write it (its disk may be full). "
+                    "Nothing was sent; try again later or tell your administrator.", 503), 503
+    except BaseException:
+        file.close()
+        raise
     file.seek(0)
     response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"burden-tracker-{chosen}.xlsx")
     response.headers["Cache-Control"] = "private, no-store"  # names and costs: no shared cache keeps a copy

@@ -16,16 +16,16 @@ import subprocess
 import threading
 import time
 from contextlib import suppress
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 from burden_tracker.db import open_session
 from burden_tracker.enums import EventKind, Role, State
-from burden_tracker.models import Comment, Event, Nomination
+from burden_tracker.models import Comment, Event, Nomination, UserSession
 from burden_tracker.services.users import add_user
 from tests.factories import make_nomination
 from tests.serving import BIN, Browser, served, wait_for, workers_of
@@ -52,6 +52,12 @@ def version_of(browser: Browser, nomination_id: int) -> str | None:
     status, page = browser.get(f"/nominations/{nomination_id}")
     found = re.search(r'name="version" value="(\d+)"', page)
     return found[1] if found else None
+
+
+def seen_a_while_ago(session) -> None:
+    """Sign-ins last seen ten minutes ago: a page now would record activity (a write)."""
+    session.execute(update(UserSession).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=10)))
+    session.commit()
 
 
 def assert_clean_error(status: int, page: str) -> None:
@@ -219,6 +225,7 @@ def test_a_full_disk_gives_a_clean_error_and_serves_no_partial_workbook(database
     with served(database_url, tmp_path / "server.log") as (base, _server):
         browser = Browser(base)
         browser.sign_in(email, PASSWORD)  # signing in writes a session row: done before the disk fills
+    seen_a_while_ago(session)  # so the next page would record activity: it must be answered all the same
     with served(database_url, None, file_size_limit=1) as (base, _server):
         browser.base = base
         status, page = browser.get("/reports/2026-Q3.xlsx")
@@ -239,6 +246,7 @@ def test_a_read_only_database_refuses_changes_cleanly_and_still_shows_pages(data
     with served(database_url, tmp_path / "server.log") as (base, _server):
         browser = Browser(base)
         browser.sign_in(email, PASSWORD)
+    seen_a_while_ago(session)
     with psycopg.connect(_dsn(database_url, "postgres"), autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
     try:
