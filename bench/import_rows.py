@@ -1,12 +1,22 @@
-"""How fast `burden-tracker import` takes a large spreadsheet, on SQLite and on PostgreSQL.
+"""How fast `burden-tracker import` takes a large spreadsheet, against a bare bulk insert of the same rows.
 
     .venv/bin/python bench/import_rows.py [ROWS]      (default 20,000)
 
-Writes an .xlsx of ROWS valid nominations, imports it into a fresh database of each kind
-through the real importer, and prints rows per second beside the floor: the same rows
-inserted by a bare bulk INSERT on the same database.
+The same ROWS valid nominations are written three ways: .csv; .xlsx as a spreadsheet program
+saves it (re-saved by LibreOffice: shared strings and a stated used range, as Excel writes them
+too); and .xlsx as openpyxl writes it (every string inline, no used range), which is costlier
+to read. Each is imported through the real importer into a fresh database of each kind.
+
+The floor is a bare bulk insert of the same database rows that import wrote (the departments
+it created, the nominations and their events), read back and held as plain dicts beforehand:
+one Core INSERT executemany per table and a commit, into another fresh database of the same
+kind. Target: import <= 3 x floor. A line that misses it is followed by where the time goes,
+from a pyinstrument profile saved to test-artifacts/.
 """
 
+import csv
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -14,71 +24,228 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path is set)
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine, open_session
-from burden_tracker.models import Nomination
+from burden_tracker.models import Category, Department, Event, Nomination, User, UserRole
 from burden_tracker.services.importer import import_file
 from burden_tracker.services.reference import ensure_reference_data
 
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 3.0
+ARTIFACTS = ROOT / "test-artifacts"
 DEPARTMENTS = ["Emergency Department", "Intensive Care Unit", "Surgery", "Pediatrics", "Oncology", "Cardiology"]
+HEADERS = ["title", "description", "category", "department", "affected_role", "minutes_per_occurrence",
+           "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_on", "status",
+           "retired_on"]
+# Tables the import writes, parents first; events are numbered by the database, as the import leaves them.
+WRITTEN = (Department, Category, User, UserRole, Nomination, Event)
 
 
-def write_workbook(path: Path, rows: int) -> None:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Nominations")
-    sheet.append(["title", "description", "category", "department", "affected_role", "minutes_per_occurrence",
-                  "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_on", "status",
-                  "retired_on"])
+def spreadsheet_rows(rows: int) -> list[list]:
     start = date(2025, 1, 1)
+    lines = []
     for n in range(rows):
         submitted = start + timedelta(days=n % 600)
         retired = n % 3 == 0
-        sheet.append([f"Burden number {n}", "Charted twice, read by nobody.", "documentation",
+        lines.append([f"Burden number {n}", "Charted twice, read by nobody.", "documentation",
                       DEPARTMENTS[n % len(DEPARTMENTS)], "nurse", 0.5 + n % 7, 12 + n % 30, 10 + n % 500,
                       "internal policy", submitted, "retired" if retired else "proposed",
                       submitted + timedelta(days=30) if retired else None])
+    return lines
+
+
+def write_openpyxl(path: Path, lines: list[list]) -> Path:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Nominations")
+    sheet.append(HEADERS)
+    for line in lines:
+        sheet.append(line)
     book.save(path)
+    return path
 
 
-def measure(kind: str, workbook: Path, rows: int, folder: Path) -> None:
-    with fresh_database(kind, folder) as url:
-        _measure(kind, url, workbook, rows)
+def write_csv(path: Path, lines: list[list]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerows(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in line]
+                         for line in lines)
+    return path
 
 
-def _measure(kind: str, url: str, workbook: Path, rows: int) -> None:
+def resave_with_libreoffice(workbook: Path, folder: Path) -> Path | None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    out = folder / "libreoffice"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(workbook)],
+                   check=True, capture_output=True, timeout=300)
+    return out / workbook.name
+
+
+def _fresh(kind: str, folder: Path):
+    return fresh_database(kind, Path(tempfile.mkdtemp(dir=folder)))  # a SQLite file of its own each time
+
+
+def _ready_engine(url: str):
     engine = create_db_engine(url)
-    try:
-        migrate.upgrade(engine)
-        with open_session(engine) as session:
-            ensure_reference_data(session=session)
-            started = time.perf_counter()
-            report = import_file(session=session, path=workbook, create_missing=True)
-            importer_seconds = time.perf_counter() - started
-            assert report.ok and report.imported == rows, report.errors[:3]
-            template = session.get(Nomination, 1)
-            values = template.model_dump(exclude={"id"})
-            started = time.perf_counter()
-            session.execute(insert(Nomination), [{**values, "title": f"Floor {n}"} for n in range(rows)])
-            session.commit()
-            floor_seconds = time.perf_counter() - started
-    finally:
-        engine.dispose()
-    print(f"import {rows:,} rows [{kind}]: {importer_seconds:.2f} s, {rows / importer_seconds:,.0f} rows/s; "
-          f"bare bulk insert {floor_seconds:.2f} s; ratio {importer_seconds / floor_seconds:.1f}")
+    migrate.upgrade(engine)
+    with open_session(engine) as session:
+        ensure_reference_data(session=session)
+        session.commit()
+    return engine
+
+
+def _high_water(session) -> dict:
+    return {model: session.scalar(select(func.coalesce(func.max(model.user_id if model is UserRole else model.id),
+                                                       0))) for model in WRITTEN}
+
+
+def _rows_written(session, before: dict) -> dict:
+    """Every row the import added, as plain dicts."""
+    written = {}
+    for model in WRITTEN:
+        key = model.user_id if model is UserRole else model.id
+        rows = [dict(row) for row in session.execute(select(model.__table__).where(key > before[model])
+                                                     .order_by(key)).mappings()]
+        if model is Event:
+            rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+        written[model] = rows
+    return written
+
+
+def run_import(kind: str, path: Path, rows: int, folder: Path, profiler=None) -> tuple[float, dict]:
+    with _fresh(kind, folder) as url:
+        engine = _ready_engine(url)
+        try:
+            with open_session(engine) as session:
+                before = _high_water(session)
+                session.rollback()
+                if profiler:
+                    profiler.start()
+                started = time.perf_counter()
+                report = import_file(session=session, path=path, create_missing=True)
+                seconds = time.perf_counter() - started
+                if profiler:
+                    profiler.stop()
+                assert report.ok and report.imported == rows, report.errors[:3]
+                written = _rows_written(session, before)
+                assert len(written[Nomination]) == len(written[Event]) == rows
+        finally:
+            engine.dispose()
+    return seconds, written
+
+
+def run_floor(kind: str, written: dict, folder: Path) -> float:
+    with _fresh(kind, folder) as url:
+        engine = _ready_engine(url)
+        try:
+            with engine.connect() as connection:
+                started = time.perf_counter()
+                for model, rows in written.items():
+                    if rows:
+                        connection.execute(insert(model.__table__), rows)
+                connection.commit()
+                return time.perf_counter() - started
+        finally:
+            engine.dispose()
+
+
+def explain(kind: str, form: str, path: Path, rows: int, folder: Path) -> None:
+    """Profile the import that missed its target, save the profile, and say where its time goes."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+    run_import(kind, path, rows, folder, profiler)
+    ARTIFACTS.mkdir(exist_ok=True)
+    saved = ARTIFACTS / f"import-profile-{kind}-{form}.txt"
+    saved.write_text(profiler.output_text(unicode=True, color=False))
+    root = profiler.last_session.root_frame()
+    total = root.time
+    steps = _steps(root)
+    packages = _self_time_by_package(root)
+    print(f"    why: profile in {saved.relative_to(ROOT)} ({total:.2f} s under the profiler)")
+    print("    steps: " + ", ".join(f"{name} {t:.2f} s ({t / total:.0%})" for name, t in steps))
+    print("    self time by package: " + ", ".join(
+        f"{name} {t:.2f} s ({t / total:.0%})" for name, t in packages[:5]), flush=True)
+
+
+def _steps(root) -> list[tuple[str, float]]:
+    """The importer's own steps under import_file, with import_table opened up."""
+    found = _find(root, "import_file")
+    if found is None:
+        return []
+    steps: dict[str, float] = {}
+    for child in found.children:
+        for frame in child.children if child.function == "import_table" else [child]:
+            if not frame.is_synthetic:
+                steps[frame.function] = steps.get(frame.function, 0.0) + frame.time
+    return sorted(((name, t) for name, t in steps.items() if t >= 0.01), key=lambda step: -step[1])
+
+
+def _find(frame, function: str):
+    if frame.function == function:
+        return frame
+    for child in frame.children:
+        if (hit := _find(child, function)) is not None:
+            return hit
+    return None
+
+
+def _self_time_by_package(root) -> list[tuple[str, float]]:
+    totals: dict[str, float] = {}
+    stack = [(root, "other")]
+    while stack:
+        frame, inherited = stack.pop()
+        package = _package(frame.file_path) or inherited
+        totals[package] = totals.get(package, 0.0) + frame.total_self_time
+        stack.extend((child, package) for child in frame.children if not child.is_synthetic)
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def _package(path: str | None) -> str | None:
+    if not path:
+        return None
+    parts = Path(path).parts
+    if "site-packages" in parts:
+        return parts[parts.index("site-packages") + 1].removesuffix(".py")
+    if "burden_tracker" in parts:
+        return "burden_tracker"
+    if "<" in path:
+        return None  # built-ins count with their caller
+    return f"python:{Path(path).stem}"
 
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    with tempfile.TemporaryDirectory() as folder:
-        workbook = Path(folder) / "nominations.xlsx"
-        write_workbook(workbook, rows)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        lines = spreadsheet_rows(rows)
+        by_openpyxl = write_openpyxl(folder / "nominations.xlsx", lines)
+        inputs = {"csv": write_csv(folder / "nominations.csv", lines),
+                  "xlsx": resave_with_libreoffice(by_openpyxl, folder),
+                  "xlsx-openpyxl": by_openpyxl}
+        print(f"{'database':<10}  {'format':<13}  {'rows':>6}  {'import s':>8}  {'rows/s':>7}  {'floor s':>7}  "
+              f"{'ratio':>5}  target", flush=True)
         for kind in KINDS:
-            measure(kind, workbook, rows, Path(folder))
+            for form, path in inputs.items():
+                if path is None:
+                    print(f"{kind:<10}  {form:<13}  skipped: no soffice to save the workbook as a spreadsheet "
+                          "program does", flush=True)
+                    continue
+                seconds, written = run_import(kind, path, rows, folder)
+                floor = run_floor(kind, written, folder)
+                ratio = seconds / floor
+                print(f"{kind:<10}  {form:<13}  {rows:>6,}  {seconds:>8.2f}  {rows / seconds:>7,.0f}  {floor:>7.2f}  "
+                      f"{ratio:>5.2f}  <= {TARGET:g}{'' if ratio <= TARGET else '  MISSED'}", flush=True)
+                if ratio > TARGET:
+                    explain(kind, form, path, rows, folder)
 
 
 if __name__ == "__main__":
