@@ -58,7 +58,7 @@ def measure(kind: str, size: int) -> dict[str, float]:
         build(engine, nominations=size)
         if kind == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("ANALYZE")
+                connection.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum soon would after a bulk load
         with open_session(engine) as session:
             add_user(session=session, email="bench-board@bench.test", roles={Role.BOARD}, password=PASSWORD)
         engine.dispose()

@@ -3,21 +3,16 @@ for one nomination in Python and for many as SQL columns."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import Session
 
 from .. import hours
-from ..models import Nomination
+from ..models import ESTIMATE_IN_FORCE
 from .reference import get_settings
 
 
 def estimate_columns():
     """The estimate in force as SQL: the board's once it exists, else the submitter's."""
-    return (
-        func.coalesce(Nomination.board_minutes_per_occurrence, Nomination.minutes_per_occurrence),
-        func.coalesce(Nomination.board_occurrences_per_week, Nomination.occurrences_per_week),
-        func.coalesce(Nomination.board_clinicians_affected, Nomination.clinicians_affected),
-    )
+    return ESTIMATE_IN_FORCE
 
 
 def weekly_hours_column():

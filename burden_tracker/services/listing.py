@@ -7,12 +7,12 @@ overdue when it is still open (proposed or evaluated) and has waited longer than
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from ..enums import RequirementSource, State
-from ..models import Category, Department, Nomination, Supporter, User
+from ..models import MINUTES_A_WEEK, Category, Department, Nomination, User
 from ..workflow import OPEN_STATES
 from .estimates import annual_hours_column
 from .reference import get_settings
@@ -21,6 +21,7 @@ SORTS = ("newest", "hours", "supporters", "age")
 AGES = ("new", "overdue")
 NEW_DAYS = 7  # "new" is what arrived since last week's meeting
 MAX_SEARCH_WORDS = 8
+COUNT_LIMIT = 1000  # the tabs count up to this many nominations per state, then say "1,000+"
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,33 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """A count that may have stopped at COUNT_LIMIT; `more` says there are more than `value`. Shown as 1,000+."""
+
+    value: int = 0
+    more: bool = False
+
+    @classmethod
+    def up_to_limit(cls, value: int) -> "Counted":
+        return cls(min(value, COUNT_LIMIT), value > COUNT_LIMIT)
+
+    def __add__(self, other: "Counted") -> "Counted":
+        return Counted(self.value + other.value, self.more or other.more)
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    def __str__(self) -> str:
+        return f"{self.value:,}{'+' if self.more else ''}"
+
+
+@dataclass(frozen=True)
 class StateCount:
-    nominations: int = 0
-    overdue: int = 0
+    nominations: Counted = Counted()
+    overdue: Counted = Counted()
+
+    def __add__(self, other: "StateCount") -> "StateCount":
+        return StateCount(self.nominations + other.nominations, self.overdue + other.overdue)
 
 
 class _Ages:
@@ -93,22 +118,20 @@ class _Ages:
 
 def list_nominations(*, session: Session, page: int, per_page: int, filters: Filters | None = None,
                      today: date | None = None) -> Listing:
-    """One query. The page's ids are chosen first, so that only those rows are joined and their supporters counted."""
+    """One query. The page's ids are chosen first, so that only those rows are joined."""
     filters = filters or Filters()
     ages = _Ages(session, today)
-    annual = annual_hours_column(session=session)
-    chosen = _chosen_ids(filters, ages, annual, offset=(page - 1) * per_page, limit=per_page + 1)
-    supporters = select(func.count()).select_from(Supporter).where(Supporter.nomination_id == Nomination.id)
+    chosen = _chosen_ids(filters, ages, offset=(page - 1) * per_page, limit=per_page + 1)
     owner = aliased(User)
     query = (
         select(Nomination.id, Nomination.title, Nomination.state, Department.name, Category.name,
-               Nomination.submitted_on, annual, supporters.scalar_subquery(),
+               Nomination.submitted_on, annual_hours_column(session=session), Nomination.supporters_count,
                func.coalesce(func.nullif(owner.name, ""), owner.email), case((ages.overdue, 1), else_=0))
         .join(chosen, chosen.c.id == Nomination.id)
         .join(Department, Department.id == Nomination.department_id)
         .join(Category, Category.id == Nomination.category_id)
         .outerjoin(owner, owner.id == Nomination.owner_id)
-        .order_by(*_in_order(filters.sort, chosen.c))
+        .order_by(*_in_order(filters.sort, [chosen.c[key] for key in _SORT_KEYS[filters.sort]]))
     )
     rows = [NominationRow(*row[:9], age_days=(ages.today - row[5]).days, overdue=bool(row[9]))
             for row in session.execute(query)]
@@ -116,25 +139,51 @@ def list_nominations(*, session: Session, page: int, per_page: int, filters: Fil
 
 
 def count_by_state(*, session: Session, filters: Filters, today: date | None = None) -> dict[State, StateCount]:
-    """How many nominations, and how many of them overdue, each state holds under every filter but the state."""
+    """How many nominations, and how many of them overdue, each state holds under every filter but the state.
+
+    Counting stops past COUNT_LIMIT, so that the tabs of a large program read a bounded stretch of an
+    index instead of the whole table."""
     ages = _Ages(session, today)
-    query = (select(Nomination.state, func.count(), func.sum(case((ages.overdue, 1), else_=0)))
-             .where(*_conditions(filters, ages, with_states=False)).group_by(Nomination.state))
-    counted = {state: StateCount(count, overdue) for state, count, overdue in session.execute(query)}
-    return {state: counted.get(state, StateCount()) for state in State}
+    conditions = _conditions(filters, ages, with_states=False)
+
+    def capped(*where):
+        found = select(Nomination.id).where(*where, *conditions).limit(COUNT_LIMIT + 1).subquery()
+        return select(func.count()).select_from(found).scalar_subquery()
+
+    states, open_states = list(State), sorted(OPEN_STATES)  # only open nominations can be overdue
+    counts = session.execute(select(*(capped(Nomination.state == state) for state in states),
+                                    *(capped(Nomination.state == state, ages.overdue) for state in open_states))).one()
+    overdue = dict(zip(open_states, counts[len(states):], strict=True))
+    return {state: StateCount(Counted.up_to_limit(count), Counted.up_to_limit(overdue.get(state, 0)))
+            for state, count in zip(states, counts[:len(states)], strict=True)}
 
 
-def _chosen_ids(filters: Filters, ages: _Ages, annual, *, offset: int, limit: int):
-    """The ids of one page, with the values they are sorted by (see _in_order)."""
-    counts = (select(Supporter.nomination_id, func.count().label("supporters"))
-              .group_by(Supporter.nomination_id).subquery())
-    first = {"newest": [], "age": [], "hours": [annual],
-             "supporters": [func.coalesce(counts.c.supporters, 0)]}[filters.sort]
-    keys = [key.label(f"sort_{i}") for i, key in enumerate([*first, Nomination.submitted_on])]
-    query = select(*keys, Nomination.id).where(*_conditions(filters, ages))
-    if filters.sort == "supporters":
-        query = query.outerjoin(counts, counts.c.nomination_id == Nomination.id)
-    return query.order_by(*_in_order(filters.sort, [*keys, Nomination.id])).offset(offset).limit(limit).subquery()
+# What each sort orders by, largest first (by age: smallest first); each has its indexes (models._LIST_ORDERS).
+_SORT_KEYS = {
+    "newest": ["submitted_on", "id"],
+    "age": ["submitted_on", "id"],
+    "hours": ["minutes_a_week", "submitted_on", "id"],
+    "supporters": ["supporters_count", "submitted_on", "id"],
+}
+_KEY_COLUMNS = {"minutes_a_week": MINUTES_A_WEEK, "supporters_count": Nomination.supporters_count,
+                "submitted_on": Nomination.submitted_on, "id": Nomination.id}
+
+
+def _chosen_ids(filters: Filters, ages: _Ages, *, offset: int, limit: int):
+    """The ids of one page, with the values they are sorted by.
+
+    Each state is read on its own, in order, and the first offset + limit of every state are merged:
+    with several states in one query the databases would fetch all their rows and sort them."""
+    keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[filters.sort]]
+    conditions = _conditions(filters, ages, with_states=False)
+    per_state = [
+        select(*keys).where(Nomination.state == state, *conditions)
+        .order_by(*_in_order(filters.sort, keys)).limit(offset + limit).subquery()
+        for state in sorted(filters.states or State)
+    ]
+    merged = union_all(*(select(*part.c) for part in per_state)).subquery()
+    return (select(*merged.c).order_by(*_in_order(filters.sort, list(merged.c)))
+            .offset(offset).limit(limit).subquery())
 
 
 def _in_order(sort: str, keys) -> list:

@@ -43,10 +43,11 @@ def queue():
                                per_page=current_app.config["NOMINATIONS_PER_PAGE"])
     tallies = state_tallies(count_by_state(session=session, filters=filters, today=today))
     chosen = state_choice(filters)
-    total = next(tally.nominations for choice, _label, tally in tallies if choice == chosen)
+    total = next(tally for choice, _label, tally in tallies if choice == chosen)
     query = address_values(filters)
     response = render("board/queue.html", "board/_list.html", listing=listing, tallies=tallies, total=total,
-                      pages=max(ceil(total / listing.per_page), 1), filters=filters, query=query, choices=choices,
+                      pages=max(ceil(total.nominations.value / listing.per_page), 1), filters=filters, query=query,
+                      choices=choices,
                       ignored=ignored, overdue_after_days=overdue_after_days, state_choice=chosen,
                       in_place=wants_fragment())
     if wants_fragment():
@@ -79,7 +80,7 @@ def state_tallies(counts: dict[State, StateCount]) -> list[tuple[str, str, State
     """(state choice, label, count) for the open pipeline, each state, and all of them together."""
 
     def together(states):
-        return StateCount(sum(counts[s].nominations for s in states), sum(counts[s].overdue for s in states))
+        return sum((counts[state] for state in states), StateCount())
 
     return [("open", "Open", together(OPEN_STATES)), *((s.value, s.value.capitalize(), counts[s]) for s in State),
             ("all", "All", together(State))]

@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from burden_tracker.enums import RequirementSource, Role, State
 from burden_tracker.models import Category, Settings, Supporter
+from burden_tracker.services import listing
 from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in
@@ -79,6 +80,21 @@ def test_the_counts_per_state_follow_every_filter_but_the_state(board_client, se
     found = counts(page_of(board_client, f"/board?state=retired&department={pharmacy.id}"))
     assert found == {"Open": (4, 3), "Proposed": (3, 3), "Evaluated": (1, 0), "Retired": (1, 0), "Rejected": (0, 0),
                      "Duplicate": (0, 0), "Withdrawn": (0, 0), "All": (5, 3)}
+
+
+def test_counting_stops_at_the_limit_and_says_there_are_more(board_client, session, app, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)  # the real limit is 1,000; the rule is the same
+    app.config["NOMINATIONS_PER_PAGE"] = 2
+    for _ in range(5):
+        make_nomination(session, submitted_on=days_ago(40))
+    make_nomination(session, state=State.EVALUATED, submitted_on=days_ago(2))
+    page = page_of(board_client, "/board")
+    assert "<span>Open</span> <strong>4+</strong> <small>3+ overdue</small>" in page
+    assert "<span>Proposed</span> <strong>3+</strong> <small>3+ overdue</small>" in page
+    assert "<span>Evaluated</span> <strong>1</strong></a>" in page
+    assert "Nominations 1–2 of 4+, most hours first." in page
+    assert "<li>Page 1</li>" in page  # how many pages is not known
+    assert len(rows(page_of(board_client, "/board?page=3"))) == 2  # the list itself is whole
 
 
 def test_the_count_of_the_chosen_state_is_marked_current_and_each_count_links_to_its_state(board_client, session):

@@ -97,3 +97,15 @@ def test_a_new_empty_database_migrates_from_nothing(tmp_path):
     migrate.upgrade(engine)
     migrate.check(engine)
     engine.dispose()
+
+
+def test_each_nomination_keeps_the_count_of_its_supporters_however_they_change(session):
+    first, second = make_nomination(session), make_nomination(session)
+    people = [make_user(session) for _ in range(3)]
+    session.execute(insert(Supporter), [{"nomination_id": first.id, "user_id": person.id, "occurrences_per_week": 2}
+                                        for person in people])
+    session.execute(text("UPDATE supporters SET nomination_id = :second WHERE user_id = :moved"),
+                    {"second": second.id, "moved": people[0].id})
+    session.execute(text("DELETE FROM supporters WHERE user_id = :gone"), {"gone": people[1].id})
+    counted = dict(session.execute(text("SELECT id, supporters_count FROM nominations")).all())
+    assert counted == {first.id: 1, second.id: 1}
