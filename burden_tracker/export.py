@@ -21,6 +21,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import Result
 from sqlmodel import Session
 
 from . import hours
@@ -86,7 +88,8 @@ class Sheet:
     totals row of SUM formulas under the columns that have totals."""
 
     def __init__(self, workbook: Workbook, title: str, columns: list[Column]):
-        self.ws = workbook.create_sheet(title)
+        self.ws = _RowsOfCells(workbook, title)
+        workbook._add_sheet(self.ws)  # what create_sheet() does, with our kind of sheet
         self.title, self.columns, self.rows = title, columns, 0
         for index, column in enumerate(columns, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -95,12 +98,15 @@ class Sheet:
 
         # One styled cell per column, filled anew for every row: append() writes a row out before it
         # returns, and building and styling a new cell for each value took a third of the export's time.
-        self.cells = [column_cell(self.ws, column.kind) for column in columns]
+        self.cells = [_ColumnCell(self.ws, column.kind) for column in columns]
 
-    def add(self, record) -> None:
-        self.ws.append([put(cell, getattr(record, column.key))
-                        for column, cell in zip(self.columns, self.cells, strict=True)])
+    def add(self, values) -> None:
+        """One record's row, its values in the order of the columns."""
+        self.ws.append([cell.holding(value) for cell, value in zip(self.cells, values, strict=True)])
         self.rows += 1
+
+    def add_record(self, record) -> None:
+        self.add([getattr(record, column.key) for column in self.columns])
 
     def finish(self, empty_message: str) -> int | None:
         """Write the totals row (when any column has one) and return its row number."""
@@ -133,6 +139,57 @@ class Sheet:
         return [(get_column_letter(index), column) for index, column in enumerate(self.columns, 1)]
 
 
+class _RowsOfCells(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows hold only cells, or None for an empty one.
+
+    WriteOnlyWorksheet.append() first tries every item of a row as a plain value: for a cell that is
+    a failed type lookup and an exception that formats the cell's repr, then a new scratch cell after
+    each styled one. At a million cells that cost as much as writing them, and a row of cells needs
+    none of it, so this overrides the one step of openpyxl (3.1) that does it; the tests read back
+    every kind of cell, so a change in openpyxl shows there."""
+
+    def _values_to_row(self, cells, row_idx):
+        for col_idx, made in enumerate(cells, 1):
+            if made is not None:
+                made.row, made.column = row_idx, col_idx
+                yield made
+
+
+class _ColumnCell(Cell):
+    """The one cell of a data column: styled once for the column's kind and refilled for every row.
+
+    Two costs of openpyxl's public path are paid once per column here instead of once per value:
+    the writer asks a styled cell for its style id, which hashes the style into the workbook's list
+    of styles (a column's style never changes, so the id is kept), and the value setter works out
+    each value's type (a column's type is known: text is sanitised and typed as text, like put())."""
+
+    __slots__ = ("style_id", "convert")
+
+    def __init__(self, ws, kind: str):
+        super().__init__(ws)
+        if kind == "text":
+            self.quotePrefix, self.data_type, self.convert = True, "s", _text
+        else:
+            self.number_format = FORMATS[kind]
+            self.data_type = "d" if kind in ("date", "datetime") else "n"
+            self.convert = _naive if kind == "datetime" else None
+        self.style_id = Cell.style_id.fget(self)
+
+    def holding(self, value) -> Cell | None:
+        if value is None:
+            return None
+        self._value = value if self.convert is None else self.convert(value)
+        return self
+
+
+def _text(value) -> str:
+    return as_text(value.value if isinstance(value, Enum) else value)
+
+
+def _naive(value: datetime) -> datetime:
+    return value.replace(tzinfo=None)  # times are UTC
+
+
 def column_cell(ws, kind: str) -> Cell:
     """An empty cell styled for one kind of value. Text is quote-prefixed, so that editing a cell
     in Excel does not turn text that looks like a formula into one either."""
@@ -156,7 +213,7 @@ def put(target: Cell, value) -> Cell | None:
     elif isinstance(value, str):
         target.value, target.data_type = as_text(value), "s"  # "s" after: the setter makes "=..." a formula
     else:
-        target.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value  # times are UTC
+        target.value = _naive(value) if isinstance(value, datetime) else value
     return target
 
 
@@ -274,9 +331,12 @@ class _Counter:
         self.pending = 0
 
 
-def _fill(sheet: Sheet, records, counted: _Counter, empty_message: str) -> Sheet:
-    for record in records:
-        sheet.add(record)
+def _fill(sheet: Sheet, rows: Result, counted: _Counter, empty_message: str) -> Sheet:
+    keys = list(rows.keys())
+    if keys != [column.key for column in sheet.columns]:
+        raise ValueError(f"The {sheet.title} sheet's columns are not those of its query: {keys}")
+    for row in rows:
+        sheet.add(row)
         counted.one()
     counted.flush()
     sheet.finish(empty_message)
@@ -287,7 +347,7 @@ def _fill_groups(workbook, title, session, quarter, by) -> Sheet:
     groups = reporting.breakdown(session=session, quarter=quarter, by=by)
     sheet = Sheet(workbook, title, GROUPED)
     for group in groups:
-        sheet.add(_Record(group.figures, label=group.label))
+        sheet.add_record(_Record(group.figures, label=group.label))
     sheet.finish(f"No {by} has been added yet.")
     return sheet
 

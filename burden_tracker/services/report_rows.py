@@ -1,5 +1,7 @@
 """The rows behind the quarterly workbook's sheets, streamed from the database a batch at a time.
 
+Each function returns a Result: read it to the end (that closes it), and its keys() name the columns.
+
 Every figure on a row is computed in SQL with the same expressions as services/reporting.py, so a
 sheet's totals equal the reporting service's figures. An anonymous submitter is never named: the
 only place a person appears is as the one who made a decision, and a withdrawal by an anonymous
@@ -8,7 +10,7 @@ submitter is credited to "the submitter (anonymous)".
 
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Result, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -111,6 +113,9 @@ def _estimate(session: Session) -> list:
             annual_hours_column(session=session).label("annual_hours")]
 
 
-def _streamed(session: Session, query):
-    """Rows a batch at a time (a server-side cursor on PostgreSQL), so memory does not grow with the table."""
-    yield from session.execute(query.execution_options(yield_per=BATCH))
+def _streamed(session: Session, query) -> Result:
+    """Rows a batch at a time (a server-side cursor on PostgreSQL), so memory does not grow with the table.
+
+    Run as Core on the session's connection: the rows are plain tuples with keys, without the ORM's
+    per-row loading, which a workbook of a hundred thousand rows does not need."""
+    return session.connection().execute(query.execution_options(yield_per=BATCH))
