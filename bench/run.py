@@ -16,6 +16,7 @@ BENCHMARKS = [
     ("Pages: server time at 100,000 nominations against 1,000, and the dashboard against its SQL", "pages.py"),
     ("The quarterly workbook against bare openpyxl, with peak memory", "export_workbook.py"),
     ("Import of 20,000 rows against a bare bulk insert", "import_rows.py"),
+    ("HTTP throughput of /nominations under serve --workers 2 against /healthz", "http_throughput.py"),
 ]
 
 

@@ -7,7 +7,7 @@ overdue when it is still open (proposed or evaluated) and has waited longer than
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import case, func, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -172,15 +172,20 @@ _KEY_COLUMNS = {"minutes_a_week": MINUTES_A_WEEK, "supporters_count": Nomination
 def _chosen_ids(filters: Filters, ages: _Ages, *, offset: int, limit: int):
     """The ids of one page, with the values they are sorted by.
 
-    Each state is read on its own, in order, and the first offset + limit of every state are merged:
-    with several states in one query the databases would fetch all their rows and sort them."""
+    Each state asked for is read on its own, in order, and the first offset + limit of each are merged:
+    with several states in one query the databases would fetch all their rows and sort them. Without a
+    state, the newest (or oldest) of all come straight off the index on submitted_on."""
     keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[filters.sort]]
     conditions = _conditions(filters, ages, with_states=False)
-    per_state = [
-        select(*keys).where(Nomination.state == state, *conditions)
-        .order_by(*_in_order(filters.sort, keys)).limit(offset + limit).subquery()
-        for state in sorted(filters.states or State)
-    ]
+    if filters.states or filters.sort not in ("newest", "age"):
+        groups = [Nomination.state == state for state in sorted(filters.states or State)]
+    else:
+        groups = [true()]
+    if len(groups) == 1:
+        return select(*keys).where(groups[0], *conditions).order_by(*_in_order(filters.sort, keys)) \
+            .offset(offset).limit(limit).subquery()
+    per_state = [select(*keys).where(group, *conditions).order_by(*_in_order(filters.sort, keys))
+                 .limit(offset + limit).subquery() for group in groups]
     merged = union_all(*(select(*part.c) for part in per_state)).subquery()
     return (select(*merged.c).order_by(*_in_order(filters.sort, list(merged.c)))
             .offset(offset).limit(limit).subquery())
