@@ -14,7 +14,7 @@ from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Rol
 from burden_tracker.errors import DomainError
 from burden_tracker.models import Category, Department, Event, Nomination, User
 from burden_tracker.services.importer import import_file
-from tests.factories import make_department, make_user
+from tests.factories import make_department, make_nomination, make_user
 
 TODAY = date(2026, 7, 15)
 SUBMITTED = date(2026, 1, 5)
@@ -591,6 +591,39 @@ def test_the_decision_note_lands_where_the_status_puts_it(session, emergency, sh
     assert imported[0].confirmed_source is RequirementSource.EHR_BUILD
     assert imported[1].retired_on == date(2026, 7, 1)
     assert "Raised at the March huddle." in events(session)[3].note
+
+
+def test_a_second_import_numbers_its_rows_after_the_first_and_each_event_follows_its_own_row(
+        session, emergency, tmp_path):
+    first = write_sheet(tmp_path / "first.csv", [nomination_row(title="First file, proposed")])
+    second = write_sheet(tmp_path / "second.xlsx", [
+        nomination_row(title="Second file, rejected", status="rejected"),
+        nomination_row(title="Second file, retired", status="retired", submitted_on="2026-01-05",
+                       retired_on="2026-03-01"),
+    ])
+    assert import_file(session=session, path=first, today=TODAY).ok
+    assert import_file(session=session, path=second, today=TODAY).ok
+    later = make_nomination(session, title="Nominated on the site after both imports")
+
+    assert [n.title for n in nominations(session)] == [  # in order of id
+        "First file, proposed", "Second file, rejected", "Second file, retired", later.title]
+    titles = {n.id: n.title for n in nominations(session)}
+    assert [(titles[e.nomination_id], e.to_state, e.note.split(".")[0]) for e in events(session)] == [
+        ("First file, proposed", State.PROPOSED, "Imported from first"),
+        ("Second file, rejected", State.REJECTED, "Imported from second"),
+        ("Second file, retired", State.RETIRED, "Imported from second"),
+    ]
+
+
+def test_progress_is_told_of_every_row_blank_ones_too_in_a_few_steps(session, emergency, tmp_path):
+    path = write_sheet(tmp_path / "long.csv", [nomination_row(title=f"Burden number {n}") if n % 10 else {}
+                                               for n in range(1, 1204)])
+    told = []
+
+    report = import_file(session=session, path=path, progress=told.append, today=TODAY)
+
+    assert report.ok and report.imported == 1203 - 120
+    assert sum(told) == 1203 and len(told) <= 5
 
 
 # Dry run
