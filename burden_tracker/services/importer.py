@@ -26,6 +26,7 @@ from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_
 Progress = Callable[[int], None]  # told how many more rows are done
 _MODELS = {"category": (Category, "categories"), "department": (Department, "departments")}
 _EMAILS_PER_QUERY = 500  # well under every database's limit of bound parameters
+_ROWS_PER_INSERT = 5_000  # so that only one batch of rows is held as parameters at a time
 _PROGRESS_EVERY = 500  # rows per progress report: a bar needs no finer steps, and each costs a redraw
 
 
@@ -201,12 +202,12 @@ class _Names:
 def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str) -> int:
     # Core executemany without RETURNING: ids drawn up front let each table go in as one batch the
     # driver runs in C (SQLite) or pipelined (psycopg), as fast as a bare bulk insert of the same rows.
-    if not rows:
-        return 0
-    numbered = list(zip(_new_nomination_ids(session, len(rows)), rows, strict=True))
-    session.execute(insert(Nomination.__table__), [_nomination_values(id_, row, names) for id_, row in numbered])
-    session.execute(insert(Event.__table__), [_event_values(id_, row, source) for id_, row in numbered])
-    return len(numbered)
+    ids = _new_nomination_ids(session, len(rows)) if rows else []
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        batch = list(zip(ids[start:start + _ROWS_PER_INSERT], rows[start:start + _ROWS_PER_INSERT], strict=True))
+        session.execute(insert(Nomination.__table__), [_nomination_values(id_, row, names) for id_, row in batch])
+        session.execute(insert(Event.__table__), [_event_values(id_, row, source) for id_, row in batch])
+    return len(rows)
 
 
 def _new_nomination_ids(session: Session, count: int) -> list[int]:

@@ -615,15 +615,19 @@ def test_a_second_import_numbers_its_rows_after_the_first_and_each_event_follows
     ]
 
 
-def test_progress_is_told_of_every_row_blank_ones_too_in_a_few_steps(session, emergency, tmp_path):
+def test_a_long_sheet_imports_every_row_with_its_event_and_tells_progress_in_steps(session, emergency, tmp_path):
+    lines = 5_203  # more than one batch of inserts; every tenth line blank
     path = write_sheet(tmp_path / "long.csv", [nomination_row(title=f"Burden number {n}") if n % 10 else {}
-                                               for n in range(1, 1204)])
+                                               for n in range(1, lines + 1)])
     told = []
 
     report = import_file(session=session, path=path, progress=told.append, today=TODAY)
 
-    assert report.ok and report.imported == 1203 - 120
-    assert sum(told) == 1203 and len(told) <= 5
+    assert report.ok and report.imported == lines - lines // 10
+    assert sum(told) == lines and len(told) == 11
+    imported = nominations(session)
+    assert [n.title for n in imported[-2:]] == ["Burden number 5202", "Burden number 5203"]
+    assert [e.nomination_id for e in events(session)] == [n.id for n in imported]
 
 
 # Dry run
