@@ -41,7 +41,11 @@ PROGRESS_EVERY = 1_000
 def as_text(value) -> str:
     """Text a person typed, made safe for a cell: line breaks as Excel writes them, characters a
     worksheet cannot hold replaced, and no longer than a cell holds."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value)  # a StrEnum's (a state's, a role's) is its text
+    # The usual case, checked in C: every character below (line breaks, tabs, the rest) is unprintable.
+    if text.isprintable() and len(text) <= EXCEL_MAX_TEXT // 2:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ILLEGAL.sub(REPLACEMENT, text)
     return text if len(text) <= EXCEL_MAX_TEXT // 2 else _cut_to_fit(text)
 
@@ -158,32 +162,29 @@ class _RowsOfCells(WriteOnlyWorksheet):
 class _ColumnCell(Cell):
     """The one cell of a data column: styled once for the column's kind and refilled for every row.
 
-    Two costs of openpyxl's public path are paid once per column here instead of once per value:
-    the writer asks a styled cell for its style id, which hashes the style into the workbook's list
-    of styles (a column's style never changes, so the id is kept), and the value setter works out
-    each value's type (a column's type is known: text is sanitised and typed as text, like put())."""
+    Costs of openpyxl's public path are paid once per column here instead of once per value: the
+    writer asks a styled cell whether it has a style and for its style id, which hashes the style into
+    the workbook's list of styles (a column's style never changes, so both are kept), and the value
+    setter works out each value's type (a column's type is known: text goes through as_text and is
+    typed as text, as put() does)."""
 
-    __slots__ = ("style_id", "convert")
+    __slots__ = ("has_style", "style_id", "convert")
 
     def __init__(self, ws, kind: str):
         super().__init__(ws)
         if kind == "text":
-            self.quotePrefix, self.data_type, self.convert = True, "s", _text
+            self.quotePrefix, self.data_type, self.convert = True, "s", as_text
         else:
             self.number_format = FORMATS[kind]
             self.data_type = "d" if kind in ("date", "datetime") else "n"
             self.convert = _naive if kind == "datetime" else None
-        self.style_id = Cell.style_id.fget(self)
+        self.has_style, self.style_id = True, Cell.style_id.fget(self)
 
     def holding(self, value) -> Cell | None:
         if value is None:
             return None
         self._value = value if self.convert is None else self.convert(value)
         return self
-
-
-def _text(value) -> str:
-    return as_text(value.value if isinstance(value, Enum) else value)
 
 
 def _naive(value: datetime) -> datetime:
