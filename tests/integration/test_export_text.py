@@ -48,6 +48,7 @@ def test_formula_like_text_everywhere_stays_literal_text(session, tmp_path):
     rows = list(retired.iter_rows(min_row=2, max_row=retired.max_row - 1))
     assert sorted(row[1].value for row in rows) == sorted(as_text(t) for t in titles)
     assert {row[1].data_type for row in rows} | {row[8].data_type for row in rows} == {"s"}
+    assert {row[1].quotePrefix for row in rows} | {row[8].quotePrefix for row in rows} == {True}  # text if edited
     assert {(row[2].value, row[3].value) for row in rows} == {("@Dept+1", "=Forms()")}
     assert "=Forms()" in [row[0] for row in book["By category"].iter_rows(values_only=True)]
     pipeline_titles = [row[1] for row in book["Pipeline"].iter_rows(min_row=2, values_only=True)]
