@@ -172,12 +172,9 @@ class _ColumnCell(Cell):
 
     def __init__(self, ws, kind: str):
         super().__init__(ws)
-        if kind == "text":
-            self.quotePrefix, self.data_type, self.convert = True, "s", as_text
-        else:
-            self.number_format = FORMATS[kind]
-            self.data_type = "d" if kind in ("date", "datetime") else "n"
-            self.convert = _naive if kind == "datetime" else None
+        _style(self, kind)
+        self.data_type = {"text": "s", "date": "d", "datetime": "d"}.get(kind, "n")
+        self.convert = {"text": as_text, "datetime": _naive}.get(kind)
         self.has_style, self.style_id = True, Cell.style_id.fget(self)
 
     def holding(self, value) -> Cell | None:
@@ -192,9 +189,13 @@ def _naive(value: datetime) -> datetime:
 
 
 def column_cell(ws, kind: str) -> Cell:
-    """An empty cell styled for one kind of value. Text is quote-prefixed, so that editing a cell
-    in Excel does not turn text that looks like a formula into one either."""
-    made = WriteOnlyCell(ws)
+    """An empty cell styled for one kind of value."""
+    return _style(WriteOnlyCell(ws), kind)
+
+
+def _style(made: Cell, kind: str) -> Cell:
+    """Text is quote-prefixed, so that editing a cell in Excel does not turn text that looks like a
+    formula into one either; every other kind has its number format."""
     if kind == "text":
         made.quotePrefix = True
     else:
