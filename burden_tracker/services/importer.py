@@ -200,8 +200,8 @@ class _Names:
 
 
 def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str) -> int:
-    # Core executemany without RETURNING: ids drawn up front let each table go in as one batch the
-    # driver runs in C (SQLite) or pipelined (psycopg), as fast as a bare bulk insert of the same rows.
+    # Ids drawn up front let each batch go in by a plain Core executemany, without RETURNING, which the
+    # driver runs in C (SQLite) or pipelined (psycopg): as a bare bulk insert of the same rows does.
     ids = _new_nomination_ids(session, len(rows)) if rows else []
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         batch = list(zip(ids[start:start + _ROWS_PER_INSERT], rows[start:start + _ROWS_PER_INSERT], strict=True))
