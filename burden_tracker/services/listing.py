@@ -6,15 +6,18 @@ overdue when it is still open (proposed or evaluated) and has waited longer than
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select, true, union_all
+from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from .. import hours
 from ..enums import RequirementSource, State
 from ..models import MINUTES_A_WEEK, Category, Department, Nomination, User
 from ..workflow import OPEN_STATES
-from .estimates import annual_hours_column
+from .estimates import weekly_hours_column
 from .reference import get_settings
 
 SORTS = ("newest", "hours", "supporters", "age")
@@ -106,35 +109,15 @@ class StateCount:
         return StateCount(self.nominations + other.nominations, self.overdue + other.overdue)
 
 
-class _Ages:
-    """The day the list is drawn up, and what "new" and "overdue" mean on it, as SQL conditions."""
-
-    def __init__(self, session: Session, today: date | None):
-        self.today = today or date.today()
-        waited = timedelta(days=get_settings(session=session).stale_after_days)
-        self.overdue = Nomination.state.in_(OPEN_STATES) & (Nomination.submitted_on < self.today - waited)
-        self.new = Nomination.submitted_on >= self.today - timedelta(days=NEW_DAYS)
-
-
 def list_nominations(*, session: Session, page: int, per_page: int, filters: Filters | None = None,
                      today: date | None = None) -> Listing:
     """One query. The page's ids are chosen first, so that only those rows are joined."""
     filters = filters or Filters()
-    ages = _Ages(session, today)
-    chosen = _chosen_ids(filters, ages, offset=(page - 1) * per_page, limit=per_page + 1)
-    owner = aliased(User)
-    query = (
-        select(Nomination.id, Nomination.title, Nomination.state, Department.name, Category.name,
-               Nomination.submitted_on, annual_hours_column(session=session), Nomination.supporters_count,
-               func.coalesce(func.nullif(owner.name, ""), owner.email), case((ages.overdue, 1), else_=0))
-        .join(chosen, chosen.c.id == Nomination.id)
-        .join(Department, Department.id == Nomination.department_id)
-        .join(Category, Category.id == Nomination.category_id)
-        .outerjoin(owner, owner.id == Nomination.owner_id)
-        .order_by(*_in_order(filters.sort, [chosen.c[key] for key in _SORT_KEYS[filters.sort]]))
-    )
-    rows = [NominationRow(*row[:9], age_days=(ages.today - row[5]).days, overdue=bool(row[9]))
-            for row in session.execute(query)]
+    values = _Values(session, filters, today)
+    offset = (page - 1) * per_page
+    rows = session.execute(_page_query(_Shape.of(filters)),
+                           values.bound | {"offset": offset, "limit": per_page + 1, "reach": offset + per_page + 1})
+    rows = [NominationRow(*row[:9], age_days=(values.today - row[5]).days, overdue=bool(row[9])) for row in rows]
     return Listing(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
@@ -143,19 +126,94 @@ def count_by_state(*, session: Session, filters: Filters, today: date | None = N
 
     Counting stops past COUNT_LIMIT, so that the tabs of a large program read a bounded stretch of an
     index instead of the whole table."""
-    ages = _Ages(session, today)
-    conditions = _conditions(filters, ages, with_states=False)
-
-    def capped(*where):
-        found = select(Nomination.id).where(*where, *conditions).limit(COUNT_LIMIT + 1).subquery()
-        return select(func.count()).select_from(found).scalar_subquery()
-
-    states, open_states = list(State), sorted(OPEN_STATES)  # only open nominations can be overdue
-    counts = session.execute(select(*(capped(Nomination.state == state) for state in states),
-                                    *(capped(Nomination.state == state, ages.overdue) for state in open_states))).one()
+    values = _Values(session, filters, today)
+    counts = session.execute(_count_query(_Shape.of(filters)), values.bound | {"count_limit": COUNT_LIMIT + 1}).one()
+    states, open_states = _COUNTED
     overdue = dict(zip(open_states, counts[len(states):], strict=True))
     return {state: StateCount(Counted.up_to_limit(count), Counted.up_to_limit(overdue.get(state, 0)))
             for state, count in zip(states, counts[:len(states)], strict=True)}
+
+
+# The lists' SQL depends only on which filters are set, not on their values: each shape of filters is built
+# once (_page_query, _count_query), and the values are bound at run time. Building SQLAlchemy statements
+# costs more than running these indexed queries.
+class _Shape(NamedTuple):
+    states: frozenset[State]
+    sort: str
+    department: bool
+    category: bool
+    source: bool
+    owner: bool
+    unassigned: bool
+    age: str | None
+    words: int
+
+    @classmethod
+    def of(cls, filters: Filters) -> "_Shape":
+        return cls(filters.states, filters.sort, filters.department_id is not None, filters.category_id is not None,
+                   filters.source is not None, filters.owner_id is not None, filters.unassigned, filters.age,
+                   len(_words(filters.q)))
+
+
+class _Values:
+    """The values a list's statement is run with, and the day it is drawn up."""
+
+    def __init__(self, session: Session, filters: Filters, today: date | None):
+        settings = get_settings(session=session)
+        self.today = today or date.today()
+        self.bound = {
+            "department_id": filters.department_id, "category_id": filters.category_id,
+            "source": filters.source, "owner_id": filters.owner_id,
+            "new_since": self.today - timedelta(days=NEW_DAYS),
+            "overdue_before": self.today - timedelta(days=settings.stale_after_days),
+            "working_weeks": settings.working_weeks_per_year,
+            **{f"word_{number}": _anywhere(word) for number, word in enumerate(_words(filters.q))},
+        }
+
+
+def _words(q: str) -> list[str]:
+    return q.split()[:MAX_SEARCH_WORDS]
+
+
+def _anywhere(word: str) -> str:
+    """A LIKE pattern for the word anywhere in the text, its own % and _ taken literally."""
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+_OVERDUE = Nomination.state.in_(OPEN_STATES) & (Nomination.submitted_on < bindparam("overdue_before", type_=Date))
+_NEW = Nomination.submitted_on >= bindparam("new_since", type_=Date)
+_COUNTED = (list(State), sorted(OPEN_STATES))  # every state, and those whose nominations can be overdue
+
+
+@lru_cache(maxsize=256)
+def _page_query(shape: _Shape):
+    chosen = _chosen_ids(shape)
+    owner = aliased(User)
+    annual_hours = hours.annual_hours(weekly_hours_column(), bindparam("working_weeks", type_=Float))
+    return (
+        select(Nomination.id, Nomination.title, Nomination.state, Department.name, Category.name,
+               Nomination.submitted_on, annual_hours, Nomination.supporters_count,
+               func.coalesce(func.nullif(owner.name, ""), owner.email), case((_OVERDUE, 1), else_=0))
+        .join(chosen, chosen.c.id == Nomination.id)
+        .join(Department, Department.id == Nomination.department_id)
+        .join(Category, Category.id == Nomination.category_id)
+        .outerjoin(owner, owner.id == Nomination.owner_id)
+        .order_by(*_in_order(shape.sort, [chosen.c[key] for key in _SORT_KEYS[shape.sort]]))
+    )
+
+
+@lru_cache(maxsize=256)
+def _count_query(shape: _Shape):
+    conditions = _conditions(shape, with_states=False)
+
+    def capped(*where):
+        found = select(Nomination.id).where(*where, *conditions).limit(bindparam("count_limit")).subquery()
+        return select(func.count()).select_from(found).scalar_subquery()
+
+    states, open_states = _COUNTED
+    return select(*(capped(Nomination.state == state) for state in states),
+                  *(capped(Nomination.state == state, _OVERDUE) for state in open_states))
 
 
 # What each sort orders by, largest first (by age: smallest first); each has its indexes (models._LIST_ORDERS).
@@ -169,25 +227,26 @@ _KEY_COLUMNS = {"minutes_a_week": MINUTES_A_WEEK, "supporters_count": Nomination
                 "submitted_on": Nomination.submitted_on, "id": Nomination.id}
 
 
-def _chosen_ids(filters: Filters, ages: _Ages, *, offset: int, limit: int):
+def _chosen_ids(shape: _Shape):
     """The ids of one page, with the values they are sorted by.
 
     Each state asked for is read on its own, in order, and the first offset + limit of each are merged:
     with several states in one query the databases would fetch all their rows and sort them. Without a
     state, the newest (or oldest) of all come straight off the index on submitted_on."""
-    keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[filters.sort]]
-    conditions = _conditions(filters, ages, with_states=False)
-    if filters.states or filters.sort not in ("newest", "age"):
-        groups = [Nomination.state == state for state in sorted(filters.states or State)]
+    keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[shape.sort]]
+    conditions = _conditions(shape, with_states=False)
+    if shape.states or shape.sort not in ("newest", "age"):
+        groups = [Nomination.state == state for state in sorted(shape.states or State)]
     else:
         groups = [true()]
+    offset, limit = bindparam("offset", type_=Integer), bindparam("limit", type_=Integer)
     if len(groups) == 1:
-        return select(*keys).where(groups[0], *conditions).order_by(*_in_order(filters.sort, keys)) \
+        return select(*keys).where(groups[0], *conditions).order_by(*_in_order(shape.sort, keys)) \
             .offset(offset).limit(limit).subquery()
-    per_state = [select(*keys).where(group, *conditions).order_by(*_in_order(filters.sort, keys))
-                 .limit(offset + limit).subquery() for group in groups]
+    per_state = [select(*keys).where(group, *conditions).order_by(*_in_order(shape.sort, keys))
+                 .limit(bindparam("reach", type_=Integer)).subquery() for group in groups]
     merged = union_all(*(select(*part.c) for part in per_state)).subquery()
-    return (select(*merged.c).order_by(*_in_order(filters.sort, list(merged.c)))
+    return (select(*merged.c).order_by(*_in_order(shape.sort, list(merged.c)))
             .offset(offset).limit(limit).subquery())
 
 
@@ -196,29 +255,31 @@ def _in_order(sort: str, keys) -> list:
     return [key.asc() if sort == "age" else key.desc() for key in keys]
 
 
-def _conditions(filters: Filters, ages: _Ages, *, with_states: bool = True) -> list:
-    conditions = [column == value for column, value in (
-        (Nomination.department_id, filters.department_id),
-        (Nomination.category_id, filters.category_id),
-        (Nomination.requirement_source, filters.source),
-        (Nomination.owner_id, filters.owner_id),
-    ) if value is not None]
-    if with_states and filters.states:
-        conditions.append(Nomination.state.in_(filters.states))
-    if filters.unassigned:
+def _conditions(shape: _Shape, *, with_states: bool = True) -> list:
+    conditions = [column == bindparam(name) for column, name, wanted in (
+        (Nomination.department_id, "department_id", shape.department),
+        (Nomination.category_id, "category_id", shape.category),
+        (Nomination.requirement_source, "source", shape.source),
+        (Nomination.owner_id, "owner_id", shape.owner),
+    ) if wanted]
+    if with_states and shape.states:
+        conditions.append(Nomination.state.in_(shape.states))
+    if shape.unassigned:
         conditions.append(Nomination.owner_id.is_(None))
-    if filters.age:
-        conditions.append({"new": ages.new, "overdue": ages.overdue}[filters.age])
-    for word in filters.q.split()[:MAX_SEARCH_WORDS]:
-        conditions.append(Nomination.title.icontains(word, autoescape=True)
-                          | Nomination.description.icontains(word, autoescape=True))
+    if shape.age:
+        conditions.append({"new": _NEW, "overdue": _OVERDUE}[shape.age])
+    for number in range(shape.words):
+        pattern = bindparam(f"word_{number}", type_=String)
+        conditions.append(Nomination.title.ilike(pattern, escape="/")
+                          | Nomination.description.ilike(pattern, escape="/"))
     return conditions
 
 
 def filter_choices(*, session: Session) -> dict[str, list[tuple[int, str]]]:
     """The departments and categories a list can be narrowed to, by name."""
-    return {"departments": _names(session, Department), "categories": _names(session, Category)}
+    return {"departments": session.execute(_DEPARTMENTS_BY_NAME).all(),
+            "categories": session.execute(_CATEGORIES_BY_NAME).all()}
 
 
-def _names(session: Session, model) -> list[tuple[int, str]]:
-    return session.execute(select(model.id, model.name).order_by(func.lower(model.name))).all()
+_DEPARTMENTS_BY_NAME = select(Department.id, Department.name).order_by(func.lower(Department.name))
+_CATEGORIES_BY_NAME = select(Category.id, Category.name).order_by(func.lower(Category.name))

@@ -85,11 +85,14 @@ def test_search_finds_words_in_title_or_description_ignoring_case(staff_client, 
     assert titles(staff_client, "/nominations?q=paper+fax") == ["Duplicate consent"]
 
 
-def test_search_takes_percent_and_underscore_literally(staff_client, session):
+def test_search_takes_percent_underscore_and_slash_literally(staff_client, session):
     make_nomination(session, title="Alert fires at 100% of admissions")
     make_nomination(session, title="Alert fires at 1000 admissions")
+    make_nomination(session, title="Forms 5/7 and 6/8")
     assert titles(staff_client, "/nominations?q=100%25") == ["Alert fires at 100% of admissions"]
     assert titles(staff_client, "/nominations?q=_") == []
+    assert titles(staff_client, "/nominations?q=5/7") == ["Forms 5/7 and 6/8"]
+    assert titles(staff_client, "/nominations?q=/%25") == []
 
 
 def test_newest_first_is_the_default_and_the_later_entry_wins_a_tie(staff_client, session):
