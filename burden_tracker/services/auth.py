@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from argon2.exceptions import VerifyMismatchError
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session
 
 from ..models import User, UserSession, utc_now
@@ -93,10 +94,7 @@ def _forget_ended_sessions(*, session: Session, user_id: int, policy: SessionPol
 
 def session_state(*, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None) -> SessionState:
     """Only reads: ending or touching the session is the caller's choice of transaction (see views/auth.py)."""
-    found = session.execute(
-        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _token_hash(token), User.active.is_(True))
-    ).first()
+    found = session.execute(_SESSION_OF_TOKEN, {"token_hash": _token_hash(token)}).unique().one_or_none()
     if found is None:
         return SessionState(None)
     user, row = found
@@ -106,6 +104,14 @@ def session_state(*, session: Session, token: str, policy: SessionPolicy, now: d
     if now - row.created_at > policy.lifetime:
         return SessionState(user, ended_by=LIFETIME)
     return SessionState(user, touch_due=now - row.last_seen_at >= TOUCH_EVERY)
+
+
+# Every request asks this, so it is built once, and the person's roles come in the same query.
+_SESSION_OF_TOKEN = (
+    select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash"), User.active.is_(True))
+    .options(joinedload(User.role_links))
+)
 
 
 def touch_session(*, session: Session, token: str, now: datetime | None = None) -> None:

@@ -34,6 +34,7 @@ def init_app(app) -> None:
         me,
         nominate,
         nominations,
+        rendering,
         reports,
         wins,
     )
@@ -49,6 +50,7 @@ def init_app(app) -> None:
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)
+    app.add_template_global(rendering.nomination_url_prefix)
 
 
 def _unread_notices() -> dict:
