@@ -14,10 +14,10 @@ from functools import cache
 
 from argon2.exceptions import VerifyMismatchError
 from sqlalchemy import bindparam, delete, or_, select, update
-from sqlalchemy.orm import joinedload
 from sqlmodel import Session
 
-from ..models import User, UserSession, utc_now
+from ..enums import Role
+from ..models import User, UserRole, UserSession, utc_now
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
@@ -38,11 +38,28 @@ class SessionPolicy:
 
 
 @dataclass(frozen=True)
-class SessionState:
-    """What a token is worth now: its user, or why it ended (IDLE or LIFETIME), and whether it is time to note
-    that the person was seen."""
+class SignedIn:
+    """Who a session belongs to, as every page needs them. Services that change things take the User row."""
 
-    user: User | None
+    id: int
+    email: str
+    name: str
+    roles: frozenset[Role]
+
+    @classmethod
+    def of(cls, user: User) -> "SignedIn":
+        return cls(user.id, user.email, user.name, frozenset(user.roles))
+
+    def has_any(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What a token is worth now: whose it is, or why it ended (IDLE or LIFETIME), and whether it is time to
+    note that the person was seen."""
+
+    person: SignedIn | None
     ended_by: str | None = None
     touch_due: bool = False
 
@@ -94,23 +111,25 @@ def _forget_ended_sessions(*, session: Session, user_id: int, policy: SessionPol
 
 def session_state(*, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None) -> SessionState:
     """Only reads: ending or touching the session is the caller's choice of transaction (see views/auth.py)."""
-    found = session.execute(_SESSION_OF_TOKEN, {"token_hash": _token_hash(token)}).unique().one_or_none()
-    if found is None:
+    rows = session.connection().execute(_SESSION_OF_TOKEN, {"token_hash": _token_hash(token)}).all()
+    if not rows:
         return SessionState(None)
-    user, row = found
+    user_id, email, name, created_at, last_seen_at, _role = rows[0]
+    person = SignedIn(user_id, email, name, frozenset(row.role for row in rows if row.role is not None))
     now = now or utc_now()
-    if now - row.last_seen_at > policy.idle:
-        return SessionState(user, ended_by=IDLE)  # checked first: after a night away, idleness is the reason
-    if now - row.created_at > policy.lifetime:
-        return SessionState(user, ended_by=LIFETIME)
-    return SessionState(user, touch_due=now - row.last_seen_at >= TOUCH_EVERY)
+    if now - last_seen_at > policy.idle:
+        return SessionState(person, ended_by=IDLE)  # checked first: after a night away, idleness is the reason
+    if now - created_at > policy.lifetime:
+        return SessionState(person, ended_by=LIFETIME)
+    return SessionState(person, touch_due=now - last_seen_at >= TOUCH_EVERY)
 
 
-# Every request asks this, so it is built once, and the person's roles come in the same query.
+# Every request asks this, so it is built once and run without the ORM: one row per role (or one without).
 _SESSION_OF_TOKEN = (
-    select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+    select(User.id, User.email, User.name, UserSession.created_at, UserSession.last_seen_at, UserRole.role)
+    .join(UserSession, UserSession.user_id == User.id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), User.active.is_(True))
-    .options(joinedload(User.role_links))
 )
 
 

@@ -7,7 +7,7 @@ refusal is written to the audit log (audit.py).
 
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import wraps
+from functools import cached_property, wraps
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
@@ -17,6 +17,7 @@ from .. import audit, limits
 from ..db import READ_ONLY_METHODS, get_session, open_session
 from ..enums import Role
 from ..forms import SignInForm
+from ..models import User
 from ..services import auth
 from ..services.users import find_user
 
@@ -39,17 +40,22 @@ ENDED = {
 
 
 class Account(UserMixin):
-    """The signed-in person: their User, and the token of this browser's session."""
+    """The signed-in person (id, email, name, roles) and the token of this browser's session. Their User row is
+    read only when a view hands it to a service: most pages need no more than the person."""
 
-    def __init__(self, user, token: str):
-        self.user = user
+    def __init__(self, person: auth.SignedIn, token: str):
+        self.person = person
         self.token = token
 
     def get_id(self) -> str:
         return self.token
 
+    @cached_property
+    def user(self) -> User:
+        return get_session().get(User, self.person.id)
+
     def __getattr__(self, name):
-        return getattr(self.user, name)
+        return getattr(self.person, name)
 
 
 def session_policy() -> auth.SessionPolicy:
@@ -64,11 +70,11 @@ def load_account(token: str) -> Account | None:
     if state.ended_by:
         _try_writing(lambda writer: auth.sign_out(session=writer, token=token))
         g.session_ended_by = state.ended_by
-        audit.record(audit.SESSION_EXPIRED, user_id=state.user.id, detail=state.ended_by)
+        audit.record(audit.SESSION_EXPIRED, user_id=state.person.id, detail=state.ended_by)
         return None
     if state.touch_due and request.endpoint not in BACKGROUND_ENDPOINTS:
         _try_writing(lambda writer: auth.touch_session(session=writer, token=token))
-    return Account(state.user, token) if state.user else None
+    return Account(state.person, token) if state.person else None
 
 
 def _try_writing(write) -> None:
@@ -150,7 +156,7 @@ def login():
     limits.forget_failures(counters)
     audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id)
     session.clear()  # a new session at sign-in: nothing from before survives
-    login_user(Account(user, token))
+    login_user(Account(auth.SignedIn.of(user), token))
     return redirect(_safe_next(request.args.get("next")))
 
 
