@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, literal, select, true, union_all
+from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -116,7 +116,7 @@ def list_nominations(*, session: Session, page: int, per_page: int, filters: Fil
     values = _Values(session, filters, today)
     offset = (page - 1) * per_page
     rows = _read(session, _page_query(_Shape.of(filters)),
-                 values.bound | {"offset": offset, "limit": per_page + 1, "reach": offset + per_page + 1})
+                 values.bound | {"offset": offset, "limit": per_page + 1, "reach": offset + per_page + 1}).all()
     rows = [NominationRow(*row[:9], age_days=(values.today - row[5]).days, overdue=bool(row[9])) for row in rows]
     return Listing(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
@@ -181,7 +181,9 @@ def _anywhere(word: str) -> str:
     return f"%{escaped}%"
 
 
-_OVERDUE = Nomination.state.in_(OPEN_STATES) & (Nomination.submitted_on < bindparam("overdue_before", type_=Date))
+# "state = a OR state = b" rather than IN: an IN list is expanded afresh on every run.
+_OVERDUE = or_(*(Nomination.state == state for state in sorted(OPEN_STATES))) \
+    & (Nomination.submitted_on < bindparam("overdue_before", type_=Date))
 _NEW = Nomination.submitted_on >= bindparam("new_since", type_=Date)
 _COUNTED = (list(State), sorted(OPEN_STATES))  # every state, and those whose nominations can be overdue
 
