@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from ..enums import Role
 from ..models import User, UserRole, UserSession, utc_now
+from .notices import unread_column
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
@@ -39,15 +40,17 @@ class SessionPolicy:
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who a session belongs to, as every page needs them. Services that change things take the User row."""
+    """Who a session belongs to, as every page shows them. Services that change things take the User row."""
 
     id: int
     email: str
     name: str
     roles: frozenset[Role]
+    unread_notices: int = 0
 
     @classmethod
     def of(cls, user: User) -> "SignedIn":
+        """At sign-in, which answers with a redirect: the next page reads the person afresh."""
         return cls(user.id, user.email, user.name, frozenset(user.roles))
 
     def has_any(self, *roles: str) -> bool:
@@ -114,8 +117,8 @@ def session_state(*, session: Session, token: str, policy: SessionPolicy, now: d
     rows = session.connection().execute(_SESSION_OF_TOKEN, {"token_hash": _token_hash(token)}).all()
     if not rows:
         return SessionState(None)
-    user_id, email, name, created_at, last_seen_at, _role = rows[0]
-    person = SignedIn(user_id, email, name, frozenset(row.role for row in rows if row.role is not None))
+    user_id, email, name, created_at, last_seen_at, unread, _role = rows[0]
+    person = SignedIn(user_id, email, name, frozenset(row.role for row in rows if row.role is not None), unread)
     now = now or utc_now()
     if now - last_seen_at > policy.idle:
         return SessionState(person, ended_by=IDLE)  # checked first: after a night away, idleness is the reason
@@ -126,7 +129,8 @@ def session_state(*, session: Session, token: str, policy: SessionPolicy, now: d
 
 # Every request asks this, so it is built once and run without the ORM: one row per role (or one without).
 _SESSION_OF_TOKEN = (
-    select(User.id, User.email, User.name, UserSession.created_at, UserSession.last_seen_at, UserRole.role)
+    select(User.id, User.email, User.name, UserSession.created_at, UserSession.last_seen_at,
+           unread_column(User.id), UserRole.role)
     .join(UserSession, UserSession.user_id == User.id)
     .outerjoin(UserRole, UserRole.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), User.active.is_(True))

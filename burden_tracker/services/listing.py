@@ -210,7 +210,7 @@ def _count_query(shape: _Shape):
     conditions = _conditions(shape, with_states=False)
 
     def capped(*where):
-        found = select(Nomination.id).where(*where, *conditions).limit(bindparam("count_limit")).subquery()
+        found = select(Nomination.id).where(*where, *conditions).limit(_row_count("count_limit")).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
     states, open_states = _COUNTED
@@ -241,15 +241,21 @@ def _chosen_ids(shape: _Shape):
         groups = [Nomination.state == state for state in sorted(shape.states or State)]
     else:
         groups = [true()]
-    offset, limit = bindparam("offset", type_=Integer), bindparam("limit", type_=Integer)
+    offset, limit = _row_count("offset"), _row_count("limit")
     if len(groups) == 1:
         return select(*keys).where(groups[0], *conditions).order_by(*_in_order(shape.sort, keys)) \
             .offset(offset).limit(limit).subquery()
     per_state = [select(*keys).where(group, *conditions).order_by(*_in_order(shape.sort, keys))
-                 .limit(bindparam("reach", type_=Integer)).subquery() for group in groups]
+                 .limit(_row_count("reach")).subquery() for group in groups]
     merged = union_all(*(select(*part.c) for part in per_state)).subquery()
     return (select(*merged.c).order_by(*_in_order(shape.sort, list(merged.c)))
             .offset(offset).limit(limit).subquery())
+
+
+def _row_count(name: str):
+    """A LIMIT or OFFSET, written into the SQL when run. PostgreSQL then keeps one plan for the statement
+    (prepared by psycopg); with the count as a parameter it planned the query afresh on every run."""
+    return bindparam(name, type_=Integer, literal_execute=True)
 
 
 def _in_order(sort: str, keys) -> list:

@@ -35,12 +35,14 @@ def notify_followers(*, session: Session, nomination: Nomination, event: Event |
 
 
 def unread_count(*, session: Session, user_id: int) -> int:
-    return session.connection().execute(_UNREAD, {"user_id": user_id}).scalar_one()
+    return session.connection().execute(select(unread_column(bindparam("user_id"))), {"user_id": user_id}).scalar_one()
 
 
-# Shown on every page, so built once, and run without the ORM, which would cost more than the count.
-_UNREAD = select(func.count()).select_from(Notification).where(
-    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+def unread_column(user_id):
+    """How many notices the user has not read, as SQL. Every page shows it, so the sign-in check reads it
+    in the same query (services/auth.py)."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
 
 
 def recent_notices(*, session: Session, user_id: int, limit: int = 100) -> list[Notification]:

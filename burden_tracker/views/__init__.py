@@ -54,9 +54,7 @@ def init_app(app) -> None:
 
 
 def _unread_notices() -> dict:
-    from ..db import get_session
-    from ..services.notices import unread_count
-
+    """For the header's badge; read with the person at sign-in check (services/auth.py)."""
     if not current_user.is_authenticated:
         return {}
-    return {"unread_notices": unread_count(session=get_session(), user_id=current_user.id)}
+    return {"unread_notices": current_user.unread_notices}
