@@ -9,6 +9,9 @@ request after another on a new connection (gunicorn's sync workers close every c
 floor is /healthz, the app's smallest route: the same server, middleware and response hooks, one
 `SELECT 1`, and no sign-in check (it is open to load balancers).
 The two routes take turns in slices, so a slow moment of this shared machine falls on both.
+
+On a miss it says why: a profile of /nominations in this process, and the ratio that bench/bare_page.py's
+/bare (the same rows with nothing else) reaches on the same server, as a ceiling for this stack here.
 """
 
 import http.client
@@ -50,6 +53,7 @@ def main(nominations: int, seconds: float) -> None:
                   f"{WORKERS} workers, {CLIENTS} clients)", flush=True)
             if ratio < TARGET:
                 _explain(kind, url)
+                _compare_with_bare_page(kind, url, seconds)
 
 
 def _prepare(url: str, nominations: int) -> None:
@@ -71,23 +75,43 @@ def _prepare(url: str, nominations: int) -> None:
 
 
 def _drive(url: str, seconds: float) -> dict[str, dict]:
-    from tests.serving import Browser, served
+    from tests.serving import served
 
     with served(url, None, workers=WORKERS) as (base, _process):
-        browser = Browser(base)
-        browser.sign_in(EMAIL, PASSWORD)
-        cookie = _cookie_of(browser)
-        port = int(base.rsplit(":", 1)[1])
-        latencies, elapsed = {PAGE: [], FLOOR: []}, {PAGE: 0.0, FLOOR: 0.0}
-        for route in (PAGE, FLOOR):  # warm both workers: imports, caches, connections
-            _client(port, cookie, route, 1.0)
-        for _ in range(SLICES):
-            for route in (PAGE, FLOOR):
-                times, took = _client(port, cookie, route, seconds / SLICES / 2)
-                latencies[route].extend(times)
-                elapsed[route] += took
+        return _take_turns(base, (PAGE, FLOOR), seconds)
+
+
+def _take_turns(base: str, routes: tuple[str, str], seconds: float) -> dict[str, dict]:
+    """Signs in, then drives each route in turn, slice by slice."""
+    from tests.serving import Browser
+
+    browser = Browser(base)
+    browser.sign_in(EMAIL, PASSWORD)
+    cookie = _cookie_of(browser)
+    port = int(base.rsplit(":", 1)[1])
+    latencies, elapsed = {route: [] for route in routes}, dict.fromkeys(routes, 0.0)
+    for route in routes:  # warm both workers: imports, caches, connections
+        _client(port, cookie, route, 1.0)
+    for _ in range(SLICES):
+        for route in routes:
+            times, took = _client(port, cookie, route, seconds / SLICES / 2)
+            latencies[route].extend(times)
+            elapsed[route] += took
     return {route: {"rate": len(times) / elapsed[route], "p50": statistics.median(times),
                     "p99": statistics.quantiles(times, n=100)[98]} for route, times in latencies.items()}
+
+
+def _compare_with_bare_page(kind: str, url: str, seconds: float) -> None:
+    """How far the stack itself lets a page go: bench/bare_page.py's /bare against the same /healthz."""
+    from bench.bare_page import PATH, served_bare
+    from tests.serving import free_port, wait_for
+
+    with served_bare(url, free_port()) as base:
+        wait_for(base + FLOOR)
+        figures = _take_turns(base, (PATH, FLOOR), seconds / 2)
+    ratio = figures[PATH]["rate"] / figures[FLOOR]["rate"]
+    print(f"    the least a page of the same 50 rows can do ({PATH}: one session query, one list query, no "
+          f"navigation, filters or CSRF token): {PATH} ÷ {FLOOR} {ratio:.2f}", flush=True)
 
 
 def _explain(kind: str, url: str, requests: int = 300) -> None:

@@ -1,0 +1,80 @@
+"""The least a signed-in page of 50 nominations can do on this stack, to put /nominations' throughput in context.
+
+bench/http_throughput.py serves this app when /nominations misses its target: the real app with one more
+route, /bare, on the same gunicorn (two sync workers). /bare finds the person by the cookie's session token
+in one plain query, reads the newest 50 nominations in one plain query, and renders the same table rows as
+/nominations, but no navigation, filters, CSRF token, notices or settings. Its ratio to /healthz is about
+as high as /nominations could go here; the gap between the two is what the real page carries.
+"""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import session
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from burden_tracker import create_app  # noqa: E402  (after the path is set)
+from burden_tracker.db import get_session  # noqa: E402
+from burden_tracker.views.auth import OPEN_ENDPOINTS  # noqa: E402
+
+PATH = "/bare"
+SESSION_OWNER = text("SELECT user_id FROM user_sessions WHERE token_hash = :token_hash")
+NEWEST_PAGE = text("""
+    SELECT n.id, n.title, n.state, d.name, c.name, n.submitted_on, n.supporters_count,
+           coalesce(n.board_minutes_per_occurrence, n.minutes_per_occurrence)
+           * coalesce(n.board_occurrences_per_week, n.occurrences_per_week)
+           * coalesce(n.board_clinicians_affected, n.clinicians_affected) / 60.0 * 46
+    FROM (SELECT id FROM nominations ORDER BY submitted_on DESC, id DESC LIMIT 50) AS page
+    JOIN nominations n ON n.id = page.id
+    JOIN departments d ON d.id = n.department_id
+    JOIN categories c ON c.id = n.category_id
+    ORDER BY n.submitted_on DESC, n.id DESC""")
+ROWS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Nominations</title>
+<link rel="stylesheet" href="/static/css/app.css"></head><body><main><table><tbody>
+{% for id, title, state, department, category, submitted_on, supporters, hours in rows %}<tr>
+  <td data-label="#">{{ id }}</td>
+  <td data-label="Title" class="title"><a href="/nominations/{{ id }}">{{ title }}</a></td>
+  <td data-label="Department">{{ department }}</td>
+  <td data-label="Category">{{ category }}</td>
+  <td data-label="State"><span class="state state-{{ state }}">{{ state }}</span></td>
+  <td data-label="Submitted">{{ submitted_on }}</td>
+  <td data-label="Supporters" class="number">{{ supporters }}</td>
+  <td data-label="Hours a year" class="number">{{ "{:,.0f}".format(hours) }}</td>
+</tr>{% endfor %}
+</tbody></table></main></body></html>"""
+
+app = create_app()
+page = app.jinja_env.from_string(ROWS)
+OPEN_ENDPOINTS.add("bare")  # it checks the session itself, in one query
+
+
+@app.get(PATH, endpoint="bare")
+def bare():
+    connection = get_session().connection()
+    token = session.get("_user_id", "")
+    owner = connection.execute(SESSION_OWNER, {"token_hash": hashlib.sha256(token.encode()).hexdigest()}).first()
+    if owner is None:
+        return "Sign in first", 403
+    return page.render(rows=connection.execute(NEWEST_PAGE).all())
+
+
+@contextmanager
+def served_bare(database_url: str, port: int):
+    """gunicorn serving this app with two sync workers, as `burden-tracker serve --workers 2` does."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "a key for benchmarks only"}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
+                                f"127.0.0.1:{port}", "bench.bare_page:app"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
