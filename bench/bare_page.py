@@ -1,15 +1,15 @@
 """The least a signed-in page of 50 nominations can do on this stack, to put /nominations' throughput in context.
 
 bench/http_throughput.py serves this app when /nominations misses its target: the real app with one more
-route, /bare, on the same gunicorn (two sync workers). /bare finds the person by the cookie's session token
-in one plain query, reads the newest 50 nominations in one plain query, and renders the same table rows as
-/nominations, but no navigation, filters, CSRF token, notices or settings. Its ratio to /healthz is about
-as high as /nominations could go here; the gap between the two is what the real page carries.
+route, /bare, served as `burden-tracker serve --workers 2` serves the app (burden_tracker/server.py). /bare
+finds the person by the cookie's session token in one plain query, reads the newest 50 nominations in one
+plain query, and renders the same table rows as /nominations, but no navigation, filters, CSRF token,
+notices or settings. Its ratio to /healthz is about as high as /nominations could go here; the gap between
+the two is what the real page carries.
 """
 
 import hashlib
 import os
-import signal
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from burden_tracker import create_app  # noqa: E402  (after the path is set)
 from burden_tracker.db import get_session  # noqa: E402
+from burden_tracker.server import serve  # noqa: E402
 from burden_tracker.views.auth import OPEN_ENDPOINTS  # noqa: E402
+from tests.serving import free_port, stop, wait_for  # noqa: E402
 
 PATH = "/bare"
 SESSION_OWNER = text("SELECT user_id FROM user_sessions WHERE token_hash = :token_hash")
@@ -51,30 +53,37 @@ ROWS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Nomi
 </tr>{% endfor %}
 </tbody></table></main></body></html>"""
 
-app = create_app()
-page = app.jinja_env.from_string(ROWS)
-OPEN_ENDPOINTS.add("bare")  # it checks the session itself, in one query
+def create_bare_app():
+    """The app, with /bare open to all: it checks the session itself, in one query."""
+    app = create_app()
+    page = app.jinja_env.from_string(ROWS)
+    OPEN_ENDPOINTS.add("bare")
 
+    @app.get(PATH, endpoint="bare")
+    def bare():
+        connection = get_session().connection()
+        token_hash = hashlib.sha256(session.get("_user_id", "").encode()).hexdigest()
+        if connection.execute(SESSION_OWNER, {"token_hash": token_hash}).first() is None:
+            return "Sign in first", 403
+        return page.render(rows=connection.execute(NEWEST_PAGE).all())
 
-@app.get(PATH, endpoint="bare")
-def bare():
-    connection = get_session().connection()
-    token = session.get("_user_id", "")
-    owner = connection.execute(SESSION_OWNER, {"token_hash": hashlib.sha256(token.encode()).hexdigest()}).first()
-    if owner is None:
-        return "Sign in first", 403
-    return page.render(rows=connection.execute(NEWEST_PAGE).all())
+    return app
 
 
 @contextmanager
-def served_bare(database_url: str, port: int):
-    """gunicorn serving this app with two sync workers, as `burden-tracker serve --workers 2` does."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "a key for benchmarks only"}
-    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-                                f"127.0.0.1:{port}", "bench.bare_page:app"], cwd=ROOT, env=env,
+def served_bare(database_url: str):
+    """Yields the address of this app served as `burden-tracker serve --workers 2` serves the real one."""
+    port = free_port()
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": "a key for benchmarks only", "PATH": os.environ["PATH"]}
+    process = subprocess.Popen([sys.executable, __file__, str(port)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        yield f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/healthz")
+        yield base
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        stop(process)
+
+
+if __name__ == "__main__":
+    serve(host="127.0.0.1", port=int(sys.argv[1]), workers=2, make_app=create_bare_app)

@@ -53,7 +53,7 @@ def main(nominations: int, seconds: float) -> None:
                   f"{WORKERS} workers, {CLIENTS} clients)", flush=True)
             if ratio < TARGET:
                 _explain(kind, url)
-                _compare_with_bare_page(kind, url, seconds)
+                _compare_with_bare_page(url, seconds)
 
 
 def _prepare(url: str, nominations: int) -> None:
@@ -101,13 +101,11 @@ def _take_turns(base: str, routes: tuple[str, str], seconds: float) -> dict[str,
                     "p99": statistics.quantiles(times, n=100)[98]} for route, times in latencies.items()}
 
 
-def _compare_with_bare_page(kind: str, url: str, seconds: float) -> None:
+def _compare_with_bare_page(url: str, seconds: float) -> None:
     """How far the stack itself lets a page go: bench/bare_page.py's /bare against the same /healthz."""
     from bench.bare_page import PATH, served_bare
-    from tests.serving import free_port, wait_for
 
-    with served_bare(url, free_port()) as base:
-        wait_for(base + FLOOR)
+    with served_bare(url) as base:
         figures = _take_turns(base, (PATH, FLOOR), seconds / 2)
     ratio = figures[PATH]["rate"] / figures[FLOOR]["rate"]
     print(f"    the least a page of the same 50 rows can do ({PATH}: one session query, one list query, no "

@@ -4,8 +4,9 @@ from gunicorn.app.base import BaseApplication
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict):
+    def __init__(self, options: dict, make_app):
         self.options = options
+        self.make_app = make_app
         super().__init__()
 
     def load_config(self):
@@ -13,12 +14,13 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from . import create_app
-
-        return create_app()
+        return self.make_app()
 
 
-def serve(*, host: str, port: int, workers: int) -> None:
+def serve(*, host: str, port: int, workers: int, make_app=None) -> None:
+    """make_app builds each worker's app: create_app, unless a benchmark serves a variant."""
+    from . import create_app
+
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -29,4 +31,4 @@ def serve(*, host: str, port: int, workers: int) -> None:
         # Trust no proxy's X-Forwarded-* here: PROXY_FIX (burden_tracker/security.py) is the one switch.
         "forwarded_allow_ips": "",
         "accesslog": "-",
-    }).run()
+    }, make_app or create_app).run()

@@ -45,7 +45,7 @@ class Filters:
         return next(iter(self.states)) if len(self.states) == 1 else None
 
 
-@dataclass(slots=True)  # not frozen: a page makes fifty, and a frozen dataclass is six times slower to make
+@dataclass(slots=True)  # not frozen: a page makes fifty, and a frozen dataclass is much slower to make
 class NominationRow:
     id: int
     title: str
@@ -127,16 +127,17 @@ def count_by_state(*, session: Session, filters: Filters, today: date | None = N
     Counting stops past COUNT_LIMIT, so that the tabs of a large program read a bounded stretch of an
     index instead of the whole table."""
     values = _Values(session, filters, today)
-    counts = _read(session, _count_query(_Shape.of(filters)), values.bound | {"count_limit": COUNT_LIMIT + 1}).one()
+    shape = _Shape.of(filters)._replace(states=frozenset(), sort=Filters.sort)  # the counts ignore both
+    counts = _read(session, _count_query(shape), values.bound | {"count_limit": COUNT_LIMIT + 1}).one()
     states, open_states = _COUNTED
     overdue = dict(zip(open_states, counts[len(states):], strict=True))
     return {state: StateCount(Counted.up_to_limit(count), Counted.up_to_limit(overdue.get(state, 0)))
             for state, count in zip(states, counts[:len(states)], strict=True)}
 
 
-# The lists' SQL depends only on which filters are set, not on their values: each shape of filters is built
-# once (_page_query, _count_query), and the values are bound at run time. Building SQLAlchemy statements
-# costs more than running these indexed queries.
+# The lists' SQL depends on which filters are set (and on the states, sort, age and number of words asked
+# for), not on the ids, words and dates: each shape of filters is built once (_page_query, _count_query), and
+# those values are bound at run time. Building SQLAlchemy statements costs more than running these queries.
 class _Shape(NamedTuple):
     states: frozenset[State]
     sort: str
@@ -207,7 +208,7 @@ def _page_query(shape: _Shape):
 
 @lru_cache(maxsize=256)
 def _count_query(shape: _Shape):
-    conditions = _conditions(shape, with_states=False)
+    conditions = _conditions(shape)
 
     def capped(*where):
         found = select(Nomination.id).where(*where, *conditions).limit(_row_count("count_limit")).subquery()
@@ -236,7 +237,7 @@ def _chosen_ids(shape: _Shape):
     with several states in one query the databases would fetch all their rows and sort them. Without a
     state, the newest (or oldest) of all come straight off the index on submitted_on."""
     keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[shape.sort]]
-    conditions = _conditions(shape, with_states=False)
+    conditions = _conditions(shape)
     if shape.states or shape.sort not in ("newest", "age"):
         groups = [Nomination.state == state for state in sorted(shape.states or State)]
     else:
@@ -263,15 +264,14 @@ def _in_order(sort: str, keys) -> list:
     return [key.asc() if sort == "age" else key.desc() for key in keys]
 
 
-def _conditions(shape: _Shape, *, with_states: bool = True) -> list:
+def _conditions(shape: _Shape) -> list:
+    """Every filter but the states, which each list reads one by one."""
     conditions = [column == bindparam(name) for column, name, wanted in (
         (Nomination.department_id, "department_id", shape.department),
         (Nomination.category_id, "category_id", shape.category),
         (Nomination.requirement_source, "source", shape.source),
         (Nomination.owner_id, "owner_id", shape.owner),
     ) if wanted]
-    if with_states and shape.states:
-        conditions.append(Nomination.state.in_(shape.states))
     if shape.unassigned:
         conditions.append(Nomination.owner_id.is_(None))
     if shape.age:
@@ -286,17 +286,19 @@ def _conditions(shape: _Shape, *, with_states: bool = True) -> list:
 def filter_choices(*, session: Session) -> dict[str, list[tuple[int, str]]]:
     """The departments and categories a list can be narrowed to, by name."""
     choices = {"departments": [], "categories": []}
-    for kind, choice_id, name, _by in _read(session, _CHOICES):
+    for kind, choice_id, name, _sort_name in _read(session, _CHOICES):
         choices[kind].append((choice_id, name))
     return choices
 
 
 def _read(session: Session, query, values: dict | None = None):
     """Rows of plain values. These lists are read on every page, and the ORM's handling of a statement costs
-    more than the statement; nothing here needs it (no objects, and a GET has nothing to flush)."""
+    more than the statement. Nothing here needs it: no objects, and no flush first (the callers that write,
+    board decisions, have committed or rolled back before they list)."""
     return session.connection().execute(query, values)
 
 
-_CHOICES = union_all(*(select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("by"))
-                       for kind, model in (("departments", Department), ("categories", Category)))) \
-    .order_by("kind", "by")
+_CHOICES = union_all(*(
+    select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("sort_name"))
+    for kind, model in (("departments", Department), ("categories", Category))
+)).order_by("kind", "sort_name")

@@ -33,7 +33,8 @@ def get_settings(*, session: Session) -> Settings:
     return session.exec(_THE_SETTINGS).first() or Settings(id=1)
 
 
-# Read on most pages; a statement built once costs half of session.get's lookup by key.
+# Read on most pages. A statement built once costs about half of session.get's first lookup; it reads the row
+# afresh each time, where session.get returned the copy already in the session.
 _THE_SETTINGS = select(Settings).where(Settings.id == 1)
 
 

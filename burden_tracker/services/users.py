@@ -35,6 +35,10 @@ def password_matches(user: User, password: str) -> bool:
         return False
 
 
+def get_user(*, session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
 def find_user(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 

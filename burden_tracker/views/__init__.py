@@ -54,7 +54,7 @@ def init_app(app) -> None:
 
 
 def _unread_notices() -> dict:
-    """For the header's badge; read with the person at sign-in check (services/auth.py)."""
+    """For the header's badge; read with the person at the sign-in check (services/auth.py)."""
     if not current_user.is_authenticated:
         return {}
     return {"unread_notices": current_user.unread_notices}

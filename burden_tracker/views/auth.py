@@ -19,7 +19,7 @@ from ..enums import Role
 from ..forms import SignInForm
 from ..models import User
 from ..services import auth
-from ..services.users import find_user
+from ..services.users import find_user, get_user
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -52,9 +52,11 @@ class Account(UserMixin):
 
     @cached_property
     def user(self) -> User:
-        return get_session().get(User, self.person.id)
+        return get_user(session=get_session(), user_id=self.person.id)
 
     def __getattr__(self, name):
+        if name.startswith("_") or name == "person":  # not set yet (a copy): no endless lookup
+            raise AttributeError(name)
         return getattr(self.person, name)
 
 

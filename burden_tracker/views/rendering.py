@@ -16,7 +16,6 @@ def render(page: str, fragment: str, status: int = 200, **context):
     return response
 
 
-
 def nomination_url_prefix() -> str:
     """The address of a nomination's page without its id, which ends it: `{{ prefix }}{{ row.id }}`.
 
