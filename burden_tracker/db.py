@@ -48,15 +48,20 @@ def open_session(engine: Engine, *, read_only: bool = False) -> Session:
 
 def get_session() -> Session:
     if "db_session" not in g:
-        read_only = has_request_context() and request.method in READ_ONLY_METHODS
-        g.db_session = open_session(current_app.extensions["db_engine"], read_only=read_only)
+        g.db_read_only = has_request_context() and request.method in READ_ONLY_METHODS
+        g.db_session = open_session(current_app.extensions["db_engine"], read_only=g.db_read_only)
     return g.db_session
 
 
-def close_session(_exc=None) -> None:
+def close_session(exc=None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    if session is None:
+        return
+    if exc is None and g.pop("db_read_only", False) and not (session.new or session.dirty or session.deleted):
+        # A transaction that only read ends alike by COMMIT or ROLLBACK, but psycopg forgets its prepared
+        # statements on every ROLLBACK: PostgreSQL would then plan each page's queries afresh.
+        session.commit()
+    session.close()
 
 
 def init_app(app) -> None:
