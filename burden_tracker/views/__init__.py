@@ -51,6 +51,8 @@ def init_app(app) -> None:
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)
     app.add_template_global(rendering.nomination_url_prefix)
+    for number_format in (rendering.whole, rendering.tenths, rendering.thousands):
+        app.add_template_filter(number_format)
 
 
 def _unread_notices() -> dict:

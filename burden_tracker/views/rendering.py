@@ -21,3 +21,16 @@ def nomination_url_prefix() -> str:
 
     For lists that link every row: url_for costs more than the rest of a row, so it is asked once a list."""
     return url_for("nominations.show", nomination_id=0).removesuffix("0")
+
+
+# Numbers as pages show them, with thousands separated: `{{ hours|whole }}`.
+def whole(number) -> str:
+    return f"{number:,.0f}"
+
+
+def tenths(number) -> str:
+    return f"{number:,.1f}"
+
+
+def thousands(count) -> str:
+    return f"{count:,}"
