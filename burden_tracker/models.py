@@ -226,6 +226,15 @@ class Settings(SQLModel, table=True):
     stale_after_days: int = 30
 
 
+class ReferenceStamp(SQLModel, table=True):
+    """One row (id 1) whose stamp changes, by trigger (migration 0006), whenever settings, departments or
+    categories change. Each worker keeps its copy of them while the stamp it read them under holds."""
+
+    __tablename__ = "reference_stamp"
+    id: int = Field(default=1, primary_key=True)
+    stamp: str = Field(max_length=36)
+
+
 class HourlyRate(SQLModel, table=True):
     __tablename__ = "hourly_rates"
     affected_role: AffectedRole = Field(sa_type=text_enum(AffectedRole), primary_key=True)

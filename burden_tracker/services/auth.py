@@ -19,6 +19,7 @@ from sqlmodel import Session
 from ..enums import Role
 from ..models import User, UserRole, UserSession, utc_now
 from .notices import unread_column
+from .reference import STAMP, note_stamp
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
@@ -117,7 +118,8 @@ def session_state(*, session: Session, token: str, policy: SessionPolicy, now: d
     rows = session.connection().execute(_SESSION_OF_TOKEN, {"token_hash": _token_hash(token)}).all()
     if not rows:
         return SessionState(None)
-    user_id, email, name, created_at, last_seen_at, unread, _role = rows[0]
+    user_id, email, name, created_at, last_seen_at, unread, reference_stamp, _role = rows[0]
+    note_stamp(session, reference_stamp)
     person = SignedIn(user_id, email, name, frozenset(row.role for row in rows if row.role is not None), unread)
     now = now or utc_now()
     if now - last_seen_at > policy.idle:
@@ -128,9 +130,10 @@ def session_state(*, session: Session, token: str, policy: SessionPolicy, now: d
 
 
 # Every request asks this, so it is built once and run without the ORM: one row per role (or one without).
+# It reads the reference stamp too, which spares list pages a query (services/reference.py).
 _SESSION_OF_TOKEN = (
     select(User.id, User.email, User.name, UserSession.created_at, UserSession.last_seen_at,
-           unread_column(User.id), UserRole.role)
+           unread_column(User.id), STAMP, UserRole.role)
     .join(UserSession, UserSession.user_id == User.id)
     .outerjoin(UserRole, UserRole.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), User.active.is_(True))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -18,7 +18,7 @@ from ..enums import RequirementSource, State
 from ..models import MINUTES_A_WEEK, Category, Department, Nomination, User
 from ..workflow import OPEN_STATES
 from .estimates import weekly_hours_column
-from .reference import get_settings
+from .reference import for_lists
 
 SORTS = ("newest", "hours", "supporters", "age")
 AGES = ("new", "overdue")
@@ -160,14 +160,14 @@ class _Values:
     """The values a list's statement is run with, and the day it is drawn up."""
 
     def __init__(self, session: Session, filters: Filters, today: date | None):
-        settings = get_settings(session=session)
+        reference = for_lists(session=session)
         self.today = today or date.today()
         self.bound = {
             "department_id": filters.department_id, "category_id": filters.category_id,
             "source": filters.source, "owner_id": filters.owner_id,
             "new_since": self.today - timedelta(days=NEW_DAYS),
-            "overdue_before": self.today - timedelta(days=settings.stale_after_days),
-            "working_weeks": settings.working_weeks_per_year,
+            "overdue_before": self.today - timedelta(days=reference.stale_after_days),
+            "working_weeks": reference.working_weeks_per_year,
             **{f"word_{number}": _anywhere(word) for number, word in enumerate(_words(filters.q))},
         }
 
@@ -283,12 +283,10 @@ def _conditions(shape: _Shape) -> list:
     return conditions
 
 
-def filter_choices(*, session: Session) -> dict[str, list[tuple[int, str]]]:
+def filter_choices(*, session: Session) -> dict[str, tuple[tuple[int, str], ...]]:
     """The departments and categories a list can be narrowed to, by name."""
-    choices = {"departments": [], "categories": []}
-    for kind, choice_id, name, _sort_name in _read(session, _CHOICES):
-        choices[kind].append((choice_id, name))
-    return choices
+    reference = for_lists(session=session)
+    return {"departments": reference.departments, "categories": reference.categories}
 
 
 def _read(session: Session, query, values: dict | None = None):
@@ -296,9 +294,3 @@ def _read(session: Session, query, values: dict | None = None):
     more than the statement. Nothing here needs it: no objects, and no flush first (the callers that write,
     board decisions, have committed or rolled back before they list)."""
     return session.connection().execute(query, values)
-
-
-_CHOICES = union_all(*(
-    select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("sort_name"))
-    for kind, model in (("departments", Department), ("categories", Category))
-)).order_by("kind", "sort_name")

@@ -1,9 +1,16 @@
-"""Reference data every database needs: settings, hourly rates and the starting categories."""
+"""Reference data every database needs: settings, hourly rates and the starting categories.
 
+List pages read settings, departments and categories through `for_lists`, which each worker keeps
+while the database's reference stamp is unchanged (models.ReferenceStamp, migration 0006).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
 
 from ..enums import DEFAULT_CATEGORIES, AffectedRole
-from ..models import Category, HourlyRate, Settings
+from ..models import Category, Department, HourlyRate, ReferenceStamp, Settings
 
 # Starting points in USD, roughly US mean hourly wages; each program sets its own in settings.
 DEFAULT_HOURLY_RATES = {
@@ -41,3 +48,58 @@ _THE_SETTINGS = select(Settings).where(Settings.id == 1)
 def hourly_rates(*, session: Session) -> dict[AffectedRole, float]:
     stored = {rate.affected_role: rate.usd_per_hour for rate in session.exec(select(HourlyRate))}
     return {**DEFAULT_HOURLY_RATES, **stored}
+
+
+@dataclass(frozen=True)
+class ForLists:
+    """What every list page needs of the reference data."""
+
+    stale_after_days: int
+    working_weeks_per_year: float
+    departments: tuple[tuple[int, str], ...]  # (id, name), by name
+    categories: tuple[tuple[int, str], ...]
+
+
+STAMP = select(ReferenceStamp.stamp).where(ReferenceStamp.id == 1).scalar_subquery()
+_KEPT: dict[str, tuple[str, ForLists]] = {}  # by database: the stamp they were read under, and the copy
+_NOTED = "reference_stamp"  # in Session.info: (the transaction, the stamp it read)
+
+
+def note_stamp(session: Session, stamp: str | None) -> None:
+    """For a caller that read STAMP along with its own query: for_lists then need not read it again."""
+    session.info[_NOTED] = (session.get_transaction(), stamp)
+
+
+def for_lists(*, session: Session) -> ForLists:
+    stamp = _stamp(session)
+    database = str(session.get_bind().url)
+    kept = _KEPT.get(database)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    # Read after the stamp: at least as new as it, so never kept under a stamp older than itself.
+    fresh = _read_for_lists(session)
+    if stamp is not None:
+        _KEPT[database] = (stamp, fresh)
+    return fresh
+
+
+def _stamp(session: Session) -> str | None:
+    noted = session.info.get(_NOTED)
+    if noted is not None and noted[0] is not None and noted[0] is session.get_transaction():
+        return noted[1]
+    return session.connection().execute(select(STAMP)).scalar()
+
+
+def _read_for_lists(session: Session) -> ForLists:
+    settings = get_settings(session=session)
+    choices = {"departments": [], "categories": []}
+    for kind, choice_id, name, _sort_name in session.connection().execute(_CHOICES):
+        choices[kind].append((choice_id, name))
+    return ForLists(settings.stale_after_days, settings.working_weeks_per_year,
+                    tuple(choices["departments"]), tuple(choices["categories"]))
+
+
+_CHOICES = union_all(*(
+    select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("sort_name"))
+    for kind, model in (("departments", Department), ("categories", Category))
+)).order_by("kind", "sort_name")

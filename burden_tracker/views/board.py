@@ -14,7 +14,7 @@ from ..db import get_session
 from ..enums import RequirementSource, Role, State
 from ..services.board_panel import active_board_members
 from ..services.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
-from ..services.reference import get_settings
+from ..services.reference import for_lists
 from ..workflow import OPEN_STATES
 from .auth import role_required
 from .browse import one_of, one_of_ids, read_page, read_value
@@ -32,7 +32,7 @@ UNASSIGNED = "none"
 def queue():
     session = get_session()
     today = date.today()
-    overdue_after_days = get_settings(session=session).stale_after_days
+    overdue_after_days = for_lists(session=session).stale_after_days
     choices = filter_choices(session=session) | {
         "owners": active_board_members(session=session), "states": list(State),
         "sources": list(RequirementSource), "sorts": SORT_LABELS,

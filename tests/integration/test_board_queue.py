@@ -339,6 +339,10 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(board_client, session
     owner = make_user(session, Role.STAFF, Role.BOARD)
 
     def statements_for_the_queue() -> int:
+        statements_for_the_queue_once()  # a worker's first page after a change of reference data also reads it
+        return statements_for_the_queue_once()
+
+    def statements_for_the_queue_once() -> int:
         statements = []
 
         def listener(_connection, _cursor, statement, *_rest):

@@ -230,6 +230,10 @@ def test_each_row_links_to_its_nomination(staff_client, session):
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(staff_client, session, app):
     def statements_for_the_list() -> int:
+        statements_for_the_list_once()  # a worker's first page after a change of reference data also reads it
+        return statements_for_the_list_once()
+
+    def statements_for_the_list_once() -> int:
         statements = []
 
         def listener(_connection, _cursor, statement, *_rest):

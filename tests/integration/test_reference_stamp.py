@@ -1,0 +1,60 @@
+"""List pages keep settings, departments and categories per worker (services/reference.py), and still show a
+change at once, however it was made: here it is made by plain SQL on another connection, as another worker,
+another app server or a database administrator would make it, so nothing in this process hears of it."""
+
+import re
+
+from sqlalchemy import text
+
+from burden_tracker.db import open_session
+from burden_tracker.services.reference import for_lists
+from tests.factories import make_department, make_nomination, make_user
+from tests.web import sign_in
+
+
+def department_options(page: str) -> list[str]:
+    select = re.search(r'<select name="department">(.*?)</select>', page, re.S)[1]
+    return re.findall(r"<option value=\"\d+\" ?>(.*?)</option>", select)
+
+
+def changed_elsewhere(engine, statement: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+
+
+def test_a_department_renamed_elsewhere_is_named_anew_on_the_next_page(client, session, engine):
+    make_nomination(session, department_id=make_department(session, "Cardiology").id)
+    sign_in(client, make_user(session, can_sign_in=True).email)
+    assert "Cardiology" in department_options(client.get("/nominations").get_data(as_text=True))
+
+    changed_elsewhere(engine, "UPDATE departments SET name = 'Cardiac Care' WHERE name = 'Cardiology'")
+    page = client.get("/nominations").get_data(as_text=True)
+    assert "Cardiac Care" in department_options(page) and "Cardiology" not in department_options(page)
+    assert '<td data-label="Department">Cardiac Care</td>' in page
+
+
+def test_a_department_added_elsewhere_can_be_chosen_on_the_next_page(client, session, engine):
+    make_nomination(session, department_id=make_department(session, "Radiology").id)
+    sign_in(client, make_user(session, can_sign_in=True).email)
+    assert "Oncology" not in department_options(client.get("/nominations").get_data(as_text=True))
+
+    changed_elsewhere(engine, "INSERT INTO departments (name, active) VALUES ('Oncology', true)")
+    assert "Oncology" in department_options(client.get("/nominations").get_data(as_text=True))
+
+
+def test_working_weeks_changed_elsewhere_count_in_the_next_page_s_hours(client, session, engine):
+    make_nomination(session, minutes_per_occurrence=60, occurrences_per_week=1, clinicians_affected=10)
+    sign_in(client, make_user(session, can_sign_in=True).email)
+    hours = re.compile(r'<td data-label="Hours a year" class="number">([\d,]+)</td>')
+    assert hours.findall(client.get("/nominations").get_data(as_text=True)) == ["460"]  # 10 h a week × 46
+
+    changed_elsewhere(engine, "UPDATE settings SET working_weeks_per_year = 48")
+    assert hours.findall(client.get("/nominations").get_data(as_text=True)) == ["480"]
+
+
+def test_a_session_with_nothing_noted_reads_the_stamp_itself(engine):
+    with open_session(engine) as session:
+        before = for_lists(session=session).working_weeks_per_year
+    changed_elsewhere(engine, f"UPDATE settings SET working_weeks_per_year = {before + 2}")
+    with open_session(engine) as session:
+        assert for_lists(session=session).working_weeks_per_year == before + 2
