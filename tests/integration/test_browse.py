@@ -1,7 +1,9 @@
 """Browse and search at /nominations: filters, search, sorting and paging in the address, answered in place."""
 
+import html
 import re
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import event
@@ -93,6 +95,19 @@ def test_search_takes_percent_underscore_and_slash_literally(staff_client, sessi
     assert titles(staff_client, "/nominations?q=_") == []
     assert titles(staff_client, "/nominations?q=5/7") == ["Forms 5/7 and 6/8"]
     assert titles(staff_client, "/nominations?q=/%25") == []
+
+
+def test_search_takes_quotes_and_backslashes_literally(staff_client, session):
+    make_nomination(session, title="The patient's \\ form")
+    make_nomination(session, title="Patients form")
+
+    def found(q: str) -> list[str]:
+        return [html.unescape(title) for title in titles(staff_client, "/nominations?" + urlencode({"q": q}))]
+
+    assert found("patient's") == ["The patient's \\ form"]
+    assert found("\\") == ["The patient's \\ form"]
+    assert found("'); DROP TABLE nominations; --") == []
+    assert found("form") == ["Patients form", "The patient's \\ form"]
 
 
 def test_newest_first_is_the_default_and_the_later_entry_wins_a_tie(staff_client, session):
