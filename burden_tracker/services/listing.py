@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, or_, select, true, union_all
+from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -137,7 +137,8 @@ def count_by_state(*, session: Session, filters: Filters, today: date | None = N
 
 # The lists' SQL depends on which filters are set (and on the states, sort, age and number of words asked
 # for), not on the ids, words and dates: each shape of filters is built once (_page_query, _count_query), and
-# those values are bound at run time. Building SQLAlchemy statements costs more than running these queries.
+# those values are written in at run time (_written). Building SQLAlchemy statements costs more than running
+# these queries.
 class _Shape(NamedTuple):
     states: frozenset[State]
     sort: str
@@ -182,10 +183,24 @@ def _anywhere(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _is(state: State):
+    return Nomination.state == literal(state, Nomination.state.type, literal_execute=True)
+
+
+def _written(name: str, type_):
+    """A value written into the SQL (quoted by SQLAlchemy) when the statement runs, rather than sent beside it.
+
+    psycopg prepares a statement that runs often, and PostgreSQL then keeps one plan for it. A plan made without
+    the values cannot tell a common search word from a rare one, nor a large department or state from a small
+    one: with them as parameters it read and sorted every nomination of a department to find one page. Written
+    in, each set of values gets a plan of its own, and the counts of LIMIT and OFFSET can be written only so."""
+    return bindparam(name, type_=type_, literal_execute=True)
+
+
 # "state = a OR state = b" rather than IN: an IN list is expanded afresh on every run.
-_OVERDUE = or_(*(Nomination.state == state for state in sorted(OPEN_STATES))) \
-    & (Nomination.submitted_on < bindparam("overdue_before", type_=Date))
-_NEW = Nomination.submitted_on >= bindparam("new_since", type_=Date)
+_OVERDUE = or_(*(_is(state) for state in sorted(OPEN_STATES))) \
+    & (Nomination.submitted_on < _written("overdue_before", Date))
+_NEW = Nomination.submitted_on >= _written("new_since", Date)
 _COUNTED = (list(State), sorted(OPEN_STATES))  # every state, and those whose nominations can be overdue
 
 
@@ -193,7 +208,7 @@ _COUNTED = (list(State), sorted(OPEN_STATES))  # every state, and those whose no
 def _page_query(shape: _Shape):
     chosen = _chosen_ids(shape)
     owner = aliased(User)
-    annual_hours = hours.annual_hours(weekly_hours_column(), bindparam("working_weeks", type_=Float))
+    annual_hours = hours.annual_hours(weekly_hours_column(), _written("working_weeks", Float))
     return (
         select(Nomination.id, Nomination.title, Nomination.state, Department.name, Category.name,
                Nomination.submitted_on, annual_hours, Nomination.supporters_count,
@@ -211,12 +226,12 @@ def _count_query(shape: _Shape):
     conditions = _conditions(shape)
 
     def capped(*where):
-        found = select(Nomination.id).where(*where, *conditions).limit(_row_count("count_limit")).subquery()
+        found = select(Nomination.id).where(*where, *conditions).limit(_written("count_limit", Integer)).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
     states, open_states = _COUNTED
-    return select(*(capped(Nomination.state == state) for state in states),
-                  *(capped(Nomination.state == state, _OVERDUE) for state in open_states))
+    return select(*(capped(_is(state)) for state in states),
+                  *(capped(_is(state), _OVERDUE) for state in open_states))
 
 
 # What each sort orders by, largest first (by age: smallest first); each has its indexes (models._LIST_ORDERS).
@@ -239,31 +254,18 @@ def _chosen_ids(shape: _Shape):
     keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[shape.sort]]
     conditions = _conditions(shape)
     if shape.states or shape.sort not in ("newest", "age"):
-        groups = [Nomination.state == state for state in sorted(shape.states or State)]
+        groups = [_is(state) for state in sorted(shape.states or State)]
     else:
         groups = [true()]
-    offset, limit = _row_count("offset"), _row_count("limit")
+    offset, limit = _written("offset", Integer), _written("limit", Integer)
     if len(groups) == 1:
         return select(*keys).where(groups[0], *conditions).order_by(*_in_order(shape.sort, keys)) \
             .offset(offset).limit(limit).subquery()
     per_state = [select(*keys).where(group, *conditions).order_by(*_in_order(shape.sort, keys))
-                 .limit(_row_count("reach")).subquery() for group in groups]
+                 .limit(_written("reach", Integer)).subquery() for group in groups]
     merged = union_all(*(select(*part.c) for part in per_state)).subquery()
     return (select(*merged.c).order_by(*_in_order(shape.sort, list(merged.c)))
             .offset(offset).limit(limit).subquery())
-
-
-def _search_pattern(name: str):
-    """A search word's LIKE pattern, written into the SQL (quoted by SQLAlchemy) when run. PostgreSQL keeps one
-    plan for a prepared statement, and a plan made without the pattern cannot tell a common word from a rare
-    one: it read and sorted every nomination of the department and state to find a page of a common word."""
-    return bindparam(name, type_=String, literal_execute=True)
-
-
-def _row_count(name: str):
-    """A LIMIT or OFFSET, written into the SQL when run. PostgreSQL then keeps one plan for the statement
-    (prepared by psycopg); with the count as a parameter it planned the query afresh on every run."""
-    return bindparam(name, type_=Integer, literal_execute=True)
 
 
 def _in_order(sort: str, keys) -> list:
@@ -273,7 +275,7 @@ def _in_order(sort: str, keys) -> list:
 
 def _conditions(shape: _Shape) -> list:
     """Every filter but the states, which each list reads one by one."""
-    conditions = [column == bindparam(name) for column, name, wanted in (
+    conditions = [column == _written(name, column.type) for column, name, wanted in (
         (Nomination.department_id, "department_id", shape.department),
         (Nomination.category_id, "category_id", shape.category),
         (Nomination.requirement_source, "source", shape.source),
@@ -284,7 +286,7 @@ def _conditions(shape: _Shape) -> list:
     if shape.age:
         conditions.append({"new": _NEW, "overdue": _OVERDUE}[shape.age])
     for number in range(shape.words):
-        pattern = _search_pattern(f"word_{number}")
+        pattern = _written(f"word_{number}", String)
         conditions.append(Nomination.title.ilike(pattern, escape="/")
                           | Nomination.description.ilike(pattern, escape="/"))
     return conditions
