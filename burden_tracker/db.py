@@ -41,15 +41,20 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 def open_session(engine: Engine, *, read_only: bool = False) -> Session:
-    """A session; on SQLite a read-only one begins DEFERRED, every other IMMEDIATE."""
-    bind = engine.execution_options(sqlite_begin="DEFERRED" if read_only else "IMMEDIATE")
-    return Session(bind, expire_on_commit=False)
+    """A session; on SQLite a read-only one begins DEFERRED, every other IMMEDIATE. On PostgreSQL a read-only
+    one is READ ONLY: the server refuses any write made in it."""
+    options = {"sqlite_begin": "DEFERRED" if read_only else "IMMEDIATE"}
+    if read_only and engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    session = Session(engine.execution_options(**options), expire_on_commit=False)
+    session.info["read_only"] = read_only
+    return session
 
 
 def get_session() -> Session:
     if "db_session" not in g:
-        g.db_read_only = has_request_context() and request.method in READ_ONLY_METHODS
-        g.db_session = open_session(current_app.extensions["db_engine"], read_only=g.db_read_only)
+        read_only = has_request_context() and request.method in READ_ONLY_METHODS
+        g.db_session = open_session(current_app.extensions["db_engine"], read_only=read_only)
     return g.db_session
 
 
@@ -57,11 +62,19 @@ def close_session(exc=None) -> None:
     session = g.pop("db_session", None)
     if session is None:
         return
-    if exc is None and g.pop("db_read_only", False) and not (session.new or session.dirty or session.deleted):
-        # A transaction that only read ends alike by COMMIT or ROLLBACK, but psycopg forgets its prepared
-        # statements on every ROLLBACK: PostgreSQL would then plan each page's queries afresh.
-        session.commit()
-    session.close()
+    try:
+        if exc is None and _wrote_nothing(session):
+            # psycopg forgets its prepared statements on every ROLLBACK, and PostgreSQL would then plan each
+            # page's queries afresh. A READ ONLY transaction ends alike by COMMIT.
+            session.commit()
+    finally:
+        session.close()  # rolls back whatever is left
+
+
+def _wrote_nothing(session: Session) -> bool:
+    """A READ ONLY transaction on PostgreSQL, with no change waiting in the session to be flushed."""
+    return (session.info["read_only"] and session.get_bind().dialect.name == "postgresql"
+            and not (session.new or session.dirty or session.deleted))
 
 
 def init_app(app) -> None:

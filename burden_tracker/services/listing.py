@@ -174,7 +174,7 @@ class _Values:
 
 
 def _words(q: str) -> list[str]:
-    return q.split()[:MAX_SEARCH_WORDS]
+    return q.replace("\x00", "").split()[:MAX_SEARCH_WORDS]  # written into the SQL, which cannot hold a NUL
 
 
 def _anywhere(word: str) -> str:
@@ -298,7 +298,7 @@ def filter_choices(*, session: Session) -> dict[str, tuple[tuple[int, str], ...]
     return {"departments": reference.departments, "categories": reference.categories}
 
 
-def _read(session: Session, query, values: dict | None = None):
+def _read(session: Session, query, values: dict):
     """Rows of plain values. These lists are read on every page, and the ORM's handling of a statement costs
     more than the statement. Nothing here needs it: no objects, and no flush first (the callers that write,
     board decisions, have committed or rolled back before they list)."""

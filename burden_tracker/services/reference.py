@@ -66,8 +66,11 @@ _NOTED = "reference_stamp"  # in Session.info: (the transaction, the stamp it re
 
 
 def note_stamp(session: Session, stamp: str | None) -> None:
-    """For a caller that read STAMP along with its own query: for_lists then need not read it again."""
-    session.info[_NOTED] = (session.get_transaction(), stamp)
+    """For a caller that read STAMP along with its own query: for_lists then need not read it again, in this
+    transaction of a read-only session (db.open_session). A session that writes may change the reference data
+    after the note, and for_lists must then read its own stamp."""
+    if session.info.get("read_only"):
+        session.info[_NOTED] = (session.get_transaction(), stamp)
 
 
 def for_lists(*, session: Session) -> ForLists:

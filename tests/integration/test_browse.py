@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from burden_tracker.enums import RequirementSource, State
 from burden_tracker.models import Category, Supporter
+from burden_tracker.services.listing import Filters, list_nominations
 from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in
@@ -108,6 +109,12 @@ def test_search_takes_quotes_and_backslashes_literally(staff_client, session):
     assert found("\\") == ["The patient's \\ form"]
     assert found("'); DROP TABLE nominations; --") == []
     assert found("form") == ["Patients form", "The patient's \\ form"]
+
+
+def test_a_search_given_straight_to_the_service_ignores_nul_characters(session):
+    make_nomination(session, title="Consent signed twice")
+    listing = list_nominations(session=session, page=1, per_page=10, filters=Filters(q="con\x00sent"))
+    assert [row.title for row in listing.rows] == ["Consent signed twice"]
 
 
 def test_newest_first_is_the_default_and_the_later_entry_wins_a_tie(staff_client, session):

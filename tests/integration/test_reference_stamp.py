@@ -4,10 +4,10 @@ another app server or a database administrator would make it, so nothing in this
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
 from burden_tracker.db import open_session
-from burden_tracker.services.reference import for_lists
+from burden_tracker.services.reference import STAMP, for_lists, note_stamp
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in
 
@@ -58,3 +58,34 @@ def test_a_session_with_nothing_noted_reads_the_stamp_itself(engine):
     changed_elsewhere(engine, f"UPDATE settings SET working_weeks_per_year = {before + 2}")
     with open_session(engine) as session:
         assert for_lists(session=session).working_weeks_per_year == before + 2
+
+
+def test_a_stamp_noted_before_a_commit_is_not_trusted_after_it(engine):
+    with open_session(engine, read_only=True) as session:
+        note_stamp(session, session.connection().execute(select(STAMP)).scalar())
+        before = for_lists(session=session).working_weeks_per_year
+        session.commit()  # as a view that wrote, then lists in a new transaction
+        changed_elsewhere(engine, f"UPDATE settings SET working_weeks_per_year = {before + 3}")
+        assert for_lists(session=session).working_weeks_per_year == before + 3
+
+
+def test_a_session_that_writes_keeps_nothing_it_may_roll_back(engine):
+    with open_session(engine) as session:
+        note_stamp(session, session.connection().execute(select(STAMP)).scalar())
+        session.execute(text("UPDATE settings SET working_weeks_per_year = 12"))
+        assert for_lists(session=session).working_weeks_per_year == 12
+        session.rollback()
+    with open_session(engine, read_only=True) as session:
+        assert for_lists(session=session).working_weeks_per_year != 12
+
+
+def test_a_warm_list_page_reads_no_reference_data(client, session, app):
+    make_nomination(session)
+    sign_in(client, make_user(session, can_sign_in=True).email)
+    client.get("/nominations")
+    statements = []
+    event.listen(app.extensions["db_engine"], "before_cursor_execute",
+                 lambda _c, _cur, statement, *_rest: statements.append(statement))
+    assert client.get("/nominations").status_code == 200
+    assert not [s for s in statements if "FROM settings" in s or "sort_name" in s or s.startswith("SELECT reference")]
+    assert len([s for s in statements if s.lstrip().startswith("SELECT")]) == 2  # the sign-in check and the list
