@@ -19,7 +19,18 @@ def create_db_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    _keep_the_server_default_access_mode(engine)
+    return engine
+
+
+def _keep_the_server_default_access_mode(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def on_checkin(dbapi_connection, _record):
+        # After a READ ONLY session (open_session) SQLAlchemy leaves psycopg's read_only at False, and every
+        # later transaction would begin READ WRITE, overriding a database an administrator made read-only.
+        if dbapi_connection is not None and not dbapi_connection.closed:
+            dbapi_connection.read_only = None
 
 
 def _tune_sqlite(engine: Engine) -> None:
