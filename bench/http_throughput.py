@@ -87,14 +87,14 @@ def _take_turns(base: str, routes: tuple[str, str], seconds: float) -> dict[str,
 
     browser = Browser(base)
     browser.sign_in(EMAIL, PASSWORD)
-    cookie = _cookie_of(browser)
+    headers = _headers_of(browser)
     port = int(base.rsplit(":", 1)[1])
     latencies, elapsed = {route: [] for route in routes}, dict.fromkeys(routes, 0.0)
     for route in routes:  # warm both workers: imports, caches, connections
-        _client(port, cookie, route, 1.0)
+        _client(port, headers, route, 1.0)
     for _ in range(SLICES):
         for route in routes:
-            times, took = _client(port, cookie, route, seconds / SLICES / 2)
+            times, took = _client(port, headers, route, seconds / SLICES / 2)
             latencies[route].extend(times)
             elapsed[route] += took
     return {route: {"rate": len(times) / elapsed[route], "p50": statistics.median(times),
@@ -153,21 +153,24 @@ def _time_in(frame, function: str) -> float:
     return sum(_time_in(child, function) for child in frame.children)
 
 
-def _cookie_of(browser) -> str:
+def _headers_of(browser) -> dict[str, str]:
+    """What the signed-in browser sends: its cookies and its User-Agent. Flask-Login checks the session against
+    the browser it began in; another User-Agent marks the session not fresh and has it saved again on every
+    answer, which no real browser would cost the server."""
     jar = next(h.cookiejar for h in browser.opener.handlers if hasattr(h, "cookiejar"))
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+    return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar), **dict(browser.opener.addheaders)}
 
 
-def _client(port: int, cookie: str, route: str, seconds: float) -> tuple[list[float], float]:
+def _client(port: int, headers: dict[str, str], route: str, seconds: float) -> tuple[list[float], float]:
     """Latencies of every request one client process sent for about `seconds`, and how long that really took
     (the last requests finish after the deadline)."""
-    output = subprocess.run([sys.executable, __file__, "--client", str(port), cookie, route, str(seconds)],
+    output = subprocess.run([sys.executable, __file__, "--client", str(port), json.dumps(headers), route, str(seconds)],
                             check=True, capture_output=True, text=True).stdout
     answer = json.loads(output)
     return answer["latencies"], answer["seconds"]
 
 
-def _run_client(port: int, cookie: str, route: str, seconds: float) -> None:
+def _run_client(port: int, headers: dict[str, str], route: str, seconds: float) -> None:
     started_all = time.perf_counter()
     deadline = started_all + seconds
     latencies, failures = [], []
@@ -176,7 +179,7 @@ def _run_client(port: int, cookie: str, route: str, seconds: float) -> None:
         while time.perf_counter() < deadline:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             started = time.perf_counter()
-            connection.request("GET", route, headers={"Cookie": cookie})
+            connection.request("GET", route, headers=headers)
             response = connection.getresponse()
             response.read()
             connection.close()
@@ -196,7 +199,7 @@ def _run_client(port: int, cookie: str, route: str, seconds: float) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--client"]:
-        _run_client(int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]))
+        _run_client(int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4], float(sys.argv[5]))
     else:
         arguments = sys.argv[1:]
         main(int(arguments[0]) if arguments else 100_000, float(arguments[1]) if len(arguments) > 1 else 20)
