@@ -7,8 +7,13 @@ For each database kind it builds a program of each size (bench/dataset.py), sign
 in through the app's test client, and times each page (the median of REPEAT requests, in this
 process: routing, queries, templates; the lists take LIST_REPEAT, as a few milliseconds move more with
 this shared machine's noise). The dashboard's floor is the very SQL it ran, captured from
-the engine and replayed on the same connection through the bare driver. A list that misses its target
-while its page at the small size lists fewer rows says so: 4 rows against 50 measure the page's length.
+the engine and replayed on the same connection through the bare driver.
+
+A list's target holds its work to the same page at both sizes. "/nominations filtered" fills its page at
+both. "/nominations narrowed" adds a department, which at 1,000 holds only a dozen open nominations: its
+small page lists 4 rows against 50, so its ratio measures the page's length as much as the table's, and it
+is shown for information, without a target. A list that misses its target says how many rows each page
+listed.
 """
 
 import logging
@@ -35,13 +40,16 @@ LIST_REPEAT = 25
 ROWS = "rows listed"
 _LISTED_ROW = re.compile(r'<td data-label="Title"')
 PASSWORD = "a bench password"
+LIST_TARGET = 1.5
 PAGES = {
     "/nominations": "/nominations",
-    "/nominations filtered": "/nominations?state=proposed&department=1&sort=hours&q=form",
+    "/nominations filtered": "/nominations?state=proposed&sort=hours&q=fax",
+    "/nominations narrowed": "/nominations?state=proposed&department=1&sort=hours&q=form",
     "/board": "/board",
     "/board filtered": "/board?department=1&age=overdue&sort=supporters",
     "/dashboard": "/dashboard",
 }
+WITHOUT_TARGET = ("/nominations narrowed", "/dashboard")  # the dashboard's target is against its SQL, below
 
 
 def main(small: int, large: int) -> None:
@@ -51,10 +59,10 @@ def main(small: int, large: int) -> None:
         for page in PAGES:
             a, b = timings[small][page], timings[large][page]
             print(f"{kind:<10}  {page:<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  {b / a:>6.2f}  "
-                  f"{'<= 1.5' if page != '/dashboard' else '(see below)'}", flush=True)
+                  f"{'—' if page in WITHOUT_TARGET else f'<= {LIST_TARGET}'}", flush=True)
             rows = timings[small][ROWS][page], timings[large][ROWS][page]
-            if b / a > 1.5 and page != "/dashboard" and rows[0] < rows[1]:
-                print(f"    why: the page lists {rows[0]} rows at {small:,} and {rows[1]} at {large:,}; a longer page "
+            if rows[0] != rows[1] and (page == "/nominations narrowed" or b / a > LIST_TARGET):
+                print(f"    the page lists {rows[0]} rows at {small:,} and {rows[1]} at {large:,}; a longer page "
                       "takes longer to read and to draw, whatever the size of the table", flush=True)
         dashboard, floor = timings[large]["/dashboard"], timings[large]["dashboard floor"]
         print(f"{kind:<10}  {'/dashboard vs its SQL':<22}  {floor * 1000:>7.1f}ms  {dashboard * 1000:>7.1f}ms  "
