@@ -84,7 +84,7 @@ class Nomination(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     description: str = Field(sa_type=sa.Text)
-    category_id: int = Field(foreign_key="categories.id", index=True)
+    category_id: int = Field(foreign_key="categories.id")  # indexed below, with the state
     department_id: int = Field(foreign_key="departments.id")  # indexed below, with the state
     affected_role: AffectedRole = Field(sa_type=text_enum(AffectedRole))
     minutes_per_occurrence: float
@@ -141,6 +141,9 @@ for _order, _first in _LIST_ORDERS.items():
     sa.Index(f"ix_nominations_state_{_order}", Nomination.state, *_first, Nomination.submitted_on, Nomination.id)
     sa.Index(f"ix_nominations_department_state_{_order}", Nomination.department_id, Nomination.state, *_first,
              Nomination.submitted_on, Nomination.id)
+# The board's tabs count each state of a category up to COUNT_LIMIT from the index alone.
+sa.Index("ix_nominations_category_state_newest", Nomination.category_id, Nomination.state, Nomination.submitted_on,
+         Nomination.id)
 # The whole list, newest first, and the reports' ranges of dates. With the id in it, PostgreSQL reads a
 # page's ids from the index alone, already in order.
 sa.Index("ix_nominations_newest", Nomination.submitted_on, Nomination.id)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Date, Float, Integer, String, bindparam, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Date, Float, Integer, String, bindparam, case, false, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -199,10 +199,34 @@ def _written(name: str, type_):
     return bindparam(name, type_=type_, literal_execute=True)
 
 
+class _BeforeRowByRow(FunctionElement):
+    """`column < value`, which SQLite checks row by row rather than reading as a range of an index.
+
+    Without statistics SQLite takes any range to be narrow. "Submitted before the stale date" holds for most
+    open nominations: read as a range, it made SQLite fetch and sort every overdue nomination of a state to
+    show a page sorted by hours (90 ms at 100,000 nominations) instead of walking the hours index. A unary +
+    is SQLite's documented way to keep a term off the indexes; PostgreSQL plans by its statistics."""
+
+    inherit_cache = True
+
+
+@compiles(_BeforeRowByRow)
+def _before(element, compiler, **kw):
+    column, value = element.clauses
+    return compiler.process(column < value, **kw)
+
+
+@compiles(_BeforeRowByRow, "sqlite")
+def _before_off_the_index(element, compiler, **kw):
+    column, value = element.clauses
+    return f"+{compiler.process(column, **kw)} < {compiler.process(value, **kw)}"
+
+
+# Overdue is open and stale. The lists read one state at a time, so they ask the open states for the stale.
+_STALE = _BeforeRowByRow(Nomination.submitted_on, _written("overdue_before", Date))
 # "state = a OR state = b" rather than IN: an IN list is expanded afresh on every run.
-_OVERDUE = or_(*(_is(state) for state in sorted(OPEN_STATES))) \
-    & (Nomination.submitted_on < _written("overdue_before", Date))
-_NEW = Nomination.submitted_on >= _written("new_since", Date)
+_OVERDUE = or_(*(_is(state) for state in sorted(OPEN_STATES))) & _STALE
+_NEW = Nomination.submitted_on >= _written("new_since", Date)  # a week of nominations: a narrow range
 _COUNTED = (list(State), sorted(OPEN_STATES))  # every state, and those whose nominations can be overdue
 
 
@@ -227,13 +251,15 @@ def _page_query(shape: _Shape):
 def _count_query(shape: _Shape):
     conditions = _conditions(shape)
 
-    def capped(*where):
-        found = select(Nomination.id).where(*where, *conditions).limit(_written("count_limit", Integer)).subquery()
+    def capped(state: State, *where):
+        if state not in _states_read(shape, [state]):
+            return literal(0)
+        found = select(Nomination.id).where(_is(state), *where, *conditions) \
+            .limit(_written("count_limit", Integer)).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
     states, open_states = _COUNTED
-    return select(*(capped(_is(state)) for state in states),
-                  *(capped(_is(state), _OVERDUE) for state in open_states))
+    return select(*(capped(state) for state in states), *(capped(state, _STALE) for state in open_states))
 
 
 # What each sort orders by, largest first (by age: smallest first); each has its indexes (models._LIST_ORDERS).
@@ -255,8 +281,8 @@ def _chosen_ids(shape: _Shape):
     state, the newest (or oldest) of all come straight off the index on submitted_on."""
     keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[shape.sort]]
     conditions = _conditions(shape)
-    if shape.states or shape.sort not in ("newest", "age"):
-        groups = [_is(state) for state in sorted(shape.states or State)]
+    if shape.states or shape.age == "overdue" or shape.sort not in ("newest", "age"):
+        groups = [_is(state) for state in _states_read(shape, shape.states or State)] or [false()]
     else:
         groups = [true()]
     offset, limit = _written("offset", Integer), _written("limit", Integer)
@@ -268,6 +294,11 @@ def _chosen_ids(shape: _Shape):
     merged = union_all(*(select(*part.c) for part in per_state)).subquery()
     return (select(*merged.c).order_by(*_in_order(shape.sort, list(merged.c)))
             .offset(offset).limit(limit).subquery())
+
+
+def _states_read(shape: _Shape, asked) -> list[State]:
+    """The states asked for that can hold a row of this list: only open nominations can be overdue."""
+    return sorted(state for state in asked if shape.age != "overdue" or state in OPEN_STATES)
 
 
 def _in_order(sort: str, keys) -> list:
@@ -286,7 +317,7 @@ def _conditions(shape: _Shape) -> list:
     if shape.unassigned:
         conditions.append(Nomination.owner_id.is_(None))
     if shape.age:
-        conditions.append({"new": _NEW, "overdue": _OVERDUE}[shape.age])
+        conditions.append({"new": _NEW, "overdue": _STALE}[shape.age])  # overdue: with _states_read
     for number in range(shape.words):
         pattern = _written(f"word_{number}", String)
         conditions.append(_LikeAnyCase(Nomination.title, pattern) | _LikeAnyCase(Nomination.description, pattern))
