@@ -12,13 +12,14 @@ KINDS = ("sqlite", "postgresql")
 
 
 @contextmanager
-def fresh_database(kind: str, folder: Path):
-    """Yields the URL of an empty database of this kind, removed afterwards."""
+def fresh_database(kind: str, folder: Path, label: str = ""):
+    """Yields the URL of an empty database of this kind, removed afterwards; label tells apart those that
+    one process keeps at once."""
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
     admin = make_url(POSTGRES)
-    name = f"bt_bench_{os.getpid()}"
+    name = f"bt_bench_{os.getpid()}{'_' + label if label else ''}"
     dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
