@@ -1,5 +1,7 @@
 """Serving the app on gunicorn; each worker builds its own app, so no connection crosses a fork."""
 
+import gc
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -14,7 +16,11 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return self.make_app()
+        app = self.make_app()
+        # The worker's modules and app (about 130,000 objects) live as long as it does. Frozen, the garbage
+        # collector stops walking them: a full collection took about 65 ms and came every 500 list pages.
+        gc.freeze()
+        return app
 
 
 def serve(*, host: str, port: int, workers: int, make_app=None) -> None:
