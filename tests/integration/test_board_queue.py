@@ -159,6 +159,7 @@ def test_the_age_filter_finds_new_and_overdue_nominations(board_client, session)
                     retired_on=days_ago(10))
     assert titles(board_client, "/board?age=new") == ["A week old"]
     assert titles(board_client, "/board?age=overdue&state=all") == ["Waiting 31 days"]
+    assert titles(board_client, "/board?age=overdue&state=retired") == []  # only open nominations are overdue
 
 
 def test_most_potential_hours_first_is_the_default_and_uses_the_boards_estimate(board_client, session):
