@@ -10,15 +10,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Date, Float, Integer, String, bindparam, case, false, func, literal, or_, select, true, union_all
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 from .. import hours
 from ..enums import RequirementSource, State
 from ..models import MINUTES_A_WEEK, Category, Department, Nomination, User
 from ..workflow import OPEN_STATES
+from .dialects import before_row_by_row, like_any_case
 from .estimates import weekly_hours_column
 from .reference import for_lists
 
@@ -199,31 +198,8 @@ def _written(name: str, type_):
     return bindparam(name, type_=type_, literal_execute=True)
 
 
-class _BeforeRowByRow(FunctionElement):
-    """`column < value`, which SQLite checks row by row rather than reading as a range of an index.
-
-    Without statistics SQLite takes any range to be narrow. "Submitted before the stale date" holds for most
-    open nominations: read as a range, it made SQLite fetch and sort every overdue nomination of a state to
-    show a page sorted by hours (90 ms at 100,000 nominations) instead of walking the hours index. A unary +
-    is SQLite's documented way to keep a term off the indexes; PostgreSQL plans by its statistics."""
-
-    inherit_cache = True
-
-
-@compiles(_BeforeRowByRow)
-def _before(element, compiler, **kw):
-    column, value = element.clauses
-    return compiler.process(column < value, **kw)
-
-
-@compiles(_BeforeRowByRow, "sqlite")
-def _before_off_the_index(element, compiler, **kw):
-    column, value = element.clauses
-    return f"+{compiler.process(column, **kw)} < {compiler.process(value, **kw)}"
-
-
 # Overdue is open and stale. The lists read one state at a time, so they ask the open states for the stale.
-_STALE = _BeforeRowByRow(Nomination.submitted_on, _written("overdue_before", Date))
+_STALE = before_row_by_row(Nomination.submitted_on, _written("overdue_before", Date))
 # "state = a OR state = b" rather than IN: an IN list is expanded afresh on every run.
 _OVERDUE = or_(*(_is(state) for state in sorted(OPEN_STATES))) & _STALE
 _NEW = Nomination.submitted_on >= _written("new_since", Date)  # a week of nominations: a narrow range
@@ -252,7 +228,7 @@ def _count_query(shape: _Shape):
     conditions = _conditions(shape)
 
     def capped(state: State, *where):
-        if state not in _states_read(shape, [state]):
+        if not _can_hold(shape, state):
             return literal(0)
         found = select(Nomination.id).where(_is(state), *where, *conditions) \
             .limit(_written("count_limit", Integer)).subquery()
@@ -297,8 +273,12 @@ def _chosen_ids(shape: _Shape):
 
 
 def _states_read(shape: _Shape, asked) -> list[State]:
-    """The states asked for that can hold a row of this list: only open nominations can be overdue."""
-    return sorted(state for state in asked if shape.age != "overdue" or state in OPEN_STATES)
+    return sorted(state for state in asked if _can_hold(shape, state))
+
+
+def _can_hold(shape: _Shape, state: State) -> bool:
+    """Whether nominations in this state can be on this list: only open ones can be overdue."""
+    return shape.age != "overdue" or state in OPEN_STATES
 
 
 def _in_order(sort: str, keys) -> list:
@@ -320,30 +300,8 @@ def _conditions(shape: _Shape) -> list:
         conditions.append({"new": _NEW, "overdue": _STALE}[shape.age])  # overdue: with _states_read
     for number in range(shape.words):
         pattern = _written(f"word_{number}", String)
-        conditions.append(_LikeAnyCase(Nomination.title, pattern) | _LikeAnyCase(Nomination.description, pattern))
+        conditions.append(like_any_case(Nomination.title, pattern) | like_any_case(Nomination.description, pattern))
     return conditions
-
-
-class _LikeAnyCase(FunctionElement):
-    """`text ILIKE pattern`, with / escaping the pattern's own % and _.
-
-    SQLAlchemy writes ILIKE for SQLite as lower(text) LIKE lower(pattern). SQLite's LIKE already ignores the
-    case of ASCII letters, and its lower() changes nothing else, so plain LIKE finds the same rows without
-    copying every title and description it reads: a search of a large department takes half the time."""
-
-    inherit_cache = True
-
-
-@compiles(_LikeAnyCase)
-def _ilike(element, compiler, **kw):
-    text, pattern = element.clauses
-    return compiler.process(text.ilike(pattern, escape="/"), **kw)
-
-
-@compiles(_LikeAnyCase, "sqlite")
-def _like(element, compiler, **kw):
-    text, pattern = element.clauses
-    return compiler.process(text.like(pattern, escape="/"), **kw)
 
 
 def filter_choices(*, session: Session) -> dict[str, tuple[tuple[int, str], ...]]:

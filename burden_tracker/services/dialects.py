@@ -1,0 +1,59 @@
+"""SQL terms that SQLite and PostgreSQL are best asked in different words.
+
+Each is a SQLAlchemy element compiled one way for PostgreSQL (and any other database) and another for
+SQLite; the rows they find are the same on both.
+"""
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+def like_any_case(text, pattern):
+    """`text ILIKE pattern`, with / escaping the pattern's own % and _."""
+    return _LikeAnyCase(text, pattern)
+
+
+def before_row_by_row(column, value):
+    """`column < value`, which SQLite checks row by row rather than reading as a range of an index."""
+    return _BeforeRowByRow(column, value)
+
+
+class _LikeAnyCase(FunctionElement):
+    """SQLAlchemy writes ILIKE for SQLite as lower(text) LIKE lower(pattern). SQLite's LIKE already ignores the
+    case of ASCII letters, and its lower() changes nothing else, so plain LIKE finds the same rows without
+    copying every title and description it reads: a search of a large department takes half the time."""
+
+    inherit_cache = True
+
+
+@compiles(_LikeAnyCase)
+def _ilike(element, compiler, **kw):
+    text, pattern = element.clauses
+    return compiler.process(text.ilike(pattern, escape="/"), **kw)
+
+
+@compiles(_LikeAnyCase, "sqlite")
+def _like(element, compiler, **kw):
+    text, pattern = element.clauses
+    return compiler.process(text.like(pattern, escape="/"), **kw)
+
+
+class _BeforeRowByRow(FunctionElement):
+    """Without statistics SQLite takes any range to be narrow. "Submitted before the stale date" holds for most
+    open nominations: read as a range, it made SQLite fetch and sort every overdue nomination of a state to
+    show a page sorted by hours (90 ms at 100,000 nominations) instead of walking the hours index. A unary +
+    is SQLite's documented way to keep a term off the indexes; PostgreSQL plans by its statistics."""
+
+    inherit_cache = True
+
+
+@compiles(_BeforeRowByRow)
+def _before(element, compiler, **kw):
+    column, value = element.clauses
+    return compiler.process(column < value, **kw)
+
+
+@compiles(_BeforeRowByRow, "sqlite")
+def _before_off_the_index(element, compiler, **kw):
+    column, value = element.clauses
+    return f"+{compiler.process(column, **kw)} < {compiler.process(value, **kw)}"
