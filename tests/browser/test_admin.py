@@ -49,6 +49,7 @@ def test_a_new_user_sets_a_password_through_the_copied_invite_link_and_signs_in(
     expect(page).to_have_url(re.compile(r"/admin/users/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Osei, RN")
     link = page.get_by_role("textbox", name="Invite link").input_value()
+    page.wait_for_load_state()  # the deferred copy-button.js listens only once the page has loaded
     assert re.fullmatch(re.escape(live_server) + r"/invite/[\w-]{40,}", link)
     page.get_by_role("button", name="Copy").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()

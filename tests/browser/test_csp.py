@@ -150,6 +150,7 @@ def test_admin_pages_and_the_invite_links_copy_button_work_under_the_policy(page
     page.get_by_label("Staff").check()
     page.get_by_role("button", name="Add user").click()
     expect(page).to_have_url(re.compile(r"/admin/users/\d+$"))
+    page.wait_for_load_state()  # the URL changes before the deferred copy-button.js listens
     page.get_by_role("textbox", name="Invite link").focus()
     assert page.evaluate("document.activeElement.selectionEnd - document.activeElement.selectionStart") > 40
     page.get_by_role("button", name="Copy").click()
