@@ -15,11 +15,11 @@ from sqlmodel import Session
 
 from .. import hours
 from ..enums import RequirementSource, State
-from ..models import MINUTES_A_WEEK, Category, Department, Nomination, User
+from ..models import MINUTES_A_WEEK, Nomination, User
 from ..workflow import OPEN_STATES
 from .dialects import before_row_by_row, like_any_case
 from .estimates import weekly_hours_column
-from .reference import for_lists
+from .reference import ForLists, for_lists
 
 SORTS = ("newest", "hours", "supporters", "age")
 AGES = ("new", "overdue")
@@ -111,15 +111,29 @@ class StateCount:
 
 
 def list_nominations(*, session: Session, page: int, per_page: int, filters: Filters | None = None,
-                     today: date | None = None) -> Listing:
-    """One query. The page's ids are chosen first, so that only those rows are joined."""
+                     today: date | None = None, owners: bool = False) -> Listing:
+    """One query (two in the rare case of _names); `owners` adds each nomination's owner, which the board shows."""
     filters = filters or Filters()
     values = _Values(session, filters, today)
     offset = (page - 1) * per_page
-    rows = _read(session, _page_query(_Shape.of(filters)),
-                 values.bound | {"offset": offset, "limit": per_page + 1, "reach": offset + per_page + 1}).all()
-    rows = [NominationRow(*row[:9], age_days=(values.today - row[5]).days, overdue=bool(row[9])) for row in rows]
+    query = _page_query(_Shape.of(filters), first_page=offset == 0, owners=owners)
+    rows = _read(session, query, values.bound | {"offset": offset, "limit": per_page + 1,
+                                                  "reach": offset + per_page + 1}).all()
+    departments, categories = _names(session, values.reference, rows)
+    rows = [NominationRow(row[0], row[1], row[2], departments[row[3]], categories[row[4]], *row[5:8],
+                          owner=row[9] if owners else None, age_days=(values.today - row[5]).days,
+                          overdue=bool(row[8])) for row in rows]
     return Listing(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def _names(session: Session, reference: ForLists, rows) -> tuple[dict[int, str], dict[int, str]]:
+    """Department and category names by id, from this worker's copy of the reference data rather than joined
+    in the query. On PostgreSQL the copy was checked by an earlier statement, so a row may name a department
+    made since: then they are read afresh."""
+    departments, categories = reference.names
+    if all(row[3] in departments and row[4] in categories for row in rows):
+        return departments, categories
+    return for_lists(session=session, fresh=True).names
 
 
 def count_by_state(*, session: Session, filters: Filters, today: date | None = None) -> dict[State, StateCount]:
@@ -137,9 +151,9 @@ def count_by_state(*, session: Session, filters: Filters, today: date | None = N
 
 
 # The lists' SQL depends on which filters are set (and on the states, sort, age and number of words asked
-# for), not on the ids, words and dates: each shape of filters is built once (_page_query, _count_query), and
-# those values are written in at run time (_written). Building SQLAlchemy statements costs more than running
-# these queries.
+# for), not on the ids, words and dates: each shape of filters is built once (_page_query, _count_query; a
+# page's also by whether it is the first and whether it names owners), and those values are written in at
+# run time (_written). Building SQLAlchemy statements costs more than running these queries.
 class _Shape(NamedTuple):
     states: frozenset[State]
     sort: str
@@ -162,7 +176,7 @@ class _Values:
     """The values a list's statement is run with, and the day it is drawn up."""
 
     def __init__(self, session: Session, filters: Filters, today: date | None):
-        reference = for_lists(session=session)
+        self.reference = reference = for_lists(session=session)
         self.today = today or date.today()
         self.bound = {
             "department_id": filters.department_id, "category_id": filters.category_id,
@@ -206,21 +220,28 @@ _NEW = Nomination.submitted_on >= _written("new_since", Date)  # a week of nomin
 _COUNTED = (list(State), sorted(OPEN_STATES))  # every state, and those whose nominations can be overdue
 
 
-@lru_cache(maxsize=256)
-def _page_query(shape: _Shape):
-    chosen = _chosen_ids(shape)
-    owner = aliased(User)
+@lru_cache(maxsize=1024)
+def _page_query(shape: _Shape, *, first_page: bool, owners: bool):
+    """A first page read from a single group comes straight off its index; any other is joined to the ids
+    _chosen_ids picks, so that the rows skipped or merged away are never read."""
     annual_hours = hours.annual_hours(weekly_hours_column(), _written("working_weeks", Float))
-    return (
-        select(Nomination.id, Nomination.title, Nomination.state, Department.name, Category.name,
-               Nomination.submitted_on, annual_hours, Nomination.supporters_count,
-               func.coalesce(func.nullif(owner.name, ""), owner.email), case((_OVERDUE, 1), else_=0))
-        .join(chosen, chosen.c.id == Nomination.id)
-        .join(Department, Department.id == Nomination.department_id)
-        .join(Category, Category.id == Nomination.category_id)
-        .outerjoin(owner, owner.id == Nomination.owner_id)
-        .order_by(*_in_order(shape.sort, [chosen.c[key] for key in _SORT_KEYS[shape.sort]]))
-    )
+    query = select(Nomination.id, Nomination.title, Nomination.state, Nomination.department_id,
+                   Nomination.category_id, Nomination.submitted_on, annual_hours, Nomination.supporters_count,
+                   case((_OVERDUE, 1), else_=0))
+    groups = _groups(shape)
+    if first_page and len(groups) == 1:
+        keys = [_KEY_COLUMNS[key] for key in _SORT_KEYS[shape.sort]]
+        query = query.where(groups[0], *_conditions(shape)).order_by(*_in_order(shape.sort, keys)) \
+            .limit(_written("limit", Integer))
+    else:
+        chosen = _chosen_ids(shape, groups)
+        query = query.join(chosen, chosen.c.id == Nomination.id) \
+            .order_by(*_in_order(shape.sort, [chosen.c[key] for key in _SORT_KEYS[shape.sort]]))
+    if owners:
+        owner = aliased(User)
+        query = query.add_columns(func.coalesce(func.nullif(owner.name, ""), owner.email)) \
+            .outerjoin(owner, owner.id == Nomination.owner_id)
+    return query
 
 
 @lru_cache(maxsize=256)
@@ -249,18 +270,20 @@ _KEY_COLUMNS = {"minutes_a_week": MINUTES_A_WEEK, "supporters_count": Nomination
                 "submitted_on": Nomination.submitted_on, "id": Nomination.id}
 
 
-def _chosen_ids(shape: _Shape):
-    """The ids of one page, with the values they are sorted by.
+def _groups(shape: _Shape) -> list:
+    """What each part of a list reads on its own: each state asked for, in order (with several states in one
+    query the databases would fetch all their rows and sort them). Without a state, the newest (or oldest)
+    of all come straight off the index on submitted_on."""
+    if shape.states or shape.age == "overdue" or shape.sort not in ("newest", "age"):
+        return [_is(state) for state in _states_read(shape, shape.states or State)] or [false()]
+    return [true()]
 
-    Each state asked for is read on its own, in order, and the first offset + limit of each are merged:
-    with several states in one query the databases would fetch all their rows and sort them. Without a
-    state, the newest (or oldest) of all come straight off the index on submitted_on."""
+
+def _chosen_ids(shape: _Shape, groups: list):
+    """The ids of one page, with the values they are sorted by: the first offset + limit of each group,
+    merged."""
     keys = [_KEY_COLUMNS[key].label(key) for key in _SORT_KEYS[shape.sort]]
     conditions = _conditions(shape)
-    if shape.states or shape.age == "overdue" or shape.sort not in ("newest", "age"):
-        groups = [_is(state) for state in _states_read(shape, shape.states or State)] or [false()]
-    else:
-        groups = [true()]
     offset, limit = _written("offset", Integer), _written("limit", Integer)
     if len(groups) == 1:
         return select(*keys).where(groups[0], *conditions).order_by(*_in_order(shape.sort, keys)) \

@@ -5,6 +5,7 @@ while the database's reference stamp is unchanged (models.ReferenceStamp, migrat
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
@@ -59,6 +60,11 @@ class ForLists:
     departments: tuple[tuple[int, str], ...]  # (id, name), by name
     categories: tuple[tuple[int, str], ...]
 
+    @cached_property
+    def names(self) -> tuple[dict[int, str], dict[int, str]]:
+        """Department and category names by id, for naming the rows of a list."""
+        return dict(self.departments), dict(self.categories)
+
 
 STAMP = select(ReferenceStamp.stamp).where(ReferenceStamp.id == 1).scalar_subquery()
 _KEPT: dict[str, tuple[str, ForLists]] = {}  # by database: the stamp they were read under, and the copy
@@ -73,7 +79,10 @@ def note_stamp(session: Session, stamp: str | None) -> None:
         session.info[_NOTED] = (session.get_transaction(), stamp)
 
 
-def for_lists(*, session: Session) -> ForLists:
+def for_lists(*, session: Session, fresh: bool = False) -> ForLists:
+    """This worker's copy, while the stamp is unchanged; `fresh` reads it from the database all the same."""
+    if fresh:
+        return _read_for_lists(session)
     stamp = _stamp(session)
     database = str(session.get_bind().url)
     kept = _KEPT.get(database)

@@ -39,7 +39,7 @@ def queue():
         "ages": {"new": f"Last {NEW_DAYS} days", "overdue": "Overdue"}}
     filters, ignored = read_filters(request.args, choices)
     page = read_page(request.args)
-    listing = list_nominations(session=session, page=page, filters=filters, today=today,
+    listing = list_nominations(session=session, page=page, filters=filters, today=today, owners=True,
                                per_page=current_app.config["NOMINATIONS_PER_PAGE"])
     tallies = state_tallies(count_by_state(session=session, filters=filters, today=today))
     chosen = state_choice(filters)

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import event, select, text
 
 from burden_tracker.db import open_session
+from burden_tracker.services.listing import list_nominations
 from burden_tracker.services.reference import STAMP, for_lists, note_stamp
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in
@@ -89,3 +90,23 @@ def test_a_warm_list_page_reads_no_reference_data(client, session, app):
     assert client.get("/nominations").status_code == 200
     assert not [s for s in statements if "FROM settings" in s or "sort_name" in s or s.startswith("SELECT reference")]
     assert len([s for s in statements if s.lstrip().startswith("SELECT")]) == 2  # the sign-in check and the list
+
+
+def test_a_nomination_in_a_department_newer_than_the_worker_s_copy_is_listed_by_its_name(engine, session):
+    """On PostgreSQL each statement sees its own moment: between the sign-in check, which reads the stamp, and
+    the list, another worker may add a department and a nomination in it. Here the list runs under a stamp
+    noted before both were made, as it then would."""
+    make_nomination(session, title="Fax the referral to radiology",
+                    department_id=make_department(session, "Radiology").id)
+    with open_session(engine, read_only=True) as before:
+        stamp = before.connection().execute(select(STAMP)).scalar()
+        for_lists(session=before)  # this worker's copy, which knows no Oncology
+    changed_elsewhere(engine, "INSERT INTO departments (name, active) VALUES ('Oncology', true)")
+    make_nomination(session, title="Fax the oncology referral", department_id=session.execute(
+        text("SELECT id FROM departments WHERE name = 'Oncology'")).scalar())
+    with open_session(engine, read_only=True) as reading:
+        reading.connection()  # the transaction the sign-in check would have noted its stamp in
+        note_stamp(reading, stamp)
+        rows = list_nominations(session=reading, page=1, per_page=10).rows
+    assert {row.title: row.department for row in rows} == {
+        "Fax the referral to radiology": "Radiology", "Fax the oncology referral": "Oncology"}
