@@ -43,6 +43,7 @@ def test_the_picker_changes_the_quarter_in_place_and_the_address_keeps_it(page, 
     sign_in_as("executive@demo.test")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     expect(page).to_have_url(live_server + "/dashboard")
+    page.wait_for_load_state()  # the address changes before the deferred htmx has started on the page
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard {current}")
     expect(tile(page, "Received")).to_have_text(f"{figures[current].received:,}")
     mark_the_document(page)
