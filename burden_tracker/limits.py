@@ -15,12 +15,10 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter, RateLimiter
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 # A person mistyping gets five tries; a script guessing one account gets 20 guesses an hour.
 SIGN_IN_PER_ACCOUNT = parse("5 per 15 minutes")
@@ -103,14 +101,10 @@ def _call(method: str, counter: Counter):
 class _State:
     """Per app, so two apps in one process (tests) never share counts."""
 
-    def __init__(self, limiter: Limiter):
-        self.limiter = limiter
+    def __init__(self, shared: MovingWindowRateLimiter):
+        self.shared = shared
         self.fallback = MovingWindowRateLimiter(MemoryStorage())
         self.shared_down_until = 0.0  # while Redis is down, not every sign-in waits for it to time out
-
-    @property
-    def shared(self) -> RateLimiter:
-        return self.limiter.limiter
 
 
 def storage_uri(app) -> str:
@@ -118,10 +112,8 @@ def storage_uri(app) -> str:
 
 
 def init_app(app) -> None:
-    """Flask-Limiter owns the storage connection and the strategy (a moving window: a burst at a window's edge
-    cannot double the allowance); the sign-in and invite views do their own counting through it."""
+    """A moving window, so that a burst at a window's edge cannot double the allowance. The `limits` library
+    counts; Flask-Limiter, built on it, would also check every request for limits this app never sets."""
     options = {"wrap_exceptions": True, **(REDIS_TIMEOUTS if app.config.get("REDIS_URL") else {})}
-    limiter = Limiter(get_remote_address, storage_uri=storage_uri(app), storage_options=options,
-                      strategy="moving-window")
-    limiter.init_app(app)
-    app.extensions["sign_in_limits"] = _State(limiter)
+    app.extensions["sign_in_limits"] = _State(MovingWindowRateLimiter(storage_from_string(storage_uri(app),
+                                                                                          **options)))
