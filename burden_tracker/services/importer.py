@@ -15,7 +15,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import func, insert, select
+from sqlalchemy import cast, func, insert, select
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session
 
 from ..enums import EventKind, Role, State
@@ -212,8 +213,10 @@ def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str)
 
 def _new_nomination_ids(session: Session, count: int) -> list[int]:
     if session.get_bind().dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence(Nomination.__tablename__, "id")
-        return session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))).all()
+        # Named once: nextval(pg_get_serial_sequence(...)) would look the sequence up again for every id.
+        sequence = session.scalar(select(func.pg_get_serial_sequence(Nomination.__tablename__, "id")))
+        return session.scalars(select(func.nextval(cast(sequence, REGCLASS)))
+                               .select_from(func.generate_series(1, count))).all()
     # SQLite numbers a new row max(id) + 1. The import holds the write lock since its first read
     # (BEGIN IMMEDIATE), so no other writer can take these; a session that did not would fail, not mix rows.
     first = (session.scalar(select(func.max(Nomination.id))) or 0) + 1
