@@ -1,6 +1,7 @@
 """Importing nominations from .xlsx and .csv, as a program moving off its spreadsheet would."""
 
 import csv
+import gc
 import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
@@ -291,6 +292,20 @@ def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused_with_a_clear_messag
 
     with pytest.raises(DomainError, match=r"renamed\.xlsx could not be opened as an Excel workbook"):
         import_file(session=session, path=path, today=TODAY)
+
+
+def test_python_collects_cycles_again_after_an_import_whether_it_worked_or_was_refused(session, emergency,
+                                                                                      sheet_path, tmp_path):
+    """The import pauses the cycle collector while it works; a process left without it would only grow."""
+    write_sheet(sheet_path, [nomination_row()])
+    assert import_file(session=session, path=sheet_path, today=TODAY).imported == 1
+    assert gc.isenabled()
+
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(DomainError):
+        import_file(session=session, path=broken, today=TODAY)
+    assert gc.isenabled()
 
 
 def test_a_text_file_is_refused_with_a_clear_message(session, tmp_path):
