@@ -115,5 +115,5 @@ def init_app(app) -> None:
     """A moving window, so that a burst at a window's edge cannot double the allowance. The `limits` library
     counts; Flask-Limiter, built on it, would also check every request for limits this app never sets."""
     options = {"wrap_exceptions": True, **(REDIS_TIMEOUTS if app.config.get("REDIS_URL") else {})}
-    app.extensions["sign_in_limits"] = _State(MovingWindowRateLimiter(storage_from_string(storage_uri(app),
-                                                                                          **options)))
+    storage = storage_from_string(storage_uri(app), **options)
+    app.extensions["sign_in_limits"] = _State(MovingWindowRateLimiter(storage))
