@@ -85,10 +85,14 @@ def wait_for(url: str, seconds: float = 30, status: int = 200) -> None:
 
 
 class Browser:
-    """One person's browser: its own cookies and CSRF token; redirects are answers, not followed."""
+    """One person's browser: its own cookies and CSRF token; redirects are answers, not followed.
 
-    def __init__(self, base: str, log: list | None = None):
+    headers go with every request: a hostile client's own Host, say.
+    """
+
+    def __init__(self, base: str, log: list | None = None, headers: dict | None = None):
         self.base, self.log, self.token = base, log if log is not None else [], None
+        self.headers = headers or {}
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
                                                   _NoRedirect())
 
@@ -106,7 +110,7 @@ class Browser:
 
     def send(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str]:
         data = urllib.parse.urlencode(fields, doseq=True).encode() if fields is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=self.headers)
         started = time.perf_counter()
         try:
             with self.opener.open(request, timeout=120) as response:

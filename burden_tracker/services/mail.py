@@ -3,6 +3,7 @@
 Several app servers may deliver at the same time. Each notice is claimed with a conditional
 UPDATE before it is sent, so only the one process whose UPDATE changed the row sends it.
 Notices never name people, so neither do the emails: an anonymous submitter stays anonymous.
+Links in them start with the configured BASE_URL, or are left out: never a host a request named.
 """
 
 import logging
@@ -42,9 +43,10 @@ def pending_notices(*, session: Session, limit: int = BATCH) -> list[PendingNoti
 
 
 def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, mail_from: str,
-                         base_url: str = "") -> int:
-    """Sends what is pending and returns how many were sent. SMTP trouble is logged, never raised:
-    whatever was not sent stays pending (emailed_at NULL) for the next attempt."""
+                         base_url: str | None) -> int:
+    """Sends what is pending and returns how many were sent; without base_url the emails carry no link.
+    SMTP trouble is logged, never raised: whatever was not sent stays pending (emailed_at NULL) for the
+    next attempt."""
     pending = pending_notices(session=session)
     if not pending:
         return 0
@@ -79,7 +81,12 @@ def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, ma
     return sent
 
 
-def compose(notice: PendingNotice, *, mail_from: str, base_url: str = "") -> EmailMessage:
+def link(base_url: str, path: str) -> str:
+    """An address in an email: the configured BASE_URL and a path of the app."""
+    return f"{base_url.rstrip('/')}{path}"
+
+
+def compose(notice: PendingNotice, *, mail_from: str, base_url: str | None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = notice.email
@@ -89,8 +96,8 @@ def compose(notice: PendingNotice, *, mail_from: str, base_url: str = "") -> Ema
     lines = [notice.message, ""]
     if notice.note:
         lines += [f"Note: {notice.note}", ""]
-    if notice.nomination_id is not None:
-        lines += [f"See the nomination: {base_url.rstrip('/')}/nominations/{notice.nomination_id}", ""]
+    if notice.nomination_id is not None and base_url:
+        lines += [f"See the nomination: {link(base_url, f'/nominations/{notice.nomination_id}')}", ""]
     lines.append("You receive this because you submitted or support this nomination in Burden Tracker.")
     message.set_content("\n".join(lines), cte="quoted-printable")
     return message

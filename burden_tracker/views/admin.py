@@ -4,6 +4,8 @@ The invite page, /invite/<token>, is outside /admin and needs no sign-in: the pe
 no password yet. It is registered together with the admin pages.
 """
 
+import logging
+
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_login import current_user
@@ -14,6 +16,7 @@ from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, InviteRefused, accept_invite, email_invite, invited_user
+from ..services.mail import link as mail_link
 from .rendering import render, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -21,6 +24,7 @@ invite_bp = Blueprint("invite", __name__)
 NAMED = "<any(departments, categories):kind>"
 USERS_PER_PAGE = 25
 MAX_SEARCH_LENGTH = 200
+log = logging.getLogger(__name__)
 
 
 @bp.before_request
@@ -79,15 +83,27 @@ def new_user():
 
 
 def _hand_over_invite(user, token: str) -> None:
-    """The admin sees the link once, on the next page; it is emailed too when SMTP is configured."""
-    link = url_for("invite.accept", token=token, _external=True)
-    browser_session["invite_link"] = {"user_id": user.id, "link": link}
+    """The admin sees the link once, on the next page; it is emailed too when SMTP and BASE_URL are configured.
+
+    The emailed link starts with BASE_URL only: the request's Host is the client's word. Without BASE_URL the
+    page shows the link under the address the admin's own browser used, and nothing is emailed.
+    """
     config = current_app.config
-    if config.get("SMTP_HOST"):
-        sent = email_invite(smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
-                            mail_from=config["MAIL_FROM"], to=user.email, link=link)
-        flash(f"The invite link was emailed to {user.email}." if sent
-              else "The invite link could not be emailed: copy it below and send it yourself.")
+    base_url = config.get("BASE_URL")
+    link = mail_link(base_url, url_for("invite.accept", token=token)) if base_url \
+        else url_for("invite.accept", token=token, _external=True)
+    browser_session["invite_link"] = {"user_id": user.id, "link": link}
+    if not config.get("SMTP_HOST"):
+        return
+    if not base_url:
+        log.warning("BASE_URL is not set: an invite link was not emailed; the admin was asked to send it.")
+        flash("The invite link was not emailed (this server has no BASE_URL set): copy it below and send it "
+              "yourself.")
+        return
+    sent = email_invite(smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
+                        mail_from=config["MAIL_FROM"], to=user.email, link=link)
+    flash(f"The invite link was emailed to {user.email}." if sent
+          else "The invite link could not be emailed: copy it below and send it yourself.")
 
 
 @bp.get("/users/<int:user_id>")

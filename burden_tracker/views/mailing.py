@@ -3,6 +3,11 @@
 Notices are written by the POSTs that move or comment on a nomination. Delivering after the
 response is closed keeps a slow or absent mail server from slowing or breaking anyone's
 request; whatever could not be sent is retried after the next POST.
+
+Links in the emails start with BASE_URL and nothing else: the Host and X-Forwarded-Host of a
+request are the client's word, and whoever sent the POST would choose where everyone's links
+point. Without BASE_URL (`serve` refuses to start so; an app made in-process may) the emails
+go out without links.
 """
 
 import logging
@@ -23,13 +28,16 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def deliver_after_post(response):
         if request.method == "POST" and app.config.get("SMTP_HOST"):
-            base_url = app.config.get("BASE_URL") or request.host_url  # set BASE_URL: Host is the client's word
-            response.call_on_close(lambda: deliver_notices(app, base_url=base_url))
+            response.call_on_close(lambda: deliver_notices(app))
         return response
 
 
-def deliver_notices(app: Flask, *, base_url: str = "") -> int:
+def deliver_notices(app: Flask) -> int:
     """Sends the pending notices in an app context and a database session of its own."""
+    base_url = app.config.get("BASE_URL")
+    if not base_url and not app.extensions.get("mailing_without_links_told"):
+        app.extensions["mailing_without_links_told"] = True  # once: every POST delivers
+        log.warning("BASE_URL is not set: notices are emailed without a link to the nomination.")
     try:
         with app.app_context(), open_session(app.extensions["db_engine"]) as session:
             return send_pending_notices(session=session, smtp_host=app.config["SMTP_HOST"],
