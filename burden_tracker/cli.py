@@ -71,8 +71,12 @@ def demo_command(if_empty):
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(host, port, workers):
     """Serve the app on gunicorn, a production WSGI server."""
+    from .config import serving_refusal
     from .server import serve
 
+    refusal = serving_refusal()
+    if refusal:
+        _fail(refusal)
     click.echo(f"Burden Tracker is at http://{host}:{port}/  (Ctrl-C stops it)")
     serve(host=host, port=port, workers=workers)
 

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def load_config(app, test_config=None):
@@ -29,6 +30,23 @@ def load_config(app, test_config=None):
         app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def serving_refusal(environ=os.environ) -> str | None:
+    """Why `serve` must not start with these settings, in one line; None when it may.
+
+    With an SMTP server and no BASE_URL, links in emails could only come from a request's Host, which
+    the client chooses: a served app refuses that outright rather than mail links without an address.
+    """
+    base_url = environ.get("BASE_URL")
+    if environ.get("SMTP_HOST") and not base_url:
+        return ("SMTP_HOST is set but BASE_URL is not: set BASE_URL to the address people use "
+                "(like https://burden.example.org/), which links in emails start with.")
+    if base_url:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            return f"BASE_URL must be an address like https://burden.example.org/, not {base_url!r}."
+    return None
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -1,4 +1,4 @@
-"""`burden-tracker serve` runs the app on gunicorn with several workers."""
+"""`burden-tracker serve` runs the app on gunicorn with several workers, and refuses settings it must not serve."""
 
 import http.cookiejar
 import re
@@ -10,6 +10,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from tests.factories import make_nomination, make_user
 from tests.web import PASSWORD
@@ -71,3 +73,22 @@ def test_serve_answers_on_the_given_port_with_several_workers(session, database_
         output, _ = server.communicate(timeout=30)
     assert f"Burden Tracker is at http://127.0.0.1:{port}/" in output
     assert output.count("Booting worker") == 2
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"SMTP_HOST": "127.0.0.1"},
+     "Error: SMTP_HOST is set but BASE_URL is not: set BASE_URL to the address people use "
+     "(like https://burden.example.org/), which links in emails start with."),
+    ({"SMTP_HOST": "127.0.0.1", "BASE_URL": "burden.example.org"},
+     "Error: BASE_URL must be an address like https://burden.example.org/, not 'burden.example.org'."),
+])
+def test_serve_refuses_to_start_when_emails_could_only_link_to_a_host_a_request_named(tmp_path, settings, message):
+    port = free_port()
+    env = {"PATH": str(BIN), "DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite3'}", "HOME": str(tmp_path),
+           "SECRET_KEY": "a key for tests only", **settings}
+    result = subprocess.run([str(BIN / "burden-tracker"), "serve", "--port", str(port)], env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert result.stderr == message + "\n" and result.stdout == ""
+    with socket.socket() as probe:  # gunicorn never started: the port is still free
+        probe.bind(("127.0.0.1", port))
