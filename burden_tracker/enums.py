@@ -55,6 +55,14 @@ class RequirementSource(Vocabulary):
     UNKNOWN = "unknown"
 
 
+class Actor(Vocabulary):
+    """The capacity in which a person acted on a nomination: as its board, or as the person who submitted it.
+    Events and comments store it, so that naming a person (naming.py) never has to guess it."""
+
+    BOARD = "board"
+    SUBMITTER = "submitter"
+
+
 class VoteChoice(Vocabulary):
     APPROVE = "approve"
     REJECT = "reject"

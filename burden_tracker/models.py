@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from .enums import AffectedRole, EventKind, RequirementSource, Role, State, VoteChoice
+from .enums import Actor, AffectedRole, EventKind, RequirementSource, Role, State, VoteChoice
 
 
 def utc_now() -> datetime:
@@ -166,6 +166,8 @@ class Comment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     nomination_id: int = Field(foreign_key="nominations.id", index=True)
     author_id: int = Field(foreign_key="users.id")
+    # SUBMITTER when the nomination's submitter wrote it (then an anonymous one stays unnamed), else NULL.
+    acted_as: Actor | None = Field(default=None, sa_type=text_enum(Actor))
     body: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utc_now)
 
@@ -200,6 +202,8 @@ class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     nomination_id: int | None = Field(default=None, foreign_key="nominations.id")
     actor_id: int | None = Field(default=None, foreign_key="users.id")
+    # The capacity the actor acted in (board or submitter), for naming them (naming.py); NULL for no person.
+    acted_as: Actor | None = Field(default=None, sa_type=text_enum(Actor))
     at: datetime = Field(default_factory=utc_now, index=True)
     kind: EventKind = Field(sa_type=text_enum(EventKind))
     from_state: State | None = Field(default=None, sa_type=text_enum(State))

@@ -7,7 +7,7 @@ show. Both read MOVES, so the table below is the whole rule.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .enums import State
+from .enums import Actor, State
 from .errors import MoveRefused
 
 
@@ -18,11 +18,6 @@ class Move(StrEnum):
     REJECT = "reject"
     MARK_DUPLICATE = "mark_duplicate"
     WITHDRAW = "withdraw"
-
-
-class Actor(StrEnum):
-    BOARD = "board"
-    SUBMITTER = "submitter"
 
 
 @dataclass(frozen=True)
@@ -76,16 +71,23 @@ def check_move(
     move: Move, *, state: State, actor_roles: set[Actor], vote_passed: bool, fields: dict
 ) -> Rule:
     """Return the rule for this move, or raise MoveRefused saying plainly why not."""
-    rule = MOVES[move]
+    rule = check_actor(move, actor_roles)
     if state not in rule.sources:
         raise MoveRefused(f"A {state.value} nomination cannot be moved with “{move.value}”.")
-    if rule.actor not in actor_roles:
-        raise MoveRefused(f"Only {_ACTOR_WORDS[rule.actor]} can {move.value.replace('_', ' ')} this nomination.")
     missing = {f: f"{_label(move, f).capitalize()} is required." for f in rule.required if _blank(fields.get(f))}
     if missing:
         raise MoveRefused("Some required fields are missing.", fields=missing)
     if rule.needs_passed_vote and not vote_passed:
         raise MoveRefused("It can be retired only after the board's vote has passed.")
+    return rule
+
+
+def check_actor(move: Move, actor_roles: set[Actor]) -> Rule:
+    """Whether this person may make this move at all: asked first, before anything about the nomination's
+    state or latest change is told to them."""
+    rule = MOVES[move]
+    if rule.actor not in actor_roles:
+        raise MoveRefused(f"Only {_ACTOR_WORDS[rule.actor]} can {move.value.replace('_', ' ')} this nomination.")
     return rule
 
 

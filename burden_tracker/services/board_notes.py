@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from ..enums import Role
+from ..enums import Actor, Role
 from ..errors import DomainError
 from ..models import BoardNote, User
+from ..naming import person_named
 from .nominations import get_nomination
 
 MAX_NOTE = 5000
@@ -44,7 +45,8 @@ def notes_for(*, session: Session, nomination_id: int, viewer: User) -> list[Not
         .where(BoardNote.nomination_id == nomination_id)
         .order_by(BoardNote.created_at, BoardNote.id)
     )
-    return [NoteEntry(note.created_at, user.name or user.email, note.body) for note, user in rows]
+    return [NoteEntry(note.created_at, person_named(user.name, user.email, acted_as=Actor.BOARD), note.body)
+            for note, user in rows]
 
 
 def _board_only(user: User) -> None:

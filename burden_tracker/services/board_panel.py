@@ -12,6 +12,7 @@ from .. import workflow
 from ..enums import Role, VoteChoice
 from ..errors import DomainError
 from ..models import Nomination, User, UserRole, Vote
+from ..naming import person_named
 from ..workflow import Actor, Move
 from .board_notes import NoteEntry, notes_for
 from .listing import Filters, NominationRow, list_nominations
@@ -49,7 +50,7 @@ def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardP
         nomination=nomination,
         moves=_board_moves(nomination, viewer),
         votes=vote_summary(session=session, nomination_id=nomination_id, viewer=viewer),
-        owner=dict(members).get(nomination.owner_id) or _name(session, nomination.owner_id),
+        owner=dict(members).get(nomination.owner_id) or _owner_name(session, nomination.owner_id),
         board_members=members,
         notes=notes_for(session=session, nomination_id=nomination_id, viewer=viewer),
     )
@@ -71,7 +72,8 @@ def active_board_members(*, session: Session) -> list[tuple[int, str]]:
         select(User.id, User.name, User.email).join(UserRole)
         .where(UserRole.role == Role.BOARD, User.active.is_(True))
     )
-    return sorted(((id_, name or email) for id_, name, email in rows), key=lambda member: member[1].casefold())
+    named = ((id_, person_named(name, email, acted_as=Actor.BOARD)) for id_, name, email in rows)
+    return sorted(named, key=lambda member: member[1].casefold())
 
 
 def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> list[NominationRow]:
@@ -92,9 +94,10 @@ def _board_moves(nomination: Nomination, viewer: User) -> list[Move]:
     return [move for move in offered if workflow.MOVES[move].actor is Actor.BOARD]
 
 
-def _name(session: Session, user_id: int | None) -> str | None:
+def _owner_name(session: Session, user_id: int | None) -> str | None:
+    """An owner is a board member, named as one."""
     user = session.get(User, user_id) if user_id else None
-    return (user.name or user.email) if user else None
+    return person_named(user.name, user.email, acted_as=Actor.BOARD) if user else None
 
 
 def _board_only(user: User) -> None:

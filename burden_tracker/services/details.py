@@ -1,7 +1,8 @@
 """Everything a nomination's page shows, gathered in a few queries, with anonymity kept.
 
-An anonymous submitter is never named: not as submitter, not as the actor of an event (a
-withdrawal), not as the author of a comment.
+People are named by naming.person_named, in the capacity each event and comment records: an anonymous
+submitter is never named as its submitter (submitting, withdrawing, commenting), and a board member is
+always named for what they did as the board.
 """
 
 from dataclasses import dataclass
@@ -11,13 +12,12 @@ from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from .. import workflow
+from ..enums import Actor
 from ..models import Category, Comment, Department, Event, Nomination, Supporter, User
+from ..naming import SYSTEM, nobody_for, person_named
 from .estimates import EstimateFigures, estimate_figures
 from .nominations import get_nomination
 from .transitions import actor_roles
-
-ANONYMOUS = "the submitter (anonymous)"
-SYSTEM = "Burden Tracker"  # the actor of what no person did
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         nomination=nomination,
         department=department,
         category=category,
-        submitter=None if nomination.anonymous else names.of(nomination.submitter_id),
+        submitter=names.of(nomination.submitter_id, Actor.SUBMITTER),
         submitted_on=nomination.submitted_on,
         estimate=estimate_figures(session=session, minutes=minutes, per_week=per_week, clinicians=clinicians),
         estimated_by_board=nomination.board_minutes_per_occurrence is not None,
@@ -64,34 +64,31 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
         takes_support=nomination.state in workflow.OPEN_STATES,
-        events=[Entry(e.at, names.of(e.actor_id), _describe(e)) for e in session.scalars(
-            select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id))],
-        comments=[Entry(c.created_at, names.of(c.author_id), c.body) for c in session.scalars(
+        events=[Entry(e.at, names.of(e.actor_id, e.acted_as, nobody_for(e.kind)), _describe(e))
+                for e in session.scalars(
+                    select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id))],
+        comments=[Entry(c.created_at, names.of(c.author_id, c.acted_as), c.body) for c in session.scalars(
             select(Comment).where(Comment.nomination_id == nomination.id).order_by(Comment.created_at, Comment.id))],
         moves=workflow.moves_offered(nomination.state, actor_roles(viewer, nomination)),
     )
 
 
 class _Names:
-    """Display names of the people on one page, fetched once; the anonymous submitter stays unnamed."""
+    """The names and emails of the people on one page, fetched once, named by the one rule."""
 
     def __init__(self, session: Session, nomination: Nomination):
-        self.hidden = nomination.submitter_id if nomination.anonymous else None
+        self.anonymous = nomination.anonymous
         people = select(User.id, User.name, User.email)
         involved = union(
             select(Event.actor_id).where(Event.nomination_id == nomination.id),
             select(Comment.author_id).where(Comment.nomination_id == nomination.id),
             select(User.id).where(User.id == nomination.submitter_id),
         )
-        self.names = {id_: name or email
-                      for id_, name, email in session.execute(people.where(User.id.in_(involved)))}
+        self.people = {id_: (name, email) for id_, name, email in session.execute(people.where(User.id.in_(involved)))}
 
-    def of(self, user_id: int | None) -> str:
-        if user_id is None:
-            return SYSTEM
-        if user_id == self.hidden:
-            return ANONYMOUS
-        return self.names.get(user_id, "someone")
+    def of(self, user_id: int | None, acted_as: Actor | None, nobody: str = SYSTEM) -> str:
+        name, email = self.people.get(user_id, (None, None))
+        return person_named(name, email, acted_as=acted_as, anonymous_nomination=self.anonymous, nobody=nobody)
 
 
 def _describe(event: Event) -> str:

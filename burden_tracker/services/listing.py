@@ -14,8 +14,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import RequirementSource, State
+from ..enums import Actor, RequirementSource, State
 from ..models import MINUTES_A_WEEK, Nomination, User
+from ..naming import person_named
 from ..workflow import OPEN_STATES
 from .dialects import before_row_by_row, like_any_case
 from .estimates import weekly_hours_column
@@ -121,9 +122,15 @@ def list_nominations(*, session: Session, page: int, per_page: int, filters: Fil
                                                   "reach": offset + per_page + 1}).all()
     departments, categories = _names(session, values.reference, rows)
     rows = [NominationRow(row[0], row[1], row[2], departments[row[3]], categories[row[4]], *row[5:8],
-                          owner=row[9] if owners else None, age_days=(values.today - row[5]).days,
+                          owner=_owner(row) if owners else None, age_days=(values.today - row[5]).days,
                           overdue=bool(row[8])) for row in rows]
     return Listing(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def _owner(row) -> str | None:
+    """An owner is a board member, named as one; None while nobody owns the nomination."""
+    name, email = row[9], row[10]
+    return None if email is None else person_named(name, email, acted_as=Actor.BOARD)
 
 
 def _names(session: Session, reference: ForLists, rows) -> tuple[dict[int, str], dict[int, str]]:
@@ -239,8 +246,7 @@ def _page_query(shape: _Shape, *, first_page: bool, owners: bool):
             .order_by(*_in_order(shape.sort, [chosen.c[key] for key in _SORT_KEYS[shape.sort]]))
     if owners:
         owner = aliased(User)
-        query = query.add_columns(func.coalesce(func.nullif(owner.name, ""), owner.email)) \
-            .outerjoin(owner, owner.id == Nomination.owner_id)
+        query = query.add_columns(owner.name, owner.email).outerjoin(owner, owner.id == Nomination.owner_id)
     return query
 
 

@@ -3,21 +3,20 @@
 Each function returns a Result: read it to the end (that closes it), and its keys() name the columns.
 
 Every figure on a row is computed in SQL with the same expressions as services/reporting.py, so a
-sheet's totals equal the reporting service's figures. An anonymous submitter is never named: the
-only place a person appears is as the one who made a decision, and a withdrawal by an anonymous
-submitter is credited to "the submitter (anonymous)".
+sheet's totals equal the reporting service's figures. A person appears only as the one who made a
+decision, named by naming.person_named in the capacity the event records: a withdrawal by an anonymous
+submitter is credited to "the submitter (anonymous)", a board member's decision to the board member.
 """
 
 from datetime import date
 
-from sqlalchemy import Result, case, func, select
+from sqlalchemy import Result, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import EventKind
 from ..models import Category, Department, Event, Nomination, Supporter, User
-from .details import ANONYMOUS, SYSTEM
+from ..naming import nobody_for, person_named
 from .estimates import annual_hours_column, estimate_columns
 from .reference import get_settings
 from .reporting import (
@@ -31,7 +30,6 @@ from .reporting import (
 )
 
 BATCH = 2_000
-IMPORTER = f"{SYSTEM} (import)"
 
 
 def retired_rows(*, session: Session, quarter: hours.Quarter):
@@ -72,18 +70,33 @@ def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | Non
 def decision_rows(*, session: Session, quarter: hours.Quarter):
     """The quarter's state changes: who, when, from, to, note; imports included, administration left out."""
     actor = aliased(User)
-    hidden = Nomination.anonymous & (Event.actor_id == Nomination.submitter_id)
-    who = case((hidden, ANONYMOUS), (Event.kind == EventKind.IMPORTED, IMPORTER),
-               else_=func.coalesce(func.nullif(actor.name, ""), actor.email, SYSTEM))
     query = (
         select(Event.at, Event.nomination_id, Nomination.title, Event.from_state, Event.to_state,
-               who.label("who"), Event.note, Event.kind)
+               actor.name, actor.email, Event.acted_as, Nomination.anonymous, Event.note, Event.kind)
         .join(Nomination, Nomination.id == Event.nomination_id)
         .outerjoin(actor, actor.id == Event.actor_id)
         .where(Event.to_state.is_not(None), Event.at >= start_of(quarter), Event.at < start_of(quarter.next()))
         .order_by(Event.at, Event.id)
     )
-    return _streamed(session, query)
+    return _Decisions(_streamed(session, query))
+
+
+class _Decisions:
+    """The decisions as the sheet lists them, each person named by the one rule."""
+
+    KEYS = ("at", "nomination_id", "title", "from_state", "to_state", "who", "note", "kind")
+
+    def __init__(self, rows: Result):
+        self.rows = rows
+
+    def keys(self) -> tuple[str, ...]:
+        return self.KEYS
+
+    def __iter__(self):
+        for row in self.rows:
+            who = person_named(row.name, row.email, acted_as=row.acted_as, anonymous_nomination=row.anonymous,
+                               nobody=nobody_for(row.kind))
+            yield row.at, row.nomination_id, row.title, row.from_state, row.to_state, who, row.note, row.kind
 
 
 def row_counts(*, session: Session, quarter: hours.Quarter) -> int:

@@ -15,6 +15,7 @@ from .. import workflow
 from ..enums import EventKind, RequirementSource, Role
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, utc_now
+from ..naming import nobody_for, person_named
 from ..schemas import Estimate, field_errors
 from ..workflow import Actor, Move
 from .nominations import get_nomination
@@ -26,6 +27,8 @@ def move_nomination(
     *, session: Session, nomination_id: int, move: Move, actor: User, expected_version: int, fields: dict
 ) -> Nomination:
     nomination = get_nomination(session=session, nomination_id=nomination_id)
+    roles = actor_roles(actor, nomination)
+    workflow.check_actor(move, roles)  # first: who may not act learns nothing of the latest change
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))
     followers = people_following(session=session, nomination=nomination)  # before a merge moves them
@@ -33,13 +36,13 @@ def move_nomination(
     rule = workflow.check_move(
         move,
         state=nomination.state,
-        actor_roles=actor_roles(actor, nomination),
+        actor_roles=roles,
         vote_passed=needs_vote and tally(session=session, nomination_id=nomination_id).passed,
         fields=fields,
     )
     _EFFECTS[move](session, nomination, fields)
     event = Event(
-        nomination_id=nomination.id, actor_id=actor.id, kind=EventKind.MOVED,
+        nomination_id=nomination.id, actor_id=actor.id, acted_as=rule.actor, kind=EventKind.MOVED,
         from_state=nomination.state, to_state=rule.target, note=_event_note(move, fields),
     )
     nomination.state = rule.target
@@ -78,7 +81,8 @@ def changed_under_you(session: Session, nomination: Nomination) -> str:
     if latest is None:
         return "This nomination was changed by someone else. Reload it to see the change."
     event, user = latest
-    who = (user.name or user.email) if user else "an import"
+    who = person_named(user and user.name, user and user.email, acted_as=event.acted_as,
+                       anonymous_nomination=nomination.anonymous, nobody=nobody_for(event.kind))
     return f"This nomination was changed by {who} at {event.at:%Y-%m-%d %H:%M} UTC. Reload it to see the change."
 
 

@@ -53,6 +53,7 @@ def init_app(app) -> None:
     app.add_template_global(rendering.nomination_url_prefix)
     for number_format in (rendering.whole, rendering.tenths, rendering.thousands):
         app.add_template_filter(number_format)
+    app.add_template_filter(rendering.named)
 
 
 def _unread_notices() -> dict:

@@ -2,6 +2,7 @@
 
 from flask import make_response, render_template, url_for
 
+from ..naming import person_named
 from . import htmx
 
 
@@ -34,3 +35,8 @@ def tenths(number) -> str:
 
 def thousands(count) -> str:
     return f"{count:,}"
+
+
+def named(person, unknown: str = "unknown") -> str:
+    """A person acting as themselves (an administrator, a user's own page), named by the one rule."""
+    return person_named(person.name, person.email) if person else unknown

@@ -17,6 +17,7 @@ from ..services.reporting import parse_quarter
 from .auth import role_required
 from .dashboard import REPORT_READERS
 from .errors import draw
+from .rendering import named
 
 bp = Blueprint("reports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +34,7 @@ def workbook(quarter):
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - send_file closes it once it is sent
     try:
         write_workbook(session=session, quarter=chosen, destination=file,
-                       generated_by=current_user.name or current_user.email)
+                       generated_by=named(current_user))
     except (OSError, OperationalError, SerialisationError):  # a full disk, as the file system, the database
         # or lxml (which wraps the OSError of a failed write) says it
         file.close()

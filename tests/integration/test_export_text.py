@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from burden_tracker import hours
-from burden_tracker.enums import EventKind, State
+from burden_tracker.enums import Actor, EventKind, State
 from burden_tracker.export import as_text, write_workbook
 from burden_tracker.models import Category, Event
 from tests.factories import make_department, make_nomination, make_user
@@ -33,9 +33,9 @@ def test_formula_like_text_everywhere_stays_literal_text(session, tmp_path):
                                      category_id=category.id,
                                      retired_on=date(2026, 8, 1), what_changed=FORMULA_LIKE[index],
                                      submitted_on=date(2026, 7, 1))
-        session.add(Event(nomination_id=nomination.id, actor_id=board_member.id, kind=EventKind.MOVED,
-                          from_state=State.EVALUATED, to_state=State.RETIRED, at=at(date(2026, 8, 1)),
-                          note=f"-{FORMULA_LIKE[index]}"))
+        session.add(Event(nomination_id=nomination.id, actor_id=board_member.id, acted_as=Actor.BOARD,
+                          kind=EventKind.MOVED, from_state=State.EVALUATED, to_state=State.RETIRED,
+                          at=at(date(2026, 8, 1)), note=f"-{FORMULA_LIKE[index]}"))
         nomination.state = State.RETIRED
         session.add(nomination)
     control = make_nomination(session, title=f"Control{STORABLE_CONTROLS}chars", submitted_on=date(2026, 7, 3))
@@ -75,7 +75,7 @@ def anonymous_program(session):
     decide(session, retired, (State.EVALUATED, at(date(2026, 7, 2))), (State.RETIRED, at(date(2026, 8, 2))))
     withdrawn = make_nomination(session, submitter=secret, anonymous=True, title="Anonymous burden withdrawn",
                                 submitted_on=date(2026, 7, 1))
-    session.add(Event(nomination_id=withdrawn.id, actor_id=secret.id, kind=EventKind.MOVED,
+    session.add(Event(nomination_id=withdrawn.id, actor_id=secret.id, acted_as=Actor.SUBMITTER, kind=EventKind.MOVED,
                       from_state=State.PROPOSED, to_state=State.WITHDRAWN, at=at(date(2026, 7, 20))))
     withdrawn.state = State.WITHDRAWN
     session.add(withdrawn)

@@ -109,3 +109,32 @@ def test_each_nomination_keeps_the_count_of_its_supporters_however_they_change(s
     session.execute(text("DELETE FROM supporters WHERE user_id = :gone"), {"gone": people[1].id})
     counted = dict(session.execute(text("SELECT id, supporters_count FROM nominations")).all())
     assert counted == {first.id: 1, second.id: 1}
+
+
+def test_upgrading_records_the_capacity_of_earlier_events_and_comments(engine, session):
+    """Rows written before 0009 get the only capacity they can have had, and stay append-only after."""
+    submitter, board_member, colleague = make_user(session), make_user(session, Role.BOARD), make_user(session)
+    withdrawn = make_nomination(session, submitter=submitter, anonymous=True)
+    rejected = make_nomination(session, submitter=submitter)
+    session.commit()
+    migrate.downgrade(engine, "0008")
+    with engine.begin() as old:
+        for nomination_id, actor_id, to_state in ((withdrawn.id, submitter.id, "withdrawn"),
+                                                  (rejected.id, board_member.id, "rejected")):
+            old.execute(text("INSERT INTO events (nomination_id, actor_id, at, kind, from_state, to_state) "
+                             "VALUES (:n, :a, CURRENT_TIMESTAMP, 'moved', 'proposed', :to)"),
+                        {"n": nomination_id, "a": actor_id, "to": to_state})
+        old.execute(text("INSERT INTO events (nomination_id, at, kind, to_state) "
+                         "VALUES (:n, CURRENT_TIMESTAMP, 'imported', 'proposed')"), {"n": rejected.id})
+        for author_id in (submitter.id, colleague.id):
+            old.execute(text("INSERT INTO comments (nomination_id, author_id, body, created_at) "
+                             "VALUES (:n, :a, 'Still here.', CURRENT_TIMESTAMP)"), {"n": withdrawn.id, "a": author_id})
+    migrate.upgrade(engine)
+    with engine.connect() as new:
+        events = set(new.execute(text("SELECT kind, to_state, acted_as FROM events")).all())
+        comments = set(new.execute(text("SELECT author_id, acted_as FROM comments")).all())
+    assert events == {("moved", "withdrawn", "submitter"), ("moved", "rejected", "board"),
+                      ("imported", "proposed", None)}
+    assert comments == {(submitter.id, "submitter"), (colleague.id, None)}
+    with pytest.raises(DBAPIError, match="events are append-only"), engine.begin() as new:
+        new.execute(text("UPDATE events SET note = 'rewritten'"))
