@@ -1,10 +1,18 @@
-"""WTForms (Flask-WTF). Forms never query the database: views hand them their choices.
+"""WTForms (Flask-WTF), and how a form's body is read. Forms never query the database: views hand them their choices.
 
 Rules about values live in schemas.py; SchemaForm runs them and puts each message beside its field.
 """
 
+from itertools import chain
+from urllib.parse import parse_qsl
+
+from flask import Request
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from wtforms import (
     BooleanField,
     DateField,
@@ -257,3 +265,91 @@ class SetPasswordForm(FlaskForm):
         InputRequired("Type the password a second time."),
         EqualTo("password", message="The two passwords are not the same."),
     ])
+
+
+# How a form's body is read. Browsers send our forms urlencoded or as multipart text, in UTF-8, each name once (a list
+# of checkboxes aside). Anything else is forged or broken, and Werkzeug and Flask-WTF would make something of it:
+# bytes that are not UTF-8 become U+FFFD or stay %-escaped and are stored as if typed, a repeated name gives the form
+# its first value, a file part hands a validator a FileStorage (a 500), and Flask-WTF reads a JSON body as the form,
+# numbers and lists included. Such a request is refused whole with the plain 400 page before any form or service sees
+# it: CSRF protection reads the form of every POST first.
+
+
+def _several_valued(forms) -> frozenset[str]:
+    """The names a list of checkboxes sends once per box ticked: every SelectMultipleField's (unprefixed)."""
+    return frozenset(name for form in forms for name, field in vars(form).items()
+                     if issubclass(getattr(field, "field_class", type), SelectMultipleField))
+
+
+SEVERAL_VALUES = _several_valued(form for form in list(globals().values())
+                                 if isinstance(form, type) and issubclass(form, FlaskForm))
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+READ_SIZE = 64 * 1024
+
+
+class StrictFormParser(FormDataParser):
+    """Werkzeug's form parser, but what it would mend or silently drop is refused (400)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs, silent=False)
+
+    def parse(self, stream, mimetype, content_length, options=None):
+        try:
+            if content_length and mimetype not in FORM_TYPES:
+                raise ValueError(f"a body of type {mimetype or 'unknown'}")
+            parsed = super().parse(stream, mimetype, content_length, options)
+            _one_value_each(parsed[1])
+        except ValueError as error:  # UnicodeDecodeError is one
+            raise BadRequest(f"The form could not be read: {error}") from error
+        return parsed
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        pairs = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="strict")
+        return stream, self.cls(pairs), self.cls()
+
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("multipart without a boundary")
+        decoder = MultipartDecoder(boundary, self.max_form_memory_size, max_parts=self.max_form_parts)
+        return stream, self.cls(list(_text_parts(decoder, stream, self.max_form_memory_size))), self.cls()
+
+
+def _text_parts(decoder: MultipartDecoder, stream, limit: int | None):
+    """Each part's name and text, read as UTF-8 without mending; a file part is refused."""
+    name, value = None, bytearray()
+    for chunk in chain(iter(lambda: stream.read(READ_SIZE), b""), [None]):
+        decoder.receive_data(chunk)
+        while not isinstance(event := decoder.next_event(), (NeedData, Epilogue)):
+            if isinstance(event, File):
+                raise ValueError(f"{event.name!r} is a file")
+            if isinstance(event, Field):
+                name, value = event.name, bytearray()
+            elif isinstance(event, Data):
+                value += event.data
+                if limit is not None and len(value) > limit:
+                    raise RequestEntityTooLarge()
+                if not event.more_data:
+                    yield name, value.decode()
+
+
+def _one_value_each(form: MultiDict) -> None:
+    for name, values in form.lists():
+        if len(values) > 1 and name not in SEVERAL_VALUES:
+            raise ValueError(f"{name!r} sent {len(values)} times")
+
+
+class FormRequest(Request):
+    form_data_parser_class = StrictFormParser
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except BadRequest:
+            # Whatever reads the form while the refusal is answered finds it empty, rather than parsing again.
+            self.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
+            raise
+
+
+def init_app(app) -> None:
+    app.request_class = FormRequest

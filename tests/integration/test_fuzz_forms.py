@@ -7,10 +7,12 @@ test_every_route_is_fuzzed, so deciding how to fuzz it is part of adding it.
 Each example starts from a valid submission and spoils some of it: a field gets a hostile value (control
 characters, lone surrogates, huge, negative, NaN and infinite numbers, XSS and template payloads), several values
 at once, or goes missing. Values travel the three ways a client can send them: urlencoded as a browser does (a
-lone surrogate as its invalid UTF-8 bytes, %ED%A0%80), as raw bytes, and as multipart. 1 MB fields and bodies
-over the limit have tests of their own. Set FUZZ_EXAMPLES for a longer run.
+lone surrogate as its invalid UTF-8 bytes, %ED%A0%80), as raw bytes, and as multipart. 1 MB fields, bodies over
+the limit, and shapes no browser sends (a field as a file part, sent twice, as bytes that are not UTF-8, the form as
+JSON: refused whole with 400) have tests of their own. Set FUZZ_EXAMPLES for a longer run.
 """
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -343,12 +345,20 @@ def _utf8(value: str) -> bytes:
 
 
 def _raw(value: str) -> bytes:
+    return _raw_bytes(_utf8(value))
+
+
+def _raw_bytes(value: bytes) -> bytes:
     """The bytes as they are: only what would cut the value short is escaped."""
-    return _utf8(value).replace(b"%", b"%25").replace(b"&", b"%26").replace(b"+", b"%2B").replace(b"#", b"%23")
+    return value.replace(b"%", b"%25").replace(b"&", b"%26").replace(b"+", b"%2B").replace(b"#", b"%23")
 
 
 def _percent(value: str) -> bytes:
-    return quote_from_bytes(_utf8(value), safe="").encode()
+    return _percent_bytes(_utf8(value))
+
+
+def _percent_bytes(value: bytes) -> bytes:
+    return quote_from_bytes(value, safe="").encode()
 
 
 def _pairs(pairs: list[tuple[str, str]], encoding: str) -> bytes:
@@ -580,6 +590,119 @@ def test_a_body_over_the_limit_is_refused_as_too_large_and_stores_nothing(world)
             assert response.status_code == 413, (endpoint, encoding, response.status_code)
             assert "too large" in page
             rows_unchanged(world, 413)
+
+
+# Shapes no browser sends for these forms: a field as a file, a field sent twice, bytes that are not UTF-8, the form as
+# JSON. Each is refused whole as a request that cannot be understood, before any form or service sees it.
+
+BOUNDARY = "odd-7MA4YWxkTrZu0gW"
+NOT_UTF8 = b"caf\xc3 \xff \xed\xa0\x80"  # a cut-off sequence, a byte UTF-8 never uses, an encoded surrogate
+URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+NOT_UNDERSTOOD = (400, "This request could not be understood")
+
+
+def _part(name: str, value: bytes, *, as_file: bool = False) -> bytes:
+    file = '; filename="notes.txt"\r\nContent-Type: text/plain' if as_file else ""
+    return f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"{file}\r\n\r\n'.encode() + value + b"\r\n"
+
+
+def _multipart(parts: list[bytes]) -> tuple[bytes, str]:
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode(), MULTIPART
+
+
+def _urlencoded(pairs: list[tuple[str, bytes]], encode=_percent_bytes) -> tuple[bytes, str]:
+    return b"&".join(quote(name, safe="").encode() + b"=" + encode(value) for name, value in pairs), URLENCODED
+
+
+def _as_file_part(pairs, name):
+    return _multipart([_part(key, value, as_file=key == name) for key, value in pairs])
+
+
+def _twice(pairs, name):
+    """The valid value first, then another: a form that reads the first would accept it."""
+    return _urlencoded([*pairs, (name, b"another " + dict(pairs)[name])])
+
+
+def _not_utf8(pairs, name):
+    return [(key, value + NOT_UTF8 if key == name else value) for key, value in pairs]
+
+
+def _not_utf8_multipart(pairs, name):
+    return _multipart([_part(key, value) for key, value in _not_utf8(pairs, name)])
+
+
+def _json_number(pairs, name):
+    """As JSON, which Flask-WTF reads as the form when no form came, with a number for this field."""
+    return json.dumps({key: 7 if key == name else value.decode() for key, value in pairs}).encode(), "application/json"
+
+
+ODD_SHAPES = {
+    "as a file part": _as_file_part,
+    "twice with different values": _twice,
+    "not UTF-8, percent-encoded": lambda pairs, name: _urlencoded(_not_utf8(pairs, name)),
+    "not UTF-8, raw bytes": lambda pairs, name: _urlencoded(_not_utf8(pairs, name), _raw_bytes),
+    "not UTF-8, multipart": _not_utf8_multipart,
+    "as a number in JSON": _json_number,
+}
+
+
+def oddly_sent(world: World, endpoint: str, shape: str, name: str):
+    """The valid submission (CSRF token included) with one field sent in this shape."""
+    client, csrf = world.client(role_for(endpoint, "POST"))
+    pairs, _ = spoiled(POSTS[endpoint].values(world), {})
+    pairs = [(key, _utf8(value)) for key, value in [*pairs, ("csrf_token", csrf)]]
+    body, content_type = ODD_SHAPES[shape](pairs, name)
+    url = world.url(endpoint, **POSTS[endpoint].args(world))
+    return client.post(url, data=body, content_type=content_type, headers=headers(csrf, False))
+
+
+def single_valued_fields(world: World, endpoint: str) -> list[str]:
+    """Every field of the valid submission and the CSRF token; a list of checkboxes (roles) may send its name
+    more than once, so it is not sent twice here."""
+    values = POSTS[endpoint].values(world)
+    return [*(name for name, value in values.items() if not isinstance(value, list)), "csrf_token"]
+
+
+@pytest.mark.parametrize("shape", ODD_SHAPES)
+def test_a_field_sent_in_a_shape_no_browser_sends_is_refused_as_not_understood_and_stores_nothing(world, shape):
+    """Every field of every form, sign-in included, one at a time."""
+    world.rows = snapshot(world)
+    answers = {}
+    for endpoint in POSTS:
+        for name in single_valued_fields(world, endpoint):
+            response = oddly_sent(world, endpoint, shape, name)
+            heading = re.search(r"<h1>(.*?)</h1>", check(response, f"{endpoint} {name} {shape}"))
+            answers[endpoint, name] = response.status_code, heading and heading[1]
+            rows_unchanged(world, response.status_code)
+            world.rows = world.rows or snapshot(world)
+    wrong = [f"{endpoint} {name}: {status} {heading}" for (endpoint, name), (status, heading) in answers.items()
+             if (status, heading) != NOT_UNDERSTOOD]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_an_htmx_request_in_such_a_shape_gets_the_refusal_as_a_fragment(world):
+    client, csrf = world.client("staff")
+    body, content_type = _as_file_part([("body", b"Same on our ward."), ("csrf_token", csrf.encode())], "body")
+    response = client.post(world.url("nominations.comment", **_open(world)), data=body, content_type=content_type,
+                           headers=headers(csrf, True))
+    page = check(response, "a file part, from htmx")
+    assert response.status_code == 400
+    assert "<h1>This request could not be understood</h1>" in page and "<html" not in page
+
+
+@pytest.mark.parametrize("shape", ["urlencoded", "multipart"])
+def test_text_in_utf8_is_stored_as_typed_however_a_browser_sends_the_form(world, shape):
+    """Only bytes that are not UTF-8 are refused: a typed U+FFFD is a character like any other."""
+    typed = "Größe, 痛み, \U0001f600 and a typed \ufffd"
+    client, csrf = world.client("staff")
+    pairs = [("body", typed.encode()), ("csrf_token", csrf.encode())]
+    body, content_type = _urlencoded(pairs) if shape == "urlencoded" else _multipart([_part(*pair) for pair in pairs])
+    response = client.post(world.url("nominations.comment", **_open(world)), data=body, content_type=content_type,
+                           headers=headers(csrf, False))
+    check(response, f"a comment in UTF-8, {shape}")
+    assert response.status_code in (200, 303)
+    assert world.scalar("SELECT body FROM comments ORDER BY id DESC LIMIT 1") == typed
 
 
 # What was stored comes back escaped.
