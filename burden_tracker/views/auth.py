@@ -5,9 +5,11 @@ refusal for too many tries says nothing about the password. Every attempt, sign-
 refusal is written to the audit log (audit.py).
 """
 
+import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property, wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
@@ -33,6 +35,7 @@ TOO_MANY = {
     "account": "Too many failed sign-ins for this account. Try again in {wait}.",
     "address": "Too many failed sign-ins from this network address. Try again in {wait}.",
 }
+LONGEST_NEXT = 2000  # far longer than any address of ours, with its filters
 ENDED = {
     auth.IDLE: "You were signed out after {idle} minutes without activity. Sign in again to continue.",
     auth.LIFETIME: "You were signed out because a session lasts at most {hours} hours. Sign in again to continue.",
@@ -195,10 +198,31 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an address elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("index")
+    """Where to go after signing in: the page asked for when it is a path on this site, else the home page."""
+    return target if _is_local_path(target) else url_for("index")
+
+
+def _is_local_path(target) -> bool:
+    """A path on this site, however a browser or a later hop reads it.
+
+    Browsers drop tabs and line breaks inside an address, trim spaces and controls around it and read a backslash as
+    a slash, so "/\t/evil.example" leads to evil.example; a line break would also split the Location header. So no
+    such character is kept at all, and the path must stay one on this site once percent-decoded ("/%2F%2Fevil.example")
+    and once Unicode look-alikes are folded as IDNA folds them ("/／evil.example").
+    """
+    if not isinstance(target, str) or len(target) > LONGEST_NEXT:
+        return False
+    try:
+        decoded = unquote(target, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return all(_stays_here(address) for address in (target, decoded, unicodedata.normalize("NFKC", decoded)))
+
+
+def _stays_here(address: str) -> bool:
+    parts = urlsplit(address)
+    return (address.isprintable() and address.startswith("/") and not address.startswith("//")
+            and "\\" not in address and not parts.scheme and not parts.netloc)
 
 
 # Invite links (views/admin.py) are open to anyone: a run of wrong ones from one address is slowed the same way.
