@@ -3,8 +3,12 @@
 SQLite is tuned so that several worker processes can write at once: WAL, a busy timeout,
 and write transactions that take the write lock up front (BEGIN IMMEDIATE), so two
 writers queue instead of failing with "database is locked" when one upgrades its lock.
-Pages that only read (GET) begin deferred, so readers never wait on writers.
+Pages that only read (GET) begin deferred, so readers never wait on writers. A database the app creates is
+readable by its owner only, and so are the -wal and -shm files SQLite keeps beside it.
 """
+
+import os
+from contextlib import suppress
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
@@ -34,6 +38,11 @@ def _keep_the_server_default_access_mode(engine: Engine) -> None:
 
 
 def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "do_connect")
+    def before_connect(_dialect, _record, cargs, cparams):
+        if cargs and cargs[0] != ":memory:" and not cparams.get("uri"):
+            create_private_file(cargs[0])
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
@@ -49,6 +58,16 @@ def _tune_sqlite(engine: Engine) -> None:
     def on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_private_file(path) -> None:
+    """An empty file only its owner may read, unless one is there already: its mode is then its administrator's.
+
+    SQLite would create the database 0644 less the umask, readable by everyone on the machine. An empty file is an
+    empty database to SQLite, which gives its -wal, -shm and -journal files the database's own mode.
+    """
+    with suppress(OSError):  # there already, or SQLite will say why it cannot be made when it tries
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def open_session(engine: Engine, *, read_only: bool = False) -> Session:

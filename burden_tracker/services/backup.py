@@ -1,5 +1,6 @@
 """A consistent copy of a live SQLite database, through SQLite's online backup API."""
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +10,11 @@ from ..errors import DomainError
 
 
 def backup_sqlite(database_url: str, target: Path) -> int:
-    """Copy while others keep writing; the copy is written beside the target and renamed into place."""
+    """Copy while others keep writing; the copy is written beside the target and renamed into place.
+
+    The copy holds what the database holds (password hashes, board notes): it is made readable by its owner only
+    before SQLite writes a page of it, and SQLite gives its journal the same mode.
+    """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise DomainError("backup copies a SQLite database file; for PostgreSQL use pg_dump.")
@@ -19,6 +24,7 @@ def backup_sqlite(database_url: str, target: Path) -> int:
     target = target.resolve()
     draft = target.with_name(f".{target.name}.partial")
     draft.unlink(missing_ok=True)
+    os.close(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     source = sqlite3.connect(source_path)
     copy = sqlite3.connect(draft)
     try:
