@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import migrate
+from .config import SERVE_THREADS
 from .db import get_session
 from .enums import Role
 from .errors import DomainError
@@ -69,16 +70,18 @@ def demo_command(if_empty):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve_command(host, port, workers):
+@click.option("--threads", default=SERVE_THREADS, show_default=True, type=click.IntRange(1, 1000),
+              help="Threads in each worker; each slow client holds one while it sends its request.")
+def serve_command(host, port, workers, threads):
     """Serve the app on gunicorn, a production WSGI server."""
     from .config import serving_refusal
-    from .server import serve
+    from .server import serve  # gunicorn: only for this command
 
     refusal = serving_refusal()
     if refusal:
         _fail(refusal)
     click.echo(f"Burden Tracker is at http://{host}:{port}/  (Ctrl-C stops it)")
-    serve(host=host, port=port, workers=workers)
+    serve(host=host, port=port, workers=workers, threads=threads)
 
 
 @click.group("user")

@@ -5,6 +5,11 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# Threads in each `serve` worker (burden_tracker/server.py). One worker may take every slow client at once, so
+# each has more threads than the fifty slow clients it is tested against, and room for everyone else. A thread
+# costs little while it waits; the database pool (SQLAlchemy's default) still bounds the queries at once.
+SERVE_THREADS = 64
+
 
 def load_config(app, test_config=None):
     instance = Path(app.instance_path)

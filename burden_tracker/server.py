@@ -1,8 +1,21 @@
-"""Serving the app on gunicorn; each worker builds its own app, so no connection crosses a fork."""
+"""Serving the app on gunicorn; each worker builds its own app, so no connection crosses a fork.
+
+Workers are gunicorn's threaded (gthread) kind. A sync worker reads one request at a time, so a few
+clients that send their headers slowly hold every worker and nobody else is answered. A gthread worker
+keeps silent and kept-alive connections in its event loop; once a client sends, one of its threads reads
+the request, waiting on that client as long as it takes, while the other threads serve everyone else.
+A waiting thread holds no GIL, and the threads share the worker's app and database pool.
+
+The kernel hands new connections to whichever worker accepts first, and one worker may well take every
+slow client at once: each worker needs threads enough on its own. Beyond that many slow clients at once,
+a proxy that buffers whole requests (nginx, say) belongs in front.
+"""
 
 import gc
 
 from gunicorn.app.base import BaseApplication
+
+from .config import SERVE_THREADS
 
 
 class _Gunicorn(BaseApplication):
@@ -25,17 +38,23 @@ class _Gunicorn(BaseApplication):
         return app
 
 
-def serve(*, host: str, port: int, workers: int, make_app=None) -> None:
+def serve(*, host: str, port: int, workers: int, threads: int = SERVE_THREADS, make_app=None) -> None:
     """make_app builds each worker's app: create_app, unless a benchmark serves a variant."""
     from . import create_app
 
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
         "control_socket_disable": True,  # several servers on one machine (tests) would share its path
-        # A sync worker is killed after `timeout` seconds without a word; the quarterly workbook of a
-        # 100,000-nomination program takes about 20 s to write, so leave it room.
-        "timeout": 120,
+        # A gthread worker's event loop tells the master it is alive whatever its threads are doing, so this
+        # restarts a worker that hangs as a whole; it does not cut off a long request such as the quarterly
+        # workbook. gunicorn's default.
+        "timeout": 30,
+        # Idle kept-alive connections wait in the event loop, not in a thread: a browser's next page comes
+        # without a new connection. gunicorn's default, for clients that connect directly.
+        "keepalive": 2,
         # Trust no proxy's X-Forwarded-* here: PROXY_FIX (burden_tracker/security.py) is the one switch.
         "forwarded_allow_ips": "",
         "accesslog": "-",

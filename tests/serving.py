@@ -20,11 +20,12 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+
 
 
 @contextmanager
-def served(database_url: str, log_path: Path | None, *, workers: int = 2, file_size_limit: int | None = None,
+def served(database_url: str, log_path: Path | None, *, workers: int | None = 2, file_size_limit: int | None = None,
            extra_env: dict | None = None):
     """Yields (base address, the gunicorn master process); the server's output goes to log_path (or nowhere).
 
-    file_size_limit caps the size of any file the server writes (RLIMIT_FSIZE), as a full disk would.
+    workers=None leaves the number to `serve`'s default. file_size_limit caps the size of any file the server
+    writes (RLIMIT_FSIZE), as a full disk would.
     """
     port = free_port()
     env = {"DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only", "PATH": f"{BIN}:/usr/bin:/bin",
@@ -32,8 +33,10 @@ def served(database_url: str, log_path: Path | None, *, workers: int = 2, file_s
     limit = (lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))) \
         if file_size_limit else None
     with (log_path.open("w") if log_path else open(os.devnull, "w")) as log:
-        process = subprocess.Popen([str(BIN / "burden-tracker"), "serve", "--port", str(port), "--workers",
-                                    str(workers)], stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=limit)
+        command = [str(BIN / "burden-tracker"), "serve", "--port", str(port)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=limit)
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/healthz")
@@ -87,12 +90,12 @@ def wait_for(url: str, seconds: float = 30, status: int = 200) -> None:
 class Browser:
     """One person's browser: its own cookies and CSRF token; redirects are answers, not followed.
 
-    headers go with every request: a hostile client's own Host, say.
+    headers go with every request: a hostile client's own Host, say. timeout bounds each request, in seconds.
     """
 
-    def __init__(self, base: str, log: list | None = None, headers: dict | None = None):
+    def __init__(self, base: str, log: list | None = None, headers: dict | None = None, timeout: float = 120):
         self.base, self.log, self.token = base, log if log is not None else [], None
-        self.headers = headers or {}
+        self.headers, self.timeout = headers or {}, timeout
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
                                                   _NoRedirect())
 
@@ -113,7 +116,7 @@ class Browser:
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=self.headers)
         started = time.perf_counter()
         try:
-            with self.opener.open(request, timeout=120) as response:
+            with self.opener.open(request, timeout=self.timeout) as response:
                 status, body = response.status, response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read().decode(errors="replace")
