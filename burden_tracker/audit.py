@@ -39,9 +39,17 @@ def record(event: str, *, email: str | None = None, user_id: int | None = None, 
     fields = {"time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
               "event": event, "email": _cut(email), "user_id": user_id}
     if has_request_context():
-        fields |= {"address": request.remote_addr, "method": request.method, "path": _cut(request.path)}
+        fields |= {"address": request.remote_addr, "method": request.method, "path": _cut(_path())}
     fields |= {"detail": _cut(detail), "pid": os.getpid()}
     logger.info(json.dumps(fields, ensure_ascii=True))
+
+
+def _path() -> str:
+    """The path asked for; for a nomination, its route without the id. A line that tied a person to one
+    nomination could name an anonymous submitter: trying to withdraw it, say, is what only they would do."""
+    if request.url_rule is not None and "nomination_id" in (request.view_args or {}):
+        return request.url_rule.rule
+    return request.path
 
 
 def attempted_email(value, *, known: bool) -> str | None:
