@@ -13,9 +13,20 @@ a proxy that buffers whole requests (nginx, say) belongs in front.
 
 import gc
 
+import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 
 from .config import SERVE_THREADS
+
+
+class _UnnamedResponse(gunicorn.http.wsgi.Response):
+    """gunicorn's response without the Server header that names it: which software answers is of use to
+    nobody but someone looking for a known flaw in it. gunicorn has no setting for this (its maintainers
+    declined one) and writes the header whatever the app sets; each request's response is made from
+    gunicorn.http.wsgi.Response, which serve() replaces with this one."""
+
+    def default_headers(self):
+        return [line for line in super().default_headers() if not line.lower().startswith("server:")]
 
 
 class _Gunicorn(BaseApplication):
@@ -42,6 +53,7 @@ def serve(*, host: str, port: int, workers: int, threads: int = SERVE_THREADS, m
     """make_app builds each worker's app: create_app, unless a benchmark serves a variant."""
     from . import create_app
 
+    gunicorn.http.wsgi.Response = _UnnamedResponse  # before the workers are forked, so all of them use it
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_nomination, make_user
+from tests.serving import served
 from tests.web import PASSWORD
 
 BIN = Path(sys.executable).parent
@@ -92,3 +93,40 @@ def test_serve_refuses_to_start_when_emails_could_only_link_to_a_host_a_request_
     assert result.stderr == message + "\n" and result.stdout == ""
     with socket.socket() as probe:  # gunicorn never started: the port is still free
         probe.bind(("127.0.0.1", port))
+
+
+def raw_response(port: int, request: bytes) -> bytes:
+    """Everything the server sends back, read until it closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_served_responses_name_no_server_software(database_url, tmp_path):
+    with served(database_url, tmp_path / "server.log") as (base, _server):
+        port = int(base.rpartition(":")[2])
+        requests = {
+            "the health check": b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "a page": b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "a static file": b"GET /static/js/htmx.min.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "a redirect to sign in": b"GET /nominations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "no such file": b"GET /static/js/none.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "a refused form": b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "HTTP/1.0": b"HEAD /healthz HTTP/1.0\r\n\r\n",
+            "a request gunicorn refuses itself": b"GET /healthz HTTP/9.9\r\n\r\n",
+        }
+        answers = {name: raw_response(port, request) for name, request in requests.items()}
+    for name, answer in answers.items():
+        head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
+        status, *header_lines = head.split("\r\n")
+        assert status.startswith("HTTP/1."), name
+        assert not [line for line in header_lines if line.lower().startswith("server:")], f"{name}: {head}"
+        assert b"gunicorn" not in answer.lower(), name
+    assert {name: answer.split(b" ", 2)[1] for name, answer in answers.items()} == {
+        "the health check": b"200", "a page": b"200", "a static file": b"200", "a redirect to sign in": b"302",
+        "no such file": b"404",
+        "a refused form": b"400", "HTTP/1.0": b"200", "a request gunicorn refuses itself": b"400"}
