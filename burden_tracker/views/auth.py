@@ -35,6 +35,8 @@ TOO_MANY = {
     "account": "Too many failed sign-ins for this account. Try again in {wait}.",
     "address": "Too many failed sign-ins from this network address. Try again in {wait}.",
 }
+CLEAR_SITE_DATA = '"cookies", "storage"'
+SIGNED_OUT = "You are signed out."
 LONGEST_NEXT = 2000  # far longer than any address of ours, with its filters
 ENDED = {
     auth.IDLE: "You were signed out after {idle} minutes without activity. Sign in again to continue.",
@@ -139,6 +141,8 @@ def role_required(*roles: Role):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    if request.method == "GET" and request.args.get("signed_out") == "yes":
+        flash(SIGNED_OUT)
     form = SignInForm()
     tried = _tried(form.email.data)
     if not form.validate_on_submit():
@@ -193,8 +197,12 @@ def logout():
     audit.record(audit.SIGNED_OUT, user_id=current_user.id)
     logout_user()
     session.clear()
-    flash("You are signed out.")
-    return redirect(url_for("auth.login"), code=303)
+    # The sign-in page says so itself: browsers drop the cookie this response sets, a flash with it.
+    response = redirect(url_for("auth.login", signed_out="yes"), code=303)
+    # On a shared ward computer nothing of the session may stay behind: the browser drops this site's cookies and
+    # storage too, including anything a script or an extension kept there.
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 def _safe_next(target: str | None) -> str:

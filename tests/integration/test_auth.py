@@ -123,6 +123,15 @@ def test_signing_out_ends_the_session_and_a_replayed_cookie_no_longer_works(clie
     assert client.get("/nominations").status_code == 302
 
 
+def test_the_sign_in_page_says_once_that_one_is_signed_out(client, nurse):
+    """Said by the page itself: browsers drop the cookie the sign-out sets (Clear-Site-Data), a flash with it."""
+    sign_in(client, nurse.email)
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/nominations")}, follow_redirects=True)
+    assert response.request.path == "/login"
+    assert response.get_data(as_text=True).count("You are signed out.") == 1
+    assert client.get("/login").get_data(as_text=True).count("You are signed out.") == 0
+
+
 def test_deactivating_a_user_ends_their_sessions(client, session, nurse):
     sign_in(client, nurse.email)
     assert client.get("/nominations").status_code == 200

@@ -277,7 +277,7 @@ NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session
 
 # Pages and fragments that read the query string, with the values a person might send.
 PARAMETERS = {
-    "auth.login": Endpoint(values=lambda w: {"next": "/nominations"}),
+    "auth.login": Endpoint(values=lambda w: {"next": "/nominations", "signed_out": "yes"}),
     "browse.index": Endpoint(values=lambda w: {
         "state": "proposed", "department": str(w.ids["department"]), "category": str(w.ids["category"]),
         "source": "internal policy", "q": "pain", "sort": "hours", "page": "1"}),

@@ -1,6 +1,6 @@
 """What every response tells the browser, snapshotted with exact values so that any change shows up here: the
-headers on a page, a fragment, a static file, a download and an error page, over HTTP and HTTPS; the session
-cookie's attributes; a proxy believed only when configured; the body size limit; and error pages, a failing
+headers on a page, a fragment, a static file, a download and an error page, over HTTP and HTTPS; signing out; the
+session cookie's attributes; a proxy believed only when configured; the body size limit; and error pages, a failing
 view's included, that reveal nothing of the inside."""
 
 import pytest
@@ -147,6 +147,13 @@ def test_error_pages_carry_the_headers_and_say_only_what_to_do(client, person, b
         html = response.get_data(as_text=True)
         assert f"<h1>{GENERIC[response.status_code]}</h1>" in html
         assert not [words for words in WERKZEUG_WORDS if words in html]
+
+
+def test_signing_out_tells_the_browser_to_drop_the_sites_cookies_and_storage(client, person):
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/nominations")})
+    assert response.status_code == 303
+    assert snapshot(response) == {**PAGE, "Vary": "Cookie", "Location": "/login?signed_out=yes",
+                                  "Clear-Site-Data": '"cookies", "storage"'}
 
 
 def test_the_session_cookie_is_kept_from_scripts_and_other_sites(client, session):
