@@ -248,13 +248,14 @@ def test_the_invite_link_is_emailed_when_smtp_is_configured(app, admin_client):
     controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
     try:
-        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, MAIL_FROM="tracker@example.org")
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, MAIL_FROM="tracker@example.org",
+                          BASE_URL="https://burden.hospital.test/")
         response = add_user(admin_client)
     finally:
         controller.stop()
     token = invite_token(admin_client, response.headers["Location"])
     [message] = inbox.to("new.person@example.org")
-    assert f"/invite/{token}" in message.get_content()
+    assert f"https://burden.hospital.test/invite/{token}" in message.get_content()
 
 
 # Departments and categories
