@@ -1,6 +1,12 @@
-"""The security trail: one line per sign-in, sign-out, expired session, rate limit and refusal.
+"""The security trail: one line per sign-in, sign-out, expired session, rate limit, refusal and admin change.
 
-Each line is one JSON object, written to the logger "burden_tracker.audit" (standard error by default, which
+Each line is kept twice: in the table audit_entries, which administrators read on /admin/audit and which is
+purged after the retention period in the settings (services/audit_trail.py), and in the log. A request's lines
+are stored once its response has been sent, through a session of their own: the request's own session may hold
+SQLite's write lock, or be READ ONLY on PostgreSQL, or be rolled back. Admin changes are stored by the service
+that makes them, in its own transaction.
+
+In the log, each line is one JSON object, written to the logger "burden_tracker.audit" (standard error by default, which
 gunicorn keeps with its own log; add handlers to that logger to send it elsewhere). JSON is the escaping: a
 CR or LF, any other control character and anything outside ASCII that a person typed (an email, a path)
 comes out as a \\uXXXX escape, so no value can end a line early or forge one.
@@ -17,31 +23,61 @@ import logging
 import os
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask.logging import wsgi_errors_stream
+
+from .db import open_session
+from .enums import AuditKind
+from .services.audit_trail import store_entries
 
 logger = logging.getLogger("burden_tracker.audit")
 
-SIGN_IN_OK = "sign-in ok"
-SIGN_IN_REFUSED = "sign-in refused"
-RATE_LIMITED = "rate limited"
-FORBIDDEN = "forbidden"
-CSRF_REFUSED = "csrf refused"
-SIGNED_OUT = "signed out"
-SESSION_EXPIRED = "session expired"
-INVITE_REFUSED = "invite refused"
+SIGN_IN_OK = AuditKind.SIGN_IN_OK
+SIGN_IN_REFUSED = AuditKind.SIGN_IN_REFUSED
+RATE_LIMITED = AuditKind.RATE_LIMITED
+FORBIDDEN = AuditKind.FORBIDDEN
+CSRF_REFUSED = AuditKind.CSRF_REFUSED
+SIGNED_OUT = AuditKind.SIGNED_OUT
+SESSION_EXPIRED = AuditKind.SESSION_EXPIRED
+INVITE_REFUSED = AuditKind.INVITE_REFUSED
 
 MAX_VALUE = 320  # an email is at most 254; a path or a reason longer than this is cut, and says so
 
 
-def record(event: str, *, email: str | None = None, user_id: int | None = None, detail: str | None = None) -> None:
+def record(event: AuditKind, *, email: str | None = None, user_id: int | None = None,
+           detail: str | None = None) -> None:
     """Callers pass who it was: reading current_user here could re-enter Flask-Login's user loader."""
-    fields = {"time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    now = datetime.now(UTC)
+    fields = {"time": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
               "event": event, "email": _cut(email), "user_id": user_id}
     if has_request_context():
         fields |= {"address": request.remote_addr, "method": request.method, "path": _cut(_path())}
     fields |= {"detail": _cut(detail), "pid": os.getpid()}
     logger.info(json.dumps(fields, ensure_ascii=True))
+    entry = {"at": now, "kind": AuditKind(event), "user_id": user_id, "email": fields["email"],
+             "address": fields.get("address"), "method": fields.get("method"), "path": fields.get("path"),
+             "detail": fields["detail"]}
+    if has_request_context():
+        g.setdefault("audit_entries", []).append(entry)
+    elif has_app_context():
+        _store(current_app._get_current_object(), [entry])
+
+
+def _store_once_sent(response):
+    """Registered before every hook that records, so that it runs after them (Flask runs them last first)."""
+    entries = g.pop("audit_entries", None)
+    if entries:
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _store(app, entries))
+    return response
+
+
+def _store(app, entries: list[dict]) -> None:
+    try:
+        with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+            store_entries(session=session, entries=entries)
+    except Exception:  # after the response, nobody is left to tell; the lines are in the log all the same
+        logger.exception("Could not store %d line(s) of the security trail", len(entries))
 
 
 def _path() -> str:
@@ -83,6 +119,7 @@ class _CsrfRefusals(logging.Handler):
 
 def init_app(app) -> None:
     """Logging is per process, not per app: set it up once, however many apps a process makes (tests)."""
+    app.after_request(_store_once_sent)
     if not logger.handlers:
         handler = logging.StreamHandler(wsgi_errors_stream)  # the request's error stream, as Flask's own logger
         handler.setFormatter(logging.Formatter("%(message)s"))

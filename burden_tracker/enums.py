@@ -76,4 +76,18 @@ class EventKind(Vocabulary):
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 
+class AuditKind(Vocabulary):
+    """What a line of the security trail (audit.py) records."""
+
+    SIGN_IN_OK = "sign-in ok"
+    SIGN_IN_REFUSED = "sign-in refused"
+    RATE_LIMITED = "rate limited"
+    FORBIDDEN = "forbidden"
+    CSRF_REFUSED = "csrf refused"
+    SIGNED_OUT = "signed out"
+    SESSION_EXPIRED = "session expired"
+    INVITE_REFUSED = "invite refused"
+    ADMIN_CHANGE = "admin change"
+
+
 DEFAULT_CATEGORIES = ("task", "form", "EHR click or alert", "documentation", "policy", "other")

@@ -243,6 +243,9 @@ class SettingsForm(FlaskForm):
                                           description="January gives calendar quarters.")
     stale_after_days = StringField("Stale after (days)", filters=[_blank_is_none],
                                    description="A nomination waiting longer than this stands out, 1–365.")
+    audit_retention_days = StringField("Keep the security trail (days)", filters=[_blank_is_none],
+                                       description="Sign-ins, refusals and admin changes older than this are "
+                                                   "deleted, 30–3,650.")
 
     def rate_fields(self) -> list:
         return [self[settings_rate_field(role)] for role in AffectedRole]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from .enums import Actor, AffectedRole, EventKind, RequirementSource, Role, State, VoteChoice
+from .enums import Actor, AffectedRole, AuditKind, EventKind, RequirementSource, Role, State, VoteChoice
 
 
 def utc_now() -> datetime:
@@ -234,6 +234,7 @@ class Settings(SQLModel, table=True):
     quorum_fraction: float = 0.5
     fiscal_year_start_month: int = 1
     stale_after_days: int = 30
+    audit_retention_days: int = Field(default=400, sa_column_kwargs={"server_default": "400"})
 
 
 class ReferenceStamp(SQLModel, table=True):
@@ -250,6 +251,24 @@ class HourlyRate(SQLModel, table=True):
     affected_role: AffectedRole = Field(sa_type=text_enum(AffectedRole), primary_key=True)
     usd_per_hour: float
 
+
+
+class AuditEntry(SQLModel, table=True):
+    """A line of the security trail (audit.py), kept apart from the nominations' append-only events and deleted
+    once older than the retention period in the settings. Its path never holds a nomination's id."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (sa.Index("ix_audit_entries_kind_at", "kind", "at"),
+                      sa.Index("ix_audit_entries_user_at", "user_id", "at"))
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    kind: AuditKind = Field(sa_type=text_enum(AuditKind))
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    email: str | None = Field(default=None, max_length=340)
+    address: str | None = Field(default=None, max_length=64)
+    method: str | None = Field(default=None, max_length=16)
+    path: str | None = Field(default=None, max_length=340)
+    detail: str | None = Field(default=None, max_length=340)
 
 
 class Invite(SQLModel, table=True):

@@ -13,21 +13,24 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..enums import AffectedRole, EventKind, Role
+from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError, NotFound
-from ..models import Category, Department, Event, HourlyRate, Settings, User, UserRole
+from ..models import AuditEntry, Category, Department, Event, HourlyRate, Settings, User, UserRole
 from ..schemas import field_errors
 from .invites import cancel_invites, issue_invite
 from .reference import DEFAULT_HOURLY_RATES
 from .users import find_user, normalize_email, set_active
 
 NAME_MAX = 120
+MAX_DETAIL = 340  # what a line of the security trail holds
 MAX_SEARCH_WORDS = 8
 NAMED_LISTS = {"departments": (Department, "Department"), "categories": (Category, "Category")}
 
 
 def _record(session: Session, actor_id: int, note: str) -> None:
+    """In the history of administration (kept), and in the security trail (purged after the retention period)."""
     session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=note))
+    session.add(AuditEntry(kind=AuditKind.ADMIN_CHANGE, user_id=actor_id, detail=note[:MAX_DETAIL]))
 
 
 def _roles(roles) -> str:
@@ -237,6 +240,7 @@ class _Settings(BaseModel):
     quorum_fraction: Annotated[float, Limits(ge=0, allow_inf_nan=False), AfterValidator(_below_one)]
     fiscal_year_start_month: Annotated[int, Limits(ge=1, le=12)]
     stale_after_days: Annotated[int, Limits(ge=1, le=365)]
+    audit_retention_days: Annotated[int, Limits(ge=30, le=3650)]
 
 
 Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]
@@ -249,6 +253,7 @@ SETTING_LABELS = {
     "quorum_fraction": "quorum",
     "fiscal_year_start_month": "fiscal year start month",
     "stale_after_days": "stale after days",
+    "audit_retention_days": "security trail kept (days)",
 }
 
 

@@ -5,24 +5,28 @@ no password yet. It is registered together with the admin pages.
 """
 
 import logging
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_login import current_user
 
 from ..db import get_session
-from ..enums import Role
+from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
 from ..services import admin as service
+from ..services.audit_trail import TrailFilters, trail_page
 from ..services.invites import INVITE_LIFETIME, InviteRefused, accept_invite, email_invite, invited_user
 from ..services.mail import link as mail_link
+from .browse import read_page, read_value
 from .rendering import render, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 invite_bp = Blueprint("invite", __name__)
 NAMED = "<any(departments, categories):kind>"
 USERS_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
 MAX_SEARCH_LENGTH = 200
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,29 @@ def index():
     session = get_session()
     return render_template("admin/index.html", awaiting=service.awaiting_activation(session=session),
                            changes=service.recent_changes(session=session))
+
+
+# The security trail
+
+
+@bp.get("/audit")
+def audit():
+    """Sign-ins, refusals, rate limits, 403s, CSRF refusals and admin changes, newest first."""
+    filters, ignored = _trail_filters(request.args)
+    trail = trail_page(session=get_session(), filters=filters, page=read_page(request.args),
+                       per_page=AUDIT_PER_PAGE)
+    query = {"person": filters.person or None, "kind": filters.kind and filters.kind.value,
+             "since": filters.since and filters.since.isoformat(), "until": filters.until and filters.until.isoformat()}
+    return render("admin/audit.html", "admin/_audit_lines.html", trail=trail, filters=filters, ignored=ignored,
+                  query={name: value for name, value in query.items() if value}, kinds=list(AuditKind))
+
+
+def _trail_filters(args) -> tuple[TrailFilters, list[str]]:
+    ignored = []
+    person = args.get("person", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
+    kind, since, until = (read_value(args, name, parse, ignored) for name, parse in (
+        ("kind", AuditKind.from_label), ("since", date.fromisoformat), ("until", date.fromisoformat)))
+    return TrailFilters(person=person, kind=kind, since=since, until=until), ignored
 
 
 # Users

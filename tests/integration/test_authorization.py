@@ -60,7 +60,7 @@ MATRIX = {
         ("index", "GET"), ("users", "GET"), ("user", "GET"), ("new_user", "GET"), ("new_user", "POST"),
         ("change_roles", "POST"), ("user_action", "POST"), ("named", "GET"), ("named", "POST"),
         ("named_item", "GET"), ("rename", "GET"), ("rename", "POST"), ("set_named_active", "POST"),
-        ("settings", "GET"), ("settings", "POST"),
+        ("settings", "GET"), ("settings", "POST"), ("audit", "GET"),
     ]},
 }
 SAMPLE_ARGUMENTS = {"filename": "css/app.css", "token": "not-a-real-token", "quarter": "2026-Q3",

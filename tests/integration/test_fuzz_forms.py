@@ -291,6 +291,8 @@ PARAMETERS = {
     "wins.index": Endpoint(values=lambda w: {"page": "1"}),
     "dashboard.index": Endpoint(values=lambda w: {"quarter": "2026-Q3"}),
     "admin.users": Endpoint(values=lambda w: {"q": "person", "page": "1"}),
+    "admin.audit": Endpoint(values=lambda w: {"person": "person", "kind": "sign-in ok", "since": "2026-01-01",
+                                              "until": "2026-12-31", "page": "1"}),
 }
 # Pages and fragments that read no query string: asked for with junk in it, and with hostile path arguments.
 PAGES = {

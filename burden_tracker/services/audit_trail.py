@@ -1,0 +1,103 @@
+"""The security trail as administrators read it on /admin/audit: stored, filtered, paged and purged.
+
+Lines come from audit.py (sign-ins, refusals, rate limits, 403s, CSRF refusals) and from services/admin.py (admin
+changes). They are deleted once older than the retention period in the settings, at most once an hour per process.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
+
+from sqlalchemy import delete, insert, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from ..enums import AuditKind
+from ..models import AuditEntry, User, utc_now
+from ..naming import person_named
+from .reference import get_settings
+
+PURGE_EVERY_SECONDS = 3600
+_last_purge: float | None = None
+
+
+@dataclass(frozen=True)
+class TrailFilters:
+    person: str = ""  # part of an email or a name
+    kind: AuditKind | None = None
+    since: date | None = None  # days in UTC, both included
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    at: datetime
+    kind: AuditKind
+    who: str
+    address: str | None
+    method: str | None
+    path: str | None
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    lines: list[TrailLine]
+    page: int
+    has_next: bool
+
+
+def store_entries(*, session: Session, entries: list[dict]) -> None:
+    session.execute(insert(AuditEntry), entries)
+    if _purge_due():
+        purge(session=session)
+    session.commit()
+
+
+def purge(*, session: Session, now: datetime | None = None) -> int:
+    """Deletes the lines older than the retention period; returns how many."""
+    keep_days = get_settings(session=session).audit_retention_days
+    cutoff = (now or utc_now()) - timedelta(days=keep_days)
+    return session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff)).rowcount
+
+
+def _purge_due() -> bool:
+    global _last_purge
+    now = time.monotonic()
+    if _last_purge is not None and now - _last_purge < PURGE_EVERY_SECONDS:
+        return False
+    _last_purge = now
+    return True
+
+
+def trail_page(*, session: Session, filters: TrailFilters, page: int, per_page: int = 50) -> TrailPage:
+    """Newest first."""
+    person = aliased(User)
+    query = select(AuditEntry, person.name, person.email).outerjoin(person, person.id == AuditEntry.user_id)
+    if filters.person:
+        query = query.where(or_(*(column.icontains(filters.person, autoescape=True)
+                                  for column in (AuditEntry.email, person.email, person.name))))
+    if filters.kind:
+        query = query.where(AuditEntry.kind == filters.kind)
+    if filters.since:
+        query = query.where(AuditEntry.at >= _start_of(filters.since))
+    if filters.until:
+        query = query.where(AuditEntry.at < _start_of(filters.until + timedelta(days=1)))
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset((page - 1) * per_page) \
+        .limit(per_page + 1)
+    rows = session.execute(query).all()
+    lines = [TrailLine(entry.at, entry.kind, _who(entry, name, email), entry.address, entry.method, entry.path,
+                       entry.detail) for entry, name, email in rows[:per_page]]
+    return TrailPage(lines, page, has_next=len(rows) > per_page)
+
+
+def _who(entry: AuditEntry, name: str | None, email: str | None) -> str:
+    """The person the line is about, else what was typed as the email (a hash when it named no account)."""
+    if email is not None:
+        return person_named(name, email)
+    return entry.email or "—"
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, day_time(), tzinfo=UTC)
