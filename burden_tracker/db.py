@@ -8,6 +8,7 @@ readable by its owner only, and so are the -wal and -shm files SQLite keeps besi
 """
 
 import os
+import threading
 from contextlib import suppress
 
 from flask import current_app, g, has_request_context, request
@@ -54,10 +55,36 @@ def _tune_sqlite(engine: Engine) -> None:
         ):
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
+    _one_writer_at_a_time(engine)
+
+
+def _one_writer_at_a_time(engine: Engine) -> None:
+    """The threads of one process take turns at writing, in the order they came.
+
+    Writers of different processes wait on SQLite's lock, whose busy handler sleeps and retries: fair enough
+    between a few processes, but the threads of a threaded worker, left to it, overtake each other at random and
+    a few wait far longer than the rest. The turn is only a queue in front of SQLite's lock: a writer that waits
+    longer than the busy timeout for it goes on to SQLite's lock as before, so it adds no way to fail.
+    """
+    turn = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE" and turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            connection.info["has_the_turn"] = True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            _pass_the_turn(connection)
+            raise
+
+    def _pass_the_turn(connection, *_args):
+        if connection.info.pop("has_the_turn", False):
+            turn.release()
+
+    for ending in ("commit", "rollback"):
+        event.listen(engine, ending, _pass_the_turn)
 
 
 def create_private_file(path) -> None:
