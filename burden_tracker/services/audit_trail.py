@@ -35,6 +35,7 @@ class TrailLine:
     at: datetime
     kind: AuditKind
     who: str
+    email: str  # the account's, else what was typed as the email (a hash when it named no account)
     address: str | None
     method: str | None
     path: str | None
@@ -87,16 +88,9 @@ def trail_page(*, session: Session, filters: TrailFilters, page: int, per_page: 
     query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset((page - 1) * per_page) \
         .limit(per_page + 1)
     rows = session.execute(query).all()
-    lines = [TrailLine(entry.at, entry.kind, _who(entry, name, email), entry.address, entry.method, entry.path,
-                       entry.detail) for entry, name, email in rows[:per_page]]
+    lines = [TrailLine(entry.at, entry.kind, person_named(name, email, nobody="—"), email or entry.email or "—",
+                       entry.address, entry.method, entry.path, entry.detail) for entry, name, email in rows[:per_page]]
     return TrailPage(lines, page, has_next=len(rows) > per_page)
-
-
-def _who(entry: AuditEntry, name: str | None, email: str | None) -> str:
-    """The person the line is about, else what was typed as the email (a hash when it named no account)."""
-    if email is not None:
-        return person_named(name, email)
-    return entry.email or "—"
 
 
 def _start_of(day: date) -> datetime:

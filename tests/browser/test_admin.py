@@ -115,3 +115,35 @@ def test_the_admin_pages_fit_a_phone_and_a_desktop_without_serious_accessibility
     screenshot(f"admin-user-invite-{name}")
     page.get_by_role("heading", name="Account").scroll_into_view_if_needed()
     screenshot(f"admin-user-account-{name}")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_an_admin_reads_the_security_trail_and_narrows_it_to_refused_sign_ins(page, live_server, sign_in_as, browser,
+                                                                               screenshot, width):
+    guesser = browser.new_context()
+    try:
+        other = guesser.new_page()
+        other.goto(live_server + "/login")
+        other.get_by_label("Email").fill("board2@demo.test")
+        other.get_by_label("Password").fill("not the password")
+        other.get_by_role("button", name="Sign in").click()
+        expect(other.locator("#password-error")).to_be_visible()
+    finally:
+        guesser.close()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as("admin@demo.test")
+    page.goto(live_server + "/admin")
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Security trail").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Security trail")
+    trail = page.get_by_role("region", name="Security trail")
+    expect(trail.locator("tbody tr").filter(has_text="sign-in refused")).to_contain_text("board2@demo.test")
+    expect(trail.locator("tbody tr").filter(has_text="sign-in ok")).to_contain_text("admin@demo.test")
+
+    page.wait_for_load_state()
+    page.get_by_label("What happened").select_option("sign-in refused")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"/admin/audit\?.*kind=sign-in(%20|\+)refused"))
+    expect(trail.locator("tbody tr")).to_have_count(1)
+    expect(trail.locator("tbody tr")).to_contain_text("board2@demo.test")
+    assert violations(page) == []
+    screenshot(f"admin-security-trail-{width}")
