@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
 from burden_tracker.enums import AffectedRole, EventKind, Role
@@ -12,7 +11,7 @@ from burden_tracker.models import Category, Department, Event, HourlyRate, Invit
 from burden_tracker.services.admin import settings_values
 from burden_tracker.services.users import password_matches
 from tests.factories import make_department, make_user
-from tests.integration.test_mail import Inbox, free_port
+from tests.smtp import running_inbox
 from tests.web import csrf_token, sign_in
 
 LINK = re.compile(r"/invite/([A-Za-z0-9_-]{20,})")
@@ -244,15 +243,10 @@ def test_a_deactivated_account_cannot_use_its_link(admin_client, app, invited):
 
 
 def test_the_invite_link_is_emailed_when_smtp_is_configured(app, admin_client):
-    inbox = Inbox(free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    try:
+    with running_inbox() as inbox:
         app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, MAIL_FROM="tracker@example.org",
                           BASE_URL="https://burden.hospital.test/")
         response = add_user(admin_client)
-    finally:
-        controller.stop()
     token = invite_token(admin_client, response.headers["Location"])
     [message] = inbox.to("new.person@example.org")
     assert f"https://burden.hospital.test/invite/{token}" in message.get_content()

@@ -21,7 +21,6 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 from flask import url_for
 from sqlmodel import select
 
@@ -34,7 +33,7 @@ from burden_tracker.services.votes import cast_vote
 from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
-from tests.integration.test_mail import Inbox, free_port
+from tests.smtp import running_inbox
 from tests.web import csrf_token, sign_in
 
 BASE_URL = "https://burden.hospital.test/"
@@ -277,11 +276,8 @@ def _import_reports(app, session, program: Program, tmp_path) -> list:
 
 @pytest.fixture
 def inbox():
-    inbox = Inbox(free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    controller.stop()
+    with running_inbox() as inbox:
+        yield inbox
 
 
 @pytest.fixture

@@ -1,15 +1,11 @@
 """Emailing notices and invite links through a real SMTP server (aiosmtpd) started by the test on 127.0.0.1."""
 
-import email
-import email.policy
 import logging
 import re
-import socket
 import threading
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -20,49 +16,18 @@ from burden_tracker.services.transitions import move_nomination
 from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
-from tests.serving import Browser, served
+from tests.serving import Browser, free_port, served
+from tests.smtp import running_inbox
 from tests.web import PASSWORD, csrf_token, sign_in
 
 TITLE = "Pain score charted twice"
 BASE_URL = "https://burden.hospital.test/"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives: (envelope recipients, parsed message)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.received = []
-        self.refused = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refused:
-            return "550 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((envelope.rcpt_tos, message))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list:
-        return [message for recipients, message in self.received if recipients == [address]]
-
-
 @pytest.fixture
 def inbox():
-    inbox = Inbox(free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    controller.stop()
+    with running_inbox() as inbox:
+        yield inbox
 
 
 @pytest.fixture
