@@ -304,3 +304,16 @@ EVENT_TRIGGERS = {
 def _create_event_triggers(_table, connection, **_kw):
     for statement in EVENT_TRIGGERS.get(connection.dialect.name, []):
         connection.exec_driver_sql(statement)
+
+
+class FailureTally(SQLModel, table=True):
+    """The failed sign-ins (or invite links) of one account, address or browser, and the wait they earned
+    (services/sign_in_guard.py). Kept here when REDIS_URL is not set, so that every worker of a server counts
+    together. A row is only worth keeping until forget_at, and is deleted after it."""
+
+    __tablename__ = "failure_tallies"
+    key: str = Field(max_length=80, primary_key=True)
+    recent: str = Field(default="", max_length=400)  # when the failures still inside the window happened
+    held_until: datetime | None = None
+    wait_seconds: int = 0
+    forget_at: datetime = Field(index=True)
