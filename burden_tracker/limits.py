@@ -1,32 +1,35 @@
 """Counting failed sign-ins (and failed invite links), so that guessing passwords is slow.
 
-Only failures count, so a person who signs in fine is never held up. Counts live in storage every worker
-process shares: Redis when REDIS_URL is set. Without it the default is "memory://", which counts within one
-process only: with `serve --workers 4` each worker keeps its own count, so someone guessing gets up to four
-times the allowance. That suits one process (tests, a laptop); a real deployment sets REDIS_URL.
+Only failures count, so a person who signs in fine is never held up. Past an allowance each further failure
+doubles the wait (services/sign_in_guard.py has the rules). A refusal is answered at once with the wait in
+Retry-After: no worker sleeps.
 
-If Redis stops answering, counting falls back to this process's memory (and says so in the log) rather
-than refusing everyone or letting every guess through.
+Counts live where every worker process sees them: Redis when REDIS_URL is set, else the database. If Redis stops
+answering, counting moves to the database for a while (and says so in the log) rather than refusing everyone or
+letting every guess through. Keys are keyed hashes (SECRET_KEY), so neither store holds an email, or a password
+typed into the email field, in clear.
 """
 
 import hashlib
+import hmac
 import math
 import time
 from dataclasses import dataclass
 
+import redis
 from flask import current_app
-from limits import RateLimitItem, parse
-from limits.errors import StorageError
-from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy.exc import SQLAlchemyError
 
-# A person mistyping gets five tries; a script guessing one account gets 20 guesses an hour.
-SIGN_IN_PER_ACCOUNT = parse("5 per 15 minutes")
+from .services import sign_in_guard
+from .services.sign_in_guard import Policy, Standing
+
+# A person mistyping gets five tries; a script guessing one account gets a handful a day once the waits grow.
+ACCOUNT = Policy(allowance=5)
 # A ward's computers may share one address behind NAT: room for several people's typos, not for a spray of
 # one common password over many accounts.
-SIGN_IN_PER_ADDRESS = parse("20 per 15 minutes")
+ADDRESS = Policy(allowance=20)
 # Invite links are long random tokens: only a guesser fails repeatedly.
-INVITE_PER_ADDRESS = parse("10 per 15 minutes")
+INVITE = Policy(allowance=10)
 # A Redis that does not answer must not hold a sign-in for long.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 RETRY_SHARED_AFTER = 30  # seconds
@@ -37,83 +40,165 @@ class Counter:
     """One limit on one key: failed sign-ins for this account, or from this address."""
 
     scope: str  # "account" or "address": which message the person gets when it is full
-    limit: RateLimitItem
+    policy: Policy
     key: str
 
 
 @dataclass(frozen=True)
 class Refusal:
     scope: str
-    seconds: int  # until the oldest counted failure ages out and one more try is allowed
+    seconds: int  # until the wait ends and one more try is allowed
 
     @property
-    def minutes(self) -> int:
-        return max(1, math.ceil(self.seconds / 60))
+    def wait(self) -> str:
+        return sign_in_guard.wait_in_words(self.seconds)
 
 
 def sign_in_counters(email: str, address: str | None) -> list[Counter]:
-    """The account key is a hash of the address as find_user compares it, so unknown and known emails are
-    counted alike, and no email sits in Redis in clear."""
-    account = hashlib.sha256(email.strip().lower().encode("utf-8", "replace")).hexdigest()
-    return [Counter("account", SIGN_IN_PER_ACCOUNT, f"sign-in/account/{account}"),
-            Counter("address", SIGN_IN_PER_ADDRESS, f"sign-in/address/{address or 'unknown'}")]
+    """The account's counter and the address's."""
+    return [Counter("account", ACCOUNT, _key("sign-in/account", _normal(email))),
+            Counter("address", ADDRESS, _key("sign-in/address", address or "unknown"))]
 
 
 def invite_counters(address: str | None) -> list[Counter]:
-    return [Counter("address", INVITE_PER_ADDRESS, f"invite/address/{address or 'unknown'}")]
+    return [Counter("address", INVITE, _key("invite/address", address or "unknown"))]
 
 
-def refusal(counters: list[Counter]) -> Refusal | None:
-    """The fullest counter with how long to wait, or None when one more try is allowed."""
-    full = [counter for counter in counters if not _call("test", counter)]
-    if not full:
-        return None
-    waits = [(math.ceil(_call("get_window_stats", counter).reset_time - time.time()), counter) for counter in full]
-    seconds, counter = max(waits, key=lambda wait: wait[0])
-    return Refusal(counter.scope, max(1, seconds))
+def refusal(counters: list[Counter], *, session, now: float | None = None) -> Refusal | None:
+    """The longest wait among the counters, or None when one more try is allowed."""
+    now = now or time.time()
+    standing = _use(lambda store: store.standings([counter.key for counter in counters], now), session)
+    return _refusal(counters, standing, now)
 
 
-def count_failure(counters: list[Counter]) -> None:
-    for counter in counters:
-        _call("hit", counter)
+def count_failure(counters: list[Counter], *, session, now: float | None = None) -> dict[Counter, float]:
+    """Counts one failure against each counter, and commits; returns the counters it has just made wait, with
+    the wait in seconds."""
+    now = now or time.time()
+    ordered = sorted(counters, key=lambda counter: counter.key)  # one order everywhere: no two writers deadlock
+    changes = [(counter.key, _failure(counter.policy, now)) for counter in ordered]
+    standings = _use(lambda store: store.change(changes, now), session)
+    return {counter: standing.wait_left(now) for counter, standing in zip(ordered, standings, strict=True)
+            if standing.wait_left(now)}
 
 
-def forget_failures(counters: list[Counter]) -> None:
-    """After a good sign-in the account starts afresh; an address does not, or one valid account could wipe
-    the count of guesses made against others from the same place."""
-    for counter in counters:
-        if counter.scope == "account":
-            _call("clear", counter)
+def forget_failures(counters: list[Counter], *, session) -> None:
+    """After a good sign-in. An address is never forgotten so, or one valid account could wipe the count of
+    guesses made against others from the same place."""
+    keys = [counter.key for counter in counters if counter.scope != "address"]
+    if keys:
+        _use(lambda store: store.forget(keys), session)
 
 
-def _call(method: str, counter: Counter):
-    state = current_app.extensions["sign_in_limits"]
-    if time.monotonic() >= state.shared_down_until:
+def _failure(policy: Policy, now: float):
+    return lambda standing: standing.after_failure(policy, now)
+
+
+def _refusal(counters: list[Counter], standing: dict[str, Standing], now: float) -> Refusal | None:
+    waits = [(standing[counter.key].wait_left(now), counter.scope) for counter in counters]
+    seconds, scope = max(waits)
+    return Refusal(scope, max(1, math.ceil(seconds))) if seconds > 0 else None
+
+
+def _normal(email) -> str:
+    """As find_user compares it, so unknown and known emails are counted alike, however they are typed."""
+    return (email or "").strip().lower()
+
+
+def _key(kind: str, identity: str) -> str:
+    return f"{kind}/{_keyed_hash(kind, identity)[:40]}"
+
+
+def _keyed_hash(kind: str, identity: str) -> str:
+    secret = current_app.secret_key
+    secret = secret if isinstance(secret, bytes) else secret.encode()
+    return hmac.new(secret, f"{kind}\n{identity}".encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+# Where the counts live.
+
+
+class _Database:
+    """A write commits the session handed over: a POST's own, which already holds SQLite's write lock, or a short
+    one of the caller's. A database that cannot be written (full, read-only) leaves the count as it was: the
+    attempt is answered all the same, and the log says why."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def standings(self, keys: list[str], now: float) -> dict[str, Standing]:
+        return sign_in_guard.standings(session=self.session, keys=keys, now=now)
+
+    def change(self, changes: list, now: float) -> list[Standing]:
         try:
-            return getattr(state.shared, method)(counter.limit, "burden-tracker", counter.key)
-        except StorageError as error:
-            current_app.logger.error("Rate-limit storage unreachable (%s): counting in this process for %d s",
+            after = [sign_in_guard.change(session=self.session, key=key, how=how, now=now) for key, how in changes]
+            self.session.commit()
+            return after
+        except SQLAlchemyError:
+            self._cannot_write()
+            return [Standing() for _ in changes]
+
+    def forget(self, keys: list[str]) -> None:
+        try:
+            sign_in_guard.forget(session=self.session, keys=keys)
+            self.session.commit()
+        except SQLAlchemyError:
+            self._cannot_write()
+
+    def _cannot_write(self) -> None:
+        self.session.rollback()
+        current_app.logger.error("Could not record failed sign-ins in the database", exc_info=True)
+
+
+class _Redis:
+    PREFIX = "burden-tracker/"
+
+    def __init__(self, client: redis.Redis):
+        self.client = client
+
+    def standings(self, keys: list[str], now: float) -> dict[str, Standing]:
+        values = self.client.mget([self.PREFIX + key for key in keys])
+        return {key: Standing.loads(value).as_of(now) for key, value in zip(keys, values, strict=True)}
+
+    def change(self, changes: list, now: float) -> list[Standing]:
+        return [self._change(self.PREFIX + key, how, now) for key, how in changes]
+
+    def forget(self, keys: list[str]) -> None:
+        self.client.delete(*(self.PREFIX + key for key in keys))
+
+    def _change(self, name: str, how, now: float) -> Standing:
+        """Read, decide and write as one step: should another worker change the key meanwhile, Redis refuses
+        the write and the step starts again from what that worker wrote."""
+
+        def attempt(pipe) -> Standing:
+            after = how(Standing.loads(pipe.get(name)).as_of(now))
+            pipe.multi()
+            pipe.set(name, after.dumps(), pxat=math.ceil(after.forget_at * 1000))
+            return after
+
+        return self.client.transaction(attempt, name, value_from_callable=True)
+
+
+def _use(operation, session):
+    state = current_app.extensions["sign_in_limits"]
+    if state.redis is not None and time.monotonic() >= state.redis_down_until:
+        try:
+            return operation(_Redis(state.redis))
+        except redis.RedisError as error:
+            current_app.logger.error("Rate-limit storage unreachable (%s): counting in the database for %d s",
                                      error, RETRY_SHARED_AFTER)
-            state.shared_down_until = time.monotonic() + RETRY_SHARED_AFTER
-    return getattr(state.fallback, method)(counter.limit, "burden-tracker", counter.key)
+            state.redis_down_until = time.monotonic() + RETRY_SHARED_AFTER
+    return operation(_Database(session))
 
 
 class _State:
-    """Per app, so two apps in one process (tests) never share counts."""
+    """Per app, so two apps in one process (tests) never share a client."""
 
-    def __init__(self, shared: MovingWindowRateLimiter):
-        self.shared = shared
-        self.fallback = MovingWindowRateLimiter(MemoryStorage())
-        self.shared_down_until = 0.0  # while Redis is down, not every sign-in waits for it to time out
-
-
-def storage_uri(app) -> str:
-    return app.config.get("REDIS_URL") or "memory://"
+    def __init__(self, client: redis.Redis | None):
+        self.redis = client
+        self.redis_down_until = 0.0  # while Redis is down, not every sign-in waits for it to time out
 
 
 def init_app(app) -> None:
-    """A moving window, so that a burst at a window's edge cannot double the allowance. The `limits` library
-    counts; Flask-Limiter, built on it, would also check every request for limits this app never sets."""
-    options = {"wrap_exceptions": True, **(REDIS_TIMEOUTS if app.config.get("REDIS_URL") else {})}
-    storage = storage_from_string(storage_uri(app), **options)
-    app.extensions["sign_in_limits"] = _State(MovingWindowRateLimiter(storage))
+    url = app.config.get("REDIS_URL")
+    app.extensions["sign_in_limits"] = _State(redis.Redis.from_url(url, **REDIS_TIMEOUTS) if url else None)

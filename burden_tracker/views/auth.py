@@ -1,6 +1,6 @@
 """Signing in and out, the sign-in requirement on every page, roles, and the brakes on guessing.
 
-Failed sign-ins are counted per account and per address (limits.py) before any password is checked, so a
+Failed sign-ins are counted per account and per address (limits.py), and checked before any password is, so a
 refusal for too many tries says nothing about the password. Every attempt, sign-out, expired session and
 refusal is written to the audit log (audit.py).
 """
@@ -150,19 +150,19 @@ def login():
             audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="incomplete form")
         return _sign_in_page(form)
     counters = limits.sign_in_counters(form.email.data, request.remote_addr)
-    refused = limits.refusal(counters)  # before the password is looked at: the answer reveals nothing about it
+    refused = limits.refusal(counters, session=get_session())  # before the password: it reveals nothing about it
     if refused:
         audit.record(audit.RATE_LIMITED, email=tried, detail=f"{refused.scope} ({refused.seconds} s)")
         return _too_many_sign_ins(form, refused)
     signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
                              policy=session_policy())
     if not signed_in:
-        limits.count_failure(counters)
+        limits.count_failure(counters, session=get_session())  # on SQLite this session holds the write lock already
         audit.record(audit.SIGN_IN_REFUSED, email=tried)
         form.password.errors.append(auth.SIGN_IN_REFUSED)
         return _sign_in_page(form)
     user, token = signed_in
-    limits.forget_failures(counters)
+    limits.forget_failures(counters, session=get_session())
     audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id)
     session.clear()  # a new session at sign-in: nothing from before survives
     login_user(Account(auth.SignedIn.of(user), token))
@@ -181,14 +181,9 @@ def _sign_in_page(form, problem: str | None = None, status: int | None = None):
 
 
 def _too_many_sign_ins(form, refused: limits.Refusal):
-    response = current_app.make_response(_sign_in_page(form, TOO_MANY[refused.scope].format(
-        wait=_minutes(refused.minutes)), 429))
+    response = current_app.make_response(_sign_in_page(form, TOO_MANY[refused.scope].format(wait=refused.wait), 429))
     response.headers["Retry-After"] = str(refused.seconds)
     return response
-
-
-def _minutes(count: int) -> str:
-    return "1 minute" if count == 1 else f"{count} minutes"
 
 
 @bp.post("/logout")
@@ -239,19 +234,21 @@ def _stays_here(address: str) -> bool:
 def guard_invites():
     if request.endpoint != "invite.accept":
         return None
-    refused = limits.refusal(limits.invite_counters(request.remote_addr))
+    refused = limits.refusal(limits.invite_counters(request.remote_addr), session=get_session())
     if refused is None:
         return None
     audit.record(audit.RATE_LIMITED, detail=f"invite {refused.scope} ({refused.seconds} s)")
-    response = current_app.make_response((render_template("auth/too_many.html", wait=_minutes(refused.minutes)),
-                                          429))
+    response = current_app.make_response((render_template("auth/too_many.html", wait=refused.wait), 429))
     response.headers["Retry-After"] = str(refused.seconds)
     return response
 
 
 def count_refused_invites(response):
     if request.endpoint == "invite.accept" and response.status_code in (404, 410):
-        limits.count_failure(limits.invite_counters(request.remote_addr))
+        if request.method not in READ_ONLY_METHODS:
+            get_session().rollback()  # a refused link changed nothing: the count must commit nothing else
+        with _writing_session() as writer:
+            limits.count_failure(limits.invite_counters(request.remote_addr), session=writer)
         audit.record(audit.INVITE_REFUSED, detail=str(response.status_code))
     return response
 

@@ -1,7 +1,8 @@
-"""Failed sign-ins are limited per account and per address, before any password is checked, and the count
-holds across the worker processes of `burden-tracker serve` when Redis keeps it.
+"""Failed sign-ins are limited per account and per address, before any password is checked; past the allowance
+each further failure doubles the wait; and the count holds across the worker processes of `burden-tracker serve`
+when Redis keeps it. (tests/integration/test_sign_in_guard.py has the database's count, on both databases.)
 
-The limits do not touch the database, so these tests run on SQLite only.
+These tests run on SQLite only: the database's part is the same on both.
 """
 
 import http.client
@@ -11,15 +12,19 @@ import random
 import re
 import socket
 import threading
+import time
 import uuid
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 import redis
 from argon2 import PasswordHasher
+from sqlalchemy import func, select
 
 from burden_tracker import create_app, limits
 from burden_tracker.enums import Role
+from burden_tracker.models import FailureTally
 from burden_tracker.services import auth as auth_service
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.users import add_user, hasher
@@ -31,6 +36,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 ACCOUNT_MESSAGE = "Too many failed sign-ins for this account. Try again in 15 minutes."
 ADDRESS_MESSAGE = "Too many failed sign-ins from this network address. Try again in 15 minutes."
+MINUTES = 60
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
 
 
@@ -61,6 +67,21 @@ def client_at(app, address: str):
 
 def fail(client, email: str, times: int) -> list[int]:
     return [sign_in(client, email, "not the password").status_code for _ in range(times)]
+
+
+def time_passes(session, seconds: float) -> None:
+    """As if `seconds` had gone by: every time the database's count holds moves that far back."""
+    for tally in session.scalars(select(FailureTally)):
+        tally.recent = " ".join(f"{float(at) - seconds:.3f}" for at in tally.recent.split())
+        tally.held_until = tally.held_until and tally.held_until - timedelta(seconds=seconds)
+        tally.forget_at -= timedelta(seconds=seconds)
+    session.commit()
+
+
+def wait_asked(response) -> tuple[int, int, str]:
+    """Status, Retry-After and the problem the page states."""
+    problem = re.search(r'id="sign-in-problem"[^>]*>([^<]*)<', response.get_data(as_text=True))
+    return response.status_code, int(response.headers.get("Retry-After", 0)), problem and problem[1]
 
 
 def test_the_sixth_failed_sign_in_is_refused_even_with_the_right_password(client, nurse):
@@ -145,15 +166,64 @@ def test_wrong_invite_links_from_one_address_are_slowed_too(app, session):
     assert client_at(app, "10.9.8.8").get(f"/invite/{token}").status_code == 200
 
 
-def test_counting_goes_on_in_this_process_when_redis_does_not_answer(engine, database_url, session, nurse):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k",
-                      "REDIS_URL": "redis://127.0.0.1:1/0"})  # nothing listens on port 1
+def test_each_further_failure_doubles_the_accounts_wait_up_to_four_hours(client, session, nurse):
+    assert fail(client, nurse.email, 5) == [422] * 5
+    asked = [wait_asked(sign_in(client, nurse.email))]
+    for wait in (15, 30, 60, 120, 240, 240):
+        time_passes(session, wait * MINUTES)
+        assert fail(client, nurse.email, 1) == [422]  # the wait is over: one more try
+        asked.append(wait_asked(sign_in(client, nurse.email)))
+    assert [(status, problem) for status, _seconds, problem in asked] == [
+        (429, "Too many failed sign-ins for this account. Try again in 15 minutes."),
+        (429, "Too many failed sign-ins for this account. Try again in 30 minutes."),
+        (429, "Too many failed sign-ins for this account. Try again in 1 hour."),
+        (429, "Too many failed sign-ins for this account. Try again in 2 hours."),
+        (429, "Too many failed sign-ins for this account. Try again in 4 hours."),
+        (429, "Too many failed sign-ins for this account. Try again in 4 hours."),
+        (429, "Too many failed sign-ins for this account. Try again in 4 hours."),
+    ]
+    expected = [15, 30, 60, 120, 240, 240, 240]
+    assert all(wait * MINUTES - 30 < seconds <= wait * MINUTES
+               for (_status, seconds, _problem), wait in zip(asked, expected, strict=True)), asked
+
+
+def test_each_further_failure_doubles_the_addresss_wait_too(app, session, nurse):
+    guesser = client_at(app, "10.9.8.7")
+    assert fail_each(guesser, 20) == [422] * 20
+    first = wait_asked(sign_in(guesser, nurse.email))
+    time_passes(session, 15 * MINUTES)
+    assert fail_each(guesser, 1, start=20) == [422]
+    second = wait_asked(sign_in(guesser, nurse.email))
+    assert first[0] == second[0] == 429
+    assert 15 * MINUTES - 30 < first[1] <= 15 * MINUTES and 30 * MINUTES - 30 < second[1] <= 30 * MINUTES
+    assert second[2] == "Too many failed sign-ins from this network address. Try again in 30 minutes."
+
+
+def fail_each(client, times: int, start: int = 0) -> list[int]:
+    """Failures against a new account each time, so that only the address's count can fill."""
+    return [sign_in(client, f"someone{n}@example.org", "Winter2026!").status_code for n in range(start, start + times)]
+
+
+def test_a_refusal_is_answered_at_once(client, nurse):
+    fail(client, nurse.email, 5)
+    started = time.perf_counter()
+    statuses = [sign_in(client, nurse.email).status_code for _ in range(10)]
+    seconds = time.perf_counter() - started
+    assert statuses == [429] * 10
+    assert seconds < 3, f"ten refusals took {seconds:.2f} s: something waits"  # each is a page, not a verify
+
+
+def test_counting_moves_to_the_database_when_redis_does_not_answer(engine, database_url, session, nurse):
+    """Counted where every worker sees it: another app on the same database (another worker) is held too."""
+    apps = [create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
+                        "REDIS_URL": redis_url}) for redis_url in ("redis://127.0.0.1:1/0", None)]  # port 1: nobody
     try:
-        client = app.test_client()
-        assert fail(client, nurse.email, 5) == [422] * 5
-        assert sign_in(client, nurse.email).status_code == 429
+        assert fail(apps[0].test_client(), nurse.email, 5) == [422] * 5
+        assert sign_in(apps[0].test_client(), nurse.email).status_code == 429
+        assert sign_in(apps[1].test_client(), nurse.email).status_code == 429
     finally:
-        app.extensions["db_engine"].dispose()
+        for app in apps:
+            app.extensions["db_engine"].dispose()
 
 
 # Several worker processes, one count: Redis.
@@ -179,52 +249,88 @@ def redis_url():
 
 @pytest.fixture
 def guesser_address(redis_url):
-    """A loopback address of this run's own, so that runs at the same time on one Redis never share a count;
-    its keys (and the account's) are removed afterwards."""
-    address = f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
-    yield address
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for key in client.scan_iter(match=f"*burden-tracker/sign-in/address/{address}/*"):
-            client.delete(key)
-    finally:
-        client.close()
+    """A loopback address of this run's own, so that runs at the same time on one Redis never share a count."""
+    return f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
-def test_the_sixth_failed_sign_in_is_refused_across_four_workers(session, database_url, redis_url, guesser_address,
-                                                                   tmp_path):
+def redis_keys(app, email: str, address: str) -> list[str]:
+    """Where Redis keeps this account's and this address's counts (keyed hashes of them)."""
+    with app.app_context():
+        return ["burden-tracker/" + counter.key for counter in limits.sign_in_counters(email, address)]
+
+
+@pytest.fixture
+def redis_app(app, redis_url):
+    app.config["REDIS_URL"] = redis_url
+    limits.init_app(app)
+    return app
+
+
+def test_with_redis_the_waits_grow_there_and_the_database_counts_nothing(redis_app, session, nurse,
+                                                                          guesser_address):
     email = f"nurse-{uuid.uuid4().hex[:8]}@limits.test"
     add_user(session=session, email=email, roles={Role.STAFF}, password=PASSWORD)
-    log_path = tmp_path / "server.log"
+    keys = redis_keys(redis_app, email, guesser_address)
+    store = redis.Redis.from_url(redis_app.config["REDIS_URL"])
     try:
-        with served(database_url, log_path, workers=4, extra_env={"REDIS_URL": redis_url}) as (base, _process):
-            visit = Visit(base, guesser_address)
-            statuses = []
-            # At once, on fresh connections: while one worker verifies a password the next request goes to another.
-            threads = [threading.Thread(target=lambda: statuses.append(visit.sign_in(email, "not the password")[0]))
-                       for _ in range(5)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            status, headers, page = visit.sign_in(email, PASSWORD)
+        guesser = client_at(redis_app, guesser_address)
+        assert fail(guesser, email, 5) == [422] * 5
+        assert sign_in(guesser, email).status_code == 429
+        for key in keys:  # as if the wait had passed: the stored times move back
+            recent, held_until, wait, forget_at = json.loads(store.get(key))
+            store.set(key, json.dumps([[at - 15 * MINUTES for at in recent], held_until and held_until - 15 * MINUTES,
+                                       wait, forget_at - 15 * MINUTES]), keepttl=True)
+        assert fail(guesser, email, 1) == [422]
+        status, seconds, problem = wait_asked(sign_in(guesser, email))
     finally:
-        _forget_account(redis_url, email)
+        store.delete(*keys)
+        store.close()
+    assert status == 429 and 30 * MINUTES - 30 < seconds <= 30 * MINUTES, (status, seconds, problem)
+    assert session.scalar(select(func.count()).select_from(FailureTally)) == 0
+
+
+def test_the_sixth_failed_sign_in_is_refused_across_workers_and_servers(app, session, database_url, redis_url,
+                                                                        guesser_address, tmp_path):
+    """Two `serve --workers 2` sharing Redis, so that the failures surely reach different worker processes: three
+    go to one server at once, two to the other, and both refuse the sixth. The database counts nothing meanwhile."""
+    email = f"nurse-{uuid.uuid4().hex[:8]}@limits.test"
+    add_user(session=session, email=email, roles={Role.STAFF}, password=PASSWORD)
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    redis_env = {"REDIS_URL": redis_url}
+    try:
+        with (served(database_url, logs[0], workers=2, extra_env=redis_env) as (first, _first_process),
+              served(database_url, logs[1], workers=2, extra_env=redis_env) as (second, _second_process)):
+            visits = [Visit(first, guesser_address), Visit(second, guesser_address)]
+            statuses = at_once(lambda: visits[0].sign_in(email, "not the password")[0], 3)
+            statuses += at_once(lambda: visits[1].sign_in(email, "not the password")[0], 2)
+            sixth = [visit.sign_in(email, PASSWORD) for visit in visits]
+    finally:
+        _forget(redis_url, redis_keys(app, email, guesser_address))
     assert statuses == [422] * 5
-    assert status == 429 and ACCOUNT_MESSAGE in page and int(headers["Retry-After"]) > 0
-    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith('{"time"')]
+    for status, headers, page in sixth:
+        assert status == 429 and ACCOUNT_MESSAGE in page and int(headers["Retry-After"]) > 0
+    lines = [json.loads(line) for path in logs for line in path.read_text().splitlines() if line.startswith('{"time"')]
     refusals = [line for line in lines if line["email"] == email and line["event"] == "sign-in refused"]
-    assert len(refusals) == 5
-    assert len({line["pid"] for line in refusals}) > 1, "the failures all reached one worker: nothing was shared"
-    assert [line["address"] for line in lines if line["event"] == "rate limited"] == [guesser_address]
+    assert len(refusals) == 5 and len({line["pid"] for line in refusals}) >= 2
+    assert [line["address"] for line in lines if line["event"] == "rate limited"] == [guesser_address] * 2
+    assert session.scalar(select(func.count()).select_from(FailureTally)) == 0
 
 
-def _forget_account(redis_url: str, email: str) -> None:
+def at_once(send, times: int) -> list:
+    """On fresh connections at the same moment: while one worker verifies a password the next may take another."""
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(send())) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def _forget(redis_url: str, keys: list[str]) -> None:
     client = redis.Redis.from_url(redis_url)
     try:
-        account = limits.sign_in_counters(email, None)[0].key
-        for key in client.scan_iter(match=f"*burden-tracker/{account}/*"):
-            client.delete(key)
+        client.delete(*keys)
     finally:
         client.close()
 
