@@ -1,23 +1,31 @@
-"""Counting failed sign-ins (and failed invite links), so that guessing passwords is slow.
+"""Counting failed sign-ins (and failed invite links), so that guessing passwords is slow and nobody is locked out.
 
 Only failures count, so a person who signs in fine is never held up. Past an allowance each further failure
 doubles the wait (services/sign_in_guard.py has the rules). A refusal is answered at once with the wait in
 Retry-After: no worker sleeps.
 
+A browser that has signed in to an account before carries a device cookie: a keyed hash of the account (never the
+email) and a random nonce, signed with SECRET_KEY. An attempt with it is spared the account's count, so that
+someone else's failures cannot lock a person out of their own device; it still counts per address, and its own
+failures are counted against its nonce, which once held exempts nothing: a stolen cookie buys few guesses.
+
 Counts live where every worker process sees them: Redis when REDIS_URL is set, else the database. If Redis stops
 answering, counting moves to the database for a while (and says so in the log) rather than refusing everyone or
-letting every guess through. Keys are keyed hashes (SECRET_KEY), so neither store holds an email, or a password
-typed into the email field, in clear.
+letting every guess through. Keys are keyed hashes too, so neither store holds an email, or a password typed
+into the email field, in clear.
 """
 
 import hashlib
 import hmac
 import math
+import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import redis
 from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from .services import sign_in_guard
@@ -28,8 +36,14 @@ ACCOUNT = Policy(allowance=5)
 # A ward's computers may share one address behind NAT: room for several people's typos, not for a spray of
 # one common password over many accounts.
 ADDRESS = Policy(allowance=20)
+# What a device cookie's own failures may cost before it stops exempting its browser.
+DEVICE = Policy(allowance=5)
 # Invite links are long random tokens: only a guesser fails repeatedly.
 INVITE = Policy(allowance=10)
+DEVICE_COOKIE = "device"
+DEVICE_LIFETIME = timedelta(days=365)
+# A ward computer is shared: each of its regular users keeps their exemption there.
+DEVICES_KEPT = 10
 # A Redis that does not answer must not hold a sign-in for long.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 RETRY_SHARED_AFTER = 30  # seconds
@@ -37,9 +51,9 @@ RETRY_SHARED_AFTER = 30  # seconds
 
 @dataclass(frozen=True)
 class Counter:
-    """One limit on one key: failed sign-ins for this account, or from this address."""
+    """One limit on one key: failed sign-ins for this account, from this address or with this device cookie."""
 
-    scope: str  # "account" or "address": which message the person gets when it is full
+    scope: str  # "account", "address" or "device": which message the person gets when it is full
     policy: Policy
     key: str
 
@@ -54,10 +68,39 @@ class Refusal:
         return sign_in_guard.wait_in_words(self.seconds)
 
 
-def sign_in_counters(email: str, address: str | None) -> list[Counter]:
-    """The account's counter and the address's."""
-    return [Counter("account", ACCOUNT, _key("sign-in/account", _normal(email))),
-            Counter("address", ADDRESS, _key("sign-in/address", address or "unknown"))]
+@dataclass(frozen=True)
+class SignInGuard:
+    """What one sign-in attempt is held to."""
+
+    counted: list[Counter]  # where its failure counts
+    forgiven: list[Counter]  # what a good sign-in starts afresh
+    refusal: Refusal | None
+    exempt: bool  # a device cookie for this account spared it the account's count
+    account_held: bool
+
+
+def guard_sign_in(email: str, address: str | None, device_nonce: str | None, *, session,
+                  now: float | None = None) -> SignInGuard:
+    """Read before any password is looked at, so that a refusal says nothing about the password."""
+    now = now or time.time()
+    known = sign_in_counters(email, address, device_nonce)
+    account, by_address = known[:2]
+    device = known[2] if device_nonce else None
+    standing = _use(lambda store: store.standings([counter.key for counter in known], now), session)
+    exempt = device is not None and not standing[device.key].wait_left(now)
+    counted = [by_address, device if exempt else account]
+    forgiven = [device] if exempt else [account, *([device] if device else [])]
+    return SignInGuard(counted, forgiven, _refusal(counted, standing, now), exempt,
+                       standing[account.key].wait_left(now) > 0)
+
+
+def sign_in_counters(email: str, address: str | None, device_nonce: str | None = None) -> list[Counter]:
+    """The account's counter, the address's, and the device cookie's when there is one."""
+    counters = [Counter("account", ACCOUNT, _key("sign-in/account", _normal(email))),
+                Counter("address", ADDRESS, _key("sign-in/address", address or "unknown"))]
+    if device_nonce:
+        counters.append(Counter("device", DEVICE, _key("sign-in/device", device_nonce)))
+    return counters
 
 
 def invite_counters(address: str | None) -> list[Counter]:
@@ -98,6 +141,47 @@ def _refusal(counters: list[Counter], standing: dict[str, Standing], now: float)
     waits = [(standing[counter.key].wait_left(now), counter.scope) for counter in counters]
     seconds, scope = max(waits)
     return Refusal(scope, max(1, math.ceil(seconds))) if seconds > 0 else None
+
+
+# The device cookie.
+
+
+def device_cookie(current: str | None, email: str) -> str:
+    """The cookie's value once `email` has signed in on this browser: this account with a fresh nonce, after
+    the other accounts it already named."""
+    mark = _account_mark(email)
+    others = [entry for entry in _device_entries(current) if entry[0] != mark]
+    return _device_serializer().dumps([*others[-(DEVICES_KEPT - 1):], [mark, secrets.token_urlsafe(16)]])
+
+
+def device_nonce(cookie: str | None, email: str) -> str | None:
+    """The nonce this browser holds for the account typed, when its cookie is ours, unaltered and not too old."""
+    mark = _account_mark(email)
+    for entry_mark, nonce in _device_entries(cookie):
+        if hmac.compare_digest(entry_mark, mark):
+            return nonce
+    return None
+
+
+def _device_entries(cookie: str | None) -> list[list[str]]:
+    if not cookie:
+        return []
+    try:
+        entries = _device_serializer().loads(cookie, max_age=DEVICE_LIFETIME.total_seconds())
+    except BadData:
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [entry for entry in entries
+            if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)]
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="burden-tracker device cookie")
+
+
+def _account_mark(email: str) -> str:
+    return _keyed_hash("device/account", _normal(email))[:32]
 
 
 def _normal(email) -> str:

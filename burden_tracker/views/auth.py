@@ -1,8 +1,9 @@
 """Signing in and out, the sign-in requirement on every page, roles, and the brakes on guessing.
 
 Failed sign-ins are counted per account and per address (limits.py), and checked before any password is, so a
-refusal for too many tries says nothing about the password. Every attempt, sign-out, expired session and
-refusal is written to the audit log (audit.py).
+refusal for too many tries says nothing about the password. A good sign-in leaves a device cookie, which spares
+that browser the account's count from then on. Every attempt, sign-out, expired session and refusal is written to
+the audit log (audit.py).
 """
 
 import unicodedata
@@ -35,7 +36,11 @@ TOO_MANY = {
     "account": "Too many failed sign-ins for this account. Try again in {wait}.",
     "address": "Too many failed sign-ins from this network address. Try again in {wait}.",
 }
-CLEAR_SITE_DATA = '"cookies", "storage"'
+# Storage only. "cookies" would also drop the device cookie, which must outlive signing out to be of any use (people
+# sign out of a ward computer and come back to it later in the shift), and browsers apply it to the whole registrable
+# domain: signing out here would sign people out of the hospital's other sites too. The session cookie is expired
+# by name instead (session.clear() below), and its row is already gone, so a copy of it is worth nothing.
+CLEAR_SITE_DATA = '"storage"'
 SIGNED_OUT = "You are signed out."
 LONGEST_NEXT = 2000  # far longer than any address of ours, with its filters
 ENDED = {
@@ -149,24 +154,25 @@ def login():
         if form.is_submitted():
             audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="incomplete form")
         return _sign_in_page(form)
-    counters = limits.sign_in_counters(form.email.data, request.remote_addr)
-    refused = limits.refusal(counters, session=get_session())  # before the password: it reveals nothing about it
-    if refused:
-        audit.record(audit.RATE_LIMITED, email=tried, detail=f"{refused.scope} ({refused.seconds} s)")
-        return _too_many_sign_ins(form, refused)
+    device = limits.device_nonce(request.cookies.get(limits.DEVICE_COOKIE), form.email.data)
+    guard = limits.guard_sign_in(form.email.data, request.remote_addr, device, session=get_session())
+    if guard.refusal:
+        audit.record(audit.RATE_LIMITED, email=tried, detail=f"{guard.refusal.scope} ({guard.refusal.seconds} s)")
+        return _too_many_sign_ins(form, guard.refusal)
     signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
                              policy=session_policy())
     if not signed_in:
-        limits.count_failure(counters, session=get_session())  # on SQLite this session holds the write lock already
+        limits.count_failure(guard.counted, session=get_session())  # on SQLite this session holds the write lock
         audit.record(audit.SIGN_IN_REFUSED, email=tried)
         form.password.errors.append(auth.SIGN_IN_REFUSED)
         return _sign_in_page(form)
     user, token = signed_in
-    limits.forget_failures(counters, session=get_session())
-    audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id)
+    limits.forget_failures(guard.forgiven, session=get_session())
+    audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id,
+                 detail="account held; known device" if guard.exempt and guard.account_held else None)
     session.clear()  # a new session at sign-in: nothing from before survives
     login_user(Account(auth.SignedIn.of(user), token))
-    return redirect(_safe_next(request.args.get("next")))
+    return _remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
 
 
 def _tried(email) -> str | None:
@@ -183,6 +189,14 @@ def _sign_in_page(form, problem: str | None = None, status: int | None = None):
 def _too_many_sign_ins(form, refused: limits.Refusal):
     response = current_app.make_response(_sign_in_page(form, TOO_MANY[refused.scope].format(wait=refused.wait), 429))
     response.headers["Retry-After"] = str(refused.seconds)
+    return response
+
+
+def _remember_device(response, email: str):
+    """From now on this browser is spared the account's count: others' failures cannot keep its holder out here."""
+    response.set_cookie(limits.DEVICE_COOKIE, limits.device_cookie(request.cookies.get(limits.DEVICE_COOKIE), email),
+                        max_age=int(limits.DEVICE_LIFETIME.total_seconds()), httponly=True, samesite="Lax",
+                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]) or request.is_secure)
     return response
 
 
