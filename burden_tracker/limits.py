@@ -29,7 +29,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from .services import sign_in_guard
-from .services.sign_in_guard import Policy, Standing
+from .services.sign_in_guard import HOUR, Policy, Standing
 
 # A person mistyping gets five tries; a script guessing one account gets a handful a day once the waits grow.
 ACCOUNT = Policy(allowance=5)
@@ -40,6 +40,7 @@ ADDRESS = Policy(allowance=20)
 DEVICE = Policy(allowance=5)
 # Invite links are long random tokens: only a guesser fails repeatedly.
 INVITE = Policy(allowance=10)
+ALERT_EVERY = 24 * HOUR
 DEVICE_COOKIE = "device"
 DEVICE_LIFETIME = timedelta(days=365)
 # A ward computer is shared: each of its regular users keeps their exemption there.
@@ -131,6 +132,24 @@ def forget_failures(counters: list[Counter], *, session) -> None:
     keys = [counter.key for counter in counters if counter.scope != "address"]
     if keys:
         _use(lambda store: store.forget(keys), session)
+
+
+def claim_alert(email: str, *, session, now: float | None = None) -> bool:
+    """True for the one attempt that may email the account holder now: at most one email per ALERT_EVERY."""
+    now = now or time.time()
+    key = _key("alert/account", _normal(email))
+
+    def hold_unless_held(standing: Standing) -> Standing:
+        return standing if standing.wait_left(now) else sign_in_guard.held_for(ALERT_EVERY, now)
+
+    [after] = _use(lambda store: store.change([(key, hold_unless_held)], now), session)
+    return after.held_until == now + ALERT_EVERY
+
+
+def release_alert(email: str, *, session) -> None:
+    """The email could not be sent: the next wait may try again."""
+    key = _key("alert/account", _normal(email))
+    _use(lambda store: store.forget([key]), session)
 
 
 def _failure(policy: Policy, now: float):

@@ -3,20 +3,29 @@
 Each account, address or browser has a standing: the failures still inside its window and, once it has failed
 too often, the wait it must sit out. The rules are plain functions of the standing and the time, so the database
 here and Redis (limits.py) keep the same count the same way.
+
+The account holder is told by email when their account starts a wait: what happened, from which address and
+when, in UTC. The email holds no password and no link a request could have chosen.
 """
 
 import json
+import logging
 import math
+import smtplib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ..models import FailureTally
+from .mail import SMTP_TIMEOUT_SECONDS
 
+log = logging.getLogger(__name__)
 MINUTE, HOUR = 60.0, 3600.0
 # Old rows are deleted at most this often per process: a sign-in that fails need not also sweep the table.
 PURGE_EVERY_SECONDS = 10 * MINUTE
@@ -73,6 +82,11 @@ class Standing:
 
 def _held(policy: Policy, now: float, wait: float) -> Standing:
     return Standing(held_until=now + wait, wait=wait, forget_at=now + wait + policy.memory)
+
+
+def held_for(seconds: float, now: float) -> Standing:
+    """A plain hold with nothing to remember after it: the throttle on emails to one account holder."""
+    return Standing(held_until=now + seconds, forget_at=now + seconds)
 
 
 # The database's copy, for servers without Redis. A POST's own session already holds SQLite's write lock (db.py),
@@ -145,3 +159,52 @@ def wait_in_words(seconds: float) -> str:
     hours = math.ceil(minutes / 60)
     return "1 hour" if hours == 1 else f"{hours} hours"
 
+
+# Telling the account holder.
+
+
+@dataclass(frozen=True)
+class FailureAlert:
+    email: str
+    address: str | None
+    at: float
+    wait: float  # seconds their account is held for, from then
+
+
+def compose_alert(alert: FailureAlert, *, mail_from: str, base_url: str | None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = alert.email
+    message["Subject"] = "Burden Tracker: failed sign-ins to your account"
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=mail_from.rpartition("@")[2] or "localhost")
+    message.set_content("\n".join(_alert_lines(alert, base_url)), cte="quoted-printable")
+    return message
+
+
+def _alert_lines(alert: FailureAlert, base_url: str | None) -> list[str]:
+    at = _moment(alert.at).strftime("%Y-%m-%d %H:%M UTC")
+    site = f"Burden Tracker ({base_url})" if base_url else "Burden Tracker"
+    return [
+        f"Someone has typed a wrong password for your account on {site} several times in a row.",
+        f"The latest attempt came from the network address {alert.address or 'unknown'} at {at}.",
+        "",
+        f"Sign-ins to your account are paused for {wait_in_words(alert.wait)}, except in browsers you have signed in "
+        "with before: those still let you in.",
+        "",
+        "If this was you, nothing needs doing. If it was not, every one of those passwords was refused. If "
+        "you think someone knows your password, ask an administrator for a link to set a new one.",
+        "",
+        "You receive this email at most once a day, while the attempts go on.",
+    ]
+
+
+def send_alert(alert: FailureAlert, *, smtp_host: str, smtp_port: int, mail_from: str, base_url: str | None) -> bool:
+    """True once the mail server has taken it. Trouble is logged, not raised: nobody waits on this."""
+    try:
+        with smtplib.SMTP(smtp_host, smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+            smtp.send_message(compose_alert(alert, mail_from=mail_from, base_url=base_url))
+        return True
+    except (smtplib.SMTPException, OSError):
+        log.exception("Could not email an account holder about failed sign-ins through %s:%s", smtp_host, smtp_port)
+        return False

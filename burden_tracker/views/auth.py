@@ -2,17 +2,30 @@
 
 Failed sign-ins are counted per account and per address (limits.py), and checked before any password is, so a
 refusal for too many tries says nothing about the password. A good sign-in leaves a device cookie, which spares
-that browser the account's count from then on. Every attempt, sign-out, expired session and refusal is written to
-the audit log (audit.py).
+that browser the account's count from then on; an account that starts to wait has its holder emailed, once the
+response has gone. Every attempt, sign-out, expired session and refusal is written to the audit log (audit.py).
 """
 
+import time
 import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property, wraps
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,6 +35,7 @@ from ..enums import Role
 from ..forms import SignInForm
 from ..models import User
 from ..services import auth
+from ..services.sign_in_guard import FailureAlert, send_alert
 from ..services.users import find_user, get_user
 
 bp = Blueprint("auth", __name__)
@@ -162,7 +176,7 @@ def login():
     signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
                              policy=session_policy())
     if not signed_in:
-        limits.count_failure(guard.counted, session=get_session())  # on SQLite this session holds the write lock
+        _count_failure(guard, form.email.data)
         audit.record(audit.SIGN_IN_REFUSED, email=tried)
         form.password.errors.append(auth.SIGN_IN_REFUSED)
         return _sign_in_page(form)
@@ -190,6 +204,44 @@ def _too_many_sign_ins(form, refused: limits.Refusal):
     response = current_app.make_response(_sign_in_page(form, TOO_MANY[refused.scope].format(wait=refused.wait), 429))
     response.headers["Retry-After"] = str(refused.seconds)
     return response
+
+
+def _count_failure(guard: limits.SignInGuard, email: str) -> None:
+    """Through the request's own session, which on SQLite already holds the write lock (see _writing_session)."""
+    began = limits.count_failure(guard.counted, session=get_session())
+    for counter, seconds in began.items():
+        if counter.scope == "account":
+            _alert_account_holder(email, seconds)
+
+
+def _alert_account_holder(email: str, wait: float) -> None:
+    """Emailed once the response has gone, so that nobody's answer waits on a mail server; at most once a day."""
+    app = current_app._get_current_object()
+    if not app.config.get("SMTP_HOST"):
+        return
+    user = find_user(session=get_session(), email=email)
+    if user is None or not user.active or not user.password_hash:
+        return  # nobody can sign in as it: nothing to warn of
+    if not limits.claim_alert(email, session=get_session()):
+        return
+    alert = FailureAlert(user.email, request.remote_addr, time.time(), wait)
+
+    @after_this_request
+    def send_once_sent(response):
+        response.call_on_close(lambda: _send_alert(app, alert))
+        return response
+
+
+def _send_alert(app, alert: FailureAlert) -> None:
+    config = app.config
+    try:
+        sent = send_alert(alert, smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
+                          mail_from=config["MAIL_FROM"], base_url=config.get("BASE_URL"))
+        if not sent:
+            with app.app_context(), open_session(app.extensions["db_engine"]) as own:
+                limits.release_alert(alert.email, session=own)
+    except Exception:  # after the response: nobody is left to show an error to
+        app.logger.exception("Could not email an account holder about failed sign-ins")
 
 
 def _remember_device(response, email: str):
