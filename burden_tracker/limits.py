@@ -91,7 +91,8 @@ def guard_sign_in(email: str, address: str | None, device_nonce: str | None, *, 
     exempt = device is not None and not standing[device.key].wait_left(now)
     counted = [by_address, device if exempt else account]
     forgiven = [device] if exempt else [account, *([device] if device else [])]
-    return SignInGuard(counted, forgiven, _refusal(counted, standing, now), exempt,
+    recorded = [counter for counter in forgiven if standing[counter.key] != Standing()]  # no write for a clean slate
+    return SignInGuard(counted, recorded, _refusal(counted, standing, now), exempt,
                        standing[account.key].wait_left(now) > 0)
 
 
