@@ -84,6 +84,9 @@ def sign_in(*, session: Session, email: str, password: str, policy: SessionPolic
     With a policy, the person's sessions that have ended on their own are cleared out on the way.
     """
     user = find_user(session=session, email=email or "")
+    # The verify below is the slowest step of any request. A POST's transaction holds SQLite's write lock (db.py):
+    # ended here, every other writer (and every refusal of the sign-in limits) need not queue behind it.
+    session.commit()
     if user is None or not user.password_hash:
         _spend_a_verify(password)
         return None

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import socket
+import statistics
 import threading
 import time
 import uuid
@@ -360,3 +361,35 @@ class Visit:
             return response.status, response.headers, response.read().decode()
         finally:
             connection.close()
+
+
+def test_refusals_are_answered_at_once_while_other_sign_ins_are_being_checked(session, database_url, tmp_path):
+    """A password check is the slowest step of any request; on SQLite it used to hold the write lock throughout,
+    so during a burst of sign-ins a refusal queued behind every one of them. Timed against the burst itself, so
+    that a busy machine slows both sides alike."""
+    emails = [f"nurse-{uuid.uuid4().hex[:8]}@limits.test" for _ in range(9)]
+    for email in emails:
+        add_user(session=session, email=email, roles={Role.STAFF}, password=PASSWORD)
+    with served(database_url, tmp_path / "server.log", workers=2) as (base, _process):
+        held = Visit(base, "127.0.0.2")
+        assert [held.sign_in(emails[0], "not the password")[0] for _ in range(5)] == [422] * 5
+        checked, refused = [], []
+
+        def burst(number: int) -> None:
+            visit = Visit(base, f"127.0.1.{number}")
+            for _ in range(3):
+                started = time.perf_counter()
+                assert visit.sign_in(emails[number + 1], "not the password")[0] == 422
+                checked.append(time.perf_counter() - started)
+
+        threads = [threading.Thread(target=burst, args=(number,)) for number in range(8)]
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            started = time.perf_counter()
+            assert held.sign_in(emails[0], PASSWORD)[0] == 429
+            refused.append(time.perf_counter() - started)
+        for thread in threads:
+            thread.join()
+    assert statistics.median(refused) < statistics.median(checked) / 3, (statistics.median(refused),
+                                                                         statistics.median(checked))
