@@ -257,11 +257,11 @@ def logout():
     auth.sign_out(session=get_session(), token=current_user.token)
     audit.record(audit.SIGNED_OUT, user_id=current_user.id)
     logout_user()
-    session.clear()
-    # The sign-in page says so itself: browsers drop the cookie this response sets, a flash with it.
+    session.clear()  # emptied, the session cookie is expired by this response
+    # The sign-in page says so itself: a flash would need the session cookie this response expires.
     response = redirect(url_for("auth.login", signed_out="yes"), code=303)
-    # On a shared ward computer nothing of the session may stay behind: the browser drops this site's cookies and
-    # storage too, including anything a script or an extension kept there.
+    # On a shared ward computer nothing of the session may stay behind: the browser drops this site's storage too,
+    # including anything a script or an extension kept there.
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
