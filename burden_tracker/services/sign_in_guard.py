@@ -49,7 +49,7 @@ class Policy:
 class Standing:
     """What one key's failures have earned. Times are seconds since the epoch."""
 
-    recent: tuple[float, ...] = ()  # failures inside the window, oldest first; empty while a wait is running
+    recent: tuple[float, ...] = ()  # failures inside the window; empty while a wait is running
     held_until: float = 0.0
     wait: float = 0.0  # the length of the last wait given, while it is remembered; 0 before any
     forget_at: float = 0.0  # from then on nothing here matters, and the record may go
@@ -89,9 +89,10 @@ def held_for(seconds: float, now: float) -> Standing:
     return Standing(held_until=now + seconds, forget_at=now + seconds)
 
 
-# The database's copy, for servers without Redis. A POST's own session already holds SQLite's write lock (db.py),
-# so counting goes through the session the caller hands over; on PostgreSQL the key's row is locked while it is
-# read and rewritten, so two workers counting one key at once both count.
+# The database's copy, for servers without Redis. A POST's own session takes SQLite's write lock as it begins
+# (db.py), and a second session would wait on it: counting goes through the session the caller hands over. On
+# PostgreSQL the key's row is locked while it is read and rewritten, so two workers counting one key at once both
+# count.
 
 
 _STANDING = (FailureTally.recent, FailureTally.held_until, FailureTally.wait_seconds, FailureTally.forget_at)

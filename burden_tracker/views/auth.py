@@ -207,7 +207,7 @@ def _too_many_sign_ins(form, refused: limits.Refusal):
 
 
 def _count_failure(guard: limits.SignInGuard, email: str) -> None:
-    """Through the request's own session, which on SQLite already holds the write lock (see _writing_session)."""
+    """Through the request's own session, which on SQLite takes the write lock (see _writing_session)."""
     began = limits.count_failure(guard.counted, session=get_session())
     for counter, seconds in began.items():
         if counter.scope == "account":
