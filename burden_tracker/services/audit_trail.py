@@ -4,7 +4,6 @@ Lines come from audit.py (sign-ins, refusals, rate limits, 403s, CSRF refusals) 
 changes). They are deleted once older than the retention period in the settings, at most once an hour per process.
 """
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
@@ -17,9 +16,9 @@ from ..enums import AuditKind
 from ..models import AuditEntry, User, utc_now
 from ..naming import person_named
 from .reference import get_settings
+from .sweeping import NowAndThen
 
-PURGE_EVERY_SECONDS = 3600
-_last_purge: float | None = None
+_sweep = NowAndThen(3600)
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class TrailPage:
 
 def store_entries(*, session: Session, entries: list[dict]) -> None:
     session.execute(insert(AuditEntry), entries)
-    if _purge_due():
+    if _sweep.due():
         purge(session=session)
     session.commit()
 
@@ -61,15 +60,6 @@ def purge(*, session: Session, now: datetime | None = None) -> int:
     keep_days = get_settings(session=session).audit_retention_days
     cutoff = (now or utc_now()) - timedelta(days=keep_days)
     return session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff)).rowcount
-
-
-def _purge_due() -> bool:
-    global _last_purge
-    now = time.monotonic()
-    if _last_purge is not None and now - _last_purge < PURGE_EVERY_SECONDS:
-        return False
-    _last_purge = now
-    return True
 
 
 def trail_page(*, session: Session, filters: TrailFilters, page: int, per_page: int = 50) -> TrailPage:

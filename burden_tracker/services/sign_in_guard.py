@@ -12,7 +12,6 @@ import json
 import logging
 import math
 import smtplib
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -24,12 +23,12 @@ from sqlmodel import Session
 
 from ..models import FailureTally
 from .mail import SMTP_TIMEOUT_SECONDS
+from .sweeping import NowAndThen
 
 log = logging.getLogger(__name__)
 MINUTE, HOUR = 60.0, 3600.0
 # Old rows are deleted at most this often per process: a sign-in that fails need not also sweep the table.
-PURGE_EVERY_SECONDS = 10 * MINUTE
-_last_purge: float | None = None
+_sweep = NowAndThen(10 * MINUTE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def change(*, session: Session, key: str, how, now: float) -> Standing:
     row = session.execute(select(*_STANDING).where(FailureTally.key == key).with_for_update()).one()
     new = how(_standing(row).as_of(now))
     session.execute(update(FailureTally).where(FailureTally.key == key).values(_columns(new)))
-    if _purge_due():
+    if _sweep.due():
         purge(session=session, now=now)
     return new
 
@@ -126,15 +125,6 @@ def forget(*, session: Session, keys: list[str]) -> None:
 
 def purge(*, session: Session, now: float) -> int:
     return session.execute(delete(FailureTally).where(FailureTally.forget_at < _moment(now))).rowcount
-
-
-def _purge_due() -> bool:
-    global _last_purge
-    now = time.monotonic()
-    if _last_purge is not None and now - _last_purge < PURGE_EVERY_SECONDS:
-        return False
-    _last_purge = now
-    return True
 
 
 def _standing(row) -> Standing:
