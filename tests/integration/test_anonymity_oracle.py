@@ -33,7 +33,6 @@ from burden_tracker.services.votes import cast_vote
 from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
-from tests.smtp import running_inbox
 from tests.web import csrf_token, sign_in
 
 BASE_URL = "https://burden.hospital.test/"
@@ -272,12 +271,6 @@ def _import_reports(app, session, program: Program, tmp_path) -> list:
 
 
 # The test.
-
-
-@pytest.fixture
-def inbox():
-    with running_inbox() as inbox:
-        yield inbox
 
 
 @pytest.fixture

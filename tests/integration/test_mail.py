@@ -17,17 +17,10 @@ from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
 from tests.serving import Browser, free_port, served
-from tests.smtp import running_inbox
 from tests.web import PASSWORD, csrf_token, sign_in
 
 TITLE = "Pain score charted twice"
 BASE_URL = "https://burden.hospital.test/"
-
-
-@pytest.fixture
-def inbox():
-    with running_inbox() as inbox:
-        yield inbox
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 from tests.factories import make_user
 from tests.integration.test_sign_in_limits import Visit, time_passes
 from tests.serving import free_port, served
-from tests.smtp import running_inbox
 from tests.web import PASSWORD, csrf_token
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -23,12 +22,6 @@ GUESS = "Winter2026!"
 GUESSER = "203.0.113.9"
 GUESSER_LOOPBACK = "127.0.0.9"  # a served test's guesser: its own address on this machine
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-@pytest.fixture
-def inbox():
-    with running_inbox() as inbox:
-        yield inbox
 
 
 @pytest.fixture
