@@ -20,6 +20,7 @@ from burden_tracker.models import (
     Comment,
     Department,
     Event,
+    EventNote,
     Nomination,
     Supporter,
     User,
@@ -115,6 +116,12 @@ def _related(session: Session, rng, batch: list[tuple[int, dict]], staff, board)
         if row["state"] in (State.EVALUATED, State.RETIRED):
             votes.extend({"nomination_id": nomination_id, "voter_id": voter, "choice": VoteChoice.APPROVE,
                           "cast_at": submitted + timedelta(days=10)} for voter in rng.sample(board, 6))
+    if events:
+        notes = [{"body": event.pop("note")} for event in events]
+        note_ids = session.scalars(insert(EventNote.__table__).returning(EventNote.id, sort_by_parameter_order=True),
+                                   notes).all()
+        for event, note_id in zip(events, note_ids, strict=True):
+            event["note_id"] = note_id
     for table, rows in ((Supporter, supporters), (Comment, comments), (Event, events), (Vote, votes)):
         if rows:
             session.execute(insert(table.__table__), rows)

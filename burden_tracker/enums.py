@@ -73,6 +73,7 @@ class EventKind(Vocabulary):
     MOVED = "moved"
     IMPORTED = "imported"
     MERGED = "merged"
+    REDACTED = "redacted"  # a board member replaced a stored text; the event names the field, never the text
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 

@@ -193,8 +193,23 @@ class Vote(SQLModel, table=True):
     cast_at: datetime = Field(default_factory=utc_now)
 
 
+class EventNote(SQLModel, table=True):
+    """The words of an event, kept apart from it: events are append-only, and the board can redact a text that
+    should never have been typed (services/redaction.py). A redacted note's body is REDACTED."""
+
+    __tablename__ = "event_notes"
+    id: int | None = Field(default=None, primary_key=True)
+    body: str = Field(sa_type=sa.Text)
+    redacted_at: datetime | None = None
+    redacted_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+REDACTED = "[redacted]"  # what stands where a redacted text was
+
+
 class Event(SQLModel, table=True):
-    """Append-only history; the database refuses UPDATE and DELETE (see EVENT_TRIGGERS)."""
+    """Append-only history; the database refuses UPDATE and DELETE (see EVENT_TRIGGERS). Its words live in
+    EventNote, which can be redacted without touching the event."""
 
     __tablename__ = "events"
     # A nomination's history in time order; the reports ask for its last move before a quarter ended.
@@ -208,7 +223,18 @@ class Event(SQLModel, table=True):
     kind: EventKind = Field(sa_type=text_enum(EventKind))
     from_state: State | None = Field(default=None, sa_type=text_enum(State))
     to_state: State | None = Field(default=None, sa_type=text_enum(State))
-    note: str | None = Field(default=None, sa_type=sa.Text)
+    note_id: int | None = Field(default=None, foreign_key="event_notes.id")
+    note: EventNote | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+    @property
+    def note_text(self) -> str | None:
+        return self.note.body if self.note else None
+
+
+def event_note(text: str | None) -> EventNote | None:
+    """An event's note, or None when there is nothing to say."""
+    text = text.strip() if text else ""
+    return EventNote(body=text) if text else None
 
 
 class Notification(SQLModel, table=True):

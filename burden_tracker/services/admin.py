@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError, NotFound
-from ..models import AuditEntry, Category, Department, Event, HourlyRate, Settings, User, UserRole
+from ..models import AuditEntry, Category, Department, Event, HourlyRate, Settings, User, UserRole, event_note
 from ..schemas import field_errors
 from .invites import cancel_invites, issue_invite
 from .reference import DEFAULT_HOURLY_RATES
@@ -29,7 +29,7 @@ NAMED_LISTS = {"departments": (Department, "Department"), "categories": (Categor
 
 def _record(session: Session, actor_id: int, note: str) -> None:
     """In the history of administration (kept), and in the security trail (purged after the retention period)."""
-    session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=note))
+    session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=event_note(note)))
     session.add(AuditEntry(kind=AuditKind.ADMIN_CHANGE, user_id=actor_id, detail=note[:MAX_DETAIL]))
 
 

@@ -98,4 +98,4 @@ def _describe(event: Event) -> str:
         text = f"Recorded as {event.to_state.value}."
     else:
         text = ""
-    return " ".join(part for part in (text, event.note) if part)
+    return " ".join(part for part in (text, event.note_text) if part)

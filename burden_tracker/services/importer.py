@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from ..enums import EventKind, Role, State
 from ..errors import DomainError
-from ..models import Category, Department, Event, Nomination, User, UserRole
+from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, is_blank, parse_row
 
 Progress = Callable[[int], None]  # told how many more rows are done
@@ -226,7 +226,10 @@ def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str)
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         batch = list(zip(ids[start:start + _ROWS_PER_INSERT], rows[start:start + _ROWS_PER_INSERT], strict=True))
         session.execute(insert(Nomination.__table__), [_nomination_values(id_, row, names) for id_, row in batch])
-        session.execute(insert(Event.__table__), [_event_values(id_, row, source) for id_, row in batch])
+        note_ids = session.scalars(insert(EventNote.__table__).returning(EventNote.id, sort_by_parameter_order=True),
+                                   [{"body": _event_note(row, source)} for _, row in batch]).all()
+        session.execute(insert(Event.__table__), [_event_values(id_, row, note_id)
+                                                  for (id_, row), note_id in zip(batch, note_ids, strict=True)])
     return len(rows)
 
 
@@ -268,11 +271,14 @@ def _nomination_values(id_: int, row: ParsedRow, names: _Names) -> dict:
     return values
 
 
-def _event_values(nomination_id: int, row: ParsedRow, source: str) -> dict:
+def _event_note(row: ParsedRow, source: str) -> str:
+    return f"Imported from {source}." + (f" {row.decision_note}" if row.decision_note else "")
+
+
+def _event_values(nomination_id: int, row: ParsedRow, note_id: int) -> dict:
     recorded = {State.RETIRED: row.retired_on, State.PROPOSED: row.nomination.submitted_on}.get(
         row.status, row.decided_on)
-    note = f"Imported from {source}." + (f" {row.decision_note}" if row.decision_note else "")
     return {
         "nomination_id": nomination_id, "kind": EventKind.IMPORTED, "to_state": row.status,
-        "at": datetime.combine(recorded, time(), tzinfo=UTC), "note": note,
+        "at": datetime.combine(recorded, time(), tzinfo=UTC), "note_id": note_id,
     }

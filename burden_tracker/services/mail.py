@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from ..models import Event, Notification, User, utc_now
+from ..models import Event, EventNote, Notification, User, utc_now
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
@@ -32,9 +32,10 @@ class PendingNotice:
 
 
 def pending_notices(*, session: Session, limit: int = BATCH) -> list[PendingNotice]:
-    query = (select(Notification.id, User.email, Notification.message, Notification.nomination_id, Event.note)
+    query = (select(Notification.id, User.email, Notification.message, Notification.nomination_id, EventNote.body)
              .join(User, User.id == Notification.user_id)
              .outerjoin(Event, Event.id == Notification.event_id)
+             .outerjoin(EventNote, EventNote.id == Event.note_id)
              .where(Notification.emailed_at.is_(None))
              .order_by(Notification.id).limit(limit))
     pending = [PendingNotice(*row) for row in session.exec(query)]

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from ..enums import EventKind, State
-from ..models import Event, Nomination, Supporter
+from ..models import Event, EventNote, Nomination, Supporter
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def latest_move_notes(*, session: Session, nomination_ids: list[int]) -> dict[in
     latest = (select(func.max(Event.id))
               .where(Event.kind == EventKind.MOVED, Event.nomination_id.in_(nomination_ids))
               .group_by(Event.nomination_id))
-    return dict(session.execute(select(Event.nomination_id, Event.note).where(Event.id.in_(latest))).all())
+    return dict(session.execute(select(Event.nomination_id, EventNote.body)
+                                .outerjoin(EventNote, EventNote.id == Event.note_id).where(Event.id.in_(latest))).all())
 
 
 def _state_note(nomination: Nomination) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from .. import hours
-from ..models import Category, Department, Event, Nomination, Supporter, User
+from ..models import Category, Department, Event, EventNote, Nomination, Supporter, User
 from ..naming import nobody_for, person_named
 from .estimates import annual_hours_column, estimate_columns
 from .reference import get_settings
@@ -72,8 +72,9 @@ def decision_rows(*, session: Session, quarter: hours.Quarter):
     actor = aliased(User)
     query = (
         select(Event.at, Event.nomination_id, Nomination.title, Event.from_state, Event.to_state,
-               actor.name, actor.email, Event.acted_as, Nomination.anonymous, Event.note, Event.kind)
+               actor.name, actor.email, Event.acted_as, Nomination.anonymous, EventNote.body.label("note"), Event.kind)
         .join(Nomination, Nomination.id == Event.nomination_id)
+        .outerjoin(EventNote, EventNote.id == Event.note_id)
         .outerjoin(actor, actor.id == Event.actor_id)
         .where(Event.to_state.is_not(None), Event.at >= start_of(quarter), Event.at < start_of(quarter.next()))
         .order_by(Event.at, Event.id)

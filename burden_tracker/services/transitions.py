@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from .. import workflow
 from ..enums import EventKind, RequirementSource, Role
 from ..errors import MoveRefused, StaleVersion
-from ..models import Event, Nomination, Supporter, User, utc_now
+from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..naming import nobody_for, person_named
 from ..schemas import Estimate, field_errors
 from ..workflow import Actor, Move
@@ -43,7 +43,7 @@ def move_nomination(
     _EFFECTS[move](session, nomination, fields)
     event = Event(
         nomination_id=nomination.id, actor_id=actor.id, acted_as=rule.actor, kind=EventKind.MOVED,
-        from_state=nomination.state, to_state=rule.target, note=_event_note(move, fields),
+        from_state=nomination.state, to_state=rule.target, note=event_note(_event_note(move, fields)),
     )
     nomination.state = rule.target
     nomination.updated_at = utc_now()
@@ -132,8 +132,7 @@ def _mark_duplicate(session, nomination: Nomination, fields: dict) -> None:
     nomination.duplicate_of_id = survivor.id
     session.add(Event(
         nomination_id=survivor.id, kind=EventKind.MERGED,
-        note=f"#{nomination.id} “{nomination.title}” was merged into this as a duplicate; "
-             f"{moved} supporter(s) moved here.",
+        note=event_note(f"#{nomination.id} was merged into this as a duplicate; {moved} supporter(s) moved here."),
     ))
 
 

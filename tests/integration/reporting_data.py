@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from burden_tracker.enums import AffectedRole, EventKind, Role, State
-from burden_tracker.models import Event, Nomination, Settings
+from burden_tracker.models import Event, Nomination, Settings, event_note
 from burden_tracker.services.users import find_user
 from tests.factories import make_department, make_nomination, make_user
 
@@ -46,7 +46,7 @@ def decide(session: Session, nomination: Nomination, *moves: tuple[State, dateti
     state = State.PROPOSED
     for to_state, when in moves:
         session.add(Event(nomination_id=nomination.id, kind=EventKind.MOVED, from_state=state, to_state=to_state,
-                          at=when, note=f"moved to {to_state.value}", actor_id=board.id))
+                          at=when, note=event_note(f"moved to {to_state.value}"), actor_id=board.id))
         state = to_state
     nomination.state = state
     session.add(nomination)

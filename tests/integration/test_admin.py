@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from burden_tracker.enums import AffectedRole, EventKind, Role
-from burden_tracker.models import Category, Department, Event, HourlyRate, Invite, Settings, User, utc_now
+from burden_tracker.models import Category, Department, Event, EventNote, HourlyRate, Invite, Settings, User, utc_now
 from burden_tracker.services.admin import settings_values
 from burden_tracker.services.users import password_matches
 from tests.factories import make_department, make_user
@@ -36,7 +36,8 @@ def post(client, path, data, page=None, **kwargs):
 
 
 def admin_notes(session) -> list[str]:
-    notes = list(session.scalars(select(Event.note).where(Event.kind == EventKind.ADMIN).order_by(Event.id)))
+    notes = list(session.scalars(select(EventNote.body).join(Event, Event.note_id == EventNote.id)
+                                  .where(Event.kind == EventKind.ADMIN).order_by(Event.id)))
     session.rollback()  # hold no lock or snapshot while the app works
     return notes
 

@@ -341,7 +341,8 @@ def test_merging_a_duplicate_moves_supporters_once_and_both_histories_show_the_l
     supporters = session.scalars(select(Supporter.user_id).where(Supporter.nomination_id == survivor.id)).all()
     assert sorted(supporters) == sorted([carol.id, bob.id])
     survivor_page = board_client.get(f"/nominations/{survivor.id}").get_data(as_text=True)
-    assert f"#{duplicate.id} “Morse score again at night” was merged into this as a duplicate" in survivor_page
+    assert f"#{duplicate.id} was merged into this as a duplicate" in survivor_page
+    assert "Morse score again at night" not in survivor_page  # its title stays with it, where it can be redacted
     duplicate_page = board_client.get(f"/nominations/{duplicate.id}").get_data(as_text=True)
     assert f"Duplicate of #{survivor.id}." in duplicate_page
     assert f'href="/nominations/{survivor.id}">#{survivor.id}</a>' in duplicate_page

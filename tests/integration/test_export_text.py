@@ -9,7 +9,7 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import Actor, EventKind, State
 from burden_tracker.export import as_text, write_workbook
-from burden_tracker.models import Category, Event
+from burden_tracker.models import Category, Event, event_note
 from tests.factories import make_department, make_nomination, make_user
 from tests.integration.reporting_data import at, decide
 from tests.spreadsheets import recalculated_by_libreoffice, xml_parts
@@ -35,7 +35,7 @@ def test_formula_like_text_everywhere_stays_literal_text(session, tmp_path):
                                      submitted_on=date(2026, 7, 1))
         session.add(Event(nomination_id=nomination.id, actor_id=board_member.id, acted_as=Actor.BOARD,
                           kind=EventKind.MOVED, from_state=State.EVALUATED, to_state=State.RETIRED,
-                          at=at(date(2026, 8, 1)), note=f"-{FORMULA_LIKE[index]}"))
+                          at=at(date(2026, 8, 1)), note=event_note(f"-{FORMULA_LIKE[index]}")))
         nomination.state = State.RETIRED
         session.add(nomination)
     control = make_nomination(session, title=f"Control{STORABLE_CONTROLS}chars", submitted_on=date(2026, 7, 3))

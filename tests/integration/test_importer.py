@@ -564,7 +564,7 @@ def test_each_row_gets_one_imported_event_dated_as_recorded(session, emergency, 
     assert {e.from_state for e in history} == {None}
     assert [e.at for e in history] == [datetime(2026, month, day, tzinfo=UTC) for month, day in
                                        [(1, 5), (2, 10), (1, 6), (3, 1), (1, 7), (4, 1)]]
-    assert all(e.note.startswith(f"Imported from {sheet_path.name}") for e in history)
+    assert all(e.note_text.startswith(f"Imported from {sheet_path.name}") for e in history)
 
 
 def test_the_estimate_is_stored_as_both_the_submitters_and_the_boards(session, emergency, sheet_path):
@@ -605,7 +605,7 @@ def test_the_decision_note_lands_where_the_status_puts_it(session, emergency, sh
     ]
     assert imported[0].confirmed_source is RequirementSource.EHR_BUILD
     assert imported[1].retired_on == date(2026, 7, 1)
-    assert "Raised at the March huddle." in events(session)[3].note
+    assert "Raised at the March huddle." in events(session)[3].note_text
 
 
 def test_a_second_import_numbers_its_rows_after_the_first_and_each_event_follows_its_own_row(
@@ -623,7 +623,7 @@ def test_a_second_import_numbers_its_rows_after_the_first_and_each_event_follows
     assert [n.title for n in nominations(session)] == [  # in order of id
         "First file, proposed", "Second file, rejected", "Second file, retired", later.title]
     titles = {n.id: n.title for n in nominations(session)}
-    assert [(titles[e.nomination_id], e.to_state, e.note.split(".")[0]) for e in events(session)] == [
+    assert [(titles[e.nomination_id], e.to_state, e.note_text.split(".")[0]) for e in events(session)] == [
         ("First file, proposed", State.PROPOSED, "Imported from first"),
         ("Second file, rejected", State.REJECTED, "Imported from second"),
         ("Second file, retired", State.RETIRED, "Imported from second"),

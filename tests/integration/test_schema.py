@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine
 from burden_tracker.enums import EventKind, Role, State, VoteChoice
-from burden_tracker.models import Event, Nomination, Supporter, Vote
+from burden_tracker.models import Event, Nomination, Supporter, Vote, event_note
 from tests.factories import make_nomination, make_user
 
 
@@ -39,22 +39,22 @@ def test_states_are_stored_as_their_text(session):
 def event_id(session):
     nomination = make_nomination(session)
     event = Event(nomination_id=nomination.id, kind=EventKind.MOVED, from_state=State.PROPOSED,
-                  to_state=State.REJECTED, note="Required by the payer.")
+                  to_state=State.REJECTED, note=event_note("Required by the payer."))
     session.add(event)
     session.commit()
     return event.id
 
 
 @pytest.mark.parametrize("statement", [
-    "UPDATE events SET note = 'rewritten' WHERE id = :id",
+    "UPDATE events SET note_id = NULL WHERE id = :id",
     "DELETE FROM events WHERE id = :id",
 ])
 def test_the_database_refuses_to_change_or_delete_events(session, event_id, statement):
     with pytest.raises(DBAPIError, match="events are append-only"):
         session.execute(text(statement), {"id": event_id})
     session.rollback()
-    assert session.execute(text("SELECT note FROM events WHERE id = :id"), {"id": event_id}).scalar() == (
-        "Required by the payer.")
+    assert session.execute(text("SELECT body FROM event_notes JOIN events ON events.note_id = event_notes.id "
+                                "WHERE events.id = :id"), {"id": event_id}).scalar() == "Required by the payer."
 
 
 def test_the_database_allows_one_vote_per_board_member(session):
@@ -137,4 +137,28 @@ def test_upgrading_records_the_capacity_of_earlier_events_and_comments(engine, s
                       ("imported", "proposed", None)}
     assert comments == {(submitter.id, "submitter"), (colleague.id, None)}
     with pytest.raises(DBAPIError, match="events are append-only"), engine.begin() as new:
-        new.execute(text("UPDATE events SET note = 'rewritten'"))
+        new.execute(text("UPDATE events SET acted_as = NULL"))
+
+
+def test_upgrading_moves_each_events_words_where_they_can_be_redacted(engine, session):
+    """Notes written before 0012 move out of the append-only events, each still beside its own event, and new
+    notes are numbered after them."""
+    nomination = make_nomination(session)
+    session.commit()
+    migrate.downgrade(engine, "0011")
+    with engine.begin() as old:
+        for note in ("Required by the payer.", None, "Which unit?"):
+            old.execute(text("INSERT INTO events (nomination_id, at, kind, to_state, note) "
+                             "VALUES (:n, CURRENT_TIMESTAMP, 'moved', 'rejected', :note)"),
+                        {"n": nomination.id, "note": note})
+    migrate.upgrade(engine)
+    with engine.connect() as new:
+        notes = new.execute(text("SELECT events.id, body FROM events LEFT JOIN event_notes "
+                                 "ON event_notes.id = events.note_id ORDER BY events.id")).all()
+    assert [body for _, body in notes] == ["Required by the payer.", None, "Which unit?"]
+    later = Event(nomination_id=nomination.id, kind=EventKind.MOVED, note=event_note("Reopened."))
+    session.add(later)
+    session.commit()
+    assert later.note.id > max(event_id for event_id, _ in notes)
+    with pytest.raises(DBAPIError, match="events are append-only"), engine.begin() as new:
+        new.execute(text("UPDATE events SET note_id = NULL"))

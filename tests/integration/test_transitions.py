@@ -153,9 +153,9 @@ def test_merging_a_duplicate_moves_supporters_once_and_links_both_histories(sess
     assert count(session, Supporter, nomination_id=duplicate.id) == 0
     assert duplicate.duplicate_of_id == survivor.id
     survivor_history = session.scalars(select(Event).where(Event.nomination_id == survivor.id)).one()
-    assert survivor_history.kind is EventKind.MERGED and f"#{duplicate.id}" in survivor_history.note
+    assert survivor_history.kind is EventKind.MERGED and f"#{duplicate.id}" in survivor_history.note_text
     duplicate_history = session.scalars(select(Event).where(Event.nomination_id == duplicate.id)).one()
-    assert duplicate_history.note == f"Duplicate of #{survivor.id}."
+    assert duplicate_history.note_text == f"Duplicate of #{survivor.id}."
 
 
 def test_a_nomination_cannot_duplicate_itself(session, board):
