@@ -208,6 +208,13 @@ class BoardNoteForm(FlaskForm):
                                      Length(max=MAX_TEXT, message=f"A note can be at most {MAX_TEXT:,} characters.")])
 
 
+class RedactForm(FlaskForm):
+    """The view offers the nomination's texts as choices; services.redaction judges the one chosen."""
+
+    text = SelectField("Text to redact", id="redact-text", validate_choice=False,
+                       validators=[InputRequired("Choose the text to redact.")])
+
+
 # Administration. These forms only carry what was typed: services.admin judges it and the view puts each
 # message beside its field.
 

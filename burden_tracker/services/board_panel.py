@@ -17,6 +17,7 @@ from ..workflow import Actor, Move
 from .board_notes import NoteEntry, notes_for
 from .listing import Filters, NominationRow, list_nominations
 from .nominations import get_nomination
+from .redaction import Redactable, redactable_texts
 from .transitions import actor_roles
 from .votes import Tally, tally
 
@@ -40,6 +41,7 @@ class BoardPanel:
     owner: str | None
     board_members: list[tuple[int, str]]
     notes: list[NoteEntry]
+    redactable: list[Redactable]
 
 
 def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardPanel:
@@ -53,6 +55,7 @@ def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardP
         owner=dict(members).get(nomination.owner_id) or _owner_name(session, nomination.owner_id),
         board_members=members,
         notes=notes_for(session=session, nomination_id=nomination_id, viewer=viewer),
+        redactable=redactable_texts(session=session, nomination=nomination),
     )
 
 

@@ -1,4 +1,4 @@
-"""What the board does on a nomination's page: evaluate, private notes, votes and decisions.
+"""What the board does on a nomination's page: evaluate, private notes, votes, decisions and redaction.
 
 Every decision is one form → move_nomination → answer: back to the page when it is made, the panel again
 with the message beside the field when refused (422), the fresh panel and who changed it when the page was
@@ -21,6 +21,7 @@ from ..forms import (
     DuplicateForm,
     EvaluateForm,
     MoveForm,
+    RedactForm,
     RejectForm,
     ReopenForm,
     RetireForm,
@@ -30,6 +31,7 @@ from ..forms import (
 from ..services.board_notes import add_note
 from ..services.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
 from ..services.details import nomination_details
+from ..services.redaction import Redactable, redact
 from ..services.transitions import move_nomination
 from ..services.votes import cast_vote
 from ..workflow import Move
@@ -145,6 +147,24 @@ def board_note(nomination_id: int):
                    notes=tools.panel.notes, note_form=form)
 
 
+@bp.post("/<int:nomination_id>/redact")
+@role_required(Role.BOARD)
+def redact_text(nomination_id: int):
+    form = RedactForm()
+    if form.validate_on_submit():
+        try:
+            what = redact(session=get_session(), nomination_id=nomination_id, key=form.text.data,
+                          actor=current_user.user)
+            return _made(nomination_id, f"Redacted {what}. The history says who and when, never what it said.")
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            form.text.errors = [error.fields.get("text", error.message)]
+    get_session().rollback()
+    tools = _board_tools(nomination_id, redact_form=form)
+    return _answer(nomination_id, "nominations/_redact.html", 422, tools)
+
+
 def _decide(nomination_id: int, move: Move):
     tools = _board_tools(nomination_id)  # 404 for a nomination that does not exist
     form = FORMS[move]()
@@ -194,7 +214,7 @@ def _answer(nomination_id: int, fragment: str, status: int, tools: BoardTools, *
 
 
 def _board_tools(nomination_id: int, *, message: str | None = None, posted: tuple | None = None,
-                 note_form: BoardNoteForm | None = None) -> BoardTools:
+                 note_form: BoardNoteForm | None = None, redact_form: RedactForm | None = None) -> BoardTools:
     try:
         panel = board_panel(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
     except NotFound:
@@ -206,6 +226,8 @@ def _board_tools(nomination_id: int, *, message: str | None = None, posted: tupl
         tools.forms[move.value] = form  # what was typed stays; the version is always the fresh one
     tools.forms["vote"] = VoteForm(formdata=None)
     tools.forms["note"] = note_form or BoardNoteForm(formdata=None)
+    tools.forms["redact"] = redact_form or RedactForm(formdata=None)
+    tools.forms["redact"].text.choices = [("", "Choose a text"), *((t.key, _label(t)) for t in panel.redactable)]
     duplicate_form = tools.forms.get(Move.MARK_DUPLICATE.value)
     if duplicate_form is not None and duplicate_form.q.data:
         tools.candidates = duplicate_candidates(session=get_session(), nomination_id=nomination_id,
@@ -232,6 +254,11 @@ def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
 def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:
     if isinstance(form, EvaluateForm):
         form.owner_id.choices = [("", "No owner yet"), *((str(id_), name) for id_, name in panel.board_members)]
+
+
+def _label(text: Redactable) -> str:
+    when = f" of {text.at:%Y-%m-%d %H:%M} UTC" if text.at else ""
+    return f"{text.what[:1].upper()}{text.what[1:]}{when}: “{text.excerpt}”"
 
 
 def _plain(number) -> str:

@@ -50,6 +50,7 @@ MATRIX = {
     ("decide.vote", "POST"): BOARD,
     ("decide.tally", "GET"): BOARD,
     ("decide.board_note", "POST"): BOARD,
+    ("decide.redact_text", "POST"): BOARD,
     ("decide.candidates", "GET"): BOARD,
     ("wins.index", "GET"): SIGNED_IN,
     ("dashboard.index", "GET"): REPORT_READERS,

@@ -44,7 +44,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 # The tables whose rows a refusal must leave exactly as they were (user_sessions is left out: reading a page
 # may note when a session was last seen).
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
-          "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites")
+          "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -261,6 +261,7 @@ POSTS = {
     "decide.duplicate": _deciding("to_duplicate"),
     "decide.vote": Endpoint(_evaluated, lambda w: {"choice": "reject"}),
     "decide.board_note": Endpoint(_open, lambda w: {"body": "Ask pharmacy first."}),
+    "decide.redact_text": Endpoint(_open, lambda w: {"text": "suggested_change"}),
     "admin.new_user": Endpoint(values=lambda w: {"email": "new.person@example.org", "name": "New Person",
                                                  "roles": ["staff", "board"]}),
     "admin.change_roles": Endpoint(lambda w: {"user_id": w.ids["victim"]}, lambda w: {"roles": ["staff", "board"]}),

@@ -1,0 +1,126 @@
+"""The board redacts a stored text that should never have been typed, such as a patient's details.
+
+The text is replaced by REDACTED where it is kept (the nomination, its comments, the board's notes, its events'
+notes) and wherever it was quoted (the notes and notices of the nomination, and of the one it was merged into).
+One event records who redacted which text and when, never what was removed. Pages, exports and emails read the
+stored texts, so the redacted words leave all of them at once. This is the one recorded exception to "a closed
+quarter never changes".
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from ..enums import Actor, EventKind, Role
+from ..errors import DomainError
+from ..models import REDACTED, BoardNote, Comment, Event, EventNote, Nomination, Notification, User, event_note, utc_now
+from .nominations import get_nomination
+
+# The nomination's own texts, and what the board calls each.
+FIELDS = {"title": "the title", "description": "the description", "suggested_change": "the suggested change",
+          "evaluation_note": "the evaluation note", "what_changed": "what was changed",
+          "rejection_rationale": "the rejection rationale"}
+EXCERPT = 60
+
+
+@dataclass(frozen=True)
+class Redactable:
+    key: str  # what the form sends back: a field's name, or "comment-7", "board-note-3", "note-12"
+    what: str  # "the description", "a comment", "a board note", "the note of a move to rejected"
+    at: datetime | None
+    excerpt: str
+
+
+def redactable_texts(*, session: Session, nomination: Nomination) -> list[Redactable]:
+    """The nomination's texts not yet redacted, in the order the page shows them."""
+    texts = [Redactable(name, what, None, _excerpt(getattr(nomination, name)))
+             for name, what in FIELDS.items() if _kept(getattr(nomination, name))]
+    own = {getattr(nomination, name) for name in FIELDS}  # a decision's note is redacted with its field
+    for event, note in session.exec(_event_notes(nomination.id).order_by(Event.at, Event.id)):
+        if note.redacted_at is None and note.body not in own and event.kind is not EventKind.REDACTED:
+            what = f"the note of a move to {event.to_state.value}" if event.to_state else "a note in the history"
+            texts.append(Redactable(f"note-{note.id}", what, event.at, _excerpt(note.body)))
+    for model, prefix, what in ((Comment, "comment", "a comment"), (BoardNote, "board-note", "a board note")):
+        for row in session.exec(select(model).where(model.nomination_id == nomination.id)
+                                .order_by(model.created_at, model.id)):
+            if _kept(row.body):
+                texts.append(Redactable(f"{prefix}-{row.id}", what, row.created_at, _excerpt(row.body)))
+    return texts
+
+
+def redact(*, session: Session, nomination_id: int, key: str, actor: User) -> str:
+    """Redacts one text and returns what it was ("the description"); refuses a text that is not there."""
+    if not actor.has_role(Role.BOARD):
+        raise DomainError("Only board members can redact a text.")
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    chosen = next((text for text in redactable_texts(session=session, nomination=nomination) if text.key == key),
+                  None)
+    if chosen is None:
+        raise DomainError("That text is not there, or was already redacted. Reload the page.",
+                          fields={"text": "Choose a text from the list."})
+    removed = _replace(session, nomination, key, actor)
+    _scrub_copies(session, nomination, removed, actor)
+    session.add(Event(nomination_id=nomination.id, actor_id=actor.id, acted_as=Actor.BOARD, kind=EventKind.REDACTED,
+                      note=event_note(f"Redacted {chosen.what}.")))
+    session.commit()
+    return chosen.what
+
+
+def _replace(session: Session, nomination: Nomination, key: str, actor: User) -> str:
+    """Puts REDACTED in place of the chosen text and returns the text it replaced."""
+    if key in FIELDS:
+        removed = getattr(nomination, key)
+        setattr(nomination, key, REDACTED)
+        session.add(nomination)
+        return removed
+    prefix, _, row_id = key.rpartition("-")
+    row = session.get({"comment": Comment, "board-note": BoardNote, "note": EventNote}[prefix], int(row_id))
+    removed = row.body
+    if isinstance(row, EventNote):
+        _redact_note(row, removed, actor)
+    else:
+        row.body = REDACTED
+    session.add(row)
+    return removed
+
+
+def _scrub_copies(session: Session, nomination: Nomination, removed: str, actor: User) -> None:
+    """The copies of the text: any of the nomination's fields with the same words (a decision's note is kept on
+    the nomination and on its event), and the notes and notices of the nomination, or of the one it was merged
+    into, that hold it or quote it (“like this”, as notices quote a title)."""
+    for name in FIELDS:
+        if getattr(nomination, name) == removed:
+            setattr(nomination, name, REDACTED)
+    nominations = {nomination.id, nomination.duplicate_of_id} - {None}
+    quoted = f"“{removed}”"
+    notes = session.exec(select(EventNote).join(Event, Event.note_id == EventNote.id).where(
+        Event.nomination_id.in_(nominations),
+        (EventNote.body == removed) | EventNote.body.contains(quoted, autoescape=True)))
+    for note in notes:
+        _redact_note(note, removed, actor)
+        session.add(note)
+    notices = session.exec(select(Notification).where(
+        Notification.nomination_id.in_(nominations), Notification.message.contains(quoted, autoescape=True)))
+    for notice in notices:
+        notice.message = notice.message.replace(quoted, f"“{REDACTED}”")
+        session.add(notice)
+
+
+def _redact_note(note: EventNote, removed: str, actor: User) -> None:
+    note.body = REDACTED if note.body == removed else note.body.replace(f"“{removed}”", f"“{REDACTED}”")
+    note.redacted_at, note.redacted_by_id = utc_now(), actor.id
+
+
+def _event_notes(nomination_id: int):
+    return select(Event, EventNote).join(EventNote, EventNote.id == Event.note_id).where(
+        Event.nomination_id == nomination_id)
+
+
+def _kept(text: str | None) -> bool:
+    return bool(text) and text != REDACTED
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
