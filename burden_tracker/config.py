@@ -27,6 +27,13 @@ def load_config(app, test_config=None):
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         SESSION_MAX_HOURS=int(os.environ.get("SESSION_MAX_HOURS", "12")),
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),  # forms hold text only
+        # Signing out answers Clear-Site-Data: "cookies", "storage", so that a shared computer keeps nothing of
+        # the session (the device cookie is handed over and set again: views/sign_in_guard.py). Browsers clear
+        # "cookies" for the whole registrable domain, though: an installation that shares it with the hospital's
+        # other signed-in sites (tracker.hospital.org beside intranet.hospital.org) sets SIGN_OUT_CLEARS_COOKIES=0,
+        # so that signing out here does not sign people out there; it then clears "storage" only and expires its
+        # own session cookie by name.
+        SIGN_OUT_CLEARS_COOKIES=_switch("SIGN_OUT_CLEARS_COOKIES", default=True),
     )
     if test_config:
         app.config.update(test_config)
@@ -35,6 +42,19 @@ def load_config(app, test_config=None):
         app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def _switch(name: str, *, default: bool) -> bool:
+    """An on/off setting: 0, false, no or off turn it off, 1, true, yes or on turn it on, unset keeps the default.
+    Anything else is refused, so that a typo does not quietly pick a side."""
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return default
+    words = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+    try:
+        return words[value.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{name} must be on or off (1 or 0), not {value!r}") from None
 
 
 def serving_refusal(environ=os.environ) -> str | None:

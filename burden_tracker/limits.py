@@ -8,6 +8,9 @@ A browser that has signed in to an account before carries a device cookie: a key
 email) and a random nonce, signed with SECRET_KEY. An attempt with it is spared the account's count, so that
 someone else's failures cannot lock a person out of their own device; it still counts per address, and its own
 failures are counted against its nonce, which once held exempts nothing: a stolen cookie buys few guesses.
+Signing out may clear every cookie of the site (Clear-Site-Data), and Chromium clears even a cookie set by that
+same response: the sign-out hands the cookie's accounts over to the sign-in page after it, through the store
+below, under a random one-time name (hand_over_device).
 
 Counts live where every worker process sees them: Redis when REDIS_URL is set, else the database. If Redis stops
 answering, counting moves to the database for a while (and says so in the log) rather than refusing everyone or
@@ -17,6 +20,7 @@ into the email field, in clear.
 
 import hashlib
 import hmac
+import json
 import math
 import secrets
 import time
@@ -45,6 +49,8 @@ DEVICE_COOKIE = "device"
 DEVICE_LIFETIME = timedelta(days=365)
 # A ward computer is shared: each of its regular users keeps their exemption there.
 DEVICES_KEPT = 10
+# The browser asks for the sign-in page as soon as it has cleared the site's data.
+HANDOVER_LIFETIME = 60  # seconds
 # A Redis that does not answer must not hold a sign-in for long.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 RETRY_SHARED_AFTER = 30  # seconds
@@ -183,6 +189,32 @@ def device_nonce(cookie: str | None, email: str) -> str | None:
     return None
 
 
+def hand_over_device(cookie: str | None, *, session, now: float | None = None) -> str | None:
+    """Keeps the accounts this device cookie names, nonces and all, for one taker within HANDOVER_LIFETIME, and
+    returns the random name they are kept under; None when the cookie spares nothing. The name leads to the
+    cookie only once: it may go in an address, where the cookie itself never goes. Should the store fail to keep
+    them, the name leads nowhere and the browser starts again without the cookie."""
+    entries = _device_entries(cookie)
+    if not entries:
+        return None
+    now = now or time.time()
+    handover = secrets.token_urlsafe(24)
+    items = [" ".join(entry) for entry in entries]
+    _use(lambda store: store.keep(_key("handover/device", handover), items, now, now + HANDOVER_LIFETIME), session)
+    return handover
+
+
+def take_device_handover(handover, *, session, now: float | None = None) -> str | None:
+    """The device cookie handed over under this name, once and in time; None for a name used before, too old
+    or never given."""
+    if not isinstance(handover, str) or not 0 < len(handover) <= 64:
+        return None
+    now = now or time.time()
+    kept = _use(lambda store: store.take(_key("handover/device", handover), now), session)
+    entries = [item.split(" ") for item in kept]
+    return _device_serializer().dumps(entries) if entries else None
+
+
 def _device_entries(cookie: str | None) -> list[list[str]]:
     if not cookie:
         return []
@@ -234,24 +266,28 @@ class _Database:
         return sign_in_guard.standings(session=self.session, keys=keys, now=now)
 
     def change(self, changes: list, now: float) -> list[Standing]:
-        try:
-            after = [sign_in_guard.change(session=self.session, key=key, how=how, now=now) for key, how in changes]
-            self.session.commit()
-            return after
-        except SQLAlchemyError:
-            self._cannot_write()
-            return [Standing() for _ in changes]
+        return self._write(lambda: [sign_in_guard.change(session=self.session, key=key, how=how, now=now)
+                                    for key, how in changes], otherwise=[Standing() for _ in changes])
 
     def forget(self, keys: list[str]) -> None:
-        try:
-            sign_in_guard.forget(session=self.session, keys=keys)
-            self.session.commit()
-        except SQLAlchemyError:
-            self._cannot_write()
+        self._write(lambda: sign_in_guard.forget(session=self.session, keys=keys), otherwise=None)
 
-    def _cannot_write(self) -> None:
-        self.session.rollback()
-        current_app.logger.error("Could not record failed sign-ins in the database", exc_info=True)
+    def keep(self, key: str, items: list[str], now: float, until: float) -> None:
+        self._write(lambda: sign_in_guard.keep(session=self.session, key=key, items=items, now=now, until=until),
+                    otherwise=None)
+
+    def take(self, key: str, now: float) -> list[str]:
+        return self._write(lambda: sign_in_guard.take(session=self.session, key=key, now=now), otherwise=[])
+
+    def _write(self, write, *, otherwise):
+        try:
+            done = write()
+            self.session.commit()
+            return done
+        except SQLAlchemyError:
+            self.session.rollback()
+            current_app.logger.error("Could not write to the sign-in counts in the database", exc_info=True)
+            return otherwise
 
 
 class _Redis:
@@ -269,6 +305,14 @@ class _Redis:
 
     def forget(self, keys: list[str]) -> None:
         self.client.delete(*(self.PREFIX + key for key in keys))
+
+    def keep(self, key: str, items: list[str], now: float, until: float) -> None:
+        self.client.set(self.PREFIX + key, json.dumps(items), pxat=math.ceil(until * 1000))
+
+    def take(self, key: str, now: float) -> list[str]:
+        """Read and deleted in one transaction: of two takers at once, only one has it. Redis drops it in time."""
+        kept, _ = self.client.pipeline(transaction=True).get(self.PREFIX + key).delete(self.PREFIX + key).execute()
+        return json.loads(kept) if kept else []
 
     def _change(self, name: str, how, now: float) -> Standing:
         """Read, decide and write as one step: should another worker change the key meanwhile, Redis refuses

@@ -4,6 +4,8 @@ Each account, address or browser has a standing: the failures still inside its w
 too often, the wait it must sit out. The rules are plain functions of the standing and the time, so the database
 here and Redis (limits.py) keep the same count the same way.
 
+The same table keeps, for a minute, what a sign-out hands over to the sign-in page after it (limits.py).
+
 The account holder is told by email when their account starts a wait: what happened, from which address and
 when, in UTC. The email holds no password and no link a request could have chosen.
 """
@@ -17,7 +19,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -107,8 +109,8 @@ def standings(*, session: Session, keys: list[str], now: float) -> dict[str, Sta
 def change(*, session: Session, key: str, how, now: float) -> Standing:
     """Rewrites one key's standing as how(standing) says, with the key's row locked meanwhile; the caller
     commits. Returns the new standing."""
-    insert = (sqlite if session.get_bind().dialect.name == "sqlite" else postgresql).insert
-    session.execute(insert(FailureTally).values(key=key, recent="", wait_seconds=0, forget_at=_moment(now))
+    insert_once = (sqlite if session.get_bind().dialect.name == "sqlite" else postgresql).insert
+    session.execute(insert_once(FailureTally).values(key=key, recent="", wait_seconds=0, forget_at=_moment(now))
                     .on_conflict_do_nothing(index_elements=["key"]))
     row = session.execute(select(*_STANDING).where(FailureTally.key == key).with_for_update()).one()
     new = how(_standing(row).as_of(now))
@@ -121,6 +123,25 @@ def change(*, session: Session, key: str, how, now: float) -> Standing:
 def forget(*, session: Session, keys: list[str]) -> None:
     """The caller commits."""
     session.execute(delete(FailureTally).where(FailureTally.key.in_(keys)))
+
+
+def keep(*, session: Session, key: str, items: list[str], now: float, until: float) -> None:
+    """Keeps a few short texts under key until then, for take(); the caller commits. A row each, in the column
+    a tally keeps its failure times in: too short for all of them in one."""
+    session.execute(insert(FailureTally), [{"key": f"{key}/{number}", "recent": item, "wait_seconds": 0,
+                                            "forget_at": _moment(until)} for number, item in enumerate(items)])
+    if _sweep.due():
+        purge(session=session, now=now)
+
+
+def take(*, session: Session, key: str, now: float) -> list[str]:
+    """What keep() put under key, deleted as it is read, so that of two takers at once only one has it; nothing
+    once past its time. The caller commits."""
+    kept = FailureTally.key.startswith(f"{key}/", autoescape=True)
+    rows = session.execute(delete(FailureTally).where(kept)
+                           .returning(FailureTally.key, FailureTally.recent, FailureTally.forget_at)).all()
+    fresh = sorted((int(row.key.rpartition("/")[2]), row.recent) for row in rows if row.forget_at.timestamp() > now)
+    return [item for _, item in fresh]
 
 
 def purge(*, session: Session, now: float) -> int:

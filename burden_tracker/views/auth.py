@@ -2,11 +2,11 @@
 
 Failed sign-ins are counted per account and per address (limits.py), and checked before any password is, so a
 refusal for too many tries says nothing about the password. A good sign-in leaves a device cookie, which spares
-that browser the account's count from then on; an account that starts to wait has its holder emailed, once the
-response has gone. Every attempt, sign-out, expired session and refusal is written to the audit log (audit.py).
+that browser the account's count from then on, signing out included; an account that starts to wait has its holder
+emailed, once the response has gone (views/sign_in_guard.py). Every attempt, sign-out, expired session and refusal
+is written to the audit log (audit.py).
 """
 
-import time
 import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlsplit
 from flask import (
     Blueprint,
     abort,
-    after_this_request,
     current_app,
     flash,
     g,
@@ -35,8 +34,8 @@ from ..enums import Role
 from ..forms import SignInForm
 from ..models import User
 from ..services import auth
-from ..services.sign_in_guard import FailureAlert, send_alert
 from ..services.users import find_user, get_user
+from . import sign_in_guard
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -50,11 +49,11 @@ TOO_MANY = {
     "account": "Too many failed sign-ins for this account. Try again in {wait}.",
     "address": "Too many failed sign-ins from this network address. Try again in {wait}.",
 }
-# Storage only. "cookies" would also drop the device cookie, which must outlive signing out to be of any use (people
-# sign out of a ward computer and come back to it later in the shift), and browsers apply it to the whole registrable
-# domain: signing out here would sign people out of the hospital's other sites too. The session cookie is expired
-# by name instead (session.clear() below), and its row is already gone, so a copy of it is worth nothing.
-CLEAR_SITE_DATA = '"storage"'
+# What signing out clears (issue 16). "cookies" applies to the whole registrable domain: where the hospital's other
+# signed-in sites share it, SIGN_OUT_CLEARS_COOKIES off keeps them, and the session cookie is expired by name alone
+# (its row is gone anyway, so a copy of it is worth nothing). The device cookie must outlive signing out, people
+# come back to a ward computer later in the shift: when "cookies" drops it, the sign-out hands it over.
+CLEAR_SITE_DATA = {True: '"cookies", "storage"', False: '"storage"'}
 SIGNED_OUT = "You are signed out."
 LONGEST_NEXT = 2000  # far longer than any address of ours, with its filters
 ENDED = {
@@ -161,7 +160,7 @@ def role_required(*roles: Role):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET" and request.args.get("signed_out") == "yes":
-        flash(SIGNED_OUT)
+        return _signed_out_page()
     form = SignInForm()
     tried = _tried(form.email.data)
     if not form.validate_on_submit():
@@ -176,7 +175,7 @@ def login():
     signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
                              policy=session_policy())
     if not signed_in:
-        _count_failure(guard, form.email.data)
+        sign_in_guard.count_failure(guard, form.email.data)
         audit.record(audit.SIGN_IN_REFUSED, email=tried)
         form.password.errors.append(auth.SIGN_IN_REFUSED)
         return _sign_in_page(form)
@@ -186,7 +185,7 @@ def login():
                  detail="account held; known device" if guard.exempt and guard.account_held else None)
     session.clear()  # a new session at sign-in: nothing from before survives
     login_user(Account(auth.SignedIn.of(user), token))
-    return _remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
+    return sign_in_guard.remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
 
 
 def _tried(email) -> str | None:
@@ -206,49 +205,14 @@ def _too_many_sign_ins(form, refused: limits.Refusal):
     return response
 
 
-def _count_failure(guard: limits.SignInGuard, email: str) -> None:
-    """Through the request's own session, which on SQLite takes the write lock (see _writing_session)."""
-    began = limits.count_failure(guard.counted, session=get_session())
-    for counter, seconds in began.items():
-        if counter.scope == "account":
-            _alert_account_holder(email, seconds)
-
-
-def _alert_account_holder(email: str, wait: float) -> None:
-    """Emailed once the response has gone, so that nobody's answer waits on a mail server; at most once a day."""
-    app = current_app._get_current_object()
-    if not app.config.get("SMTP_HOST"):
-        return
-    user = find_user(session=get_session(), email=email)
-    if user is None or not user.active or not user.password_hash:
-        return  # nobody can sign in as it: nothing to warn of
-    if not limits.claim_alert(email, session=get_session()):
-        return
-    alert = FailureAlert(user.email, request.remote_addr, time.time(), wait)
-
-    @after_this_request
-    def send_once_sent(response):
-        response.call_on_close(lambda: _send_alert(app, alert))
-        return response
-
-
-def _send_alert(app, alert: FailureAlert) -> None:
-    config = app.config
-    try:
-        sent = send_alert(alert, smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
-                          mail_from=config["MAIL_FROM"], base_url=config.get("BASE_URL"))
-        if not sent:
-            with app.app_context(), open_session(app.extensions["db_engine"]) as own:
-                limits.release_alert(alert.email, session=own)
-    except Exception:  # after the response: nobody is left to show an error to
-        app.logger.exception("Could not email an account holder about failed sign-ins")
-
-
-def _remember_device(response, email: str):
-    """From now on this browser is spared the account's count: others' failures cannot keep its holder out here."""
-    response.set_cookie(limits.DEVICE_COOKIE, limits.device_cookie(request.cookies.get(limits.DEVICE_COOKIE), email),
-                        max_age=int(limits.DEVICE_LIFETIME.total_seconds()), httponly=True, samesite="Lax",
-                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]) or request.is_secure)
+def _signed_out_page():
+    """Where signing out leads. It says so itself: a flash would need the session cookie the sign-out expired.
+    It also sets again the device cookie the sign-out handed over, when there is one."""
+    flash(SIGNED_OUT)
+    response = current_app.make_response(_sign_in_page(SignInForm()))
+    if handover := request.args.get("device"):
+        with _writing_session() as writer:
+            return sign_in_guard.take_back_device(response, handover, session=writer)
     return response
 
 
@@ -258,11 +222,12 @@ def logout():
     audit.record(audit.SIGNED_OUT, user_id=current_user.id)
     logout_user()
     session.clear()  # emptied, the session cookie is expired by this response
-    # The sign-in page says so itself: a flash would need the session cookie this response expires.
-    response = redirect(url_for("auth.login", signed_out="yes"), code=303)
-    # On a shared ward computer nothing of the session may stay behind: the browser drops this site's storage too,
-    # including anything a script or an extension kept there.
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    clears_cookies = bool(current_app.config["SIGN_OUT_CLEARS_COOKIES"])
+    handover = sign_in_guard.hand_over_device() if clears_cookies else None
+    response = redirect(url_for("auth.login", signed_out="yes", device=handover), code=303)
+    # On a shared ward computer nothing of the session may stay behind: the browser drops this site's storage, and
+    # its cookies unless the setting says not to, including anything a script or an extension kept there.
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA[clears_cookies]
     return response
 
 

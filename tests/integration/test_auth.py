@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from burden_tracker import create_app
+from burden_tracker import create_app, limits
 from burden_tracker.enums import Role
 from burden_tracker.models import Comment, User, UserSession
 from burden_tracker.services.users import set_active
@@ -130,6 +130,25 @@ def test_the_sign_in_page_says_once_that_one_is_signed_out(client, nurse):
     assert response.request.path == "/login"
     assert response.get_data(as_text=True).count("You are signed out.") == 1
     assert client.get("/login").get_data(as_text=True).count("You are signed out.") == 0
+
+
+def test_the_sign_in_page_a_sign_out_leads_to_sets_the_device_cookie_again_once(client, app, nurse):
+    """On both databases (tests/integration/test_device_cookie.py has the rest, on one)."""
+    sign_in(client, nurse.email)
+    email, device = nurse.email, client.get_cookie("device").value
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/nominations")})
+    assert response.headers["Clear-Site-Data"] == '"cookies", "storage"'
+    client.delete_cookie("session")
+    client.delete_cookie("device")  # as the browser does, before it follows the redirect
+
+    assert client.get(response.headers["Location"]).status_code == 200
+
+    with app.app_context():
+        kept = limits.device_nonce(client.get_cookie("device").value, email)
+        assert kept == limits.device_nonce(device, email) is not None
+    replayed = app.test_client().get(response.headers["Location"])
+    assert replayed.status_code == 200
+    assert not [cookie for cookie in replayed.headers.getlist("Set-Cookie") if cookie.startswith("device=")]
 
 
 def test_deactivating_a_user_ends_their_sessions(client, session, nurse):

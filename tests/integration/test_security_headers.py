@@ -1,7 +1,9 @@
 """What every response tells the browser, snapshotted with exact values so that any change shows up here: the
-headers on a page, a fragment, a static file, a download and an error page, over HTTP and HTTPS; signing out; the
-session cookie's attributes; a proxy believed only when configured; the body size limit; and error pages, a failing
-view's included, that reveal nothing of the inside."""
+headers on a page, a fragment, a static file, a download and an error page, over HTTP and HTTPS; signing out, with
+cookies cleared or, as an installation may choose, not; the session cookie's attributes; a proxy believed only when
+configured; the body size limit; and error pages, a failing view's included, that reveal nothing of the inside."""
+
+import re
 
 import pytest
 from flask import request
@@ -148,11 +150,39 @@ def test_error_pages_carry_the_headers_and_say_only_what_to_do(client, person, b
         assert not [words for words in WERKZEUG_WORDS if words in html]
 
 
-def test_signing_out_tells_the_browser_to_drop_the_sites_storage(client, person):
+def test_signing_out_tells_the_browser_to_drop_the_sites_cookies_and_storage(client, person):
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/nominations")})
+    assert response.status_code == 303
+    headers = snapshot(response)
+    # The device cookie's one-time handover (test_device_cookie.py): a new random name each time.
+    assert re.fullmatch(r"/login\?signed_out=yes&device=[A-Za-z0-9_-]{32}", headers.pop("Location"))
+    assert headers == {**PAGE, "Vary": "Cookie", "Clear-Site-Data": '"cookies", "storage"'}
+
+
+def test_an_installation_sharing_its_domain_has_signing_out_drop_storage_only(client, person):
+    client.application.config["SIGN_OUT_CLEARS_COOKIES"] = False
     response = client.post("/logout", data={"csrf_token": csrf_token(client, "/nominations")})
     assert response.status_code == 303
     assert snapshot(response) == {**PAGE, "Vary": "Cookie", "Location": "/login?signed_out=yes",
                                   "Clear-Site-Data": '"storage"'}
+
+
+@pytest.mark.parametrize("value,clears", [(None, True), ("", True), ("1", True), ("on", True), ("0", False),
+                                          ("off", False), (" False ", False), ("no", False)])
+def test_signing_out_clears_cookies_unless_the_environment_says_not_to(monkeypatch, database_url, value, clears):
+    if value is None:
+        monkeypatch.delenv("SIGN_OUT_CLEARS_COOKIES", raising=False)
+    else:
+        monkeypatch.setenv("SIGN_OUT_CLEARS_COOKIES", value)
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only"})
+    app.extensions["db_engine"].dispose()
+    assert app.config["SIGN_OUT_CLEARS_COOKIES"] is clears
+
+
+def test_a_mistyped_sign_out_setting_stops_the_app_from_starting(monkeypatch, database_url):
+    monkeypatch.setenv("SIGN_OUT_CLEARS_COOKIES", "maybe")
+    with pytest.raises(ValueError, match="SIGN_OUT_CLEARS_COOKIES must be on or off"):
+        create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only"})
 
 
 def test_the_session_cookie_is_kept_from_scripts_and_other_sites(client, session):
