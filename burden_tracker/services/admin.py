@@ -17,9 +17,10 @@ from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError, NotFound
 from ..models import AuditEntry, Category, Department, Event, HourlyRate, Settings, User, UserRole, event_note
 from ..schemas import field_errors
+from .auth import set_active
 from .invites import cancel_invites, issue_invite
 from .reference import DEFAULT_HOURLY_RATES
-from .users import find_user, normalize_email, set_active
+from .users import find_user, normalize_email
 
 NAME_MAX = 120
 MAX_DETAIL = 340  # what a line of the security trail holds

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from sqlmodel import Session
 
 from ..enums import Role
+from ..errors import DomainError
 from ..models import User, UserRole, UserSession, utc_now
 from .notices import unread_column
 from .reference import STAMP, note_stamp
@@ -152,6 +153,18 @@ def touch_session(*, session: Session, token: str, now: datetime | None = None) 
 def sign_out(*, session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
     session.commit()
+
+
+def set_active(*, session: Session, user_id: int, active: bool) -> User:
+    """Deactivating signs the person out everywhere at once."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError(f"There is no user #{user_id}.")
+    user.active = active
+    if not active:
+        end_all_sessions(session=session, user_id=user_id)
+    session.commit()
+    return user
 
 
 def end_all_sessions(*, session: Session, user_id: int) -> None:

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from .. import PROJECT_ROOT
 from ..enums import Role, VoteChoice
 from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
 from ..workflow import Move
@@ -20,7 +19,8 @@ from .reference import ensure_reference_data
 from .transitions import move_nomination
 from .users import hash_password
 
-DEMO_WORKBOOK = PROJECT_ROOT / "data" / "demo.xlsx"
+# data/ sits beside the package, as templates/ and static/ do: found from here, not from the app that serves them.
+DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "demo.xlsx"
 DEMO_PASSWORD = "demo-password"  # demo accounts only; they exist nowhere but a demo database
 
 

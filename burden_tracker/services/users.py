@@ -59,17 +59,3 @@ def add_user(
     session.add(user)
     session.commit()
     return user
-
-
-def set_active(*, session: Session, user_id: int, active: bool) -> User:
-    """Deactivating signs the person out everywhere at once."""
-    from .auth import end_all_sessions
-
-    user = session.get(User, user_id)
-    if user is None:
-        raise DomainError(f"There is no user #{user_id}.")
-    user.active = active
-    if not active:
-        end_all_sessions(session=session, user_id=user_id)
-    session.commit()
-    return user

@@ -1,13 +1,12 @@
 """Blueprints: each validates a form, calls one service, and renders a page or a fragment."""
 
-from flask_htmx import HTMX
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from ..forms import LARGEST_ID
+from .rendering import htmx
 
-htmx = HTMX()
 csrf = CSRFProtect()
 
 

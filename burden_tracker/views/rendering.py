@@ -1,9 +1,11 @@
 """One way to answer: the fragment for a real htmx request, the whole page otherwise."""
 
 from flask import make_response, render_template, url_for
+from flask_htmx import HTMX
 
 from ..naming import person_named
-from . import htmx
+
+htmx = HTMX()  # bound to the app by views.init_app
 
 
 def wants_fragment() -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from burden_tracker import create_app, limits
 from burden_tracker.enums import Role
 from burden_tracker.models import Comment, User, UserSession
-from burden_tracker.services.users import set_active
+from burden_tracker.services.auth import set_active
 from tests.factories import make_nomination, make_user
 from tests.web import PASSWORD, csrf_token, sign_in
 
