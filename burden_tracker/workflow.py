@@ -1,7 +1,9 @@
-"""The states of a nomination and the ONE table of moves allowed between them. Pure Python.
+"""The states of a nomination, the ONE table of moves allowed between them, and who acts in which capacity.
+Pure Python.
 
 Services ask `check_move` before changing anything; pages ask `moves_offered` which buttons to
-show. Both read MOVES, so the table below is the whole rule.
+show. Both read MOVES, so the table below is the whole rule. `capacities` says in which capacities a person
+may act on a nomination, and `commenting_as` in which one their comment is recorded.
 """
 
 from dataclasses import dataclass
@@ -61,6 +63,18 @@ FIELD_LABELS = {
 }
 
 _ACTOR_WORDS = {Actor.BOARD: "the review board", Actor.SUBMITTER: "the person who submitted it"}
+
+
+def capacities(*, is_board: bool, is_submitter: bool) -> set[Actor]:
+    """A board member acts as the board, on any nomination; the person who submitted a nomination acts as its
+    submitter. One person may be both, or neither."""
+    return {actor for actor, holds in ((Actor.BOARD, is_board), (Actor.SUBMITTER, is_submitter)) if holds}
+
+
+def commenting_as(*, is_submitter: bool) -> Actor | None:
+    """A comment is recorded in the submitter's capacity when its submitter writes it, so that it stays anonymous
+    on an anonymous nomination; anyone else, a board member too, comments as themselves."""
+    return Actor.SUBMITTER if is_submitter else None
 
 
 def _label(move: Move, field: str) -> str:

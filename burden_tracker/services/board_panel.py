@@ -18,7 +18,6 @@ from .board_notes import NoteEntry, notes_for
 from .listing import Filters, NominationRow, list_nominations
 from .nominations import get_nomination
 from .redaction import Redactable, redactable_texts
-from .transitions import actor_roles
 from .votes import Tally, tally
 
 MAX_CANDIDATES = 8
@@ -93,7 +92,9 @@ def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> lis
 
 def _board_moves(nomination: Nomination, viewer: User) -> list[Move]:
     """The board's moves for this person; the submitter's withdraw stays on the page itself."""
-    offered = workflow.moves_offered(nomination.state, actor_roles(viewer, nomination))
+    capacities = workflow.capacities(is_board=viewer.has_role(Role.BOARD),
+                                     is_submitter=nomination.submitter_id == viewer.id)
+    offered = workflow.moves_offered(nomination.state, capacities)
     return [move for move in offered if workflow.MOVES[move].actor is Actor.BOARD]
 
 

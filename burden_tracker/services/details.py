@@ -12,12 +12,11 @@ from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from .. import workflow
-from ..enums import Actor
+from ..enums import Actor, Role
 from ..models import Category, Comment, Department, Event, Nomination, Supporter, User
 from ..naming import SYSTEM, nobody_for, person_named
 from .estimates import EstimateFigures, estimate_figures
 from .nominations import get_nomination
-from .transitions import actor_roles
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,8 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
                     select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id))],
         comments=[Entry(c.created_at, names.of(c.author_id, c.acted_as), c.body) for c in session.scalars(
             select(Comment).where(Comment.nomination_id == nomination.id).order_by(Comment.created_at, Comment.id))],
-        moves=workflow.moves_offered(nomination.state, actor_roles(viewer, nomination)),
+        moves=workflow.moves_offered(nomination.state, workflow.capacities(
+            is_board=viewer.has_role(Role.BOARD), is_submitter=nomination.submitter_id == viewer.id)),
     )
 
 

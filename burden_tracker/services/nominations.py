@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import hours, workflow
-from ..enums import Actor
 from ..errors import DomainError, NotFound
 from ..models import Category, Comment, Department, Nomination, Supporter, User
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
@@ -82,7 +81,7 @@ def comment(*, session: Session, nomination_id: int, author: User, body: str) ->
     if len(body) > MAX_TEXT:
         raise DomainError(f"A comment can be at most {MAX_TEXT:,} characters.", fields={"body": "is too long"})
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    acted_as = Actor.SUBMITTER if author.id == nomination.submitter_id else None
+    acted_as = workflow.commenting_as(is_submitter=author.id == nomination.submitter_id)
     note = Comment(nomination_id=nomination_id, author_id=author.id, acted_as=acted_as, body=body)
     session.add(note)
     session.flush()

@@ -17,7 +17,7 @@ from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..naming import nobody_for, person_named
 from ..schemas import Estimate, field_errors
-from ..workflow import Actor, Move
+from ..workflow import Move
 from .nominations import get_nomination
 from .notices import notify, people_following
 from .votes import tally
@@ -27,7 +27,7 @@ def move_nomination(
     *, session: Session, nomination_id: int, move: Move, actor: User, expected_version: int, fields: dict
 ) -> Nomination:
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    roles = actor_roles(actor, nomination)
+    roles = workflow.capacities(is_board=actor.has_role(Role.BOARD), is_submitter=nomination.submitter_id == actor.id)
     workflow.check_actor(move, roles)  # first: who may not act learns nothing of the latest change
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))
@@ -59,15 +59,6 @@ def move_nomination(
     )
     session.commit()
     return nomination
-
-
-def actor_roles(user: User, nomination: Nomination) -> set[Actor]:
-    roles = set()
-    if user.has_role(Role.BOARD):
-        roles.add(Actor.BOARD)
-    if nomination.submitter_id == user.id:
-        roles.add(Actor.SUBMITTER)
-    return roles
 
 
 def changed_under_you(session: Session, nomination: Nomination) -> str:

@@ -80,6 +80,28 @@ def test_buttons_offered_follow_the_table():
     assert workflow.moves_offered(State.RETIRED, EVERYONE) == []
 
 
+@pytest.mark.parametrize("is_board,is_submitter,capacities", [
+    (True, False, {Actor.BOARD}),
+    (False, True, {Actor.SUBMITTER}),
+    (True, True, {Actor.BOARD, Actor.SUBMITTER}),  # a board member's own nomination
+    (False, False, set()),  # staff on someone else's nomination
+])
+def test_a_board_member_acts_as_the_board_and_the_submitter_as_the_submitter(is_board, is_submitter, capacities):
+    assert workflow.capacities(is_board=is_board, is_submitter=is_submitter) == capacities
+
+
+def test_a_board_member_may_withdraw_only_what_they_submitted():
+    assert workflow.moves_offered(State.PROPOSED, workflow.capacities(is_board=True, is_submitter=False)) == [
+        Move.EVALUATE, Move.REJECT, Move.MARK_DUPLICATE]
+    assert Move.WITHDRAW in workflow.moves_offered(State.PROPOSED,
+                                                   workflow.capacities(is_board=True, is_submitter=True))
+
+
+def test_only_the_submitter_comments_in_a_capacity_the_anonymity_rule_hides():
+    assert workflow.commenting_as(is_submitter=True) is Actor.SUBMITTER
+    assert workflow.commenting_as(is_submitter=False) is None
+
+
 @pytest.mark.parametrize("approve,reject,abstain,members,passed", [
     (3, 0, 0, 5, True),    # quorum: 3 of 5 voted
     (2, 0, 0, 5, False),   # 2 of 5 is not more than half
