@@ -72,7 +72,7 @@ def _run_child(task: str, url: str, argument: str) -> None:
     from burden_tracker import migrate
     from burden_tracker.db import create_db_engine, open_session
     from burden_tracker.hours import Quarter
-    from burden_tracker.services.report_rows import row_counts
+    from burden_tracker.queries.report_rows import row_counts
 
     engine = create_db_engine(url)
     if task == "build":
@@ -140,7 +140,7 @@ def _bare_openpyxl(engine, statements: dict, path: Path) -> None:
     from openpyxl import Workbook
 
     from burden_tracker import export
-    from burden_tracker.services.report_rows import BATCH
+    from burden_tracker.queries.report_rows import BATCH
 
     headers = {"Retired": export.RETIRED, "Pipeline": export.PIPELINE, "Decisions": export.DECISIONS}
     connection = engine.raw_connection()

@@ -39,7 +39,7 @@ def _fail(message: str):
 @with_appcontext
 def init_command():
     """Create or upgrade the database schema; safe to run again."""
-    from .services.reference import ensure_reference_data
+    from .queries.reference import ensure_reference_data
 
     migrate.upgrade(current_app.extensions["db_engine"])
     ensure_reference_data(session=get_session())
@@ -163,8 +163,8 @@ def _count(number: int, plural: str) -> str:
 def export_command(quarter, out):
     """Write the quarterly Excel workbook."""
     from .export import write_workbook
-    from .services.report_rows import row_counts
-    from .services.reporting import parse_quarter
+    from .queries.report_rows import row_counts
+    from .queries.reporting import parse_quarter
 
     session = get_session()
     try:

@@ -1,8 +1,8 @@
 """The quarterly workbook of PRODUCT.md ("Quarterly Excel report"), written with openpyxl.
 
 The workbook is written in write-only mode: rows stream from the database to a temporary file a
-batch at a time, so memory does not grow with the program. Every figure comes from the reporting
-service (services/reporting.py and services/report_rows.py); totals are SUM formulas over the rows
+batch at a time, so memory does not grow with the program. Every figure comes from the reports'
+queries (queries/reporting.py and queries/report_rows.py); totals are SUM formulas over the rows
 they total, and the Summary's headline figures are formulas over those totals, so an executive
 can trace each number to its rows and each row to the Assumptions sheet.
 
@@ -27,8 +27,8 @@ from sqlmodel import Session
 
 from . import hours
 from .hours import Quarter
-from .services import report_rows, reporting
-from .services.reference import get_settings, hourly_rates
+from .queries import report_rows, reporting
+from .queries.reference import get_settings, hourly_rates
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
 # What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.

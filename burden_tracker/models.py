@@ -134,7 +134,7 @@ ESTIMATE_IN_FORCE = (
 # "most hours first" sorts by it, and an index holds exactly this expression.
 MINUTES_A_WEEK = ESTIMATE_IN_FORCE[0] * ESTIMATE_IN_FORCE[1] * ESTIMATE_IN_FORCE[2]
 
-# The lists' pages (services/listing.py) read one state at a time in the order asked for, optionally
+# The lists' pages (queries/listing.py) read one state at a time in the order asked for, optionally
 # within one department, so that a page walks a few index entries however large the table grows.
 _LIST_ORDERS = {"newest": [], "hours": [MINUTES_A_WEEK], "supporters": [Nomination.supporters_count]}
 for _order, _first in _LIST_ORDERS.items():

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError, NotFound
 from ..models import AuditEntry, Category, Department, Event, HourlyRate, Settings, User, UserRole, event_note
+from ..queries.reference import DEFAULT_HOURLY_RATES
 from ..schemas import field_errors
 from .auth import set_active
 from .invites import cancel_invites, issue_invite
-from .reference import DEFAULT_HOURLY_RATES
 from .users import find_user, normalize_email
 
 NAME_MAX = 120

@@ -19,8 +19,8 @@ from sqlmodel import Session
 from ..enums import Role
 from ..errors import DomainError
 from ..models import User, UserRole, UserSession, utc_now
+from ..queries.reference import STAMP, note_stamp
 from .notices import unread_column
-from .reference import STAMP, note_stamp
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
@@ -134,7 +134,7 @@ def session_state(*, session: Session, token: str, policy: SessionPolicy, now: d
 
 
 # Every request asks this, so it is built once and run without the ORM: one row per role (or one without).
-# It reads the reference stamp too, which spares list pages a query (services/reference.py).
+# It reads the reference stamp too, which spares list pages a query (queries/reference.py).
 _SESSION_OF_TOKEN = (
     select(User.id, User.email, User.name, UserSession.created_at, UserSession.last_seen_at,
            unread_column(User.id), STAMP, UserRole.role)

@@ -10,8 +10,8 @@ from .. import workflow
 from ..enums import Role, VoteChoice
 from ..errors import DomainError
 from ..models import User, UserRole, Vote
+from ..queries.reference import get_settings
 from .nominations import get_nomination
-from .reference import get_settings
 
 
 @dataclass(frozen=True)

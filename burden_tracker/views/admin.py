@@ -15,8 +15,8 @@ from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
+from ..queries.audit_trail import TrailFilters, trail_page
 from ..services import admin as service
-from ..services.audit_trail import TrailFilters, trail_page
 from ..services.invites import INVITE_LIFETIME, InviteRefused, accept_invite, email_invite, invited_user
 from ..services.mail import link as mail_link
 from .browse import read_page, read_value

@@ -12,9 +12,9 @@ from flask import Blueprint, current_app, request, url_for
 
 from ..db import get_session
 from ..enums import RequirementSource, Role, State
-from ..services.board_panel import active_board_members
-from ..services.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
-from ..services.reference import for_lists
+from ..queries.board_panel import active_board_members
+from ..queries.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
+from ..queries.reference import for_lists
 from ..workflow import OPEN_STATES
 from .auth import role_required
 from .browse import one_of, one_of_ids, read_page, read_value

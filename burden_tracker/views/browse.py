@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from ..db import get_session
 from ..enums import RequirementSource, State
-from ..services.listing import Filters, filter_choices, list_nominations
+from ..queries.listing import Filters, filter_choices, list_nominations
 from .rendering import render, wants_fragment
 
 bp = Blueprint("browse", __name__)

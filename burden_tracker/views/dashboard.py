@@ -1,6 +1,6 @@
 """The executives' dashboard: /dashboard?quarter=2026-Q3, one quarter's figures, answered in place.
 
-Every figure comes from services/reporting.py, so the dashboard, the workbook and the command line
+Every figure comes from queries/reporting.py, so the dashboard, the workbook and the command line
 cannot disagree; this view only picks the quarter and hands the figures to the templates. Like /board,
 an address with a quarter we cannot read still answers: it shows the current quarter and says what
 it ignored.
@@ -13,7 +13,7 @@ from flask import Blueprint, request, url_for
 from ..db import get_session
 from ..enums import Role
 from ..hours import Quarter
-from ..services import reporting
+from ..queries import reporting
 from .auth import role_required
 from .rendering import render, wants_fragment
 

@@ -28,9 +28,9 @@ from ..forms import (
     SupportForm,
     VoteForm,
 )
+from ..queries.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
+from ..queries.details import nomination_details
 from ..services.board_notes import add_note
-from ..services.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
-from ..services.details import nomination_details
 from ..services.redaction import Redactable, redact
 from ..services.transitions import move_nomination
 from ..services.votes import cast_vote

@@ -6,8 +6,8 @@ from flask_login import current_user
 from ..db import get_session
 from ..enums import Role
 from ..forms import LARGEST_ID
+from ..queries.mine import my_nominations
 from ..services import notices as notice_service
-from ..services.mine import my_nominations
 from .auth import role_required
 
 bp = Blueprint("me", __name__)

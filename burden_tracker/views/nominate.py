@@ -8,10 +8,10 @@ from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError, NotFound
 from ..forms import NominationForm, SupportForm
+from ..queries.estimates import estimate_figures
+from ..queries.similar import similar_nominations, suggestion
 from ..schemas import IMPLAUSIBLE
-from ..services.estimates import estimate_figures
 from ..services.nominations import active_names, nominate, support
-from ..services.similar import similar_nominations, suggestion
 from .auth import role_required
 
 bp = Blueprint("nominate", __name__, url_prefix="/nominations")

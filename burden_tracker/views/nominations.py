@@ -7,8 +7,8 @@ from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion
 from ..forms import CommentForm, MoveForm, SupportForm
+from ..queries.details import nomination_details
 from ..services import nominations as service
-from ..services.details import nomination_details
 from ..services.transitions import move_nomination
 from ..workflow import Move
 from .auth import role_required

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..db import get_session
 from ..export import write_workbook
-from ..services.reporting import parse_quarter
+from ..queries.reporting import parse_quarter
 from .auth import role_required
 from .dashboard import REPORT_READERS
 from .errors import draw

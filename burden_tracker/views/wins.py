@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, current_app, request
 
 from ..db import get_session
-from ..services.wins import headline, list_wins
+from ..queries.wins import headline, list_wins
 from .browse import read_page
 from .rendering import render
 

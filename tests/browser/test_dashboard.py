@@ -4,7 +4,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from burden_tracker.services import reporting
+from burden_tracker.queries import reporting
 from burden_tracker.services.demo import DEMO_PASSWORD
 from tests.browser.test_accessibility import violations
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def quarters(live_db):
-    """The current quarter and the one before it, as the app counts them; and the service's figures for each."""
+    """The current quarter and the one before it, as the app counts them; and the reports' figures for each."""
     current = reporting.current_quarter(session=live_db)
     previous = current.previous()
     figures = {quarter: reporting.quarter_figures(session=live_db, quarter=quarter) for quarter in (current, previous)}

@@ -3,7 +3,7 @@
 import openpyxl
 import pytest
 
-from burden_tracker.services import reporting
+from burden_tracker.queries import reporting
 from tests.spreadsheets import recalculated_by_libreoffice, row_labelled
 
 

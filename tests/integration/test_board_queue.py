@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from burden_tracker.enums import RequirementSource, Role, State
 from burden_tracker.models import Category, Settings, Supporter
-from burden_tracker.services import listing
+from burden_tracker.queries import listing
 from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in

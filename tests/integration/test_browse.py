@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from burden_tracker.enums import RequirementSource, State
 from burden_tracker.models import Category, Supporter
-from burden_tracker.services.listing import Filters, list_nominations
+from burden_tracker.queries.listing import Filters, list_nominations
 from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in

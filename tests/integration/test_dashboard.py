@@ -1,5 +1,5 @@
 """The dashboard at /dashboard?quarter=2026-Q3: who may read it, which quarter it shows, and that every number on
-it is the reporting service's, written with separators."""
+it is the reports' own (queries/reporting.py), written with separators."""
 
 import re
 from datetime import UTC, date, datetime
@@ -9,7 +9,7 @@ import pytest
 from burden_tracker.enums import EventKind, Role, State
 from burden_tracker.hours import Quarter
 from burden_tracker.models import Event
-from burden_tracker.services import reporting
+from burden_tracker.queries import reporting
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in
 

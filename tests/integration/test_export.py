@@ -1,4 +1,4 @@
-"""The quarterly workbook, read back by openpyxl and recomputed by LibreOffice, against the reporting service."""
+"""The quarterly workbook, read back by openpyxl and recomputed by LibreOffice, against the reports' queries."""
 
 import re
 from datetime import date
@@ -9,7 +9,7 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import Role
 from burden_tracker.export import write_workbook
-from burden_tracker.services import reporting
+from burden_tracker.queries import reporting
 from tests.factories import make_user
 from tests.integration.reporting_data import BOARD_MEMBER, build_program
 from tests.spreadsheets import recalculated_by_libreoffice, row_labelled, xml_parts

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from bench.dataset import build
 from burden_tracker.enums import State
-from burden_tracker.services import listing
-from burden_tracker.services.listing import Filters
+from burden_tracker.queries import listing
+from burden_tracker.queries.listing import Filters
 from burden_tracker.workflow import OPEN_STATES
 
 GROWTH = 8

@@ -1,4 +1,4 @@
-"""List pages keep settings, departments and categories per worker (services/reference.py), and still show a
+"""List pages keep settings, departments and categories per worker (queries/reference.py), and still show a
 change at once, however it was made: here it is made by plain SQL on another connection, as another worker,
 another app server or a database administrator would make it, so nothing in this process hears of it."""
 
@@ -7,8 +7,8 @@ import re
 from sqlalchemy import event, select, text
 
 from burden_tracker.db import open_session
-from burden_tracker.services.listing import list_nominations
-from burden_tracker.services.reference import STAMP, for_lists, note_stamp
+from burden_tracker.queries.listing import list_nominations
+from burden_tracker.queries.reference import STAMP, for_lists, note_stamp
 from tests.factories import make_department, make_nomination, make_user
 from tests.web import sign_in
 

@@ -1,4 +1,4 @@
-"""The reporting service's figures, checked against the arithmetic of PRODUCT.md on both databases."""
+"""The reports' figures (queries/reporting.py), checked against the arithmetic of PRODUCT.md on both databases."""
 
 from datetime import date, timedelta
 
@@ -7,8 +7,8 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import State
 from burden_tracker.models import Nomination
-from burden_tracker.services import reporting
-from burden_tracker.services.reference import hourly_rates
+from burden_tracker.queries import reporting
+from burden_tracker.queries.reference import hourly_rates
 from tests.integration.reporting_data import Q3_FIRST, Q3_LAST, build_program
 
 Q3 = hours.Quarter(2026, 3)

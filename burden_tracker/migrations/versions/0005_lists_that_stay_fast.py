@@ -1,7 +1,7 @@
 """lists that stay fast
 
 A page of /nominations or /board reads one state at a time in the order asked for, optionally
-within one department (services/listing.py), so each order gets an index led by the state and
+within one department (queries/listing.py), so each order gets an index led by the state and
 one led by the department and state. "Most hours first" sorts by the minutes a week under the
 estimate in force: the expression below must stay exactly models.MINUTES_A_WEEK. Sorting by
 supporters needs their count on the nomination; triggers on supporters keep it, whatever

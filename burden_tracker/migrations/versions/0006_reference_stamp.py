@@ -1,7 +1,7 @@
 """reference stamp
 
 Settings, departments and categories are read on every list page and change rarely, so each worker
-keeps a copy (services/reference.py). Triggers give reference_stamp a new random stamp whenever any of
+keeps a copy (queries/reference.py). Triggers give reference_stamp a new random stamp whenever any of
 them changes, whoever changes them, and the sign-in check reads it on each request. Random rather than
 counted: a stamp must never come back with other data, as a count would after a restore or TRUNCATE.
 

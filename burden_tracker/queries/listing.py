@@ -69,7 +69,7 @@ class NominationRow:
 
 @dataclass(frozen=True)
 class Listing:
-    """One page of a list (nominations here, wins in services/wins.py)."""
+    """One page of a list (nominations here, wins in queries/wins.py)."""
 
     rows: list
     page: int

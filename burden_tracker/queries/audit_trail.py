@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from ..enums import AuditKind
 from ..models import AuditEntry, User, utc_now
 from ..naming import person_named
+from ..services.sweeping import NowAndThen
 from .reference import get_settings
-from .sweeping import NowAndThen
 
 _sweep = NowAndThen(3600)
 

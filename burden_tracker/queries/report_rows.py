@@ -2,8 +2,8 @@
 
 Each function returns a Result: read it to the end (that closes it), and its keys() name the columns.
 
-Every figure on a row is computed in SQL with the same expressions as services/reporting.py, so a
-sheet's totals equal the reporting service's figures. A person appears only as the one who made a
+Every figure on a row is computed in SQL with the same expressions as queries/reporting.py, so a
+sheet's totals equal the reports' figures. A person appears only as the one who made a
 decision, named by naming.person_named in the capacity the event records: a withdrawal by an anonymous
 submitter is credited to "the submitter (anonymous)", a board member's decision to the board member.
 """

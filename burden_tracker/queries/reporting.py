@@ -124,7 +124,7 @@ def retired_by(*, session: Session, day: date) -> tuple[int, float]:
     return count, float(annual)
 
 
-# The SQL pieces, shared with services/report_rows.py.
+# The SQL pieces, shared with queries/report_rows.py.
 
 def start_of(quarter: hours.Quarter) -> datetime:
     """The first instant of the quarter, for comparing event times (UTC)."""

@@ -2,7 +2,7 @@
 
 Celebrating each removal is how a program like this keeps nominations coming (PRODUCT.md). The page is for
 everyone signed in, so it names no submitter at all: an anonymous one can never slip through.
-The totals come from services/reporting.py, so the page cannot disagree with the dashboard or the workbook.
+The totals come from queries/reporting.py, so the page cannot disagree with the dashboard or the workbook.
 """
 
 from dataclasses import dataclass
