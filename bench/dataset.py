@@ -27,7 +27,7 @@ from burden_tracker.models import (
     UserRole,
     Vote,
 )
-from burden_tracker.queries.reference import ensure_reference_data
+from burden_tracker.services.reference import ensure_reference_data
 
 BATCH = 5_000
 DEPARTMENTS = [f"Department {n:02d}" for n in range(1, 31)]

@@ -34,8 +34,8 @@ from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine, open_session
 from burden_tracker.models import Category, Department, Event, Nomination, User, UserRole
-from burden_tracker.queries.reference import ensure_reference_data
 from burden_tracker.services.importer import import_file, read_table
+from burden_tracker.services.reference import ensure_reference_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 3.0

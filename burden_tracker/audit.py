@@ -28,7 +28,7 @@ from flask.logging import wsgi_errors_stream
 
 from .db import open_session
 from .enums import AuditKind
-from .queries.audit_trail import store_entries
+from .services.audit_trail import store_entries
 
 logger = logging.getLogger("burden_tracker.audit")
 

@@ -39,7 +39,7 @@ def _fail(message: str):
 @with_appcontext
 def init_command():
     """Create or upgrade the database schema; safe to run again."""
-    from .queries.reference import ensure_reference_data
+    from .services.reference import ensure_reference_data
 
     migrate.upgrade(current_app.extensions["db_engine"])
     ensure_reference_data(session=get_session())

@@ -259,7 +259,7 @@ class SettingsForm(FlaskForm):
 
 
 def settings_rate_field(role: AffectedRole) -> str:
-    """Named as services.admin.rate_field names it."""
+    """Named as queries.admin.rate_field names it."""
     return f"rate_{role.name.lower()}"
 
 

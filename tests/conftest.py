@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from burden_tracker import create_app, migrate
 from burden_tracker.db import create_db_engine, open_session
-from burden_tracker.queries.reference import ensure_reference_data
+from burden_tracker.services.reference import ensure_reference_data
 from tests.smtp import running_inbox
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

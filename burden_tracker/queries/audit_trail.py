@@ -1,24 +1,20 @@
-"""The security trail as administrators read it on /admin/audit: stored, filtered, paged and purged.
+"""The security trail as administrators read it on /admin/audit: filtered and paged, newest first.
 
 Lines come from audit.py (sign-ins, refusals, rate limits, 403s, CSRF refusals) and from services/admin.py (admin
-changes). They are deleted once older than the retention period in the settings, at most once an hour per process.
+changes); services/audit_trail.py stores them and deletes those older than the retention period.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 
-from sqlalchemy import delete, insert, or_
+from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..enums import AuditKind
-from ..models import AuditEntry, User, utc_now
+from ..models import AuditEntry, User
 from ..naming import person_named
-from ..services.sweeping import NowAndThen
-from .reference import get_settings
-
-_sweep = NowAndThen(3600)
 
 
 @dataclass(frozen=True)
@@ -46,20 +42,6 @@ class TrailPage:
     lines: list[TrailLine]
     page: int
     has_next: bool
-
-
-def store_entries(*, session: Session, entries: list[dict]) -> None:
-    session.execute(insert(AuditEntry), entries)
-    if _sweep.due():
-        purge(session=session)
-    session.commit()
-
-
-def purge(*, session: Session, now: datetime | None = None) -> int:
-    """Deletes the lines older than the retention period; returns how many."""
-    keep_days = get_settings(session=session).audit_retention_days
-    cutoff = (now or utc_now()) - timedelta(days=keep_days)
-    return session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff)).rowcount
 
 
 def trail_page(*, session: Session, filters: TrailFilters, page: int, per_page: int = 50) -> TrailPage:

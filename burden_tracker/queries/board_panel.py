@@ -13,12 +13,12 @@ from ..enums import Role, VoteChoice
 from ..errors import DomainError
 from ..models import Nomination, User, UserRole, Vote
 from ..naming import person_named
-from ..services.board_notes import NoteEntry, notes_for
-from ..services.nominations import get_nomination
-from ..services.redaction import Redactable, redactable_texts
-from ..services.votes import Tally, tally
 from ..workflow import Actor, Move
+from .board_notes import NoteEntry, notes_for
 from .listing import Filters, NominationRow, list_nominations
+from .nominations import get_nomination
+from .redaction import Redactable, redactable_texts
+from .votes import Tally, tally
 
 MAX_CANDIDATES = 8
 MAX_SEARCH_LENGTH = 200

@@ -15,8 +15,8 @@ from .. import workflow
 from ..enums import Actor, Role
 from ..models import Category, Comment, Department, Event, Nomination, Supporter, User
 from ..naming import SYSTEM, nobody_for, person_named
-from ..services.nominations import get_nomination
 from .estimates import EstimateFigures, estimate_figures
+from .nominations import get_nomination
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Reference data every database needs: settings, hourly rates and the starting categories.
+"""The reference data as pages read it: the settings, the hourly rates, and the departments and categories.
 
 List pages read settings, departments and categories through `for_lists`, which each worker keeps
-while the database's reference stamp is unchanged (models.ReferenceStamp, migration 0006).
+while the database's reference stamp is unchanged (models.ReferenceStamp, migration 0006). What every
+database needs of it from the start is added by services/reference.py.
 """
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from functools import cached_property
 from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
 
-from ..enums import DEFAULT_CATEGORIES, AffectedRole
+from ..enums import AffectedRole
 from ..models import Category, Department, HourlyRate, ReferenceStamp, Settings
 
 # Starting points in USD, roughly US mean hourly wages; each program sets its own in settings.
@@ -22,19 +23,6 @@ DEFAULT_HOURLY_RATES = {
     AffectedRole.PHARMACIST: 66.0,
     AffectedRole.OTHER: 35.0,
 }
-
-
-def ensure_reference_data(*, session: Session) -> None:
-    """Add whatever is missing; safe to run on every start."""
-    if session.get(Settings, 1) is None:
-        session.add(Settings(id=1))
-    known_rates = set(session.exec(select(HourlyRate.affected_role)).all())
-    for role, rate in DEFAULT_HOURLY_RATES.items():
-        if role not in known_rates:
-            session.add(HourlyRate(affected_role=role, usd_per_hour=rate))
-    if session.exec(select(Category.id).limit(1)).first() is None:
-        session.add_all(Category(name=name) for name in DEFAULT_CATEGORIES)
-    session.commit()
 
 
 def get_settings(*, session: Session) -> Settings:

@@ -1,21 +1,21 @@
 """What administrators change: users and their roles, departments, categories and settings.
 
 Every change writes one Event (kind ADMIN, no nomination) whose note says what changed, in words;
-never a password or a token. A request that changes nothing writes nothing.
+never a password or a token. A request that changes nothing writes nothing. What the admin pages show is read
+in queries/admin.py.
 """
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ValidationError, create_model
 from pydantic import Field as Limits
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..enums import AffectedRole, AuditKind, EventKind, Role
-from ..errors import DomainError, NotFound
-from ..models import AuditEntry, Category, Department, Event, HourlyRate, Settings, User, UserRole, event_note
+from ..errors import DomainError
+from ..models import AuditEntry, Event, HourlyRate, Settings, User, UserRole, event_note
+from ..queries.admin import NAMED_LISTS, SETTING_LABELS, get_user, named_item, plain_number, rate_field
 from ..queries.reference import DEFAULT_HOURLY_RATES
 from ..schemas import field_errors
 from .auth import set_active
@@ -24,8 +24,6 @@ from .users import find_user, normalize_email
 
 NAME_MAX = 120
 MAX_DETAIL = 340  # what a line of the security trail holds
-MAX_SEARCH_WORDS = 8
-NAMED_LISTS = {"departments": (Department, "Department"), "categories": (Category, "Category")}
 
 
 def _record(session: Session, actor_id: int, note: str) -> None:
@@ -38,35 +36,7 @@ def _roles(roles) -> str:
     return ", ".join(role.value for role in Role if role in roles) or "none"
 
 
-def get_user(*, session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"There is no user #{user_id}.")
-    return user
-
-
 # Users
-
-
-@dataclass(frozen=True)
-class UserPage:
-    users: list[User]
-    page: int
-    has_next: bool
-
-
-def list_users(*, session: Session, q: str = "", page: int = 1, per_page: int = 25) -> UserPage:
-    query = select(User)
-    for word in q.split()[:MAX_SEARCH_WORDS]:
-        query = query.where(User.email.icontains(word, autoescape=True) | User.name.icontains(word, autoescape=True))
-    users = list(session.exec(query.order_by(User.email).offset((page - 1) * per_page).limit(per_page + 1)))
-    return UserPage(users=users[:per_page], page=page, has_next=len(users) > per_page)
-
-
-def awaiting_activation(*, session: Session) -> int:
-    """Imported submitters: accounts that are neither active nor have a password."""
-    query = select(func.count()).select_from(User).where(User.active.is_(False), User.password_hash.is_(None))
-    return session.exec(query).one()
 
 
 def create_user(*, session: Session, actor_id: int, email: str, name: str, roles: set[Role]) -> tuple[User, str]:
@@ -154,19 +124,6 @@ def new_invite(*, session: Session, actor_id: int, user_id: int) -> str:
 # Departments and categories: renamed and deactivated, never deleted (nominations refer to them).
 
 
-def named_items(*, session: Session, kind: str) -> list:
-    model, _ = NAMED_LISTS[kind]
-    return list(session.exec(select(model).order_by(func.lower(model.name))))
-
-
-def named_item(*, session: Session, kind: str, item_id: int):
-    model, label = NAMED_LISTS[kind]
-    item = session.get(model, item_id)
-    if item is None:
-        raise NotFound(f"There is no {label.lower()} #{item_id}.")
-    return item
-
-
 def _checked_name(session: Session, kind: str, name: str, *, except_id: int | None = None) -> str:
     """Unique ignoring case, compared in Python: SQLite's lower() folds only ASCII letters."""
     model, label = NAMED_LISTS[kind]
@@ -231,10 +188,6 @@ def _below_one(value: float) -> float:
     return value
 
 
-def rate_field(role: AffectedRole) -> str:
-    return f"rate_{role.name.lower()}"
-
-
 class _Settings(BaseModel):
     working_weeks_per_year: Annotated[float, Limits(ge=1, le=53, allow_inf_nan=False)]
     fte_hours_per_year: Annotated[float, Limits(ge=1, le=8784, allow_inf_nan=False)]
@@ -247,28 +200,6 @@ class _Settings(BaseModel):
 Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]
 # The settings plus one hourly rate per affected role, so that a role added to the enum gets its field.
 SettingsIn = create_model("SettingsIn", __base__=_Settings, **{rate_field(role): (Rate, ...) for role in AffectedRole})
-
-SETTING_LABELS = {
-    "working_weeks_per_year": "working weeks",
-    "fte_hours_per_year": "FTE hours",
-    "quorum_fraction": "quorum",
-    "fiscal_year_start_month": "fiscal year start month",
-    "stale_after_days": "stale after days",
-    "audit_retention_days": "security trail kept (days)",
-}
-
-
-def plain_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def settings_values(*, session: Session) -> dict[str, str]:
-    """The settings as the form shows them."""
-    settings = session.get(Settings, 1) or Settings(id=1)
-    values = {name: plain_number(getattr(settings, name)) for name in SETTING_LABELS}
-    rates = {**DEFAULT_HOURLY_RATES, **{r.affected_role: r.usd_per_hour for r in session.exec(select(HourlyRate))}}
-    return values | {rate_field(role): plain_number(rates[role]) for role in AffectedRole}
-
 
 def update_settings(*, session: Session, actor_id: int, values: dict) -> list[str]:
     """All fields or none. Returns what changed, in words."""
@@ -299,9 +230,3 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
         _record(session, actor_id, "Settings: " + "; ".join(changes))
         session.commit()
     return changes
-
-
-def recent_changes(*, session: Session, limit: int = 20) -> list[tuple[Event, User | None]]:
-    query = (select(Event, User).outerjoin(User, User.id == Event.actor_id)
-             .where(Event.kind == EventKind.ADMIN).order_by(Event.id.desc()).limit(limit))
-    return list(session.exec(query))

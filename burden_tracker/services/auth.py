@@ -19,8 +19,8 @@ from sqlmodel import Session
 from ..enums import Role
 from ..errors import DomainError
 from ..models import User, UserRole, UserSession, utc_now
+from ..queries.notices import unread_column
 from ..queries.reference import STAMP, note_stamp
-from .notices import unread_column
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from ..enums import Role, VoteChoice
 from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
-from ..queries.reference import ensure_reference_data
 from ..workflow import Move
 from .importer import Table, import_table
+from .reference import ensure_reference_data
 from .transitions import move_nomination
 from .users import hash_password
 

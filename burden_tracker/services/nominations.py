@@ -8,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import hours, workflow
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..models import Category, Comment, Department, Nomination, Supporter, User
+from ..queries.nominations import get_nomination
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .notices import notify_followers
 
@@ -40,13 +41,6 @@ def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomina
     )
     session.add(nomination)
     session.commit()
-    return nomination
-
-
-def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
-    nomination = session.get(Nomination, nomination_id)
-    if nomination is None:
-        raise NotFound(f"There is no nomination #{nomination_id}.")
     return nomination
 
 
@@ -91,11 +85,3 @@ def comment(*, session: Session, nomination_id: int, author: User, body: str) ->
     )
     session.commit()
     return note
-
-
-def active_names(*, session: Session) -> dict[str, list[str]]:
-    """The departments and categories a person may choose from, by name."""
-    return {
-        "categories": list(session.exec(select(Category.name).where(Category.active).order_by(Category.name))),
-        "departments": list(session.exec(select(Department.name).where(Department.active).order_by(Department.name))),
-    }

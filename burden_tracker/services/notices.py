@@ -1,6 +1,7 @@
-"""Telling submitters and supporters what happened to what they nominated or supported."""
+"""Telling submitters and supporters what happened to what they nominated or supported. People read their
+notices through queries/notices.py."""
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from ..models import Event, Nomination, Notification, Supporter, utc_now
@@ -32,23 +33,6 @@ def notify_followers(*, session: Session, nomination: Nomination, event: Event |
                      actor_id: int | None) -> None:
     recipients = people_following(session=session, nomination=nomination) - {actor_id}
     notify(session=session, recipients=recipients, nomination=nomination, event=event, message=message)
-
-
-def unread_count(*, session: Session, user_id: int) -> int:
-    return session.connection().execute(select(unread_column(bindparam("user_id"))), {"user_id": user_id}).scalar_one()
-
-
-def unread_column(user_id):
-    """How many notices the user has not read, as SQL. Every page shows it, so the sign-in check reads it
-    in the same query (services/auth.py)."""
-    return select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
-
-
-def recent_notices(*, session: Session, user_id: int, limit: int = 100) -> list[Notification]:
-    query = (select(Notification).where(Notification.user_id == user_id)
-             .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
-    return list(session.exec(query))
 
 
 def mark_all_read(*, session: Session, user_id: int, up_to_id: int | None = None) -> int:

@@ -16,11 +16,11 @@ from ..enums import EventKind, RequirementSource, Role
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..naming import nobody_for, person_named
+from ..queries.nominations import get_nomination
+from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
-from .nominations import get_nomination
 from .notices import notify, people_following
-from .votes import tally
 
 
 def move_nomination(

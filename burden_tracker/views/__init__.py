@@ -1,4 +1,5 @@
-"""Blueprints: each validates a form, calls one service, and renders a page or a fragment."""
+"""Blueprints: a page asks queries/ for what it shows; a change validates a form, calls one service, and renders
+a page or a fragment."""
 
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect

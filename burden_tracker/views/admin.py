@@ -15,6 +15,7 @@ from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
+from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, InviteRefused, accept_invite, email_invite, invited_user
@@ -55,8 +56,8 @@ def _status(form) -> int:
 @bp.get("")
 def index():
     session = get_session()
-    return render_template("admin/index.html", awaiting=service.awaiting_activation(session=session),
-                           changes=service.recent_changes(session=session))
+    return render_template("admin/index.html", awaiting=queries.awaiting_activation(session=session),
+                           changes=queries.recent_changes(session=session))
 
 
 # The security trail
@@ -89,7 +90,7 @@ def _trail_filters(args) -> tuple[TrailFilters, list[str]]:
 def users():
     q = request.args.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    listing = service.list_users(session=get_session(), q=q, page=page, per_page=USERS_PER_PAGE)
+    listing = queries.list_users(session=get_session(), q=q, page=page, per_page=USERS_PER_PAGE)
     return render("admin/users.html", "admin/_user_list.html", listing=listing, q=q)
 
 
@@ -140,7 +141,7 @@ def user(user_id: int):
 
 def _user_page(user_id: int, *, form: RolesForm | None = None, problem: str | None = None, status: int = 200):
     try:
-        person = service.get_user(session=get_session(), user_id=user_id)
+        person = queries.get_user(session=get_session(), user_id=user_id)
     except NotFound:
         abort(404)
     handed = browser_session.pop("invite_link", None)
@@ -189,7 +190,7 @@ def user_action(user_id: int, action: str):
         return _user_page(user_id, problem=error.message, status=422)
     flash(done)
     if isinstance(result, str):  # activating an account without a password, or a new link, gives a token
-        _hand_over_invite(service.get_user(session=session, user_id=user_id), result)
+        _hand_over_invite(queries.get_user(session=session, user_id=user_id), result)
     return redirect(url_for("admin.user", user_id=user_id), code=303)
 
 
@@ -197,14 +198,14 @@ def user_action(user_id: int, action: str):
 
 
 def _named_page(kind: str, form: NameForm):
-    items = service.named_items(session=get_session(), kind=kind)
-    return render_template("admin/named.html", kind=kind, label=service.NAMED_LISTS[kind][1], items=items,
+    items = queries.named_items(session=get_session(), kind=kind)
+    return render_template("admin/named.html", kind=kind, label=queries.NAMED_LISTS[kind][1], items=items,
                            form=form), _status(form)
 
 
 def _item(kind: str, item_id: int):
     try:
-        return service.named_item(session=get_session(), kind=kind, item_id=item_id)
+        return queries.named_item(session=get_session(), kind=kind, item_id=item_id)
     except NotFound:
         abort(404)
 
@@ -247,7 +248,7 @@ def rename(kind: str, item_id: int):
             flash(f"Renamed “{item.name}”.")
             return redirect(url_for("admin.named", kind=kind), code=303)
     return render("admin/rename.html", "admin/_rename_form.html", status=_status(form), kind=kind, item=item,
-                  form=form, label=service.NAMED_LISTS[kind][1])
+                  form=form, label=queries.NAMED_LISTS[kind][1])
 
 
 @bp.post(f"/{NAMED}/<int:item_id>/<any(deactivate, reactivate):action>")
@@ -269,7 +270,7 @@ def set_named_active(kind: str, item_id: int, action: str):
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     session = get_session()
-    form = SettingsForm(data=service.settings_values(session=session))
+    form = SettingsForm(data=queries.settings_values(session=session))
     if form.validate_on_submit():
         try:
             changes = service.update_settings(session=session, actor_id=current_user.id, values=form.data)

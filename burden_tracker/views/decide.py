@@ -30,8 +30,9 @@ from ..forms import (
 )
 from ..queries.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
 from ..queries.details import nomination_details
+from ..queries.redaction import Redactable
 from ..services.board_notes import add_note
-from ..services.redaction import Redactable, redact
+from ..services.redaction import redact
 from ..services.transitions import move_nomination
 from ..services.votes import cast_vote
 from ..workflow import Move

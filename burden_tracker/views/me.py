@@ -7,6 +7,7 @@ from ..db import get_session
 from ..enums import Role
 from ..forms import LARGEST_ID
 from ..queries.mine import my_nominations
+from ..queries.notices import recent_notices
 from ..services import notices as notice_service
 from .auth import role_required
 
@@ -22,7 +23,7 @@ def nominations():
 
 @bp.get("/notices")
 def notices():
-    items = notice_service.recent_notices(session=get_session(), user_id=current_user.id)
+    items = recent_notices(session=get_session(), user_id=current_user.id)
     return render_template("me/notices.html", items=items)
 
 

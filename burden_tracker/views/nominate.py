@@ -9,9 +9,10 @@ from ..enums import Role
 from ..errors import DomainError, NotFound
 from ..forms import NominationForm, SupportForm
 from ..queries.estimates import estimate_figures
+from ..queries.nominations import active_names
 from ..queries.similar import similar_nominations, suggestion
 from ..schemas import IMPLAUSIBLE
-from ..services.nominations import active_names, nominate, support
+from ..services.nominations import nominate, support
 from .auth import role_required
 
 bp = Blueprint("nominate", __name__, url_prefix="/nominations")

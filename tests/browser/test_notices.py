@@ -7,7 +7,7 @@ from sqlalchemy import select
 from burden_tracker.db import open_session
 from burden_tracker.enums import State
 from burden_tracker.models import Nomination, User
-from burden_tracker.services.notices import unread_count
+from burden_tracker.queries.notices import unread_count
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from burden_tracker.enums import AffectedRole, EventKind, Role
 from burden_tracker.models import Category, Department, Event, EventNote, HourlyRate, Invite, Settings, User, utc_now
-from burden_tracker.services.admin import settings_values
+from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.users import password_matches
 from tests.factories import make_department, make_user
 from tests.smtp import running_inbox

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from burden_tracker.enums import AuditKind, Role
 from burden_tracker.models import AuditEntry, Settings
-from burden_tracker.queries.audit_trail import purge
+from burden_tracker.services.audit_trail import purge
 from tests.factories import make_nomination, make_user
 from tests.web import PASSWORD, csrf_token
 

@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 from burden_tracker.enums import Role, State, VoteChoice
 from burden_tracker.models import Notification, Vote
-from burden_tracker.services.admin import settings_values
+from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from tests.factories import make_department, make_nomination, make_user
 from tests.integration.test_authorization import MATRIX, ROLE_SETS

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from burden_tracker.enums import Role, State
 from burden_tracker.models import Notification
+from burden_tracker.queries.notices import unread_count
 from burden_tracker.services.nominations import comment, support
-from burden_tracker.services.notices import unread_count
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user

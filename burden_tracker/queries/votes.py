@@ -1,0 +1,58 @@
+"""The tally of the board's votes on a nomination: counted by choice, against the active board members and the
+quorum in the settings, and judged by workflow.vote_passed."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .. import workflow
+from ..enums import Role, VoteChoice
+from ..models import User, UserRole, Vote
+from .reference import get_settings
+
+
+@dataclass(frozen=True)
+class Tally:
+    approve: int
+    reject: int
+    abstain: int
+    board_members: int
+    passed: bool
+    quorum_reached: bool = False
+
+    @property
+    def voted(self) -> int:
+        return self.approve + self.reject + self.abstain
+
+
+def active_board_members(session: Session) -> int:
+    query = (
+        select(func.count())
+        .select_from(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.BOARD, User.active.is_(True))
+    )
+    return session.exec(query).one()
+
+
+def tally(*, session: Session, nomination_id: int) -> Tally:
+    rows = session.exec(
+        select(Vote.choice, func.count()).where(Vote.nomination_id == nomination_id).group_by(Vote.choice)
+    ).all()
+    counts = {choice: 0 for choice in VoteChoice} | dict(rows)
+    board_members = active_board_members(session)
+    quorum_fraction = get_settings(session=session).quorum_fraction
+    passed = workflow.vote_passed(
+        approve=counts[VoteChoice.APPROVE],
+        reject=counts[VoteChoice.REJECT],
+        abstain=counts[VoteChoice.ABSTAIN],
+        board_members=board_members,
+        quorum_fraction=quorum_fraction,
+    )
+    # The quorum half of the one rule: had everyone who voted approved, the vote would pass exactly when quorum is met.
+    voted = sum(counts.values())
+    quorum_reached = workflow.vote_passed(approve=voted, reject=0, abstain=0, board_members=board_members,
+                                          quorum_fraction=quorum_fraction)
+    return Tally(counts[VoteChoice.APPROVE], counts[VoteChoice.REJECT], counts[VoteChoice.ABSTAIN],
+                 board_members, passed, quorum_reached)
