@@ -1,17 +1,13 @@
-"""The hours arithmetic and the quarters of PRODUCT.md, in one place. Pure Python.
+"""The hours arithmetic and the quarters of PRODUCT.md, in one place. Pure Python: no database, no Flask.
 
 weekly_hours, annual_hours, realized_hours_of and cost use only * and /, so they work on numbers and on
 SQLAlchemy column expressions alike: the same formula serves Python and SQL aggregates. days_counted has
-a SQL twin, days_counted_column, for the reports' GROUP BY queries.
+a SQL twin, queries/hours_sql.py's days_counted_column, for the reports' GROUP BY queries.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 MINUTES_PER_HOUR = 60
 DAYS_PER_YEAR = 365
@@ -43,16 +39,6 @@ def days_counted(retired_on: date, first_day: date, last_day: date) -> int:
     return max((last_day - start).days + 1, 0)
 
 
-def days_counted_column(retired_on, first_day: date, last_day: date):
-    """days_counted in SQL, for a date column."""
-    first, last = sa.literal(first_day, sa.Date), sa.literal(last_day, sa.Date)
-    return sa.case(
-        (retired_on < first, (last_day - first_day).days + 1),
-        (retired_on > last, 0),
-        else_=DaysBetween(retired_on, last) + 1,
-    )
-
-
 def realized_hours_of(annual, days):
     """Hours given back over `days` days by a burden worth `annual` hours a year."""
     return annual * days / DAYS_PER_YEAR
@@ -68,25 +54,6 @@ def fte(annual: float, fte_hours_per_year: float) -> float:
 
 def cost(hours: float, usd_per_hour: float) -> float:
     return hours * usd_per_hour
-
-
-class DaysBetween(FunctionElement):
-    """SQL: whole days from the first date to the second; each database spells it its own way."""
-
-    type = sa.Integer()
-    inherit_cache = True
-
-
-@compiles(DaysBetween)
-def _days_from(element, compiler, **kw):
-    start, end = (compiler.process(argument, **kw) for argument in element.clauses)
-    return f"({end} - {start})"
-
-
-@compiles(DaysBetween, "sqlite")
-def _days_from_sqlite(element, compiler, **kw):
-    start, end = (compiler.process(argument, **kw) for argument in element.clauses)
-    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
 # Excel's dates begin in 1900 and Python's end in 9999; a quarter and its neighbours must fit inside both.

@@ -4,6 +4,7 @@ Each is a SQLAlchemy element compiled one way for PostgreSQL (and any other data
 SQLite; the rows they find are the same on both.
 """
 
+from sqlalchemy import Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -16,6 +17,12 @@ def like_any_case(text, pattern):
 def before_row_by_row(column, value):
     """`column < value`, which SQLite checks row by row rather than reading as a range of an index."""
     return _BeforeRowByRow(column, value)
+
+
+def days_between(start, end):
+    """Whole days from the first date to the second, as an integer: `end - start` for PostgreSQL, which subtracts
+    dates; SQLite keeps dates as text and counts days by julianday()."""
+    return _DaysBetween(start, end)
 
 
 class _LikeAnyCase(FunctionElement):
@@ -57,3 +64,20 @@ def _before(element, compiler, **kw):
 def _before_off_the_index(element, compiler, **kw):
     column, value = element.clauses
     return f"+{compiler.process(column, **kw)} < {compiler.process(value, **kw)}"
+
+
+class _DaysBetween(FunctionElement):
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_DaysBetween)
+def _days_from(element, compiler, **kw):
+    start, end = (compiler.process(argument, **kw) for argument in element.clauses)
+    return f"({end} - {start})"
+
+
+@compiles(_DaysBetween, "sqlite")
+def _days_from_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(argument, **kw) for argument in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"

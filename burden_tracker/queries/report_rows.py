@@ -17,7 +17,9 @@ from sqlmodel import Session
 from .. import hours
 from ..models import Category, Department, Event, EventNote, Nomination, Supporter, User
 from ..naming import nobody_for, person_named
+from .dialects import days_between
 from .estimates import annual_hours_column, estimate_columns
+from .hours_sql import days_counted_column
 from .reference import get_settings
 from .reporting import (
     hourly_rate_column,
@@ -35,7 +37,7 @@ BATCH = 2_000
 def retired_rows(*, session: Session, quarter: hours.Quarter):
     """Every nomination retired on or before the quarter's last day, in order of retirement."""
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
-    days = hours.days_counted_column(Nomination.retired_on, quarter.first_day, quarter.last_day)
+    days = days_counted_column(Nomination.retired_on, quarter.first_day, quarter.last_day)
     realized = hours.realized_hours_of(annual, days)
     query = (
         _described(Nomination.submitted_on, Nomination.retired_on, Nomination.what_changed,
@@ -58,7 +60,7 @@ def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | Non
                   .group_by(Supporter.nomination_id).subquery())
     query = with_closing(
         _described(state_at_end(quarter).label("state"), Nomination.submitted_on,
-                   hours.DaysBetween(Nomination.submitted_on, on).label("age_days"),
+                   days_between(Nomination.submitted_on, on).label("age_days"),
                    func.coalesce(supporters.c.supporters, 0).label("supporters"),
                    *_estimate(session), hours.fte(annual, fte_hours).label("fte"), rate.label("hourly_rate"),
                    hours.cost(annual, rate).label("annual_cost"))

@@ -23,7 +23,9 @@ from .. import hours
 from ..enums import AffectedRole, RequirementSource, State
 from ..models import Category, Department, Event, Nomination
 from ..workflow import CLOSED_STATES, OPEN_STATES
+from .dialects import days_between
 from .estimates import annual_hours_column
+from .hours_sql import days_counted_column
 from .reference import get_settings, hourly_rates
 
 HISTORY_QUARTERS = 8
@@ -105,7 +107,7 @@ def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date |
     """What waits for the board at the quarter's end, by state, with how long it has waited."""
     settings = get_settings(session=session)
     on = min(today or date.today(), quarter.last_day)
-    age = hours.DaysBetween(Nomination.submitted_on, on)
+    age = days_between(Nomination.submitted_on, on)
     state = state_at_end(quarter)
     query = with_closing(
         select(state, func.count(), func.sum(annual_hours_column(session=session)), func.avg(age), func.max(age),
@@ -229,7 +231,7 @@ def _nomination_measures(quarter: hours.Quarter, annual, rate) -> list:
     """The columns of _SUMMED, in that order, for one quarter."""
     first, last = quarter.first_day, quarter.last_day
     retired, waiting = retired_by_end(quarter), open_at_end(quarter)
-    realized = hours.realized_hours_of(annual, hours.days_counted_column(Nomination.retired_on, first, last))
+    realized = hours.realized_hours_of(annual, days_counted_column(Nomination.retired_on, first, last))
     return [
         _count_if(Nomination.submitted_on.between(first, last)),
         _count_if(retired & (Nomination.retired_on >= first)),

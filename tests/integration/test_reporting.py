@@ -1,6 +1,6 @@
 """The reports' figures (queries/reporting.py), checked against the arithmetic of PRODUCT.md on both databases."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -110,15 +110,6 @@ def test_a_fiscal_year_starting_in_july_names_july_to_september_its_first_quarte
 def test_an_empty_program_reports_zeros(session):
     assert reporting.quarter_figures(session=session, quarter=Q3) == reporting.Figures()
     assert all(p.nominations == 0 for p in reporting.pipeline_by_state(session=session, quarter=Q3))
-
-
-def test_days_counted_in_sql_match_python_for_every_day_around_a_quarter(session):
-    from sqlalchemy import literal, select
-
-    for first, last in ((Q3_FIRST, Q3_LAST), (date(2028, 1, 1), date(2028, 3, 31))):  # 2028 is a leap year
-        days = [first + timedelta(days=offset) for offset in range(-3, 96)]
-        columns = [hours.days_counted_column(literal(day), first, last) for day in days]
-        assert list(session.execute(select(*columns)).one()) == [hours.days_counted(d, first, last) for d in days]
 
 
 def test_an_imported_retirement_counts_as_evaluated_at_earlier_quarter_ends(session):

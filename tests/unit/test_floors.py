@@ -1,7 +1,10 @@
-"""The floors of the package (docs/architecture.md): what only reads never asks what writes, and no two modules
-import each other. Read from the source, so that a wrong import fails here rather than in a review."""
+"""The floors of the package (docs/architecture.md): the pure core loads no database and no web framework, what
+only reads never asks what writes, and no two modules import each other. So a wrong import fails here rather than
+in a review."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import burden_tracker
@@ -36,6 +39,15 @@ def imports_of(name: str) -> set[str]:
         elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
     return {module for module in found if module in MODULES and module != name}
+
+
+def test_the_pure_core_loads_neither_the_database_nor_flask():
+    """In a fresh interpreter: this one has loaded everything already."""
+    loaded = ("import sys, burden_tracker.hours, burden_tracker.workflow; "
+              "print(sorted({name.split('.')[0] for name in sys.modules} & {'sqlalchemy', 'sqlmodel', 'flask', "
+              "'psycopg'} | set(sys.modules) & {'burden_tracker.db', 'burden_tracker.models'}))")
+    result = subprocess.run([sys.executable, "-c", loaded], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_what_only_reads_never_asks_what_writes_nor_the_web():
