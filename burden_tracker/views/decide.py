@@ -266,13 +266,9 @@ def _plain(number) -> str:
     return f"{int(number)}" if float(number).is_integer() else f"{number}"
 
 
-def _panel_for_page(nomination_id: int) -> BoardTools | None:
-    """show.html includes the panel without knowing about it: this builds it, for board members only."""
+def board_tools_for_page(nomination_id: int) -> BoardTools | None:
+    """The board's panel for a nomination's page drawn by another view, for board members only; None for anyone
+    else, and show.html then leaves the panel out."""
     if not current_user.is_authenticated or not current_user.has_any(Role.BOARD):
         return None
     return _board_tools(nomination_id)
-
-
-@bp.app_context_processor
-def _board_panel_for_templates() -> dict:
-    return {"board_panel_for": _panel_for_page}

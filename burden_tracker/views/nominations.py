@@ -12,7 +12,8 @@ from ..services import nominations as service
 from ..services.transitions import move_nomination
 from ..workflow import Move
 from .auth import role_required
-from .rendering import render
+from .decide import board_tools_for_page
+from .rendering import render, wants_fragment
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
@@ -30,8 +31,9 @@ def _details(nomination_id: int):
 
 @bp.get("/<int:nomination_id>")
 def show(nomination_id: int):
-    return render_template("nominations/show.html", details=_details(nomination_id), comment_form=CommentForm(),
-                           support_form=SupportForm(), move_form=MoveForm())
+    details = _details(nomination_id)
+    return render_template("nominations/show.html", details=details, board=board_tools_for_page(nomination_id),
+                           comment_form=CommentForm(), support_form=SupportForm(), move_form=MoveForm())
 
 
 @bp.post("/<int:nomination_id>/comments")
@@ -83,8 +85,11 @@ def _act_in_place(form, field, act) -> int:
 
 
 def _answer(nomination_id: int, fragment: str, status: int, **forms):
-    """The fragment that was acted on for htmx, else the whole page, with fresh forms for the rest."""
+    """The fragment that was acted on for htmx, else the whole page, with fresh forms for the rest; the board's
+    panel is built only when the whole page is drawn."""
     fresh = {"comment_form": CommentForm(formdata=None), "support_form": SupportForm(formdata=None),
              "move_form": MoveForm(formdata=None)}
-    return render("nominations/show.html", fragment, status=status, details=_details(nomination_id),
-                  **(fresh | forms))
+    details = _details(nomination_id)
+    whole_page = fragment == "nominations/show.html" or not wants_fragment()
+    return render("nominations/show.html", fragment, status=status, details=details,
+                  board=board_tools_for_page(nomination_id) if whole_page else None, **(fresh | forms))

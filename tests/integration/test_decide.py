@@ -106,6 +106,20 @@ def test_a_board_member_who_submitted_it_gets_the_board_moves_and_keeps_withdraw
     assert "Withdraw my nomination" in page
 
 
+def test_the_whole_page_drawn_after_a_comment_or_a_stale_withdrawal_keeps_the_board_panel(client, session, chair):
+    sign_in(client, chair.email)
+    nomination = make_nomination(session, submitter=chair)
+    token = csrf_token(client, f"/nominations/{nomination.id}")
+    comment = {"csrf_token": token, "body": "Seen on 4 West too."}
+    whole = client.post(f"/nominations/{nomination.id}/comments", data=comment).get_data(as_text=True)
+    assert 'id="board-panel"' in whole and "Seen on 4 West too." in whole
+    in_place = client.post(f"/nominations/{nomination.id}/comments", headers=HTMX, data=comment)
+    assert in_place.status_code == 200 and 'id="board-panel"' not in in_place.get_data(as_text=True)
+    stale = client.post(f"/nominations/{nomination.id}/withdraw", headers=HTMX,
+                        data={"csrf_token": token, "version": "0"})
+    assert stale.status_code == 409 and 'id="board-panel"' in stale.get_data(as_text=True)
+
+
 def test_staff_never_see_board_notes_and_their_board_posts_are_refused(client, session, chair):
     nomination = make_nomination(session, state=State.EVALUATED)
     session.add(BoardNote(nomination_id=nomination.id, author_id=chair.id, body="Compliance says keep quiet"))
