@@ -1,10 +1,10 @@
 """One-time invite links: a person an administrator added (or activated) sets their own password.
 
 The link holds a random token; only its SHA-256 is stored, as for sign-in sessions. A link works once
-and for INVITE_LIFETIME; a new link for the same person replaces the ones before it.
+and for INVITE_LIFETIME; a new link for the same person replaces the ones before it. Whose a link is, and
+whether it still works, is read in queries/invites.py.
 """
 
-import hashlib
 import logging
 import secrets
 import smtplib
@@ -14,33 +14,22 @@ from email.message import EmailMessage
 from sqlalchemy import delete, update
 from sqlmodel import Session
 
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..models import Invite, User, utc_now
+from ..queries.invites import USED, InviteRefused, invited_user, token_hash
 from .auth import end_all_sessions
 from .users import MIN_PASSWORD_LENGTH, hash_password
 
 INVITE_LIFETIME = timedelta(days=7)
 SMTP_TIMEOUT_SECONDS = 10
-USED = ("This invite link has been used already. Sign in with the password you set, "
-        "or ask an administrator for a new link.")
-EXPIRED = "This invite link has expired. Ask an administrator for a new one."
-INACTIVE = "This account is not active. Ask an administrator."
 log = logging.getLogger(__name__)
-
-
-class InviteRefused(DomainError):
-    """The link was real but is used, expired, or for an account that is no longer active."""
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue_invite(*, session: Session, user_id: int, issued_by_id: int) -> str:
     """A new link's token, shown once and never stored. The caller commits."""
     cancel_invites(session=session, user_id=user_id)
     token = secrets.token_urlsafe(32)
-    session.add(Invite(token_hash=_token_hash(token), user_id=user_id, created_by_id=issued_by_id,
+    session.add(Invite(token_hash=token_hash(token), user_id=user_id, created_by_id=issued_by_id,
                        expires_at=utc_now() + INVITE_LIFETIME))
     return token
 
@@ -50,21 +39,6 @@ def cancel_invites(*, session: Session, user_id: int) -> None:
     session.execute(delete(Invite).where(Invite.user_id == user_id))
 
 
-def invited_user(*, session: Session, token: str) -> User:
-    """The person a usable link is for. NotFound for a token never issued; InviteRefused for a spent one."""
-    invite = session.get(Invite, _token_hash(token))
-    if invite is None:
-        raise NotFound("There is no such invite link.")
-    if invite.used_at is not None:
-        raise InviteRefused(USED)
-    if invite.expires_at <= utc_now():
-        raise InviteRefused(EXPIRED)
-    user = session.get(User, invite.user_id)
-    if not user.active:
-        raise InviteRefused(INACTIVE)
-    return user
-
-
 def accept_invite(*, session: Session, token: str, password: str) -> User:
     """Sets the password and spends the link; of two tries at once, only one succeeds."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -72,7 +46,7 @@ def accept_invite(*, session: Session, token: str, password: str) -> User:
         raise DomainError(f"The password {message}.", fields={"password": message})
     password_hash = hash_password(password)  # before the write transaction: it takes a tenth of a second
     user = invited_user(session=session, token=token)
-    claimed = session.execute(update(Invite).where(Invite.token_hash == _token_hash(token),
+    claimed = session.execute(update(Invite).where(Invite.token_hash == token_hash(token),
                                                    Invite.used_at.is_(None)).values(used_at=utc_now()))
     if claimed.rowcount != 1:
         session.rollback()

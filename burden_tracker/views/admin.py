@@ -17,8 +17,9 @@ from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
+from ..queries.invites import InviteRefused, invited_user
 from ..services import admin as service
-from ..services.invites import INVITE_LIFETIME, InviteRefused, accept_invite, email_invite, invited_user
+from ..services.invites import INVITE_LIFETIME, accept_invite, email_invite
 from ..services.mail import link as mail_link
 from .browse import read_page, read_value
 from .rendering import render, wants_fragment
