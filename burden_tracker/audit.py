@@ -1,7 +1,7 @@
 """The security trail: one line per sign-in, sign-out, expired session, rate limit, refusal and admin change.
 
 Each line is kept twice: in the table audit_entries, which administrators read on /admin/audit and which is
-purged after the retention period in the settings (queries/audit_trail.py), and in the log. A request's lines
+purged after the retention period in the settings (services/audit_trail.py), and in the log. A request's lines
 are stored once its response has been sent, through a session of their own: the request's own session may hold
 SQLite's write lock, or be READ ONLY on PostgreSQL, or be rolled back. Admin changes are stored by the service
 that makes them, in its own transaction.
