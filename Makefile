@@ -39,8 +39,10 @@ run: $(VENV)/installed
 test: $(VENV)/installed
 	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/pytest -n auto
 
+## Style, and the floors' import contracts in pyproject.toml (tests/unit/test_floors.py checks them in make test too).
 lint: $(VENV)/installed
 	$(BIN)/ruff check burden_tracker tests bench
+	$(BIN)/lint-imports
 
 bench: $(VENV)/installed
 	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/python bench/run.py

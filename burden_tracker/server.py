@@ -49,10 +49,9 @@ class _Gunicorn(BaseApplication):
         return app
 
 
-def serve(*, host: str, port: int, workers: int, threads: int = SERVE_THREADS, make_app=None) -> None:
-    """make_app builds each worker's app: create_app, unless a benchmark serves a variant."""
-    from . import create_app
-
+def serve(*, host: str, port: int, make_app, workers: int, threads: int = SERVE_THREADS) -> None:
+    """make_app builds each worker's app: the command line's create_app, or a benchmark's variant. It is handed in
+    rather than imported, so that this module stays below the package that registers the command line."""
     gunicorn.http.wsgi.Response = _UnnamedResponse  # before the workers are forked, so all of them use it
     _Gunicorn({
         "bind": f"{host}:{port}",
@@ -70,4 +69,4 @@ def serve(*, host: str, port: int, workers: int, threads: int = SERVE_THREADS, m
         # Trust no proxy's X-Forwarded-* here: PROXY_FIX (burden_tracker/security.py) is the one switch.
         "forwarded_allow_ips": "",
         "accesslog": "-",
-    }, make_app or create_app).run()
+    }, make_app).run()
