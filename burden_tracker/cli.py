@@ -1,34 +1,52 @@
-"""The `burden-tracker` command line, also reachable as `flask --app burden_tracker`."""
+"""The `burden-tracker` command line, also reachable as `flask --app burden_tracker`.
+
+Asking for help builds no app and loads no database: each command imports what it needs (the database, Alembic,
+openpyxl, gunicorn) when it runs, so that `--help` and a mistyped option answer at once.
+"""
 
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from . import migrate
 from .config import SERVE_THREADS
-from .db import get_session
 from .enums import Role
 from .errors import DomainError
 
 
 def init_app(app) -> None:
-    for command in (init_command, demo_command, serve_command, user_group, import_command, export_command,
-                    backup_command):
+    for command in COMMANDS:
         app.cli.add_command(command)
 
 
 def _create_app():
+    # Imported when a command needs the app: the package's create_app registers this command line in turn.
     from . import create_app
 
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+class _Commands(FlaskGroup):
+    """Flask's command group, which lists its commands without building the app: they are this module's own, and
+    the app adds no others. With --app naming another app, that app's commands are listed as Flask lists them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if ctx.ensure_object(ScriptInfo).app_import_path:
+            return super().list_commands(ctx)
+        return click.Group.list_commands(self, ctx)
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main():
     """Burden Tracker: find and retire the administrative work that burns clinicians out."""
+
+
+def _session():
+    from .db import get_session
+
+    return get_session()
 
 
 def _fail(message: str):
@@ -39,10 +57,11 @@ def _fail(message: str):
 @with_appcontext
 def init_command():
     """Create or upgrade the database schema; safe to run again."""
+    from . import migrate
     from .services.reference import ensure_reference_data
 
     migrate.upgrade(current_app.extensions["db_engine"])
-    ensure_reference_data(session=get_session())
+    ensure_reference_data(session=_session())
     click.echo("The database is up to date.")
 
 
@@ -53,7 +72,7 @@ def demo_command(if_empty):
     """Load the demo data set from data/ and print the demo sign-ins."""
     from .services import demo
 
-    session = get_session()
+    session = _session()
     if if_empty and demo.has_nominations(session=session):
         click.echo("The database already has nominations; the demo was not loaded.")
     else:
@@ -81,7 +100,7 @@ def serve_command(host, port, workers, threads):
     if refusal:
         _fail(refusal)
     click.echo(f"Burden Tracker is at http://{host}:{port}/  (Ctrl-C stops it)")
-    serve(host=host, port=port, workers=workers, threads=threads)
+    serve(host=host, port=port, workers=workers, threads=threads, make_app=_create_app)
 
 
 @click.group("user")
@@ -103,7 +122,7 @@ def user_add_command(email, roles, name):
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = add_user(session=get_session(), email=email, roles={Role(r) for r in roles},
+        user = add_user(session=_session(), email=email, roles={Role(r) for r in roles},
                         password=password, name=name)
     except DomainError as error:
         _fail(error.message)
@@ -122,7 +141,7 @@ def import_command(file, create_missing, dry_run):
     try:
         table = read_table(file)
         with click.progressbar(length=len(table.rows), label="Checking rows", file=sys.stderr) as bar:
-            report = import_table(session=get_session(), table=table, source=file.name,
+            report = import_table(session=_session(), table=table, source=file.name,
                                   create_missing=create_missing, dry_run=dry_run, progress=bar.update)
     except DomainError as error:
         _fail(error.message)
@@ -166,7 +185,7 @@ def export_command(quarter, out):
     from .queries.report_rows import row_counts
     from .queries.reporting import parse_quarter
 
-    session = get_session()
+    session = _session()
     try:
         chosen = parse_quarter(session=session, text=quarter)
     except ValueError as error:
@@ -201,3 +220,8 @@ def backup_command(file):
     except DomainError as error:
         _fail(error.message)
     click.echo(f"Backed up {pages} pages to {file}.")
+
+
+COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, export_command, backup_command)
+for _command in COMMANDS:
+    main.add_command(_command)

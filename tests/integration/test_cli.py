@@ -1,4 +1,4 @@
-"""The command line of PRODUCT.md, run as an operator would run it."""
+"""The command line of docs/product.md, run as an operator would run it."""
 
 import shutil
 import sqlite3
@@ -65,6 +65,26 @@ def test_the_commands_are_reachable_both_ways(program, tmp_path):
     assert result.returncode == 0, result.stderr
     for command in ("init", "demo", "serve", "user", "import", "backup"):
         assert f"  {command} " in result.stdout
+
+
+def test_help_builds_no_app_and_loads_no_database(tmp_path):
+    """Help answers at once: the database, migrations, workbook and server load when a command runs."""
+    shown = ("import sys; from burden_tracker.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted({name.split('.')[0] for name in sys.modules} & {'sqlalchemy', 'sqlmodel', 'alembic', "
+             "'openpyxl', 'gunicorn', 'psycopg', 'wtforms'}), file=sys.stderr)")
+    env = {"PATH": str(BIN), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", shown], capture_output=True, text=True, env=env, timeout=60)
+    assert "  init " in result.stdout
+    assert result.stderr.strip() == "[]"
+
+
+def test_a_command_builds_the_app_it_needs(tmp_path):
+    env = {"PATH": str(BIN), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "HOME": str(tmp_path)}
+    result = subprocess.run([str(BIN / "burden-tracker"), "init"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
 
 
 def test_backup_copies_a_live_sqlite_database_that_restores_whole(runner, app, database_url, tmp_path):
