@@ -13,6 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
+    ("The command line: burden-tracker --help, wall clock", "command_line.py"),
     ("Pages: server time at 100,000 nominations against 1,000, and the dashboard against its SQL", "pages.py"),
     ("The quarterly workbook against bare openpyxl, with peak memory", "export_workbook.py"),
     ("Import of 20,000 rows against a bare bulk insert", "import_rows.py"),
