@@ -13,14 +13,13 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from argon2.exceptions import VerifyMismatchError
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session
 
 from ..enums import Role
 from ..errors import DomainError
-from ..models import User, UserRole, UserSession, utc_now
-from ..queries.notices import unread_column
-from ..queries.reference import STAMP, note_stamp
+from ..models import User, UserSession, utc_now
+from ..queries.sessions import token_holder
 from .users import find_user, hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
@@ -119,29 +118,16 @@ def _forget_ended_sessions(*, session: Session, user_id: int, policy: SessionPol
 
 def session_state(*, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None) -> SessionState:
     """Only reads: ending or touching the session is the caller's choice of transaction (see views/auth.py)."""
-    rows = session.connection().execute(_SESSION_OF_TOKEN, {"token_hash": _token_hash(token)}).all()
-    if not rows:
+    holder = token_holder(session=session, token_hash=_token_hash(token))
+    if holder is None:
         return SessionState(None)
-    user_id, email, name, created_at, last_seen_at, unread, reference_stamp, _role = rows[0]
-    note_stamp(session, reference_stamp)
-    person = SignedIn(user_id, email, name, frozenset(row.role for row in rows if row.role is not None), unread)
+    person = SignedIn(holder.user_id, holder.email, holder.name, holder.roles, holder.unread_notices)
     now = now or utc_now()
-    if now - last_seen_at > policy.idle:
+    if now - holder.last_seen_at > policy.idle:
         return SessionState(person, ended_by=IDLE)  # checked first: after a night away, idleness is the reason
-    if now - created_at > policy.lifetime:
+    if now - holder.created_at > policy.lifetime:
         return SessionState(person, ended_by=LIFETIME)
-    return SessionState(person, touch_due=now - last_seen_at >= TOUCH_EVERY)
-
-
-# Every request asks this, so it is built once and run without the ORM: one row per role (or one without).
-# It reads the reference stamp too, which spares list pages a query (queries/reference.py).
-_SESSION_OF_TOKEN = (
-    select(User.id, User.email, User.name, UserSession.created_at, UserSession.last_seen_at,
-           unread_column(User.id), STAMP, UserRole.role)
-    .join(UserSession, UserSession.user_id == User.id)
-    .outerjoin(UserRole, UserRole.user_id == User.id)
-    .where(UserSession.token_hash == bindparam("token_hash"), User.active.is_(True))
-)
+    return SessionState(person, touch_due=now - holder.last_seen_at >= TOUCH_EVERY)
 
 
 def touch_session(*, session: Session, token: str, now: datetime | None = None) -> None:
