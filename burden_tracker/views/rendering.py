@@ -20,9 +20,8 @@ def render(page: str, fragment: str, status: int = 200, **context):
 
 
 def nomination_url_prefix() -> str:
-    """The address of a nomination's page without its id, which ends it: `{{ prefix }}{{ row.id }}`.
-
-    For lists that link every row: url_for costs more than the rest of a row, so it is asked once a list."""
+    """No template uses this: every address is url_for's, a row's too. It goes with its registration in
+    views/__init__.py."""
     return url_for("nominations.show", nomination_id=0).removesuffix("0")
 
 
