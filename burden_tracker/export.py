@@ -101,7 +101,7 @@ class Sheet:
         self.ws.append([header_cell(self.ws, column.header) for column in columns])
 
         # One styled cell per column, filled anew for every row: append() writes a row out before it
-        # returns, and building and styling a new cell for each value took a third of the export's time.
+        # returns, and building and styling a new cell for each value was where much of the export's time went.
         self.cells = [_ColumnCell(self.ws, column.kind) for column in columns]
 
     def add(self, values) -> None:

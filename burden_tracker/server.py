@@ -41,9 +41,9 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         app = self.make_app()
-        # The worker's modules and app (about 130,000 objects) live as long as it does. Frozen, the garbage
-        # collector stops walking them: a full collection took about 65 ms and came every 500 list pages.
-        # Collected first, so that no garbage of the start is kept for ever.
+        # The worker's modules and app live as long as it does. Frozen, the garbage collector stops walking
+        # them in every full collection, a pause that came every few hundred list pages (the figures:
+        # docs/performance.md). Collected first, so that no garbage of the start is kept for ever.
         gc.collect()
         gc.freeze()
         return app

@@ -48,8 +48,9 @@ def _like(element, compiler, **kw):
 class _BeforeRowByRow(FunctionElement):
     """Without statistics SQLite takes any range to be narrow. "Submitted before the stale date" holds for most
     open nominations: read as a range, it made SQLite fetch and sort every overdue nomination of a state to
-    show a page sorted by hours (90 ms at 100,000 nominations) instead of walking the hours index. A unary +
-    is SQLite's documented way to keep a term off the indexes; PostgreSQL plans by its statistics."""
+    show a page sorted by hours, at a cost that grows with the table, instead of walking the hours index (the
+    figures: docs/performance.md). A unary + is SQLite's documented way to keep a term off the indexes;
+    PostgreSQL plans by its statistics."""
 
     inherit_cache = True
 
