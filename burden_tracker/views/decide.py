@@ -6,6 +6,7 @@ stale (409). Votes and notes swap only their own fragment; the tally is polled s
 """
 
 from dataclasses import dataclass, field
+from functools import partial, update_wrapper
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -46,6 +47,8 @@ FORMS = {Move.EVALUATE: EvaluateForm, Move.REOPEN: ReopenForm, Move.RETIRE: Reti
 DONE = {Move.EVALUATE: "Evaluated. The board can vote on it now.", Move.REOPEN: "Reopened: it is proposed again.",
         Move.RETIRE: "Retired. Well done.", Move.REJECT: "Rejected; the submitter sees the rationale.",
         Move.MARK_DUPLICATE: "Marked as a duplicate; its supporters moved to the nomination that stays."}
+ROUTES = {"evaluate": Move.EVALUATE, "reopen": Move.REOPEN, "retire": Move.RETIRE, "reject": Move.REJECT,
+          "duplicate": Move.MARK_DUPLICATE}  # the last part of the address, and the endpoint's name
 
 
 @dataclass
@@ -58,34 +61,35 @@ class BoardTools:
     candidates: list = field(default_factory=list)
 
 
-@bp.post("/<int:nomination_id>/evaluate")
 @role_required(Role.BOARD)
-def evaluate(nomination_id: int):
-    return _decide(nomination_id, Move.EVALUATE)
+def decide(nomination_id: int, move: Move):
+    """Every decision: one form → move_nomination → answer (see the module's docstring)."""
+    panel = _panel(nomination_id)  # 404 for a nomination that does not exist
+    form = FORMS[move]()
+    _offer_owners(form, panel)
+    status, message = 422, None
+    if form.validate_on_submit():
+        try:
+            move_nomination(session=get_session(), nomination_id=nomination_id, move=move,
+                            actor=current_user.user, expected_version=form.version.data, fields=form.fields())
+            return _made(nomination_id, DONE[move])
+        except StaleVersion as error:
+            status, message = 409, error.message
+        except DomainError as error:
+            _put_beside_fields(form, error)
+    elif form.version.errors:
+        message = "This form is out of date. Reload the page and try again."
+    # A refused move leaves nothing behind, not even in this request's session; the panel read before the
+    # move is still how things stand, and its nomination reloads after the rollback.
+    get_session().rollback()
+    tools = _tools(panel, message=message, posted=(move, form))
+    return _answer(nomination_id, "nominations/_board_panel.html", status, tools)
 
 
-@bp.post("/<int:nomination_id>/reopen")
-@role_required(Role.BOARD)
-def reopen(nomination_id: int):
-    return _decide(nomination_id, Move.REOPEN)
-
-
-@bp.post("/<int:nomination_id>/retire")
-@role_required(Role.BOARD)
-def retire(nomination_id: int):
-    return _decide(nomination_id, Move.RETIRE)
-
-
-@bp.post("/<int:nomination_id>/reject")
-@role_required(Role.BOARD)
-def reject(nomination_id: int):
-    return _decide(nomination_id, Move.REJECT)
-
-
-@bp.post("/<int:nomination_id>/duplicate")
-@role_required(Role.BOARD)
-def duplicate(nomination_id: int):
-    return _decide(nomination_id, Move.MARK_DUPLICATE)
+# One view for every decision; each keeps its own address and endpoint name (decide.evaluate, ...).
+for _endpoint, _move in ROUTES.items():
+    bp.add_url_rule(f"/<int:nomination_id>/{_endpoint}", _endpoint,
+                    update_wrapper(partial(decide, move=_move), decide), methods=["POST"])
 
 
 @bp.get("/<int:nomination_id>/duplicate-candidates")
@@ -166,27 +170,6 @@ def redact_text(nomination_id: int):
     return _answer(nomination_id, "nominations/_redact.html", 422, tools)
 
 
-def _decide(nomination_id: int, move: Move):
-    tools = _board_tools(nomination_id)  # 404 for a nomination that does not exist
-    form = FORMS[move]()
-    _offer_owners(form, tools.panel)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            move_nomination(session=get_session(), nomination_id=nomination_id, move=move,
-                            actor=current_user.user, expected_version=form.version.data, fields=form.fields())
-            return _made(nomination_id, DONE[move])
-        except StaleVersion as error:
-            status, tools.message = 409, error.message
-        except DomainError as error:
-            _put_beside_fields(form, error)
-    elif form.version.errors:
-        tools.message = "This form is out of date. Reload the page and try again."
-    get_session().rollback()  # a refused move leaves nothing behind, not even in this request's session
-    tools = _board_tools(nomination_id, message=tools.message, posted=(move, form))
-    return _answer(nomination_id, "nominations/_board_panel.html", status, tools)
-
-
 def _made(nomination_id: int, message: str):
     """Back to the page, where everything (state, history, panel) shows the decision."""
     flash(message)
@@ -214,12 +197,19 @@ def _answer(nomination_id: int, fragment: str, status: int, tools: BoardTools, *
                   **fragment_context)
 
 
-def _board_tools(nomination_id: int, *, message: str | None = None, posted: tuple | None = None,
-                 note_form: BoardNoteForm | None = None, redact_form: RedactForm | None = None) -> BoardTools:
+def _board_tools(nomination_id: int, **tools) -> BoardTools:
+    return _tools(_panel(nomination_id), **tools)
+
+
+def _panel(nomination_id: int) -> BoardPanel:
     try:
-        panel = board_panel(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
+        return board_panel(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
     except NotFound:
         abort(404)
+
+
+def _tools(panel: BoardPanel, *, message: str | None = None, posted: tuple | None = None,
+           note_form: BoardNoteForm | None = None, redact_form: RedactForm | None = None) -> BoardTools:
     tools = BoardTools(panel=panel, message=message)
     tools.forms = {move.value: _fresh_form(move, panel) for move in panel.moves}
     if posted and posted[0] in panel.moves:
@@ -231,7 +221,7 @@ def _board_tools(nomination_id: int, *, message: str | None = None, posted: tupl
     tools.forms["redact"].text.choices = [("", "Choose a text"), *((t.key, _label(t)) for t in panel.redactable)]
     duplicate_form = tools.forms.get(Move.MARK_DUPLICATE.value)
     if duplicate_form is not None and duplicate_form.q.data:
-        tools.candidates = duplicate_candidates(session=get_session(), nomination_id=nomination_id,
+        tools.candidates = duplicate_candidates(session=get_session(), nomination_id=panel.nomination.id,
                                                 q=duplicate_form.q.data)
     return tools
 
