@@ -10,28 +10,26 @@ someone else's failures cannot lock a person out of their own device; it still c
 failures are counted against its nonce, which once held exempts nothing: a stolen cookie buys few guesses.
 Signing out may clear every cookie of the site (Clear-Site-Data), and Chromium clears even a cookie set by that
 same response: the sign-out hands the cookie's accounts over to the sign-in page after it, through the store
-below, under a random one-time name (hand_over_device).
+of the counts, under a random one-time name (hand_over_device).
 
-Counts live where every worker process sees them: Redis when REDIS_URL is set, else the database. If Redis stops
-answering, counting moves to the database for a while (and says so in the log) rather than refusing everyone or
-letting every guess through. Keys are keyed hashes too, so neither store holds an email, or a password typed
-into the email field, in clear.
+Counts live where every worker process sees them: Redis when REDIS_URL is set, else the database, and in the
+database while Redis does not answer (limit_stores.py). Keys are keyed hashes too, so neither store holds an
+email, or a password typed into the email field, in clear.
 """
 
 import hashlib
 import hmac
-import json
 import math
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-import redis
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy.exc import SQLAlchemyError
 
+from . import limit_stores
+from .limit_stores import in_store
 from .services import sign_in_guard
 from .services.sign_in_guard import HOUR, Policy, Standing
 
@@ -51,9 +49,6 @@ DEVICE_LIFETIME = timedelta(days=365)
 DEVICES_KEPT = 10
 # The browser asks for the sign-in page as soon as it has cleared the site's data.
 HANDOVER_LIFETIME = 60  # seconds
-# A Redis that does not answer must not hold a sign-in for long.
-REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
-RETRY_SHARED_AFTER = 30  # seconds
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ def guard_sign_in(email: str, address: str | None, device_nonce: str | None, *, 
     known = sign_in_counters(email, address, device_nonce)
     account, by_address = known[:2]
     device = known[2] if device_nonce else None
-    standing = _use(lambda store: store.standings([counter.key for counter in known], now), session)
+    standing = in_store(lambda store: store.standings([counter.key for counter in known], now), session)
     exempt = device is not None and not standing[device.key].wait_left(now)
     counted = [by_address, device if exempt else account]
     forgiven = [device] if exempt else [account, *([device] if device else [])]
@@ -118,7 +113,7 @@ def invite_counters(address: str | None) -> list[Counter]:
 def refusal(counters: list[Counter], *, session, now: float | None = None) -> Refusal | None:
     """The longest wait among the counters, or None when one more try is allowed."""
     now = now or time.time()
-    standing = _use(lambda store: store.standings([counter.key for counter in counters], now), session)
+    standing = in_store(lambda store: store.standings([counter.key for counter in counters], now), session)
     return _refusal(counters, standing, now)
 
 
@@ -128,7 +123,7 @@ def count_failure(counters: list[Counter], *, session, now: float | None = None)
     now = now or time.time()
     ordered = sorted(counters, key=lambda counter: counter.key)  # one order everywhere: no two writers deadlock
     changes = [(counter.key, _failure(counter.policy, now)) for counter in ordered]
-    standings = _use(lambda store: store.change(changes, now), session)
+    standings = in_store(lambda store: store.change(changes, now), session)
     return {counter: standing.wait_left(now) for counter, standing in zip(ordered, standings, strict=True)
             if standing.wait_left(now)}
 
@@ -138,7 +133,7 @@ def forget_failures(counters: list[Counter], *, session) -> None:
     guesses made against others from the same place."""
     keys = [counter.key for counter in counters if counter.scope != "address"]
     if keys:
-        _use(lambda store: store.forget(keys), session)
+        in_store(lambda store: store.forget(keys), session)
 
 
 def claim_alert(email: str, *, session, now: float | None = None) -> bool:
@@ -149,14 +144,14 @@ def claim_alert(email: str, *, session, now: float | None = None) -> bool:
     def hold_unless_held(standing: Standing) -> Standing:
         return standing if standing.wait_left(now) else sign_in_guard.held_for(ALERT_EVERY, now)
 
-    [after] = _use(lambda store: store.change([(key, hold_unless_held)], now), session)
+    [after] = in_store(lambda store: store.change([(key, hold_unless_held)], now), session)
     return after.held_until == now + ALERT_EVERY
 
 
 def release_alert(email: str, *, session) -> None:
     """The email could not be sent: the next wait may try again."""
     key = _key("alert/account", _normal(email))
-    _use(lambda store: store.forget([key]), session)
+    in_store(lambda store: store.forget([key]), session)
 
 
 def _failure(policy: Policy, now: float):
@@ -200,7 +195,7 @@ def hand_over_device(cookie: str | None, *, session, now: float | None = None) -
     now = now or time.time()
     handover = secrets.token_urlsafe(24)
     items = [" ".join(entry) for entry in entries]
-    _use(lambda store: store.keep(_key("handover/device", handover), items, now, now + HANDOVER_LIFETIME), session)
+    in_store(lambda store: store.keep(_key("handover/device", handover), items, now, now + HANDOVER_LIFETIME), session)
     return handover
 
 
@@ -210,7 +205,7 @@ def take_device_handover(handover, *, session, now: float | None = None) -> str 
     if not isinstance(handover, str) or not 0 < len(handover) <= 64:
         return None
     now = now or time.time()
-    kept = _use(lambda store: store.take(_key("handover/device", handover), now), session)
+    kept = in_store(lambda store: store.take(_key("handover/device", handover), now), session)
     entries = [item.split(" ") for item in kept]
     return _device_serializer().dumps(entries) if entries else None
 
@@ -251,102 +246,6 @@ def _keyed_hash(kind: str, identity: str) -> str:
     return hmac.new(secret, f"{kind}\n{identity}".encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
 
-# Where the counts live.
-
-
-class _Database:
-    """A write commits the session handed over: a POST's own, which already holds SQLite's write lock, or a short
-    one of the caller's. A database that cannot be written (full, read-only) leaves the count as it was: the
-    attempt is answered all the same, and the log says why."""
-
-    def __init__(self, session):
-        self.session = session
-
-    def standings(self, keys: list[str], now: float) -> dict[str, Standing]:
-        return sign_in_guard.standings(session=self.session, keys=keys, now=now)
-
-    def change(self, changes: list, now: float) -> list[Standing]:
-        return self._write(lambda: [sign_in_guard.change(session=self.session, key=key, how=how, now=now)
-                                    for key, how in changes], otherwise=[Standing() for _ in changes])
-
-    def forget(self, keys: list[str]) -> None:
-        self._write(lambda: sign_in_guard.forget(session=self.session, keys=keys), otherwise=None)
-
-    def keep(self, key: str, items: list[str], now: float, until: float) -> None:
-        self._write(lambda: sign_in_guard.keep(session=self.session, key=key, items=items, now=now, until=until),
-                    otherwise=None)
-
-    def take(self, key: str, now: float) -> list[str]:
-        return self._write(lambda: sign_in_guard.take(session=self.session, key=key, now=now), otherwise=[])
-
-    def _write(self, write, *, otherwise):
-        try:
-            done = write()
-            self.session.commit()
-            return done
-        except SQLAlchemyError:
-            self.session.rollback()
-            current_app.logger.error("Could not write to the sign-in counts in the database", exc_info=True)
-            return otherwise
-
-
-class _Redis:
-    PREFIX = "burden-tracker/"
-
-    def __init__(self, client: redis.Redis):
-        self.client = client
-
-    def standings(self, keys: list[str], now: float) -> dict[str, Standing]:
-        values = self.client.mget([self.PREFIX + key for key in keys])
-        return {key: Standing.loads(value).as_of(now) for key, value in zip(keys, values, strict=True)}
-
-    def change(self, changes: list, now: float) -> list[Standing]:
-        return [self._change(self.PREFIX + key, how, now) for key, how in changes]
-
-    def forget(self, keys: list[str]) -> None:
-        self.client.delete(*(self.PREFIX + key for key in keys))
-
-    def keep(self, key: str, items: list[str], now: float, until: float) -> None:
-        self.client.set(self.PREFIX + key, json.dumps(items), pxat=math.ceil(until * 1000))
-
-    def take(self, key: str, now: float) -> list[str]:
-        """Read and deleted in one transaction: of two takers at once, only one has it. Redis drops it in time."""
-        kept, _ = self.client.pipeline(transaction=True).get(self.PREFIX + key).delete(self.PREFIX + key).execute()
-        return json.loads(kept) if kept else []
-
-    def _change(self, name: str, how, now: float) -> Standing:
-        """Read, decide and write as one step: should another worker change the key meanwhile, Redis refuses
-        the write and the step starts again from what that worker wrote."""
-
-        def attempt(pipe) -> Standing:
-            after = how(Standing.loads(pipe.get(name)).as_of(now))
-            pipe.multi()
-            pipe.set(name, after.dumps(), pxat=math.ceil(after.forget_at * 1000))
-            return after
-
-        return self.client.transaction(attempt, name, value_from_callable=True)
-
-
-def _use(operation, session):
-    state = current_app.extensions["sign_in_limits"]
-    if state.redis is not None and time.monotonic() >= state.redis_down_until:
-        try:
-            return operation(_Redis(state.redis))
-        except redis.RedisError as error:
-            current_app.logger.error("Rate-limit storage unreachable (%s): counting in the database for %d s",
-                                     error, RETRY_SHARED_AFTER)
-            state.redis_down_until = time.monotonic() + RETRY_SHARED_AFTER
-    return operation(_Database(session))
-
-
-class _State:
-    """Per app, so two apps in one process (tests) never share a client."""
-
-    def __init__(self, client: redis.Redis | None):
-        self.redis = client
-        self.redis_down_until = 0.0  # while Redis is down, not every sign-in waits for it to time out
-
-
 def init_app(app) -> None:
-    url = app.config.get("REDIS_URL")
-    app.extensions["sign_in_limits"] = _State(redis.Redis.from_url(url, **REDIS_TIMEOUTS) if url else None)
+    """Where the counts live, Redis or the database: limit_stores.py."""
+    limit_stores.init_app(app)
