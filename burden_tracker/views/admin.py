@@ -2,6 +2,9 @@
 
 The invite page, /invite/<token>, is outside /admin and needs no sign-in: the person it was made for has
 no password yet. It is registered together with the admin pages.
+
+One module of more than 300 lines, because the admin pages share their guard (admins only), their way of showing
+a refused change beside its field, and the invite that a new user's page hands over to the invite page.
 """
 
 import logging

@@ -5,6 +5,10 @@ refusal for too many tries says nothing about the password. A good sign-in leave
 that browser the account's count from then on, signing out included; an account that starts to wait has its holder
 emailed, once the response has gone (views/sign_in_guard.py). Every attempt, sign-out, expired session and refusal
 is written to the audit log (audit.py).
+
+One module of more than 300 lines, because signing in, the sign-in requirement on every page and the brakes on
+guessing are one flow: the session's cookie, the counts checked before a password and the audit of each attempt
+are read together whenever any of them changes.
 """
 
 import unicodedata
