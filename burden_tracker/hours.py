@@ -1,4 +1,4 @@
-"""The hours arithmetic and the quarters of PRODUCT.md, in one place. Pure Python: no database, no Flask.
+"""The hours arithmetic and the quarters of docs/product.md, in one place. Pure Python: no database, no Flask.
 
 weekly_hours, annual_hours, realized_hours_of and cost use only * and /, so they work on numbers and on
 SQLAlchemy column expressions alike: the same formula serves Python and SQL aggregates. days_counted has

@@ -1,7 +1,7 @@
 """How a person is named beside what they did: the one place the anonymity rule lives. Pure Python.
 
 Every page, fragment, message, notice, email, workbook sheet and log line that names a person asks
-`person_named`. The rule (PRODUCT.md): someone acting as a board member is named as themselves, always;
+`person_named`. The rule (docs/product.md): someone acting as a board member is named as themselves, always;
 the submitter of an anonymous nomination, acting as its submitter (submitting, withdrawing, commenting on
 it), is "the submitter (anonymous)". The capacity is stored with each event and comment, never guessed.
 """

@@ -7,7 +7,9 @@ import zipfile
 from pathlib import Path
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
-# Every sheet to its own UTF-8 CSV, values unformatted (see ../shared/RECIPES.md).
+# LibreOffice's CSV export filter: commas (44), double quotes (34), UTF-8 (76), from row 1; cells written as their
+# values rather than as shown (the fourth true/false); and, last, sheet -1: every sheet to a CSV of its own, named
+# after the workbook and the sheet.
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 

@@ -1,7 +1,7 @@
 """Every figure of the program's reports, counted and summed by the database.
 
 The dashboard, the quarterly workbook and the command line all ask here, so they cannot disagree.
-What the words mean (PRODUCT.md, "Hours saved" and "Quarters"):
+What the words mean (docs/product.md, "Hours saved" and "Quarters"):
 
 - received in a quarter: submitted on one of its days;
 - evaluated, rejected in a quarter: moved to that state during it (event times, UTC), each nomination once;

@@ -1,6 +1,6 @@
 """The Wins page: every retired burden, what changed and the hours a year it gives back, newest first.
 
-Celebrating each removal is how a program like this keeps nominations coming (PRODUCT.md). The page is for
+Celebrating each removal is how a program like this keeps nominations coming (docs/product.md). The page is for
 everyone signed in, so it names no submitter at all: an anonymous one can never slip through.
 The totals come from queries/reporting.py, so the page cannot disagree with the dashboard or the workbook.
 """

@@ -1,4 +1,4 @@
-"""The reports' figures (queries/reporting.py), checked against the arithmetic of PRODUCT.md on both databases."""
+"""The reports' figures (queries/reporting.py), checked against the arithmetic of docs/product.md on both databases."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The hours arithmetic and quarters of PRODUCT.md: hand-checked examples and properties."""
+"""The hours arithmetic and quarters of docs/product.md: hand-checked examples and properties."""
 
 from datetime import date, timedelta
 
