@@ -69,4 +69,4 @@ $(LOCK_VENV)/installed: Makefile
 	touch $@
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .import_linter_cache
