@@ -28,19 +28,14 @@ from wtforms import (
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from .enums import AffectedRole, RequirementSource, Role, VoteChoice
-from .schemas import Estimate, NominationIn, field_errors
+from .schemas import Estimate, NominationIn, field_errors, without_nul
 
 MAX_TEXT = 5000
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names no row, and the database refuses it
 
 
-def _without_nul(value):
-    """PostgreSQL refuses NUL in text, even in a query: a NUL typed or forged is dropped."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)], filters=[_without_nul])
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)], filters=[without_nul])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
 
 
@@ -70,7 +65,7 @@ def _blank_is_none(value):
     character, and PostgreSQL refuses NUL: both are undone here so what is stored is what was typed."""
     if not isinstance(value, str):
         return value
-    value = value.replace("\r\n", "\n").replace("\x00", "").strip()
+    value = without_nul(value.replace("\r\n", "\n")).strip()
     return value or None
 
 

@@ -14,6 +14,12 @@ from sqlmodel import Field, SQLModel
 from . import hours
 from .enums import AffectedRole, RequirementSource
 
+
+def without_nul(value):
+    """PostgreSQL refuses NUL in text, even in a query: a NUL typed or forged is dropped wherever input arrives."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 Minutes = Annotated[float, Limits(gt=0, le=480, allow_inf_nan=False)]
 Occurrences = Annotated[float, Limits(gt=0, le=1000, allow_inf_nan=False)]
 Clinicians = Annotated[int, Limits(ge=1, le=100_000)]

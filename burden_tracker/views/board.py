@@ -8,7 +8,7 @@ and named on the page, and an out-of-range page is clamped.
 from datetime import date
 from math import ceil
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, request
 
 from ..db import get_session
 from ..enums import RequirementSource, Role, State
@@ -17,7 +17,7 @@ from ..queries.listing import NEW_DAYS, Filters, StateCount, count_by_state, fil
 from ..queries.reference import for_lists
 from ..workflow import OPEN_STATES
 from .auth import role_required
-from .browse import one_of, one_of_ids, read_page, read_value
+from .filters import FilterReader, one_of, one_of_ids, push_address, read_page, shared_address_values
 from .rendering import render, wants_fragment
 
 bp = Blueprint("board", __name__)
@@ -50,30 +50,21 @@ def queue():
                       choices=choices,
                       ignored=ignored, overdue_after_days=overdue_after_days, state_choice=chosen,
                       in_place=wants_fragment())
-    if wants_fragment():
-        response.headers["HX-Push-Url"] = url_for("board.queue", **query, **({"page": page} if page > 1 else {}))
-    return response
+    return push_address(response, "board.queue", query, page) if wants_fragment() else response
 
 
 def read_filters(args, choices) -> tuple[Filters, list[str]]:
     """The filters the address asks for, and the names of those it asks for in a way we cannot read."""
-    ignored = []
-
-    def read(name, parse):
-        return read_value(args, name, parse, ignored)
-
+    read = FilterReader(args, choices)
     state = read("state", lambda text: text if text in STATE_GROUPS else State.from_label(text).value) or "open"
     owner = read("owner", lambda text: text if text == UNASSIGNED else one_of_ids(choices["owners"])(text))
     return Filters(
         states=STATE_GROUPS[state] if state in STATE_GROUPS else frozenset({State(state)}),
-        department_id=read("department", one_of_ids(choices["departments"])),
-        category_id=read("category", one_of_ids(choices["categories"])),
-        source=read("source", RequirementSource.from_label),
         owner_id=owner if isinstance(owner, int) else None,
         unassigned=owner == UNASSIGNED,
         age=read("age", lambda text: one_of(text, choices["ages"])),
-        sort=read("sort", lambda text: one_of(text, SORT_LABELS)) or DEFAULT_SORT,
-    ), ignored
+        **read.shared(SORT_LABELS, DEFAULT_SORT),
+    ), read.ignored
 
 
 def state_tallies(counts: dict[State, StateCount]) -> list[tuple[str, str, StateCount]]:
@@ -96,8 +87,5 @@ def state_choice(filters: Filters) -> str:
 def address_values(filters: Filters) -> dict:
     """The query string that asks for these filters: only what differs from the default queue."""
     choice = state_choice(filters)
-    values = {"state": choice if choice != "open" else None, "department": filters.department_id,
-              "category": filters.category_id, "source": filters.source and filters.source.value,
-              "owner": UNASSIGNED if filters.unassigned else filters.owner_id, "age": filters.age,
-              "sort": filters.sort if filters.sort != DEFAULT_SORT else None}
-    return {name: value for name, value in values.items() if value}
+    return shared_address_values(filters, DEFAULT_SORT, state=choice if choice != "open" else None,
+                                 owner=UNASSIGNED if filters.unassigned else filters.owner_id, age=filters.age)
