@@ -1,6 +1,11 @@
 """Domain errors: raised by services, worded for the person who caused them."""
 
 
+def as_sentence(message: str) -> str:
+    """How a field's message is shown beside it: a sentence, its first letter capital and the rest as written."""
+    return message[:1].upper() + message[1:]
+
+
 class DomainError(Exception):
     """Something a person asked for that the rules refuse."""
 

@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from .enums import AffectedRole, RequirementSource, Role, VoteChoice
+from .errors import as_sentence
 from .schemas import Estimate, NominationIn, field_errors, without_nul
 
 MAX_TEXT = 5000
@@ -55,7 +56,7 @@ class SchemaForm(FlaskForm):
         except ValidationError as error:
             for name, message in field_errors(error).items():
                 if name in self._fields:
-                    self._fields[name].errors = [*self._fields[name].errors, message.capitalize()]
+                    self._fields[name].errors = [*self._fields[name].errors, as_sentence(message)]
             return False
         return valid
 
@@ -106,7 +107,7 @@ class NominationForm(SchemaForm):
         # pydantic checks the 40-hour limit only once every other field is valid: say it now, not on the next try.
         _, problems = self.checked_estimate()
         for name, message in problems.items():
-            self[name].errors = [message.capitalize()]
+            self[name].errors = [as_sentence(message)]
         return valid and not problems
 
 
@@ -260,7 +261,7 @@ def settings_rate_field(role: AffectedRole) -> str:
 
 for _role in AffectedRole:
     setattr(SettingsForm, settings_rate_field(_role),
-            StringField(_role.value[0].upper() + _role.value[1:], filters=[_blank_is_none]))
+            StringField(as_sentence(_role.value), filters=[_blank_is_none]))
 
 
 class SetPasswordForm(FlaskForm):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .enums import Actor, State
-from .errors import MoveRefused
+from .errors import MoveRefused, as_sentence
 
 
 class Move(StrEnum):
@@ -88,7 +88,7 @@ def check_move(
     rule = check_actor(move, actor_roles)
     if state not in rule.sources:
         raise MoveRefused(f"A {state.value} nomination cannot be moved with “{move.value}”.")
-    missing = {f: f"{_label(move, f).capitalize()} is required." for f in rule.required if _blank(fields.get(f))}
+    missing = {f: f"{as_sentence(_label(move, f))} is required." for f in rule.required if _blank(fields.get(f))}
     if missing:
         raise MoveRefused("Some required fields are missing.", fields=missing)
     if rule.needs_passed_vote and not vote_passed:

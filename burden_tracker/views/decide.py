@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 
 from ..db import get_session
 from ..enums import RequirementSource, Role, VoteChoice
-from ..errors import DomainError, NotFound, StaleVersion
+from ..errors import DomainError, NotFound, StaleVersion, as_sentence
 from ..forms import (
     BoardNoteForm,
     CommentForm,
@@ -184,7 +184,7 @@ def _made(nomination_id: int, message: str):
 def _put_beside_fields(form: DecisionForm, error: DomainError) -> None:
     for name, message in {**form.problems(), **error.fields}.items():
         if name in form:
-            form[name].errors = [message[:1].upper() + message[1:]]
+            form[name].errors = [as_sentence(message)]
     form.form_errors = [error.message]
 
 
@@ -249,7 +249,7 @@ def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:
 
 def _label(text: Redactable) -> str:
     when = f" of {text.at:%Y-%m-%d %H:%M} UTC" if text.at else ""
-    return f"{text.what[:1].upper()}{text.what[1:]}{when}: “{text.excerpt}”"
+    return f"{as_sentence(text.what)}{when}: “{text.excerpt}”"
 
 
 def _plain(number) -> str:

@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 
 from ..db import get_session
 from ..enums import Role
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotFound, as_sentence
 from ..forms import NominationForm, SupportForm
 from ..queries.estimates import estimate_figures
 from ..queries.nominations import active_names
@@ -35,7 +35,7 @@ def new():
             nomination = nominate(session=get_session(), submitter=current_user.user, data=form.checked)
         except DomainError as error:
             for name, message in error.fields.items():
-                form[name].errors = [message.capitalize()]
+                form[name].errors = [as_sentence(message)]
         else:
             flash("Thank you. Your nomination is in; you will be told of every step it takes.")
             return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)
