@@ -161,26 +161,26 @@ class Supporter(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class Comment(SQLModel, table=True):
-    __tablename__ = "comments"
+class Note(SQLModel):
+    """What a comment and a board note both are: someone's text on a nomination, at a time. Not a table."""
+
     id: int | None = Field(default=None, primary_key=True)
     nomination_id: int = Field(foreign_key="nominations.id", index=True)
     author_id: int = Field(foreign_key="users.id")
-    # SUBMITTER when the nomination's submitter wrote it (then an anonymous one stays unnamed), else NULL.
-    acted_as: Actor | None = Field(default=None, sa_type=text_enum(Actor))
     body: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class BoardNote(SQLModel, table=True):
+class Comment(Note, table=True):
+    __tablename__ = "comments"
+    # SUBMITTER when the nomination's submitter wrote it (then an anonymous one stays unnamed), else NULL.
+    acted_as: Actor | None = Field(default=None, sa_type=text_enum(Actor))
+
+
+class BoardNote(Note, table=True):
     """Private to the board: never shown to staff, unlike the evaluation note."""
 
     __tablename__ = "board_notes"
-    id: int | None = Field(default=None, primary_key=True)
-    nomination_id: int = Field(foreign_key="nominations.id", index=True)
-    author_id: int = Field(foreign_key="users.id")
-    body: str = Field(sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utc_now)
 
 
 class Vote(SQLModel, table=True):
