@@ -2,6 +2,8 @@
 
 import re
 
+from sqlalchemy import func, select
+
 from burden_tracker.services.users import hash_password
 
 PASSWORD = "a test password"
@@ -23,3 +25,17 @@ def csrf_token(client, path: str = "/login") -> str:
 def sign_in(client, email: str, password: str = PASSWORD):
     token = csrf_token(client, "/login")
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+HTMX = {"HX-Request": "true"}  # the header htmx sends, so the app answers with the fragment
+
+
+def count(session, model, **where) -> int:
+    """How many rows of model match where (column=value). The read's transaction is ended after it: on SQLite an
+    open one would hold the lock the app needs."""
+    query = select(func.count()).select_from(model)
+    for column, value in where.items():
+        query = query.where(getattr(model, column) == value)
+    found = session.scalar(query)
+    session.commit()
+    return found

@@ -12,7 +12,7 @@ from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.users import password_matches
 from tests.factories import make_department, make_user
 from tests.smtp import running_inbox
-from tests.web import csrf_token, sign_in
+from tests.web import HTMX, csrf_token, sign_in
 
 LINK = re.compile(r"/invite/([A-Za-z0-9_-]{20,})")
 NEW_PASSWORD = "correct horse battery"
@@ -164,7 +164,7 @@ def test_users_are_searched_by_email_or_name_and_paged(admin_client, session):
     assert first.count("<tr>") == 26 and 'rel="next"' in first
     second = admin_client.get("/admin/users?q=example.org&page=2").get_data(as_text=True)
     assert "zed@example.org" in second and 'rel="next"' not in second
-    fragment = admin_client.get("/admin/users?q=zed", headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = admin_client.get("/admin/users?q=zed", headers=HTMX).get_data(as_text=True)
     assert 'id="user-list"' in fragment and "zed@example.org" in fragment and "<html" not in fragment
 
 
@@ -304,13 +304,12 @@ def test_renaming_to_another_case_of_its_own_name_is_allowed_but_not_to_anothers
 def test_a_rename_in_place_answers_with_the_line_or_the_form_with_its_message(admin_client, session):
     ward = make_department(session, "Cardio")
     make_department(session, "Oncology")
-    htmx = {"HX-Request": "true"}
     path, field = f"/admin/departments/{ward.id}/rename", f"departments-{ward.id}-name"
-    editing = admin_client.get(path, headers=htmx).get_data(as_text=True)
+    editing = admin_client.get(path, headers=HTMX).get_data(as_text=True)
     assert editing.lstrip().startswith(f'<li id="departments-{ward.id}"') and 'value="Cardio"' in editing
-    refused = post(admin_client, path, {field: "oncology"}, page="/admin/departments", headers=htmx)
+    refused = post(admin_client, path, {field: "oncology"}, page="/admin/departments", headers=HTMX)
     assert refused.status_code == 422 and "Another department already has this name" in refused.get_data(as_text=True)
-    renamed = post(admin_client, path, {field: "Cardiology <b>"}, page="/admin/departments", headers=htmx)
+    renamed = post(admin_client, path, {field: "Cardiology <b>"}, page="/admin/departments", headers=HTMX)
     line = renamed.get_data(as_text=True)
     assert renamed.status_code == 200 and "<html" not in line and "Cardiology &lt;b&gt;" in line
 

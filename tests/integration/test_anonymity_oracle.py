@@ -33,7 +33,7 @@ from burden_tracker.services.votes import cast_vote
 from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
-from tests.web import csrf_token, sign_in
+from tests.web import HTMX, csrf_token, sign_in
 
 BASE_URL = "https://burden.hospital.test/"
 EVALUATION = {"minutes_per_occurrence": "2", "occurrences_per_week": "10", "clinicians_affected": "40",
@@ -153,7 +153,6 @@ def leaks(program: Program, viewer: User | None, pieces: list[str]) -> list[str]
 
 # Asking every route.
 
-HTMX = {"HX-Request": "true"}
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
              "action": ["invite", "reactivate"]}  # each route takes the one it knows: harmless either way
 # Only these are left out, and why.

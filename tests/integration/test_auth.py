@@ -11,7 +11,7 @@ from burden_tracker.enums import Role
 from burden_tracker.models import Comment, User, UserSession
 from burden_tracker.services.auth import set_active
 from tests.factories import make_nomination, make_user
-from tests.web import PASSWORD, csrf_token, sign_in
+from tests.web import HTMX, PASSWORD, csrf_token, sign_in
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def test_an_expired_csrf_token_asks_to_retry_in_the_fragment_for_htmx(engine, da
         token = csrf_token(client, f"/nominations/{nomination.id}")
         time.sleep(2.2)  # token ages are counted in whole seconds
         response = client.post(f"/nominations/{nomination.id}/comments", data={"body": "Same here"},
-                               headers={"HX-Request": "true", "X-CSRFToken": token})
+                               headers={**HTMX, "X-CSRFToken": token})
         page = response.get_data(as_text=True)
     finally:
         app.extensions["db_engine"].dispose()

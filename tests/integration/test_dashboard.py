@@ -11,10 +11,9 @@ from burden_tracker.hours import Quarter
 from burden_tracker.models import Event
 from burden_tracker.queries import reporting
 from tests.factories import make_department, make_nomination, make_user
-from tests.web import sign_in
+from tests.web import HTMX, sign_in
 
 Q3 = Quarter(2026, 3)
-HTMX = {"HX-Request": "true"}
 _COUNT_TILE = re.compile(r"<dt>([^<]+)</dt><dd>([\d,]+)</dd>")
 _HOURS_TILE = re.compile(r"<dt>([^<]+)</dt>\s*<dd><strong>([\d,.]+)</strong>")
 _TAG = re.compile(r"<[^>]+>")

@@ -34,7 +34,7 @@ from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from tests.factories import make_department, make_nomination, make_user
 from tests.integration.test_authorization import MATRIX, ROLE_SETS
-from tests.web import PASSWORD, csrf_token, sign_in
+from tests.web import HTMX, PASSWORD, csrf_token, sign_in
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))  # random examples per test, after the nastiest
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
@@ -385,7 +385,7 @@ def query_string(pairs: list[tuple[str, str]], encoding: str) -> str:
 
 def headers(csrf: str | None, htmx: bool) -> dict:
     sent = {"X-CSRFToken": csrf} if csrf else {}
-    return sent | ({"HX-Request": "true"} if htmx else {})
+    return sent | (HTMX if htmx else {})
 
 
 def post(world: World, endpoint: str, pairs, *, encoding="urlencoded", htmx=False, with_token=True, role=None,

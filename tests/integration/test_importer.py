@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Role, State
 from burden_tracker.errors import DomainError
 from burden_tracker.models import Category, Department, Event, Nomination, User
 from burden_tracker.services.importer import import_file
 from tests.factories import make_department, make_nomination, make_user
+from tests.web import count
 
 TODAY = date(2026, 7, 15)
 SUBMITTED = date(2026, 1, 5)
@@ -58,13 +59,6 @@ def write_sheet(path: Path, rows: list[dict], headers: list[str] | None = None) 
             writer.writerow(headers)
             writer.writerows(["" if value is None else value for value in line] for line in lines)
     return path
-
-
-def count(session, model, **where) -> int:
-    query = select(func.count()).select_from(model)
-    for column, value in where.items():
-        query = query.where(getattr(model, column) == value)
-    return session.scalar(query)
 
 
 def nominations(session) -> list[Nomination]:

@@ -1,7 +1,7 @@
 """One nomination's page: what it shows, comments and "me too" in place, withdrawing, anonymity."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from burden_tracker.enums import Role, State
 from burden_tracker.models import Comment, Event, Nomination, Supporter
@@ -9,9 +9,7 @@ from burden_tracker.services.nominations import comment
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
-from tests.web import csrf_token, sign_in
-
-HTMX = {"HX-Request": "true"}
+from tests.web import HTMX, count, csrf_token, sign_in
 
 
 @pytest.fixture
@@ -23,13 +21,6 @@ def nurse(session):
 def nurse_client(client, nurse):
     sign_in(client, nurse.email)
     return client
-
-
-def count(session, model, **where) -> int:
-    query = select(func.count()).select_from(model)
-    for column, value in where.items():
-        query = query.where(getattr(model, column) == value)
-    return session.scalar(query)
 
 
 def test_the_page_shows_every_field_the_estimate_and_how_it_was_computed(nurse_client, session):

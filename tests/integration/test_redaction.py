@@ -19,7 +19,7 @@ from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 from tests.factories import make_nomination, make_user
 from tests.integration.test_anonymity_oracle import ARGUMENTS
-from tests.web import csrf_token, sign_in
+from tests.web import HTMX, csrf_token, sign_in
 
 # What looks like a patient's details, typed where it should not have been.
 RECORD_NUMBER = "MRN 00451234"
@@ -232,7 +232,7 @@ def test_no_page_or_fragment_shows_a_redacted_text_to_anyone(app, session, chair
             for args in _every_choice(rule.arguments, options):  # KeyError: a new argument needs a value here
                 with app.test_request_context():
                     url = url_for(rule.endpoint, **args)
-                for headers in ({}, {"HX-Request": "true"}):
+                for headers in ({}, HTMX):
                     with client.get(url, headers=headers) as response:
                         assert RECORD_NUMBER not in _text_of(response), f"{reader.email} GET {url}"
     assert RECORD_NUMBER not in workbook_text(session, tmp_path)

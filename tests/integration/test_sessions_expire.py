@@ -17,7 +17,7 @@ from burden_tracker.enums import Role, State
 from burden_tracker.models import Comment, UserSession, utc_now
 from burden_tracker.views.auth import load_account
 from tests.factories import make_nomination, make_user
-from tests.web import csrf_token, sign_in
+from tests.web import HTMX, csrf_token, sign_in
 
 IDLE_MESSAGE = "You were signed out after 60 minutes without activity."
 LIFETIME_MESSAGE = "You were signed out because a session lasts at most 12 hours."
@@ -107,7 +107,7 @@ def test_the_polled_vote_tally_does_not_keep_a_session_alive(client, session):
     sign_in(client, member.email)
     age(session, member.id, seen=timedelta(minutes=30))
     before = last_seen(session, member.id)
-    assert client.get(f"/nominations/{nomination.id}/tally", headers={"HX-Request": "true"}).status_code == 200
+    assert client.get(f"/nominations/{nomination.id}/tally", headers=HTMX).status_code == 200
     assert last_seen(session, member.id) == before
 
 

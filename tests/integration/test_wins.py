@@ -7,9 +7,8 @@ import pytest
 
 from burden_tracker.enums import Role, State
 from tests.factories import make_nomination, make_user
-from tests.web import sign_in
+from tests.web import HTMX, sign_in
 
-HTMX = {"HX-Request": "true"}
 _TITLE = re.compile(r'<h2 id="win-\d+"><a href="/nominations/\d+">(.*?)</a></h2>')
 _PAGER = re.compile(r'<a href="([^"]+)" hx-get="\1" rel="(prev|next)"')
 PAST = date(2026, 3, 1)
