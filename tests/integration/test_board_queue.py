@@ -6,14 +6,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
-from burden_tracker.enums import RequirementSource, Role, State
-from burden_tracker.models import Category, Settings, Supporter
+from burden_tracker.enums import Role, State
+from burden_tracker.models import Settings, Supporter
 from burden_tracker.queries import listing
-from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
-from tests.web import sign_in
+from tests.web import HTMX, sign_in
 
-HTMX = {"HX-Request": "true"}
 _ROW = re.compile(r"<tr( class=\"overdue\")?>(.*?)</tr>", re.S)
 _CELL = re.compile(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -111,27 +109,6 @@ def test_the_state_filter_takes_one_state_or_all_of_them(board_client, session):
     assert titles(board_client, "/board?state=retired") == ["Retired burden"]
     assert sorted(titles(board_client, "/board?state=all")) == ["Proposed burden", "Retired burden"]
     assert titles(board_client, "/board?state=open") == ["Proposed burden"]
-
-
-def test_the_department_filter_takes_the_department_id(board_client, session):
-    pharmacy = make_department(session, "Pharmacy")
-    make_nomination(session, title="Pharmacy burden", department_id=pharmacy.id)
-    make_nomination(session, title="Emergency burden")
-    assert titles(board_client, f"/board?department={pharmacy.id}") == ["Pharmacy burden"]
-
-
-def test_the_category_filter_takes_the_category_id(board_client, session):
-    form = find_by_name(session, Category, "form")
-    make_nomination(session, title="A form to retire", category_id=form.id)
-    make_nomination(session, title="A task to retire")
-    assert titles(board_client, f"/board?category={form.id}") == ["A form to retire"]
-
-
-def test_the_source_filter_takes_the_source_as_people_write_it(board_client, session):
-    make_nomination(session, title="Payer burden", requirement_source=RequirementSource.PAYER)
-    make_nomination(session, title="EHR burden", requirement_source=RequirementSource.EHR_BUILD)
-    assert titles(board_client, "/board?source=payer") == ["Payer burden"]
-    assert titles(board_client, "/board?source=ehr_build_or_default") == ["EHR burden"]
 
 
 def test_the_owner_filter_takes_a_board_member_or_unassigned(board_client, session):

@@ -8,14 +8,12 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import event
 
-from burden_tracker.enums import RequirementSource, State
-from burden_tracker.models import Category, Supporter
+from burden_tracker.enums import State
+from burden_tracker.models import Supporter
 from burden_tracker.queries.listing import Filters, list_nominations
-from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
-from tests.web import sign_in
+from tests.web import HTMX, sign_in
 
-HTMX = {"HX-Request": "true"}
 _TITLE = re.compile(r'<td data-label="Title" class="title"><a href="/nominations/\d+">(.*?)</a></td>')
 _PAGER = re.compile(r'<a href="([^"]+)" hx-get="\1" rel="(prev|next)"')
 
@@ -46,28 +44,6 @@ def test_the_state_filter_shows_only_nominations_in_that_state(staff_client, ses
     make_nomination(session, title="Retired burden", state=State.RETIRED, retired_on=date(2026, 3, 1))
     make_nomination(session, title="Proposed burden")
     assert titles(staff_client, "/nominations?state=retired") == ["Retired burden"]
-
-
-def test_the_department_filter_takes_the_department_id(staff_client, session):
-    pharmacy = make_department(session, "Pharmacy")
-    make_nomination(session, title="Pharmacy burden", department_id=pharmacy.id)
-    make_nomination(session, title="Emergency burden")
-    assert titles(staff_client, f"/nominations?department={pharmacy.id}") == ["Pharmacy burden"]
-
-
-def test_the_category_filter_takes_the_category_id(staff_client, session):
-    form = find_by_name(session, Category, "form")
-    make_nomination(session, title="A form to retire", category_id=form.id)
-    make_nomination(session, title="A task to retire")
-    assert titles(staff_client, f"/nominations?category={form.id}") == ["A form to retire"]
-
-
-def test_the_source_filter_takes_the_source_as_people_write_it(staff_client, session):
-    make_nomination(session, title="Payer burden", requirement_source=RequirementSource.PAYER)
-    make_nomination(session, title="EHR burden", requirement_source=RequirementSource.EHR_BUILD)
-    assert titles(staff_client, "/nominations?source=payer") == ["Payer burden"]
-    assert titles(staff_client, "/nominations?source=EHR+build+or+default") == ["EHR burden"]
-    assert titles(staff_client, "/nominations?source=ehr_build_or_default") == ["EHR burden"]
 
 
 def test_filters_combine(staff_client, session):
