@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
 from burden_tracker.models import Category, Department, Nomination, User, UserRole
-from burden_tracker.services.nominations import find_by_name
+from burden_tracker.services.nominations import find_by_name, support
 from tests.web import password_hash
 
 _serial = itertools.count(1)
@@ -58,3 +58,14 @@ def make_nomination(session: Session, *, submitter: User | None = None, state: S
     session.add(nomination)
     session.commit()
     return nomination
+
+
+def make_duplicate_pair(session: Session) -> tuple[User, User, User, Nomination, Nomination]:
+    """(alice, bob, carol, survivor, duplicate): alice submitted the survivor and bob the duplicate; carol supports
+    both, and alice supports the duplicate. Merging should leave carol once, alice not at all, and bob joining."""
+    alice, bob, carol = make_user(session), make_user(session), make_user(session)
+    survivor = make_nomination(session, submitter=alice, title="Fall-risk rescoring every shift")
+    duplicate = make_nomination(session, submitter=bob, title="Morse score again at night")
+    for nomination, user in ((survivor, carol), (duplicate, carol), (duplicate, alice)):
+        support(session=session, nomination_id=nomination.id, user=user, occurrences_per_week=7)
+    return alice, bob, carol, survivor, duplicate

@@ -4,18 +4,16 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from burden_tracker.enums import EventKind, RequirementSource, Role, State, VoteChoice
 from burden_tracker.models import BoardNote, Event, Nomination, Supporter, Vote
-from burden_tracker.services.nominations import support
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
 from burden_tracker.workflow import Actor, Move, moves_offered
-from tests.factories import make_nomination, make_user
-from tests.web import csrf_token, sign_in
+from tests.factories import make_duplicate_pair, make_nomination, make_user
+from tests.web import HTMX, count, csrf_token, sign_in
 
-HTMX = {"HX-Request": "true"}
 ROUTES = {Move.EVALUATE: "evaluate", Move.REOPEN: "reopen", Move.RETIRE: "retire", Move.REJECT: "reject",
           Move.MARK_DUPLICATE: "duplicate"}
 EVALUATION = {"minutes_per_occurrence": "1.5", "occurrences_per_week": "30", "clinicians_affected": "120",
@@ -42,15 +40,6 @@ def board_client(client, chair):
 def staff_client(client, session):
     sign_in(client, make_user(session, Role.STAFF, can_sign_in=True).email)
     return client
-
-
-def count(session, model, **where) -> int:
-    query = select(func.count()).select_from(model)
-    for column, value in where.items():
-        query = query.where(getattr(model, column) == value)
-    found = session.scalar(query)
-    session.commit()  # on SQLite an open transaction would hold the lock the app needs
-    return found
 
 
 def post(client, nomination: Nomination, route: str, data: dict, headers=HTMX):
@@ -341,12 +330,7 @@ def test_the_duplicate_picker_finds_nominations_by_words_but_not_the_nomination_
 
 
 def test_merging_a_duplicate_moves_supporters_once_and_both_histories_show_the_link(board_client, session):
-    alice, bob, carol = make_user(session), make_user(session), make_user(session)
-    survivor = make_nomination(session, submitter=alice, title="Fall-risk rescoring every shift")
-    duplicate = make_nomination(session, submitter=bob, title="Morse score again at night")
-    support(session=session, nomination_id=survivor.id, user=carol, occurrences_per_week=7)
-    support(session=session, nomination_id=duplicate.id, user=carol, occurrences_per_week=7)
-    support(session=session, nomination_id=duplicate.id, user=alice, occurrences_per_week=7)
+    _alice, bob, carol, survivor, duplicate = make_duplicate_pair(session)
 
     response = decide(board_client, duplicate, Move.MARK_DUPLICATE, {"q": "fall", "duplicate_of": str(survivor.id)})
 

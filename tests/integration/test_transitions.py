@@ -5,7 +5,7 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from burden_tracker.db import open_session
 from burden_tracker.enums import EventKind, Role, State, VoteChoice
@@ -15,7 +15,8 @@ from burden_tracker.services.nominations import support
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
 from burden_tracker.workflow import MOVES, Actor, Move
-from tests.factories import make_nomination, make_user
+from tests.factories import make_duplicate_pair, make_nomination, make_user
+from tests.web import count
 
 ALLOWED = {(state, move) for move, rule in MOVES.items() for state in rule.sources}
 
@@ -35,13 +36,6 @@ def fields_for(move: Move, survivor_id: int | None = None) -> dict:
 def pass_the_vote(session, nomination, board):
     for member in board:
         cast_vote(session=session, nomination_id=nomination.id, voter=member, choice=VoteChoice.APPROVE)
-
-
-def count(session, model, **where) -> int:
-    query = select(func.count()).select_from(model)
-    for column, value in where.items():
-        query = query.where(getattr(model, column) == value)
-    return session.scalar(query)
 
 
 @pytest.fixture
@@ -138,12 +132,7 @@ def test_submitter_and_supporters_are_told_of_a_move_but_not_the_board_member_wh
 
 
 def test_merging_a_duplicate_moves_supporters_once_and_links_both_histories(session, board):
-    alice, bob, carol = make_user(session), make_user(session), make_user(session)
-    survivor = make_nomination(session, submitter=alice, title="Fall-risk rescoring every shift")
-    duplicate = make_nomination(session, submitter=bob, title="Morse score again at night")
-    support(session=session, nomination_id=survivor.id, user=carol, occurrences_per_week=7)
-    support(session=session, nomination_id=duplicate.id, user=carol, occurrences_per_week=7)
-    support(session=session, nomination_id=duplicate.id, user=alice, occurrences_per_week=7)
+    _alice, bob, carol, survivor, duplicate = make_duplicate_pair(session)
 
     move_nomination(session=session, nomination_id=duplicate.id, move=Move.MARK_DUPLICATE, actor=board[0],
                     expected_version=1, fields={"duplicate_of": survivor.id})
