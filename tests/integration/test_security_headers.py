@@ -14,7 +14,7 @@ from burden_tracker.db import get_session
 from burden_tracker.enums import Role
 from burden_tracker.models import Nomination
 from tests.factories import make_department, make_user
-from tests.web import csrf_token, sign_in
+from tests.web import HTMX, csrf_token, sign_in
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -116,7 +116,7 @@ def test_over_https_a_page_also_tells_the_browser_to_keep_to_https(client, perso
 
 
 def test_a_fragment_carries_the_same_headers_as_its_page(client, person):
-    response = client.get("/nominations", headers={"HX-Request": "true"})
+    response = client.get("/nominations", headers=HTMX)
     assert "<html" not in response.get_data(as_text=True)
     assert snapshot(response) == {**PAGE, "HX-Push-Url": "/nominations"}
 
@@ -200,31 +200,29 @@ def test_over_https_the_session_cookie_is_also_secure(client, session):
     assert cookie_attributes(response) == "Secure; HttpOnly; Path=/; SameSite=Lax"
 
 
-def test_behind_a_configured_proxy_its_forwarded_address_and_scheme_are_believed(app_behind_one_proxy, session):
-    add_test_routes(app_behind_one_proxy)
-    client = app_behind_one_proxy.test_client()
+def sign_in_with_forwarded_headers(app, client, session, **environ):
+    """Signs in and asks /test-only/request with the headers a proxy adds (scheme, address and host), forged or
+    not: (the sign-in's response, what the app saw of the request)."""
+    add_test_routes(app)
     client.environ_base.update({"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "203.0.113.9",
-                                "HTTP_X_FORWARDED_HOST": "tracker.example",
-                                "HTTP_REFERER": "https://localhost/login"})
-    user = make_user(session, can_sign_in=True)
-    signed_in = sign_in(client, user.email)
+                                "HTTP_X_FORWARDED_HOST": "tracker.example", **environ})
+    signed_in = sign_in(client, make_user(session, can_sign_in=True).email)
     assert signed_in.status_code == 302
+    return signed_in, client.get("/test-only/request")
+
+
+def test_behind_a_configured_proxy_its_forwarded_address_and_scheme_are_believed(app_behind_one_proxy, session):
+    signed_in, response = sign_in_with_forwarded_headers(app_behind_one_proxy, app_behind_one_proxy.test_client(),
+                                                         session, HTTP_REFERER="https://localhost/login")
     assert cookie_attributes(signed_in) == "Secure; HttpOnly; Path=/; SameSite=Lax"
-    response = client.get("/test-only/request")
     # Not its host: many proxies pass a client's own X-Forwarded-Host through untouched.
     assert response.json == {"scheme": "https", "host": "localhost", "remote_addr": "203.0.113.9"}
     assert snapshot(response) == {**PAGE, "Content-Type": "application/json", "Vary": "Cookie", **HSTS}
 
 
 def test_without_a_configured_proxy_forwarded_headers_change_nothing(app, client, session):
-    add_test_routes(app)
-    client.environ_base.update({"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "203.0.113.9",
-                                "HTTP_X_FORWARDED_HOST": "tracker.example"})
-    user = make_user(session, can_sign_in=True)
-    signed_in = sign_in(client, user.email)
-    assert signed_in.status_code == 302
+    signed_in, response = sign_in_with_forwarded_headers(app, client, session)
     assert cookie_attributes(signed_in) == "HttpOnly; Path=/; SameSite=Lax"
-    response = client.get("/test-only/request")
     assert response.json == {"scheme": "http", "host": "localhost", "remote_addr": "127.0.0.1"}
     assert snapshot(response) == {**PAGE, "Content-Type": "application/json", "Vary": "Cookie"}
 
@@ -250,7 +248,7 @@ def test_an_exception_in_a_view_answers_500_with_the_plain_page_and_no_detail(ap
     add_test_routes(app)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: TESTING would re-raise it into the test
     sign_in(client, make_user(session, can_sign_in=True).email)
-    response = client.get("/test-only/fail", headers={"HX-Request": "true"} if htmx else {})
+    response = client.get("/test-only/fail", headers=HTMX if htmx else {})
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert f"<h1>{GENERIC[500]}</h1>" in html and "Nothing was changed." in html
