@@ -251,7 +251,7 @@ class Notification(SQLModel, table=True):
 
 
 class Settings(SQLModel, table=True):
-    """One row (id 1) of program-wide settings; defaults are PRODUCT.md's."""
+    """One row (id 1) of program-wide settings; defaults are docs/product.md's."""
 
     __tablename__ = "settings"
     id: int = Field(default=1, primary_key=True)
