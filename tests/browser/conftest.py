@@ -57,18 +57,26 @@ def live_server(live_app):
     thread.join(timeout=10)
 
 
+def _sign_in(page, live_server: str, email: str):
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
 @pytest.fixture
 def sign_in_as(page, live_server):
     """Signs the page in as a demo account and returns the page."""
+    return lambda email: _sign_in(page, live_server, email)
 
-    def sign_in(email: str):
-        page.goto(live_server + "/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        return page
 
-    return sign_in
+@pytest.fixture
+def sign_in_without_javascript(browser, live_server):
+    """Like sign_in_as, in a browser with JavaScript turned off: a new page, signed in as a demo account."""
+    context = browser.new_context(java_script_enabled=False)
+    yield lambda email: _sign_in(context.new_page(), live_server, email)
+    context.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from sqlalchemy import select, update
 
 from burden_tracker.enums import State
 from burden_tracker.models import Department, Nomination, User
-from burden_tracker.services.demo import DEMO_PASSWORD
 from tests.browser.test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -159,21 +158,15 @@ def test_the_keyboard_changes_a_filter_and_keeps_its_place(page, live_server, si
     expect(page.get_by_label("Sort")).to_be_focused()
 
 
-def test_the_filters_work_without_javascript(browser, live_server, live_db):
+def test_the_filters_work_without_javascript(sign_in_without_javascript, live_server, live_db):
     pharmacy = live_db.scalar(select(Department.id).where(Department.name == "Pharmacy"))
     live_db.rollback()
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("board@demo.test")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = sign_in_without_javascript("board@demo.test")
     page.goto(live_server + "/board")
     page.get_by_label("Department").select_option(str(pharmacy))
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(rf"department={pharmacy}"))
     expect_every(cells(page, "Department"), "Pharmacy")
-    context.close()
 
 
 @pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])

@@ -5,8 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from burden_tracker.services.demo import DEMO_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 
@@ -106,19 +104,13 @@ def test_paging_keeps_the_filters(page, live_server, sign_in_as):
     expect_every(rows(page).locator('td[data-label="State"]'), "retired")
 
 
-def test_the_filters_work_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("staff@demo.test")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def test_the_filters_work_without_javascript(sign_in_without_javascript, live_server):
+    page = sign_in_without_javascript("staff@demo.test")
     page.goto(live_server + "/nominations")
     page.get_by_label("State").select_option("rejected")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"state=rejected"))
     expect(rows(page)).to_have_count(36)
-    context.close()
 
 
 @pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])

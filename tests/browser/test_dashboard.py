@@ -5,7 +5,6 @@ import pytest
 from playwright.sync_api import expect
 
 from burden_tracker.queries import reporting
-from burden_tracker.services.demo import DEMO_PASSWORD
 from tests.browser.test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -82,21 +81,15 @@ def test_the_keyboard_changes_the_quarter_and_keeps_its_place(page, live_server,
     expect(page.get_by_label("Quarter", exact=True)).to_be_focused()
 
 
-def test_the_picker_works_without_javascript(browser, live_server, quarters):
+def test_the_picker_works_without_javascript(sign_in_without_javascript, live_server, quarters):
     _current, previous, figures = quarters
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("executive@demo.test")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = sign_in_without_javascript("executive@demo.test")
     page.goto(live_server + "/dashboard")
     page.get_by_label("Quarter", exact=True).select_option(str(previous))
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(f"{live_server}/dashboard?quarter={previous}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard {previous}")
     expect(tile(page, "Received")).to_have_text(f"{figures[previous].received:,}")
-    context.close()
 
 
 def test_a_chart_shows_its_numbers_in_a_table_on_request(page, live_server, sign_in_as, quarters):

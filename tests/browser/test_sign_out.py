@@ -26,11 +26,21 @@ def sign_out(page) -> dict:
     return answer.value.all_headers()
 
 
-def test_signing_out_leaves_no_cookie_or_storage_of_the_session_and_says_so(page, live_server, sign_in_as):
+def cookies_of(page) -> dict[str, str]:
+    return {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+
+
+def sign_in_and_leave_traces(page, live_server, sign_in_as) -> dict[str, str]:
+    """Signs the nurse in and leaves what a session leaves behind; returns the cookies as they were then."""
     sign_in_as(NURSE)
     expect(page).to_have_url(live_server + "/nominations")
-    signed_in = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+    signed_in = cookies_of(page)
     leave_traces(page)
+    return signed_in
+
+
+def test_signing_out_leaves_no_cookie_or_storage_of_the_session_and_says_so(page, live_server, sign_in_as):
+    signed_in = sign_in_and_leave_traces(page, live_server, sign_in_as)
 
     headers = sign_out(page)
 
@@ -40,7 +50,7 @@ def test_signing_out_leaves_no_cookie_or_storage_of_the_session_and_says_so(page
     assert page.evaluate("localStorage.length") == 0
     # Chromium leaves the tab's own sessionStorage: htmx keeps no copy of a page there (historyCacheSize 0).
     assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
-    cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+    cookies = cookies_of(page)
     assert "draft" not in cookies, "Chromium cleared the site's cookies, not only the ones the app expires by name"
     assert cookies.get("session") != signed_in["session"], "only the new sign-in page's own cookie, if any"
     assert set(cookies) <= {"session", "device"}
@@ -51,10 +61,7 @@ def test_signing_out_leaves_no_cookie_or_storage_of_the_session_and_says_so(page
 def test_where_cookies_are_kept_signing_out_clears_storage_and_ends_the_session(page, live_server, live_app,
                                                                                  sign_in_as):
     live_app.config["SIGN_OUT_CLEARS_COOKIES"] = False
-    sign_in_as(NURSE)
-    expect(page).to_have_url(live_server + "/nominations")
-    signed_in = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
-    leave_traces(page)
+    signed_in = sign_in_and_leave_traces(page, live_server, sign_in_as)
 
     headers = sign_out(page)
 
@@ -62,7 +69,7 @@ def test_where_cookies_are_kept_signing_out_clears_storage_and_ends_the_session(
     expect(page).to_have_url(live_server + "/login?signed_out=yes")
     expect(page.get_by_text("You are signed out.")).to_have_count(1)
     assert page.evaluate("localStorage.length") == 0
-    cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+    cookies = cookies_of(page)
     assert cookies["draft"] == "Pain%20score%20charted%20twice"  # what another site of the domain would keep
     assert cookies["device"] == signed_in["device"]
     assert cookies.get("session") != signed_in["session"]
