@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from burden_tracker.enums import State
 from burden_tracker.models import Department, Nomination, User
+from tests.browser.pages import expect_every, mark_the_document, still_the_same_document
 from tests.browser.test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -25,29 +26,13 @@ def days(page) -> list[int]:
     return [int(re.search(r"(\d+) days?", text)[1]) for text in cells(page, "Age").all_inner_texts()]
 
 
-def mark_the_document(page):
-    """Flags that a full page load would wipe out; the status line's says it was updated, not replaced."""
-    page.evaluate("window.stillTheSameDocument = true")
-    page.evaluate("document.getElementById('queue-summary').dataset.kept = 'yes'")
-
-
-def still_the_same_document(page) -> bool:
-    return page.evaluate("window.stillTheSameDocument === true")
-
-
-def expect_every(found, text: str):
-    expect(found.first).to_have_text(text)
-    for cell in found.all():
-        expect(cell).to_have_text(text)
-
-
 def test_filters_and_sorting_change_the_queue_in_place_and_the_address_keeps_them(page, live_server, sign_in_as):
     sign_in_as("board@demo.test")
     page.goto(live_server + "/board")
     expect(page.get_by_role("status")).to_contain_text("Nominations 1–50 of 66, most hours first.")
     hours = [int(text.replace(",", "")) for text in cells(page, "Hours a year").all_inner_texts()]
     assert hours == sorted(hours, reverse=True)
-    mark_the_document(page)
+    mark_the_document(page, "queue-summary")
 
     page.get_by_label("Department").select_option(label="Pharmacy")
     expect(page).to_have_url(re.compile(r"/board\?department=\d+$"))
@@ -66,7 +51,7 @@ def test_filters_and_sorting_change_the_queue_in_place_and_the_address_keeps_the
 def test_a_count_shows_its_state_and_sets_the_state_filter(page, live_server, sign_in_as):
     sign_in_as("board@demo.test")
     page.goto(live_server + "/board?sort=supporters")
-    mark_the_document(page)
+    mark_the_document(page, "queue-summary")
     counts = page.get_by_role("navigation", name="Nominations by state")
     counts.get_by_role("link", name=re.compile(r"^Evaluated 20\b")).click()
     expect(page).to_have_url(re.compile(r"/board\?state=evaluated&sort=supporters$"))

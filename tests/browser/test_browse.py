@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import expect_every, mark_the_document, still_the_same_document
+
 pytestmark = pytest.mark.browser
 
 
@@ -12,26 +14,10 @@ def rows(page):
     return page.locator("#nomination-list tbody tr")
 
 
-def mark_the_document(page):
-    """Flags that a full page load would wipe out; the status line's says it was updated, not replaced."""
-    page.evaluate("window.stillTheSameDocument = true")
-    page.evaluate("document.getElementById('nomination-summary').dataset.kept = 'yes'")
-
-
-def still_the_same_document(page) -> bool:
-    return page.evaluate("window.stillTheSameDocument === true")
-
-
-def expect_every(cells, text: str):
-    expect(cells.first).to_have_text(text)
-    for cell in cells.all():
-        expect(cell).to_have_text(text)
-
-
 def test_filters_change_the_list_in_place_and_the_address_keeps_them(page, live_server, sign_in_as):
     sign_in_as("staff@demo.test")
     page.goto(live_server + "/nominations")
-    mark_the_document(page)
+    mark_the_document(page, "nomination-summary")
     page.get_by_label("State").select_option("retired")
     expect(page).to_have_url(re.compile(r"/nominations\?state=retired$"))
     expect_every(rows(page).locator('td[data-label="State"]'), "retired")
@@ -47,7 +33,7 @@ def test_filters_change_the_list_in_place_and_the_address_keeps_them(page, live_
 def test_typing_a_search_narrows_the_list_in_place(page, live_server, sign_in_as):
     sign_in_as("staff@demo.test")
     page.goto(live_server + "/nominations")
-    mark_the_document(page)
+    mark_the_document(page, "nomination-summary")
     page.get_by_label("Search titles and descriptions").press_sequentially("Sepsis", delay=30)
     expect(page).to_have_url(re.compile(r"\?q=Sepsis$"))
     expect(rows(page)).to_have_count(6)

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from burden_tracker.queries import reporting
+from tests.browser.pages import mark_the_document, still_the_same_document
 from tests.browser.test_accessibility import violations
 
 pytestmark = pytest.mark.browser
@@ -26,15 +27,6 @@ def tile(page, label: str):
 
 def realized(page):
     return page.locator(".tiles.hours .realized strong")
-
-
-def mark_the_document(page):
-    """A flag a full page load would wipe out."""
-    page.evaluate("window.stillTheSameDocument = true")
-
-
-def still_the_same_document(page) -> bool:
-    return page.evaluate("window.stillTheSameDocument === true")
 
 
 def test_the_picker_changes_the_quarter_in_place_and_the_address_keeps_it(page, live_server, sign_in_as, quarters):
