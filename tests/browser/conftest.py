@@ -65,6 +65,17 @@ def _sign_in(page, live_server: str, email: str):
     return page
 
 
+SCREENS = {"phone": (375, 812), "desktop": (1280, 800)}
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, page):
+    """A phone's screen and a desktop's in turn: (name, width), with the page already that size."""
+    width, height = SCREENS[request.param]
+    page.set_viewport_size({"width": width, "height": height})
+    return request.param, width
+
+
 @pytest.fixture
 def sign_in_as(page, live_server):
     """Signs the page in as a demo account and returns the page."""

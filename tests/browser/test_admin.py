@@ -96,10 +96,9 @@ def test_a_department_is_renamed_in_place(page, live_server, sign_in_as, live_db
     live_db.rollback()
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
 def test_the_admin_pages_fit_a_phone_and_a_desktop_without_serious_accessibility_faults(
-        page, live_server, sign_in_as, live_db, screenshot, width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+        page, live_server, sign_in_as, live_db, screenshot, screen):
+    name, width = screen
     imported = live_db.scalars(select(User.id).where(User.active.is_(False), User.password_hash.is_(None))).first()
     live_db.rollback()
     sign_in_as("admin@demo.test")

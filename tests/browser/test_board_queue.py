@@ -154,10 +154,8 @@ def test_the_filters_work_without_javascript(sign_in_without_javascript, live_se
     expect_every(cells(page, "Department"), "Pharmacy")
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
-def test_the_queue_reads_well_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot,
-                                                         width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+def test_the_queue_reads_well_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot, screen):
+    name, width = screen
     sign_in_as("board@demo.test")
     page.goto(live_server + "/board")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -99,10 +99,8 @@ def test_the_filters_work_without_javascript(sign_in_without_javascript, live_se
     expect(rows(page)).to_have_count(36)
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
-def test_the_filtered_list_reads_well_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot,
-                                                                 width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+def test_the_filtered_list_reads_well_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot, screen):
+    name, width = screen
     sign_in_as("staff@demo.test")
     page.goto(live_server + "/nominations")
     page.get_by_label("State").select_option("retired")

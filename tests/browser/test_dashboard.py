@@ -99,11 +99,10 @@ def test_a_chart_shows_its_numbers_in_a_table_on_request(page, live_server, sign
     expect(last.get_by_role("cell")).to_have_text(f"{figures[previous].realized_hours:,.0f}")
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
 def test_the_dashboard_reads_well_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot, quarters,
-                                                             width, height, name):
+                                                             screen):
+    name, width = screen
     _current, previous, _figures = quarters
-    page.set_viewport_size({"width": width, "height": height})
     sign_in_as("executive@demo.test")
     page.goto(f"{live_server}/dashboard?quarter={previous}")
     for summary in page.locator("#dashboard-body summary").all():

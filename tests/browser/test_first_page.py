@@ -6,10 +6,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
 def test_the_nominations_list_shows_the_demo_at_phone_and_desktop_width(page, live_server, screenshot, sign_in_as,
-                                                                         width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+                                                                         screen):
+    name, width = screen
     sign_in_as("staff@demo.test")
     page.goto(live_server + "/")
     expect(page).to_have_url(live_server + "/nominations")

@@ -77,10 +77,9 @@ def test_a_title_like_an_open_nomination_offers_it_and_me_too_supports_it(page, 
     expect(page.get_by_text("You support this nomination.")).to_be_visible()
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
 def test_the_form_fits_a_phone_and_a_desktop_without_sideways_scrolling(page, live_server, sign_in_as, screenshot,
-                                                                        width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+                                                                        screen):
+    name, width = screen
     open_form(page, live_server, sign_in_as)
     screenshot(f"nominate-{name}")
     page.get_by_label("Title").fill("Fall risk score every shift")

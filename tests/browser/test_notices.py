@@ -28,12 +28,11 @@ def rejected(live_app):
         return nomination, unread_count(session=session, user_id=staff.id)
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
 def test_staff_sees_the_boards_decision_in_notices_and_follows_it_to_the_nomination(
-        page, live_server, sign_in_as, screenshot, rejected, width, height, name):
+        page, live_server, sign_in_as, screenshot, rejected, screen):
+    name, width = screen
     nomination, unread = rejected
     assert unread >= 1
-    page.set_viewport_size({"width": width, "height": height})
     sign_in_as("staff@demo.test")
     notices_link = page.get_by_role("link", name="Notices")
     expect(notices_link.get_by_label(f"{unread} unread")).to_have_text(str(unread))

@@ -305,9 +305,8 @@ def test_the_warning_is_announced_and_describes_its_field(page, live_server, sig
     expect(description).not_to_have_attribute("aria-describedby", re.compile("."))
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
-def test_the_warning_shows_on_a_phone_and_a_desktop(page, live_server, sign_in_as, screenshot, width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+def test_the_warning_shows_on_a_phone_and_a_desktop(page, live_server, sign_in_as, screenshot, screen):
+    name, width = screen
     sign_in_as("nurse@demo.test")
     page.goto(live_server + "/nominations/new")
     page.get_by_label("Title").fill("Registration asks for SSN 123-45-6789 at every visit")

@@ -50,10 +50,8 @@ def test_older_wins_swap_in_place_under_the_headline(page, live_server, sign_in_
     assert page.evaluate("window.stillTheSameDocument === true")
 
 
-@pytest.mark.parametrize("width,height,name", [(375, 812, "phone"), (1280, 800, "desktop")])
-def test_wins_read_well_and_pass_axe_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot,
-                                                                width, height, name):
-    page.set_viewport_size({"width": width, "height": height})
+def test_wins_read_well_and_pass_axe_at_phone_and_desktop_width(page, live_server, sign_in_as, screenshot, screen):
+    name, width = screen
     sign_in_as("nurse@demo.test")
     page.goto(live_server + "/wins")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
