@@ -102,19 +102,6 @@ def test_newest_first_is_the_default_and_the_later_entry_wins_a_tie(staff_client
     assert titles(staff_client, "/nominations?sort=newest") == expected
 
 
-def test_sorting_by_hours_uses_the_boards_estimate_over_the_submitters(staff_client, session):
-    make_nomination(session, title="Big until the board measured it", state=State.EVALUATED,
-                    minutes_per_occurrence=10, occurrences_per_week=50, clinicians_affected=1000,
-                    board_minutes_per_occurrence=1, board_occurrences_per_week=1, board_clinicians_affected=10)
-    make_nomination(session, title="Middling", minutes_per_occurrence=2, occurrences_per_week=10,
-                    clinicians_affected=100)
-    make_nomination(session, title="Confirmed big", state=State.EVALUATED, minutes_per_occurrence=1,
-                    occurrences_per_week=1, clinicians_affected=1, board_minutes_per_occurrence=5,
-                    board_occurrences_per_week=20, board_clinicians_affected=500)
-    assert titles(staff_client, "/nominations?sort=hours") == [
-        "Confirmed big", "Middling", "Big until the board measured it"]
-
-
 def test_sorting_by_supporters_puts_the_most_supported_first(staff_client, session):
     support(session, make_nomination(session, title="Two supporters"), 2)
     make_nomination(session, title="No supporters")

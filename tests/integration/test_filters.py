@@ -1,10 +1,11 @@
-"""The filters /nominations and /board share (views/filters.py): department, category and source, on both lists."""
+"""What /nominations and /board share (views/filters.py): the department, category and source filters and the
+sort by hours, on both lists."""
 
 import re
 
 import pytest
 
-from burden_tracker.enums import RequirementSource, Role
+from burden_tracker.enums import RequirementSource, Role, State
 from burden_tracker.models import Category
 from burden_tracker.services.nominations import find_by_name
 from tests.factories import make_department, make_nomination, make_user
@@ -48,3 +49,15 @@ def test_the_source_filter_takes_the_source_as_people_write_it(listed, session):
     assert titles(listed, "source=payer") == ["Payer burden"]
     assert titles(listed, "source=EHR+build+or+default") == ["EHR burden"]
     assert titles(listed, "source=ehr_build_or_default") == ["EHR burden"]
+
+
+def test_sorting_by_hours_uses_the_boards_estimate_over_the_submitters(listed, session):
+    make_nomination(session, title="Big until the board measured it", state=State.EVALUATED,
+                    minutes_per_occurrence=10, occurrences_per_week=50, clinicians_affected=1000,
+                    board_minutes_per_occurrence=1, board_occurrences_per_week=1, board_clinicians_affected=10)
+    make_nomination(session, title="Middling", minutes_per_occurrence=2, occurrences_per_week=10,
+                    clinicians_affected=100)
+    make_nomination(session, title="Confirmed big", state=State.EVALUATED, minutes_per_occurrence=1,
+                    occurrences_per_week=1, clinicians_affected=1, board_minutes_per_occurrence=5,
+                    board_occurrences_per_week=20, board_clinicians_affected=500)
+    assert titles(listed, "sort=hours") == ["Confirmed big", "Middling", "Big until the board measured it"]
