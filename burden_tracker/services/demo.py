@@ -101,22 +101,16 @@ def _at(value, shift: timedelta) -> datetime:
 
 
 def _add_activity(session, sheets, ids, users, shift) -> None:
-    supporters = [
-        {"nomination_id": ids[r["nomination_title"]], "user_id": users[r["email"].lower()],
-         "occurrences_per_week": r["occurrences_per_week"], "created_at": _at(r["supported_on"], shift)}
-        for r in sheets["Supporters"]
-    ]
-    comments = [
-        {"nomination_id": ids[r["nomination_title"]], "author_id": users[r["email"].lower()],
-         "body": r["body"], "created_at": _at(r["commented_on"], shift)}
-        for r in sheets["Comments"]
-    ]
-    votes = [
-        {"nomination_id": ids[r["nomination_title"]], "voter_id": users[r["email"].lower()],
-         "choice": VoteChoice.from_label(r["choice"])}
-        for r in sheets["Votes"]
-    ]
-    for model, rows in ((Supporter, supporters), (Comment, comments), (Vote, votes)):
+    # Per sheet: its table, the column naming the person, and the row's other values.
+    activity = (
+        ("Supporters", Supporter, "user_id",
+         lambda r: {"occurrences_per_week": r["occurrences_per_week"], "created_at": _at(r["supported_on"], shift)}),
+        ("Comments", Comment, "author_id", lambda r: {"body": r["body"], "created_at": _at(r["commented_on"], shift)}),
+        ("Votes", Vote, "voter_id", lambda r: {"choice": VoteChoice.from_label(r["choice"])}),
+    )
+    for sheet, model, person, values in activity:
+        rows = [{"nomination_id": ids[r["nomination_title"]], person: users[r["email"].lower()], **values(r)}
+                for r in sheets[sheet]]
         if rows:
             session.execute(insert(model), rows)
     session.commit()
