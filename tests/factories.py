@@ -6,7 +6,7 @@ from datetime import date
 from sqlmodel import Session
 
 from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
-from burden_tracker.models import Category, Department, Nomination, User, UserRole
+from burden_tracker.models import Category, Department, Nomination, Supporter, User, UserRole
 from burden_tracker.services.nominations import find_by_name, support
 from tests.web import password_hash
 
@@ -69,3 +69,10 @@ def make_duplicate_pair(session: Session) -> tuple[User, User, User, Nomination,
     for nomination, user in ((survivor, carol), (duplicate, carol), (duplicate, alice)):
         support(session=session, nomination_id=nomination.id, user=user, occurrences_per_week=7)
     return alice, bob, carol, survivor, duplicate
+
+
+def add_supporters(session: Session, nomination: Nomination, how_many: int) -> None:
+    """how_many new people support the nomination, three times a week each."""
+    session.add_all(Supporter(nomination_id=nomination.id, user_id=make_user(session).id, occurrences_per_week=3)
+                    for _ in range(how_many))
+    session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from burden_tracker.services.users import hash_password
 
 PASSWORD = "a test password"
+_PAGER = re.compile(r'<a href="([^"]+)" hx-get="\1" rel="(prev|next)"')
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 _hash = None
 
@@ -39,3 +40,8 @@ def count(session, model, **where) -> int:
     found = session.scalar(query)
     session.commit()
     return found
+
+
+def pager_links(page: str) -> dict[str, str]:
+    """A list's links to the previous and next page: {"prev": address, "next": address}, those it has."""
+    return {rel: href for href, rel in _PAGER.findall(page)}

@@ -7,16 +7,15 @@ import pytest
 from sqlalchemy import event
 
 from burden_tracker.enums import Role, State
-from burden_tracker.models import Settings, Supporter
+from burden_tracker.models import Settings
 from burden_tracker.queries import listing
-from tests.factories import make_department, make_nomination, make_user
-from tests.web import HTMX, sign_in
+from tests.factories import add_supporters, make_department, make_nomination, make_user
+from tests.web import HTMX, pager_links, sign_in
 
 _ROW = re.compile(r"<tr( class=\"overdue\")?>(.*?)</tr>", re.S)
 _CELL = re.compile(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _COUNT = re.compile(r"<span>(\w+)</span> <strong>(\d+)</strong>(?: <small>(\d+) overdue</small>)?")
-_PAGER = re.compile(r'<a href="([^"]+)" hx-get="\1" rel="(prev|next)"')
 
 
 @pytest.fixture
@@ -47,16 +46,6 @@ def titles(client, address: str) -> list[str]:
 
 def counts(page: str) -> dict[str, tuple[int, int]]:
     return {label: (int(number), int(overdue or 0)) for label, number, overdue in _COUNT.findall(page)}
-
-
-def pager_links(page: str) -> dict[str, str]:
-    return {rel: href for href, rel in _PAGER.findall(page)}
-
-
-def support(session, nomination, how_many: int) -> None:
-    session.add_all(Supporter(nomination_id=nomination.id, user_id=make_user(session).id, occurrences_per_week=3)
-                    for _ in range(how_many))
-    session.commit()
 
 
 def test_the_queue_shows_the_open_pipeline_by_default(board_client, session):
@@ -147,9 +136,9 @@ def test_most_potential_hours_first_is_the_default(board_client, session):
 
 
 def test_sorting_by_supporters_puts_the_most_supported_first(board_client, session):
-    support(session, make_nomination(session, title="Two supporters"), 2)
+    add_supporters(session, make_nomination(session, title="Two supporters"), 2)
     make_nomination(session, title="No supporters")
-    support(session, make_nomination(session, title="Three supporters"), 3)
+    add_supporters(session, make_nomination(session, title="Three supporters"), 3)
     found = rows(page_of(board_client, "/board?sort=supporters"))
     assert [(row["Title"], row["Supporters"]) for row in found] == [
         ("Three supporters", "3"), ("Two supporters", "2"), ("No supporters", "0")]
@@ -169,7 +158,7 @@ def test_each_row_shows_state_department_hours_supporters_age_and_owner(board_cl
     nomination = make_nomination(session, title="Counted burden", state=State.EVALUATED, owner_id=owner.id,
                                  minutes_per_occurrence=6, occurrences_per_week=10, clinicians_affected=100,
                                  submitted_on=days_ago(12))
-    support(session, nomination, 2)
+    add_supporters(session, nomination, 2)
     page = page_of(board_client, "/board")
     assert f'<a href="/nominations/{nomination.id}">Counted burden</a>' in page
     assert rows(page) == [{"Title": "Counted burden", "State": "evaluated", "Department": "Emergency Department",
@@ -326,9 +315,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(board_client, session
             event.remove(app.extensions["db_engine"], "before_cursor_execute", listener)
         return len(statements)
 
-    support(session, make_nomination(session, owner_id=owner.id), 1)
+    add_supporters(session, make_nomination(session, owner_id=owner.id), 1)
     few = statements_for_the_queue()
     for number in range(8):
-        support(session, make_nomination(session, owner_id=owner.id if number % 2 else None,
-                                         submitted_on=days_ago(number * 10)), 2)
+        add_supporters(session, make_nomination(session, owner_id=owner.id if number % 2 else None,
+                                                submitted_on=days_ago(number * 10)), 2)
     assert statements_for_the_queue() == few

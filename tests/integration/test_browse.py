@@ -9,13 +9,11 @@ import pytest
 from sqlalchemy import event
 
 from burden_tracker.enums import State
-from burden_tracker.models import Supporter
 from burden_tracker.queries.listing import Filters, list_nominations
-from tests.factories import make_department, make_nomination, make_user
-from tests.web import HTMX, sign_in
+from tests.factories import add_supporters, make_department, make_nomination, make_user
+from tests.web import HTMX, pager_links, sign_in
 
 _TITLE = re.compile(r'<td data-label="Title" class="title"><a href="/nominations/\d+">(.*?)</a></td>')
-_PAGER = re.compile(r'<a href="([^"]+)" hx-get="\1" rel="(prev|next)"')
 
 
 @pytest.fixture
@@ -28,16 +26,6 @@ def titles(client, address: str, headers=None) -> list[str]:
     response = client.get(address, headers=headers)
     assert response.status_code == 200
     return _TITLE.findall(response.get_data(as_text=True))
-
-
-def pager_links(page: str) -> dict[str, str]:
-    return {rel: href for href, rel in _PAGER.findall(page)}
-
-
-def support(session, nomination, how_many: int) -> None:
-    session.add_all(Supporter(nomination_id=nomination.id, user_id=make_user(session).id, occurrences_per_week=3)
-                    for _ in range(how_many))
-    session.commit()
 
 
 def test_the_state_filter_shows_only_nominations_in_that_state(staff_client, session):
@@ -103,9 +91,9 @@ def test_newest_first_is_the_default_and_the_later_entry_wins_a_tie(staff_client
 
 
 def test_sorting_by_supporters_puts_the_most_supported_first(staff_client, session):
-    support(session, make_nomination(session, title="Two supporters"), 2)
+    add_supporters(session, make_nomination(session, title="Two supporters"), 2)
     make_nomination(session, title="No supporters")
-    support(session, make_nomination(session, title="Three supporters"), 3)
+    add_supporters(session, make_nomination(session, title="Three supporters"), 3)
     page = staff_client.get("/nominations?sort=supporters").get_data(as_text=True)
     assert _TITLE.findall(page) == ["Three supporters", "Two supporters", "No supporters"]
     assert '<td data-label="Supporters" class="number">3</td>' in page
@@ -231,8 +219,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(staff_client, session
             event.remove(app.extensions["db_engine"], "before_cursor_execute", listener)
         return len(statements)
 
-    support(session, make_nomination(session), 1)
+    add_supporters(session, make_nomination(session), 1)
     few = statements_for_the_list()
     for _ in range(8):
-        support(session, make_nomination(session), 2)
+        add_supporters(session, make_nomination(session), 2)
     assert statements_for_the_list() == few

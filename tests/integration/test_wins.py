@@ -7,10 +7,9 @@ import pytest
 
 from burden_tracker.enums import Role, State
 from tests.factories import make_nomination, make_user
-from tests.web import HTMX, sign_in
+from tests.web import HTMX, pager_links, sign_in
 
 _TITLE = re.compile(r'<h2 id="win-\d+"><a href="/nominations/\d+">(.*?)</a></h2>')
-_PAGER = re.compile(r'<a href="([^"]+)" hx-get="\1" rel="(prev|next)"')
 PAST = date(2026, 3, 1)
 
 
@@ -112,14 +111,14 @@ def test_paging_walks_from_newer_to_older(staff_client, session, app):
     session.commit()
     first = wins_page(staff_client)
     assert titles(first) == ["Retired on day 5", "Retired on day 4"]
-    assert {rel: href for href, rel in _PAGER.findall(first)} == {"next": "/wins?page=2"}
+    assert pager_links(first) == {"next": "/wins?page=2"}
     second = wins_page(staff_client, "/wins?page=2")
     assert titles(second) == ["Retired on day 3", "Retired on day 2"]
-    assert {rel: href for href, rel in _PAGER.findall(second)} == {"prev": "/wins", "next": "/wins?page=3"}
+    assert pager_links(second) == {"prev": "/wins", "next": "/wins?page=3"}
     last = wins_page(staff_client, "/wins?page=3")
     assert titles(last) == ["Retired on day 1"]
     assert '<ol class="wins" start="5">' in last
-    assert {rel: href for href, rel in _PAGER.findall(last)} == {"prev": "/wins?page=2"}
+    assert pager_links(last) == {"prev": "/wins?page=2"}
 
 
 def test_a_page_past_the_end_offers_the_first_page(staff_client, session):
