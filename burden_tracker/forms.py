@@ -1,6 +1,9 @@
 """WTForms (Flask-WTF), and how a form's body is read. Forms never query the database: views hand them their choices.
 
 Rules about values live in schemas.py; SchemaForm runs them and puts each message beside its field.
+
+One module of more than 300 lines, because every form of the app stands here beside the strict reading of a form's
+body that they all rely on: a field added to one is checked against the others' shapes in one place.
 """
 
 from itertools import chain

@@ -1,4 +1,8 @@
-"""The tables. Rules about what may be stored live in schemas.py; rules about moves in workflow.py."""
+"""The tables. Rules about what may be stored live in schemas.py; rules about moves in workflow.py.
+
+One module of more than 300 lines, because the tables refer to one another (foreign keys, the indexes the lists
+read, the events' triggers), and Alembic compares the migrations with all of them at once.
+"""
 
 from datetime import UTC, date, datetime
 

@@ -13,6 +13,7 @@ from ..enums import Role, VoteChoice
 from ..errors import DomainError
 from ..models import Nomination, User, UserRole, Vote
 from ..naming import person_named
+from ..schemas import without_nul
 from ..workflow import Actor, Move
 from .board_notes import NoteEntry, notes_for
 from .listing import Filters, NominationRow, list_nominations
@@ -83,7 +84,7 @@ def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> lis
 
     As on /nominations, the search is cut to its first MAX_SEARCH_LENGTH characters and NUL dropped: SQLite
     refuses a very long LIKE pattern and PostgreSQL any NUL."""
-    q = q.replace("\x00", "")[:MAX_SEARCH_LENGTH]
+    q = without_nul(q)[:MAX_SEARCH_LENGTH]
     if not q.strip():
         return []
     listing = list_nominations(session=session, page=1, per_page=MAX_CANDIDATES + 1, filters=Filters(q=q))

@@ -21,6 +21,7 @@ from .. import hours
 from ..enums import Actor, RequirementSource, State
 from ..models import MINUTES_A_WEEK, Nomination, User
 from ..naming import person_named
+from ..schemas import without_nul
 from ..workflow import OPEN_STATES
 from .dialects import before_row_by_row, like_any_case
 from .estimates import weekly_hours_column
@@ -200,7 +201,7 @@ class _Values:
 
 
 def _words(q: str) -> list[str]:
-    return q.replace("\x00", "").split()[:MAX_SEARCH_WORDS]  # written into the SQL, which cannot hold a NUL
+    return without_nul(q).split()[:MAX_SEARCH_WORDS]  # written into the SQL, which cannot hold a NUL
 
 
 def _anywhere(word: str) -> str:

@@ -50,14 +50,13 @@ def init_app(app) -> None:
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)
-    app.add_template_global(rendering.nomination_url_prefix)
     for number_format in (rendering.whole, rendering.tenths, rendering.thousands):
         app.add_template_filter(number_format)
     app.add_template_filter(rendering.named)
 
 
 def _unread_notices() -> dict:
-    """For the header's badge; read with the person at the sign-in check (services/auth.py)."""
+    """For the header's badge; read with the person at the sign-in check (queries/sessions.py)."""
     if not current_user.is_authenticated:
         return {}
     return {"unread_notices": current_user.unread_notices}

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..enums import AuditKind, Role
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotFound, as_sentence
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
@@ -24,7 +24,7 @@ from ..queries.invites import InviteRefused, invited_user
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, accept_invite, email_invite
 from ..services.mail import link as mail_link
-from .browse import read_page, read_value
+from .filters import read_page, read_search, read_value
 from .rendering import render, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,7 +32,6 @@ invite_bp = Blueprint("invite", __name__)
 NAMED = "<any(departments, categories):kind>"
 USERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
-MAX_SEARCH_LENGTH = 200
 log = logging.getLogger(__name__)
 
 
@@ -50,7 +49,7 @@ def role_order() -> dict:
 def _show_errors(form, error: DomainError) -> None:
     for name, message in error.fields.items():
         if name in form:
-            form[name].errors = [message[:1].upper() + message[1:]]
+            form[name].errors = [as_sentence(message)]
 
 
 def _status(form) -> int:
@@ -81,7 +80,7 @@ def audit():
 
 def _trail_filters(args) -> tuple[TrailFilters, list[str]]:
     ignored = []
-    person = args.get("person", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
+    person = read_search(args, "person")
     kind, since, until = (read_value(args, name, parse, ignored) for name, parse in (
         ("kind", AuditKind.from_label), ("since", date.fromisoformat), ("until", date.fromisoformat)))
     return TrailFilters(person=person, kind=kind, since=since, until=until), ignored
@@ -92,8 +91,7 @@ def _trail_filters(args) -> tuple[TrailFilters, list[str]]:
 
 @bp.get("/users")
 def users():
-    q = request.args.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    q, page = read_search(request.args), read_page(request.args)
     listing = queries.list_users(session=get_session(), q=q, page=page, per_page=USERS_PER_PAGE)
     return render("admin/users.html", "admin/_user_list.html", listing=listing, q=q)
 

@@ -10,13 +10,12 @@ from flask import Blueprint, current_app, request
 from ..db import get_session
 from ..enums import RequirementSource, State
 from ..queries.listing import Filters, filter_choices, list_nominations
-from .filters import (  # noqa: F401  read_page and read_value: views/admin.py and views/wins.py import them here
+from .filters import (
     MAX_SEARCH_LENGTH,
     FilterReader,
     push_address,
     read_page,
     read_search,
-    read_value,
     shared_address_values,
 )
 from .rendering import render, wants_fragment

@@ -1,6 +1,6 @@
 """One way to answer: the fragment for a real htmx request, the whole page otherwise."""
 
-from flask import make_response, render_template, url_for
+from flask import make_response, render_template
 from flask_htmx import HTMX
 
 from ..naming import person_named
@@ -17,12 +17,6 @@ def render(page: str, fragment: str, status: int = 200, **context):
     response = make_response(render_template(fragment if wants_fragment() else page, **context), status)
     response.vary.add("HX-Request")
     return response
-
-
-def nomination_url_prefix() -> str:
-    """No template uses this: every address is url_for's, a row's too. It goes with its registration in
-    views/__init__.py."""
-    return url_for("nominations.show", nomination_id=0).removesuffix("0")
 
 
 # Numbers as pages show them, with thousands separated: `{{ hours|whole }}`.

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, request
 
 from ..db import get_session
 from ..queries.wins import headline, list_wins
-from .browse import read_page
+from .filters import read_page
 from .rendering import render
 
 bp = Blueprint("wins", __name__)
