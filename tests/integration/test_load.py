@@ -4,7 +4,7 @@ Eleven staff nominate, support, comment and browse; five board members vote, eva
 retire, often on the same nominations at the same moment. Afterwards every count in the database
 must match the answers the clients got (nothing lost, nothing doubled), no answer may be a 5xx,
 the server must never have said "database is locked", and each decision must have exactly one event.
-The figures of each run are written to test-artifacts/load-<database>.json for the README.
+The figures of each run are written to test-artifacts/load-<database>.json for docs/performance.md.
 """
 
 import json
