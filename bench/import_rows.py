@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path is set)
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine, open_session
-from burden_tracker.models import Category, Department, Event, Nomination, User, UserRole
+from burden_tracker.models import Category, Department, Event, EventNote, Nomination, User, UserRole
 from burden_tracker.services.importer import import_file, read_table
 from burden_tracker.services.reference import ensure_reference_data
 
@@ -45,7 +45,7 @@ HEADERS = ["title", "description", "category", "department", "affected_role", "m
            "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_on", "status",
            "retired_on"]
 # Tables the import writes, parents first; events are numbered by the database, as the import leaves them.
-WRITTEN = (Department, Category, User, UserRole, Nomination, Event)
+WRITTEN = (Department, Category, User, UserRole, Nomination, EventNote, Event)  # in the order they are inserted
 
 
 def spreadsheet_rows(rows: int) -> list[list]:
