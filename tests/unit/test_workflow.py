@@ -35,6 +35,22 @@ def test_every_state_and_move_is_allowed_exactly_as_the_specification_says(state
                                 fields=COMPLETE_FIELDS)
 
 
+def test_the_table_of_moves_is_the_one_the_board_agreed():
+    """Written out in full, so that a change to MOVES is a change to this test too, never a silent one."""
+    table = {move: (set(rule.sources), rule.target, rule.actor, rule.required, rule.needs_passed_vote)
+             for move, rule in workflow.MOVES.items()}
+    assert table == {
+        Move.EVALUATE: ({State.PROPOSED}, State.EVALUATED, Actor.BOARD,
+                        ("minutes_per_occurrence", "occurrences_per_week", "clinicians_affected", "confirmed_source",
+                         "note"), False),
+        Move.REOPEN: ({State.EVALUATED}, State.PROPOSED, Actor.BOARD, ("note",), False),
+        Move.RETIRE: ({State.EVALUATED}, State.RETIRED, Actor.BOARD, ("retired_on", "note"), True),
+        Move.REJECT: ({State.PROPOSED, State.EVALUATED}, State.REJECTED, Actor.BOARD, ("note",), False),
+        Move.MARK_DUPLICATE: ({State.PROPOSED}, State.DUPLICATE, Actor.BOARD, ("duplicate_of",), False),
+        Move.WITHDRAW: ({State.PROPOSED}, State.WITHDRAWN, Actor.SUBMITTER, (), False),
+    }
+
+
 def test_targets_match_the_state_diagram():
     targets = {move: rule.target for move, rule in workflow.MOVES.items()}
     assert targets == {
