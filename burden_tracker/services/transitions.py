@@ -162,7 +162,8 @@ _EFFECTS = {
 
 
 def _event_note(move: Move, fields: dict) -> str | None:
+    """What the move's event says; event_note drops it when blank."""
     if move is Move.MARK_DUPLICATE:
         return f"Duplicate of #{int(fields['duplicate_of'])}."
     note = fields.get("note")
-    return note.strip() if isinstance(note, str) and note.strip() else None
+    return note if isinstance(note, str) else None
