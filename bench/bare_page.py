@@ -26,7 +26,7 @@ from burden_tracker import create_app  # noqa: E402  (after the path is set)
 from burden_tracker.db import get_session  # noqa: E402
 from burden_tracker.server import serve  # noqa: E402
 from burden_tracker.views.auth import OPEN_ENDPOINTS  # noqa: E402
-from tests.serving import free_port, stop, wait_for  # noqa: E402
+from tests.support.serving import free_port, stop, wait_for  # noqa: E402
 
 PATH = "/bare"
 SESSION_OWNER = text("SELECT user_id FROM user_sessions WHERE token_hash = :token_hash")

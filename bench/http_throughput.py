@@ -75,7 +75,7 @@ def _prepare(url: str, nominations: int) -> None:
 
 
 def _drive(url: str, seconds: float) -> dict[str, dict]:
-    from tests.serving import served
+    from tests.support.serving import served
 
     with served(url, None, workers=WORKERS) as (base, _process):
         return _take_turns(base, (PAGE, FLOOR), seconds)
@@ -83,7 +83,7 @@ def _drive(url: str, seconds: float) -> dict[str, dict]:
 
 def _take_turns(base: str, routes: tuple[str, str], seconds: float) -> dict[str, dict]:
     """Signs in, then drives each route in turn, slice by slice."""
-    from tests.serving import Browser
+    from tests.support.serving import Browser
 
     browser = Browser(base)
     browser.sign_in(EMAIL, PASSWORD)

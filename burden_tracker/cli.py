@@ -70,15 +70,17 @@ def init_command():
 @with_appcontext
 def demo_command(if_empty):
     """Load the demo data set from data/ and print the demo sign-ins."""
+    from .queries.nominations import has_nominations
+    from .queries.users import demo_logins
     from .services import demo
 
     session = _session()
-    if if_empty and demo.has_nominations(session=session):
+    if if_empty and has_nominations(session=session):
         click.echo("The database already has nominations; the demo was not loaded.")
     else:
         loaded = demo.load_demo(session=session)
         click.echo(f"Loaded the demo: {loaded} nominations.")
-    logins = demo.demo_logins(session=session)
+    logins = demo_logins(session=session)
     if logins:
         click.echo(f"Demo sign-ins (password for each: {demo.DEMO_PASSWORD}):")
         for email, roles in logins:

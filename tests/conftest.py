@@ -19,7 +19,9 @@ from sqlalchemy.engine import make_url
 from burden_tracker import create_app, migrate
 from burden_tracker.db import create_db_engine, open_session
 from burden_tracker.services.reference import ensure_reference_data
-from tests.smtp import running_inbox
+from tests.support.factories import make_user
+from tests.support.smtp import running_inbox
+from tests.support.web import sign_in
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgresql"]
@@ -101,6 +103,13 @@ def app(engine, database_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def staff_client(client, session):
+    """The test client, signed in as a member of staff."""
+    sign_in(client, make_user(session, can_sign_in=True).email)
+    return client
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def run_migrations(connection) -> None:
         compare_type=True,
     )
     # SQLite cannot reflect an index on an expression, so autogenerate skips those (migration 0005 writes
-    # them by hand; tests/integration/test_large_lists.py fails when the lists stop using them).
+    # them by hand; tests/integration/queries/test_listing.py fails when the lists stop using them).
     with context.begin_transaction(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")

@@ -26,13 +26,6 @@ SETTING_LABELS = {
 # Users
 
 
-def get_user(*, session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"There is no user #{user_id}.")
-    return user
-
-
 @dataclass(frozen=True)
 class UserPage:
     users: list[User]

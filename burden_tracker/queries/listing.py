@@ -5,7 +5,7 @@ overdue when it is still open (proposed or evaluated) and has waited longer than
 
 One module of more than 300 lines, because the browse page and the board share one query builder: the filters,
 the shape of the SQL built once per kind of filter, the page and the tab counts are read together when a list
-changes, and the tests of large lists (tests/integration/test_large_lists.py) hold them as one.
+changes, and the tests of large lists (tests/integration/queries/test_listing.py) hold them as one.
 """
 
 from dataclasses import dataclass

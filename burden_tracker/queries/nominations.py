@@ -1,9 +1,11 @@
-"""One nomination by its id, and the departments and categories a new one may be filed under."""
+"""One nomination by its id, who changed it last, whether there are any, and the departments and categories a new
+one may be filed under."""
 
 from sqlmodel import Session, select
 
 from ..errors import NotFound
-from ..models import Category, Department, Nomination
+from ..models import Category, Department, Event, Nomination, User
+from ..naming import nobody_for, person_named
 
 
 def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
@@ -19,3 +21,23 @@ def active_names(*, session: Session) -> dict[str, list[str]]:
         "categories": list(session.exec(select(Category.name).where(Category.active).order_by(Category.name))),
         "departments": list(session.exec(select(Department.name).where(Department.active).order_by(Department.name))),
     }
+
+
+def has_nominations(*, session: Session) -> bool:
+    return session.execute(select(Nomination.id).limit(1)).first() is not None
+
+
+def changed_under_you(session: Session, nomination: Nomination) -> str:
+    session.refresh(nomination)
+    latest = session.exec(
+        select(Event, User)
+        .outerjoin(User, User.id == Event.actor_id)
+        .where(Event.nomination_id == nomination.id)
+        .order_by(Event.id.desc())
+    ).first()
+    if latest is None:
+        return "This nomination was changed by someone else. Reload it to see the change."
+    event, user = latest
+    who = person_named(user and user.name, user and user.email, acted_as=event.acted_as,
+                       anonymous_nomination=nomination.anonymous, nobody=nobody_for(event.kind))
+    return f"This nomination was changed by {who} at {event.at:%Y-%m-%d %H:%M} UTC. Reload it to see the change."

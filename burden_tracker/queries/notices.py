@@ -1,9 +1,12 @@
-"""A person's notices: the latest, and how many are unread."""
+"""A person's notices: the latest, and how many are unread; who follows a nomination; and the notices not yet
+emailed."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from ..models import Notification
+from ..models import Event, EventNote, Nomination, Notification, Supporter, User
 
 
 def unread_count(*, session: Session, user_id: int) -> int:
@@ -21,3 +24,30 @@ def recent_notices(*, session: Session, user_id: int, limit: int = 100) -> list[
     query = (select(Notification).where(Notification.user_id == user_id)
              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
     return list(session.exec(query))
+
+
+def people_following(*, session: Session, nomination: Nomination) -> set[int]:
+    supporters = session.exec(select(Supporter.user_id).where(Supporter.nomination_id == nomination.id))
+    following = set(supporters.all())
+    if nomination.submitter_id is not None:
+        following.add(nomination.submitter_id)
+    return following
+
+
+@dataclass(frozen=True)
+class PendingNotice:
+    id: int
+    email: str
+    message: str
+    nomination_id: int | None
+    note: str | None
+
+
+def pending_notices(*, session: Session, limit: int) -> list[PendingNotice]:
+    query = (select(Notification.id, User.email, Notification.message, Notification.nomination_id, EventNote.body)
+             .join(User, User.id == Notification.user_id)
+             .outerjoin(Event, Event.id == Notification.event_id)
+             .outerjoin(EventNote, EventNote.id == Event.note_id)
+             .where(Notification.emailed_at.is_(None))
+             .order_by(Notification.id).limit(limit))
+    return [PendingNotice(*row) for row in session.exec(query)]

@@ -103,3 +103,8 @@ _CHOICES = union_all(*(
     select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("sort_name"))
     for kind, model in (("departments", Department), ("categories", Category))
 )).order_by("kind", "sort_name")
+
+
+def find_by_name(session: Session, model, name: str):
+    """Departments and categories are matched by name, ignoring case."""
+    return session.exec(select(model).where(func.lower(model.name) == name.strip().lower())).first()

@@ -15,12 +15,13 @@ from sqlmodel import Session, select
 from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError
 from ..models import AuditEntry, Event, HourlyRate, Settings, User, UserRole, event_note
-from ..queries.admin import NAMED_LISTS, SETTING_LABELS, get_user, named_item, plain_number, rate_field
+from ..queries.admin import NAMED_LISTS, SETTING_LABELS, named_item, plain_number, rate_field
 from ..queries.reference import DEFAULT_HOURLY_RATES
+from ..queries.users import find_user, get_user
 from ..schemas import field_errors
 from .auth import set_active
 from .invites import cancel_invites, issue_invite
-from .users import find_user, normalize_email
+from .users import normalize_email
 
 NAME_MAX = 120
 MAX_DETAIL = 340  # what a line of the security trail holds

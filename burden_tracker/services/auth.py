@@ -20,7 +20,8 @@ from ..enums import Role
 from ..errors import DomainError
 from ..models import User, UserSession, utc_now
 from ..queries.sessions import token_holder
-from .users import find_user, hasher, password_matches
+from ..queries.users import find_user
+from .users import hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
 # A session's last_seen_at is written at most this often, so reading pages is not a write per request.

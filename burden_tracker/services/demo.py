@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from ..enums import Role, VoteChoice
@@ -24,15 +24,6 @@ DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "demo.xlsx"
 DEMO_PASSWORD = "demo-password"  # demo accounts only; they exist nowhere but a demo database
 
 
-def has_nominations(*, session: Session) -> bool:
-    return session.execute(select(Nomination.id).limit(1)).first() is not None
-
-
-def demo_logins(*, session: Session) -> list[tuple[str, str]]:
-    users = session.execute(
-        select(User).where(User.active.is_(True), User.email.like("%@demo.test")).order_by(User.id)
-    ).scalars()
-    return [(u.email, ", ".join(sorted(r.value for r in u.roles))) for u in users]
 
 
 def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | None = None) -> int:
@@ -128,7 +119,3 @@ def _make_later_moves(session, rows, ids, users) -> None:
             session=session, nomination_id=nomination_id, move=Move(row["move"]),
             actor=session.get(User, users[row["email"].lower()]), expected_version=version, fields=fields,
         )
-
-
-def count_nominations(*, session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Nomination))

@@ -3,52 +3,35 @@
 Several app servers may deliver at the same time. Each notice is claimed with a conditional
 UPDATE before it is sent, so only the one process whose UPDATE changed the row sends it.
 Notices never name people, so neither do the emails: an anonymous submitter stays anonymous.
-Links in them start with the configured BASE_URL, or are left out: never a host a request named.
+Links in them come from the caller (views/addresses.py: under BASE_URL, never a host a request named),
+or are left out.
 """
 
 import logging
 import smtplib
-from dataclasses import dataclass
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlmodel import Session
 
-from ..models import Event, EventNote, Notification, User, utc_now
+from ..models import Notification, utc_now
+from ..queries.notices import PendingNotice, pending_notices
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
 BATCH = 200
-
-
-@dataclass(frozen=True)
-class PendingNotice:
-    id: int
-    email: str
-    message: str
-    nomination_id: int | None
-    note: str | None
-
-
-def pending_notices(*, session: Session, limit: int = BATCH) -> list[PendingNotice]:
-    query = (select(Notification.id, User.email, Notification.message, Notification.nomination_id, EventNote.body)
-             .join(User, User.id == Notification.user_id)
-             .outerjoin(Event, Event.id == Notification.event_id)
-             .outerjoin(EventNote, EventNote.id == Event.note_id)
-             .where(Notification.emailed_at.is_(None))
-             .order_by(Notification.id).limit(limit))
-    pending = [PendingNotice(*row) for row in session.exec(query)]
-    session.commit()  # hold no transaction (on SQLite, no lock) while talking to the mail server
-    return pending
+NominationAddress = Callable[[int], str]  # a nomination's full address, from its id
 
 
 def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, mail_from: str,
-                         base_url: str | None) -> int:
-    """Sends what is pending and returns how many were sent; without base_url the emails carry no link.
+                         nomination_address: NominationAddress | None) -> int:
+    """Sends what is pending and returns how many were sent; without nomination_address the emails carry no link.
     SMTP trouble is logged, never raised: whatever was not sent stays pending (emailed_at NULL) for the
     next attempt."""
-    pending = pending_notices(session=session)
+    pending = pending_notices(session=session, limit=BATCH)
+    session.commit()  # hold no transaction (on SQLite, no lock) while talking to the mail server
     if not pending:
         return 0
     sent = 0
@@ -64,7 +47,7 @@ def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, ma
                     continue
                 claimed = notice.id
                 try:
-                    smtp.send_message(compose(notice, mail_from=mail_from, base_url=base_url))
+                    smtp.send_message(compose(notice, mail_from=mail_from, nomination_address=nomination_address))
                 except smtplib.SMTPRecipientsRefused as refused:
                     # This address only: the connection still works for the others. The address is
                     # not logged, lest the log tie a person to an anonymous nomination.
@@ -82,12 +65,7 @@ def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, ma
     return sent
 
 
-def link(base_url: str, path: str) -> str:
-    """An address in an email: the configured BASE_URL and a path of the app."""
-    return f"{base_url.rstrip('/')}{path}"
-
-
-def compose(notice: PendingNotice, *, mail_from: str, base_url: str | None) -> EmailMessage:
+def compose(notice: PendingNotice, *, mail_from: str, nomination_address: NominationAddress | None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = notice.email
@@ -97,8 +75,8 @@ def compose(notice: PendingNotice, *, mail_from: str, base_url: str | None) -> E
     lines = [notice.message, ""]
     if notice.note:
         lines += [f"Note: {notice.note}", ""]
-    if notice.nomination_id is not None and base_url:
-        lines += [f"See the nomination: {link(base_url, f'/nominations/{notice.nomination_id}')}", ""]
+    if notice.nomination_id is not None and nomination_address:
+        lines += [f"See the nomination: {nomination_address(notice.nomination_id)}", ""]
     lines.append("You receive this because you submitted or support this nomination in Burden Tracker.")
     message.set_content("\n".join(lines), cte="quoted-printable")
     return message

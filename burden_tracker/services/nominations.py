@@ -3,23 +3,19 @@
 from datetime import date
 
 from pydantic import ValidationError
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .. import hours, workflow
 from ..errors import DomainError
 from ..models import Category, Comment, Department, Nomination, Supporter, User
 from ..queries.nominations import get_nomination
+from ..queries.reference import find_by_name
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .notices import notify_followers
 
 MAX_TEXT = 5000
 
-
-def find_by_name(session: Session, model, name: str):
-    """Departments and categories are matched by name, ignoring case."""
-    return session.exec(select(model).where(func.lower(model.name) == name.strip().lower())).first()
 
 
 def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomination:

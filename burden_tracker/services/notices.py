@@ -2,17 +2,10 @@
 notices through queries/notices.py."""
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from ..models import Event, Nomination, Notification, Supporter, utc_now
-
-
-def people_following(*, session: Session, nomination: Nomination) -> set[int]:
-    supporters = session.exec(select(Supporter.user_id).where(Supporter.nomination_id == nomination.id))
-    following = set(supporters.all())
-    if nomination.submitter_id is not None:
-        following.add(nomination.submitter_id)
-    return following
+from ..models import Event, Nomination, Notification, utc_now
+from ..queries.notices import people_following
 
 
 def notify(*, session: Session, recipients: set[int], nomination: Nomination, event: Event | None,

@@ -15,12 +15,12 @@ from .. import workflow
 from ..enums import EventKind, RequirementSource, Role
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
-from ..naming import nobody_for, person_named
-from ..queries.nominations import get_nomination
+from ..queries.nominations import changed_under_you, get_nomination
+from ..queries.notices import people_following
 from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
-from .notices import notify, people_following
+from .notices import notify
 
 
 def move_nomination(
@@ -60,21 +60,6 @@ def move_nomination(
     session.commit()
     return nomination
 
-
-def changed_under_you(session: Session, nomination: Nomination) -> str:
-    session.refresh(nomination)
-    latest = session.exec(
-        select(Event, User)
-        .outerjoin(User, User.id == Event.actor_id)
-        .where(Event.nomination_id == nomination.id)
-        .order_by(Event.id.desc())
-    ).first()
-    if latest is None:
-        return "This nomination was changed by someone else. Reload it to see the change."
-    event, user = latest
-    who = person_named(user and user.name, user and user.email, acted_as=event.acted_as,
-                       anonymous_nomination=nomination.anonymous, nobody=nobody_for(event.kind))
-    return f"This nomination was changed by {who} at {event.at:%Y-%m-%d %H:%M} UTC. Reload it to see the change."
 
 
 def _evaluate(session, nomination: Nomination, fields: dict) -> None:

@@ -3,11 +3,12 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ..enums import Role
 from ..errors import DomainError
 from ..models import User, UserRole
+from ..queries.users import find_user
 
 hasher = PasswordHasher()  # argon2id with the library's defaults (t=3, 64 MiB, p=4)
 MIN_PASSWORD_LENGTH = 8
@@ -35,12 +36,6 @@ def password_matches(user: User, password: str) -> bool:
         return False
 
 
-def get_user(*, session: Session, user_id: int) -> User | None:
-    return session.get(User, user_id)
-
-
-def find_user(*, session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
 def add_user(

@@ -21,9 +21,10 @@ from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
 from ..queries.invites import InviteRefused, invited_user
+from ..queries.users import get_user
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, accept_invite, email_invite
-from ..services.mail import link as mail_link
+from .addresses import emailed_address
 from .filters import read_page, read_search, read_value
 from .rendering import render, wants_fragment
 
@@ -120,8 +121,7 @@ def _hand_over_invite(user, token: str) -> None:
     """
     config = current_app.config
     base_url = config.get("BASE_URL")
-    link = mail_link(base_url, url_for("invite.accept", token=token)) if base_url \
-        else url_for("invite.accept", token=token, _external=True)
+    link = emailed_address("invite.accept", token=token) or url_for("invite.accept", token=token, _external=True)
     browser_session["invite_link"] = {"user_id": user.id, "link": link}
     if not config.get("SMTP_HOST"):
         return
@@ -143,7 +143,7 @@ def user(user_id: int):
 
 def _user_page(user_id: int, *, form: RolesForm | None = None, problem: str | None = None, status: int = 200):
     try:
-        person = queries.get_user(session=get_session(), user_id=user_id)
+        person = get_user(session=get_session(), user_id=user_id)
     except NotFound:
         abort(404)
     handed = browser_session.pop("invite_link", None)
@@ -192,7 +192,7 @@ def user_action(user_id: int, action: str):
         return _user_page(user_id, problem=error.message, status=422)
     flash(done)
     if isinstance(result, str):  # activating an account without a password, or a new link, gives a token
-        _hand_over_invite(queries.get_user(session=session, user_id=user_id), result)
+        _hand_over_invite(get_user(session=session, user_id=user_id), result)
     return redirect(url_for("admin.user", user_id=user_id), code=303)
 
 

@@ -37,8 +37,8 @@ from ..db import READ_ONLY_METHODS, get_session, open_session
 from ..enums import Role
 from ..forms import SignInForm
 from ..models import User
+from ..queries.users import find_user, get_user
 from ..services import auth
-from ..services.users import find_user, get_user
 from . import sign_in_guard
 
 bp = Blueprint("auth", __name__)

@@ -16,6 +16,7 @@ from flask import Flask, request
 
 from ..db import open_session
 from ..services.mail import send_pending_notices
+from .addresses import emailed_address
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,11 @@ def deliver_notices(app: Flask) -> int:
         with app.app_context(), open_session(app.extensions["db_engine"]) as session:
             return send_pending_notices(session=session, smtp_host=app.config["SMTP_HOST"],
                                         smtp_port=app.config["SMTP_PORT"], mail_from=app.config["MAIL_FROM"],
-                                        base_url=base_url)
+                                        nomination_address=_nomination_address if base_url else None)
     except Exception:  # after the response: nobody is left to show an error to
         log.exception("Emailing notices failed; they stay pending until the next attempt.")
         return 0
+
+
+def _nomination_address(nomination_id: int) -> str:
+    return emailed_address("nominations.show", nomination_id=nomination_id)

@@ -13,8 +13,8 @@ from flask import after_this_request, current_app, request
 
 from .. import limits
 from ..db import get_session, open_session
+from ..queries.users import find_user
 from ..services.sign_in_guard import FailureAlert, send_alert
-from ..services.users import find_user
 
 
 def count_failure(guard: limits.SignInGuard, email: str) -> None:

@@ -10,10 +10,10 @@ from werkzeug.serving import make_server
 from burden_tracker import create_app
 from burden_tracker.db import open_session
 from burden_tracker.services.demo import DEMO_PASSWORD, load_demo
+from tests.support.pages import SCREENSHOTS
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from burden_tracker.enums import State, VoteChoice
 from burden_tracker.models import Event, Nomination, User, Vote
 from burden_tracker.services.demo import DEMO_PASSWORD
 from burden_tracker.services.votes import cast_vote
-from tests.browser.conftest import SCREENSHOTS
+from tests.support.pages import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 POLL = 12_000  # the tally is polled every 5 s

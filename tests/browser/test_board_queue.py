@@ -8,8 +8,7 @@ from sqlalchemy import select, update
 
 from burden_tracker.enums import State
 from burden_tracker.models import Department, Nomination, User
-from tests.browser.pages import expect_every, mark_the_document, still_the_same_document
-from tests.browser.test_accessibility import violations
+from tests.support.pages import expect_every, mark_the_document, still_the_same_document, violations
 
 pytestmark = pytest.mark.browser
 

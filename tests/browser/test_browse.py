@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import expect_every, mark_the_document, still_the_same_document
+from tests.support.pages import expect_every, mark_the_document, still_the_same_document
 
 pytestmark = pytest.mark.browser
 

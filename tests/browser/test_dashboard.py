@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from burden_tracker.queries import reporting
-from tests.browser.pages import mark_the_document, still_the_same_document
-from tests.browser.test_accessibility import violations
+from tests.support.pages import mark_the_document, still_the_same_document, violations
 
 pytestmark = pytest.mark.browser
 

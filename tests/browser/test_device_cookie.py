@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from burden_tracker import limits
 from burden_tracker.services.demo import DEMO_PASSWORD
-from tests.web import sign_in
+from tests.support.web import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from burden_tracker.enums import State
 from burden_tracker.models import Department, Nomination
+from tests.support.pages import HTMX_CANCELLED
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +28,6 @@ SEARCH = '"><script>alert("search")</script>'
 
 # htmx logs, as errors, a request it cancelled itself: each estimate field sends one after 300 ms still, and a
 # newer one replaces an older still in flight (hx-sync). A failed answer is logged as htmx:responseError.
-HTMX_CANCELLED = ("htmx:sendAbort", "htmx:afterRequest")
-
-
 def is_error(message) -> bool:
     return message.type == "error" and not message.text.startswith(HTMX_CANCELLED)
 

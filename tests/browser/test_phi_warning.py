@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from burden_tracker.enums import State
 from burden_tracker.models import Nomination
-from tests.browser.test_accessibility import violations
-from tests.browser.test_injected_script import HTMX_CANCELLED
+from tests.support.pages import HTMX_CANCELLED, violations
 
 pytestmark = pytest.mark.browser
 

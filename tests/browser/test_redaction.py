@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from burden_tracker.models import Comment, Nomination, User
 from burden_tracker.services.redaction import redact
-from tests.browser.test_accessibility import violations
+from tests.support.pages import violations
 
 pytestmark = pytest.mark.browser
 TYPED = "Same here: DOB 03/14/1961 for the patient in bed 4."

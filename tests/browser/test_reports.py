@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 from burden_tracker.queries import reporting
-from tests.spreadsheets import recalculated_by_libreoffice, row_labelled
+from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled
 
 
 def test_an_executive_downloads_the_workbook_that_libreoffice_recomputes(sign_in_as, live_db, tmp_path):

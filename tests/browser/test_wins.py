@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from burden_tracker.enums import State
 from burden_tracker.models import Nomination
-from tests.browser.test_accessibility import violations
+from tests.support.pages import violations
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from burden_tracker.db import create_db_engine, open_session
 from burden_tracker.enums import Role
 from burden_tracker.models import Nomination, User
-from burden_tracker.services.users import find_user, password_matches
+from burden_tracker.queries.users import find_user
+from burden_tracker.services.users import password_matches
 
 BIN = Path(sys.executable).parent
 

@@ -10,10 +10,10 @@ from burden_tracker import hours
 from burden_tracker.enums import Role
 from burden_tracker.export import write_workbook
 from burden_tracker.queries import reporting
-from tests.factories import make_user
-from tests.integration.reporting_data import BOARD_MEMBER, build_program
-from tests.spreadsheets import recalculated_by_libreoffice, row_labelled, xml_parts
-from tests.web import sign_in
+from tests.support.factories import make_user
+from tests.support.reporting_data import BOARD_MEMBER, build_program
+from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled, xml_parts
+from tests.support.web import sign_in
 
 Q3 = hours.Quarter(2026, 3)
 SHEETS = ["Summary", "Retired", "Pipeline", "By department", "By category", "Decisions", "Assumptions"]

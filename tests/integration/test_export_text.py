@@ -10,13 +10,12 @@ from burden_tracker import hours
 from burden_tracker.enums import Actor, EventKind, State
 from burden_tracker.export import as_text, write_workbook
 from burden_tracker.models import Category, Event, event_note
-from tests.factories import make_department, make_nomination, make_user
-from tests.integration.reporting_data import at, decide
-from tests.spreadsheets import recalculated_by_libreoffice, xml_parts
-from tests.unit.test_cell_text import FORMULA_LIKE
+from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.reporting_data import at, decide
+from tests.support.spreadsheets import FORMULA_LIKE, recalculated_by_libreoffice, xml_parts
 
 Q3 = hours.Quarter(2026, 3)
-# PostgreSQL cannot store NUL in text; the sanitiser's handling of it is covered in tests/unit/test_cell_text.py.
+# PostgreSQL cannot store NUL in text; the sanitiser's handling of it is covered in tests/unit/test_export.py.
 STORABLE_CONTROLS = "".join(chr(code) for code in [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 

@@ -9,8 +9,8 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import Role, State
 from burden_tracker.export import write_workbook
-from tests.factories import make_nomination, make_user
-from tests.web import csrf_token, sign_in
+from tests.support.factories import make_nomination, make_user
+from tests.support.web import csrf_token, sign_in
 
 SECRET = "Quentin Zabriskie-Secret"
 EVALUATION = {"minutes_per_occurrence": "2", "occurrences_per_week": "10", "clinicians_affected": "40",

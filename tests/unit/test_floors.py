@@ -37,3 +37,35 @@ def test_a_long_module_says_why_it_is_one_module():
             if "migrations" not in path.parts and len(path.read_text(encoding="utf-8").splitlines()) > LONGEST
             and WHY_LONG not in path.read_text(encoding="utf-8")}
     assert sorted(long) == []
+
+
+TESTS = ROOT / "tests"
+# Tests of the project as a whole rather than of one module; each says so in its docstring.
+WHOLE = {"unit/test_floors.py", "unit/test_lock.py"}
+
+
+def _module_tested(test: Path) -> Path | None:
+    """The module a test file names, `test_<module>.py` or `test_<module>_<side>.py`, beside its floor."""
+    floor = test.parent.relative_to(TESTS).parts[1:]  # unit/services/test_x.py -> ("services",)
+    words = test.stem.removeprefix("test_").split("_")
+    for end in range(len(words), 0, -1):
+        module = PACKAGE.joinpath(*floor, "_".join(words[:end]) + ".py")
+        if module.exists():
+            return module
+    return None
+
+
+def test_each_unit_and_integration_test_sits_where_its_module_does():
+    tests = [path for kind in ("unit", "integration") for path in (TESTS / kind).rglob("test_*.py")]
+    astray = [str(path.relative_to(TESTS)) for path in tests
+              if str(path.relative_to(TESTS)) not in WHOLE and _module_tested(path) is None]
+    assert len(tests) > 40 and astray == []
+
+
+def test_no_test_imports_another_test_module():
+    """What tests share lives in tests/support, so moving or deleting a test never breaks another."""
+    importing = [str(path.relative_to(TESTS)) for path in TESTS.rglob("*.py")
+                 if "from tests." in (text := path.read_text(encoding="utf-8"))
+                 and any(line.startswith(("from tests.", "    from tests.")) and ".test_" in line.split(" import")[0]
+                         for line in text.splitlines())]
+    assert importing == []

@@ -9,7 +9,7 @@ from sqlalchemy import Date, Float, Integer, literal, select
 from burden_tracker import hours
 from burden_tracker.queries.dialects import days_between
 from burden_tracker.queries.hours_sql import days_counted_column
-from tests.integration.reporting_data import Q3_FIRST, Q3_LAST
+from tests.support.reporting_data import Q3_FIRST, Q3_LAST
 
 
 def test_days_counted_in_sql_match_python_for_every_day_around_a_quarter(session):

@@ -1,0 +1,128 @@
+"""The reports' figures (queries/reporting.py), checked against the arithmetic of docs/product.md on both databases."""
+
+from datetime import date
+
+import pytest
+
+from burden_tracker import hours
+from burden_tracker.enums import State
+from burden_tracker.models import Nomination
+from burden_tracker.queries import reporting
+from burden_tracker.queries.reference import hourly_rates
+from tests.support.reporting_data import Q3_FIRST, Q3_LAST, build_program
+
+Q3 = hours.Quarter(2026, 3)
+
+
+def annual(nomination: Nomination) -> float:
+    return hours.annual_hours(hours.weekly_hours(*nomination.estimate), 46)
+
+
+def rate(session, nomination: Nomination) -> float:
+    return hourly_rates(session=session)[nomination.affected_role]
+
+
+@pytest.fixture
+def program(session):
+    return build_program(session)
+
+
+def test_quarter_counts_follow_the_dates_of_each_decision(session, program):
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+    assert (figures.received, figures.evaluated, figures.retired, figures.rejected) == (2, 1, 3, 1)
+    assert figures.retired_by_end == 4
+    assert figures.open_at_end == 3
+
+
+def test_hours_realized_count_the_days_on_or_after_each_retirement(session, program):
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+    days = [(program.before, 92), (program.mid, 46), (program.first_day, 92), (program.last_day, 1)]
+    expected = sum(annual(n) * d / 365 for n, d in days)
+    assert figures.realized_hours == pytest.approx(expected, rel=1e-12)
+    assert figures.annualized_hours == pytest.approx(sum(annual(n) for n, _ in days), rel=1e-12)
+    assert figures.realized_cost == pytest.approx(sum(annual(n) * d / 365 * rate(session, n) for n, d in days),
+                                                  rel=1e-12)
+    assert figures.annualized_fte == pytest.approx(sum(annual(n) for n, _ in days) / 2080, rel=1e-12)
+
+
+def test_potential_hours_are_those_open_at_the_quarters_end(session, program):
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+    still_open = (program.decided_later, program.proposed, program.evaluated_late)
+    assert figures.potential_hours == pytest.approx(sum(annual(n) for n in still_open), rel=1e-12)
+    assert figures.potential_fte == pytest.approx(figures.potential_hours / 2080, rel=1e-12)
+
+
+def test_a_later_quarter_counts_every_day_of_earlier_retirements(session, program):
+    figures = reporting.quarter_figures(session=session, quarter=Q3.next())
+    p = program
+    every_day = annual(p.before) + annual(p.mid) + annual(p.first_day) + annual(p.last_day)
+    expected = (every_day * 92 + annual(p.after) * 90 + annual(p.decided_later) * 85) / 365
+    assert figures.realized_hours == pytest.approx(expected, rel=1e-12)
+    assert figures.retired == 2
+
+
+def test_pipeline_at_a_past_quarters_end_is_rebuilt_from_the_events(session, program):
+    at_q2_end = {p.state: p for p in reporting.pipeline_by_state(session=session, quarter=Q3.previous(),
+                                                                 today=date(2026, 11, 22))}
+    assert (at_q2_end[State.PROPOSED].nominations, at_q2_end[State.EVALUATED].nominations) == (1, 4)
+    assert at_q2_end[State.PROPOSED].oldest_age_days == (date(2026, 6, 30) - date(2026, 6, 1)).days
+    at_q3_end = {p.state: p for p in reporting.pipeline_by_state(session=session, quarter=Q3, today=date(2026, 11, 22))}
+    assert (at_q3_end[State.PROPOSED].nominations, at_q3_end[State.EVALUATED].nominations) == (1, 2)
+    assert at_q3_end[State.EVALUATED].potential_hours == pytest.approx(
+        annual(program.decided_later) + annual(program.evaluated_late), rel=1e-12)
+
+
+def test_history_lists_eight_quarters_oldest_first(session, program):
+    rows = reporting.history(session=session, quarter=Q3)
+    assert [str(q) for q, _ in rows] == ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1",
+                                         "2026-Q2", "2026-Q3"]
+    assert rows[-1][1] == reporting.quarter_figures(session=session, quarter=Q3)
+    assert rows[-2][1] == reporting.quarter_figures(session=session, quarter=Q3.previous())
+
+
+def test_groups_add_up_to_the_whole_program(session, program):
+    whole = reporting.quarter_figures(session=session, quarter=Q3)
+    for by in reporting.GROUPINGS:
+        groups = reporting.breakdown(session=session, quarter=Q3, by=by)
+        for name in ("received", "evaluated", "retired", "rejected", "open_at_end", "retired_by_end"):
+            assert sum(getattr(g.figures, name) for g in groups) == getattr(whole, name), (by, name)
+        for name in ("realized_hours", "annualized_hours", "potential_hours", "realized_cost"):
+            assert sum(getattr(g.figures, name) for g in groups) == pytest.approx(getattr(whole, name)), (by, name)
+
+
+def test_departments_are_listed_by_name_with_their_own_figures(session, program):
+    groups = {g.label: g.figures for g in reporting.breakdown(session=session, quarter=Q3, by="department")}
+    assert list(groups) == ["Cardiology", "Emergency Department"]
+    assert groups["Cardiology"].retired_by_end == 1 and groups["Cardiology"].open_at_end == 1
+    assert groups["Cardiology"].annualized_hours == pytest.approx(annual(program.before))
+
+
+def test_a_fiscal_year_starting_in_july_names_july_to_september_its_first_quarter(session):
+    build_program(session, fiscal_year_start_month=7)
+    quarter = reporting.parse_quarter(session=session, text="2027-Q1")
+    assert (quarter.first_day, quarter.last_day) == (Q3_FIRST, Q3_LAST)
+    assert reporting.quarter_figures(session=session, quarter=quarter) == reporting.quarter_figures(
+        session=session, quarter=hours.Quarter(2026, 3))
+    assert str(reporting.history(session=session, quarter=quarter)[-2][0]) == "2026-Q4"
+    assert str(reporting.current_quarter(session=session, today=date(2026, 11, 22))) == "2027-Q2"
+
+
+def test_an_empty_program_reports_zeros(session):
+    assert reporting.quarter_figures(session=session, quarter=Q3) == reporting.Figures()
+    assert all(p.nominations == 0 for p in reporting.pipeline_by_state(session=session, quarter=Q3))
+
+
+def test_an_imported_retirement_counts_as_evaluated_at_earlier_quarter_ends(session):
+    from burden_tracker.enums import EventKind
+    from burden_tracker.models import Event
+    from tests.support.factories import make_nomination
+    from tests.support.reporting_data import at
+
+    imported = make_nomination(session, state=State.RETIRED, submitted_on=date(2026, 6, 1),
+                               retired_on=date(2026, 10, 10), what_changed="Stopped.")
+    session.add(Event(nomination_id=imported.id, kind=EventKind.IMPORTED, to_state=State.RETIRED,
+                      at=at(date(2026, 10, 10), 0)))
+    session.commit()
+    at_q3_end = {p.state: p.nominations for p in reporting.pipeline_by_state(session=session, quarter=Q3)}
+    assert at_q3_end == {State.PROPOSED: 0, State.EVALUATED: 1}
+    assert reporting.pipeline_by_state(session=session, quarter=Q3)[0].overdue_after_days == 30

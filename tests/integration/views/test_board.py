@@ -1,0 +1,323 @@
+"""The board's triage queue at /board: counts per state, filters, sorting, paging and overdue marking."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from burden_tracker.enums import Role, State
+from burden_tracker.models import Settings
+from burden_tracker.queries import listing
+from tests.support.factories import add_supporters, make_department, make_nomination, make_user
+from tests.support.web import HTMX, pager_links, sign_in
+
+_ROW = re.compile(r"<tr( class=\"overdue\")?>(.*?)</tr>", re.S)
+_CELL = re.compile(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_COUNT = re.compile(r"<span>(\w+)</span> <strong>(\d+)</strong>(?: <small>(\d+) overdue</small>)?")
+
+
+@pytest.fixture
+def board_client(client, session):
+    sign_in(client, make_user(session, Role.STAFF, Role.BOARD, can_sign_in=True).email)
+    return client
+
+
+def days_ago(days: int) -> date:
+    return date.today() - timedelta(days=days)
+
+
+def page_of(client, address: str, headers=None) -> str:
+    response = client.get(address, headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def rows(page: str) -> list[dict[str, str]]:
+    """Each row of the queue as {column: text}, with "overdue" saying whether the row is marked."""
+    return [{**{label: " ".join(_TAG.sub("", cell).split()) for label, cell in _CELL.findall(body)},
+             "overdue": bool(overdue)} for overdue, body in _ROW.findall(page) if "<td" in body]
+
+
+def titles(client, address: str) -> list[str]:
+    return [row["Title"] for row in rows(page_of(client, address))]
+
+
+def counts(page: str) -> dict[str, tuple[int, int]]:
+    return {label: (int(number), int(overdue or 0)) for label, number, overdue in _COUNT.findall(page)}
+
+
+def test_the_queue_shows_the_open_pipeline_by_default(board_client, session):
+    make_nomination(session, title="Proposed burden")
+    make_nomination(session, title="Evaluated burden", state=State.EVALUATED)
+    make_nomination(session, title="Retired burden", state=State.RETIRED, retired_on=date(2026, 3, 1))
+    for state in (State.REJECTED, State.WITHDRAWN):
+        make_nomination(session, title=f"{state.value} burden", state=state)
+    assert sorted(titles(board_client, "/board")) == ["Evaluated burden", "Proposed burden"]
+
+
+def test_the_counts_per_state_follow_every_filter_but_the_state(board_client, session):
+    pharmacy = make_department(session, "Pharmacy")
+    for _ in range(3):
+        make_nomination(session, department_id=pharmacy.id, submitted_on=days_ago(40))
+    make_nomination(session, department_id=pharmacy.id, state=State.EVALUATED, submitted_on=days_ago(2))
+    make_nomination(session, department_id=pharmacy.id, state=State.RETIRED, retired_on=date(2026, 3, 1))
+    make_nomination(session, title="Elsewhere")
+    found = counts(page_of(board_client, f"/board?state=retired&department={pharmacy.id}"))
+    assert found == {"Open": (4, 3), "Proposed": (3, 3), "Evaluated": (1, 0), "Retired": (1, 0), "Rejected": (0, 0),
+                     "Duplicate": (0, 0), "Withdrawn": (0, 0), "All": (5, 3)}
+
+
+def test_counting_stops_at_the_limit_and_says_there_are_more(board_client, session, app, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)  # the real limit is 1,000; the rule is the same
+    app.config["NOMINATIONS_PER_PAGE"] = 2
+    for _ in range(5):
+        make_nomination(session, submitted_on=days_ago(40))
+    make_nomination(session, state=State.EVALUATED, submitted_on=days_ago(2))
+    page = page_of(board_client, "/board")
+    assert "<span>Open</span> <strong>4+</strong> <small>3+ overdue</small>" in page
+    assert "<span>Proposed</span> <strong>3+</strong> <small>3+ overdue</small>" in page
+    assert "<span>Evaluated</span> <strong>1</strong></a>" in page
+    assert "Nominations 1–2 of 4+, most hours first." in page
+    assert "<li>Page 1</li>" in page  # how many pages is not known
+    assert len(rows(page_of(board_client, "/board?page=3"))) == 2  # the list itself is whole
+
+
+def test_the_count_of_the_chosen_state_is_marked_current_and_each_count_links_to_its_state(board_client, session):
+    page = page_of(board_client, "/board?state=rejected&sort=age")
+    assert '<a href="/board?state=rejected&amp;sort=age" hx-get="/board?state=rejected&amp;sort=age" ' \
+           'aria-current="true">' in page
+    assert '<a href="/board?sort=age" hx-get="/board?sort=age">' in page
+    assert page.count('aria-current="true"') == 1
+
+
+def test_the_state_filter_takes_one_state_or_all_of_them(board_client, session):
+    make_nomination(session, title="Proposed burden")
+    make_nomination(session, title="Retired burden", state=State.RETIRED, retired_on=date(2026, 3, 1))
+    assert titles(board_client, "/board?state=retired") == ["Retired burden"]
+    assert sorted(titles(board_client, "/board?state=all")) == ["Proposed burden", "Retired burden"]
+    assert titles(board_client, "/board?state=open") == ["Proposed burden"]
+
+
+def test_the_owner_filter_takes_a_board_member_or_unassigned(board_client, session):
+    owner = make_user(session, Role.STAFF, Role.BOARD, name="Dr. Ada Owner")
+    make_nomination(session, title="Owned burden", owner_id=owner.id)
+    make_nomination(session, title="Unowned burden")
+    assert titles(board_client, f"/board?owner={owner.id}") == ["Owned burden"]
+    assert titles(board_client, "/board?owner=none") == ["Unowned burden"]
+    page = page_of(board_client, "/board")
+    assert f'<option value="{owner.id}" >Dr. Ada Owner</option>' in page
+
+
+def test_the_owner_filter_offers_only_board_members(board_client, session):
+    staff = make_user(session, name="Sam Staff")
+    page = page_of(board_client, f"/board?owner={staff.id}")
+    assert "Sam Staff" not in page
+    assert "We ignored what we could not read in the address: owner." in page
+
+
+def test_the_age_filter_finds_new_and_overdue_nominations(board_client, session):
+    make_nomination(session, title="A week old", submitted_on=days_ago(7))
+    make_nomination(session, title="Eight days old", submitted_on=days_ago(8))
+    make_nomination(session, title="Waiting 31 days", submitted_on=days_ago(31))
+    make_nomination(session, title="Retired long ago", state=State.RETIRED, submitted_on=days_ago(90),
+                    retired_on=days_ago(10))
+    assert titles(board_client, "/board?age=new") == ["A week old"]
+    assert titles(board_client, "/board?age=overdue&state=all") == ["Waiting 31 days"]
+    assert titles(board_client, "/board?age=overdue&state=retired") == []  # only open nominations are overdue
+
+
+def test_most_potential_hours_first_is_the_default(board_client, session):
+    make_nomination(session, title="Middling", minutes_per_occurrence=2, occurrences_per_week=10,
+                    clinicians_affected=100)
+    make_nomination(session, title="Big", minutes_per_occurrence=5, occurrences_per_week=20, clinicians_affected=500)
+    assert titles(board_client, "/board") == ["Big", "Middling"]  # sorting by hours itself: views/test_filters.py
+
+
+def test_sorting_by_supporters_puts_the_most_supported_first(board_client, session):
+    add_supporters(session, make_nomination(session, title="Two supporters"), 2)
+    make_nomination(session, title="No supporters")
+    add_supporters(session, make_nomination(session, title="Three supporters"), 3)
+    found = rows(page_of(board_client, "/board?sort=supporters"))
+    assert [(row["Title"], row["Supporters"]) for row in found] == [
+        ("Three supporters", "3"), ("Two supporters", "2"), ("No supporters", "0")]
+
+
+def test_sorting_by_age_puts_the_longest_waiting_first_and_the_earlier_entry_wins_a_tie(board_client, session):
+    make_nomination(session, title="Ten days", submitted_on=days_ago(10))
+    make_nomination(session, title="Sixty days, entered first", submitted_on=days_ago(60))
+    make_nomination(session, title="Two days", submitted_on=days_ago(2))
+    make_nomination(session, title="Sixty days, entered second", submitted_on=days_ago(60))
+    assert titles(board_client, "/board?sort=age") == [
+        "Sixty days, entered first", "Sixty days, entered second", "Ten days", "Two days"]
+
+
+def test_each_row_shows_state_department_hours_supporters_age_and_owner(board_client, session):
+    owner = make_user(session, Role.STAFF, Role.BOARD, name="Dr. Ada Owner")
+    nomination = make_nomination(session, title="Counted burden", state=State.EVALUATED, owner_id=owner.id,
+                                 minutes_per_occurrence=6, occurrences_per_week=10, clinicians_affected=100,
+                                 submitted_on=days_ago(12))
+    add_supporters(session, nomination, 2)
+    page = page_of(board_client, "/board")
+    assert f'<a href="/nominations/{nomination.id}">Counted burden</a>' in page
+    assert rows(page) == [{"Title": "Counted burden", "State": "evaluated", "Department": "Emergency Department",
+                           "Hours a year": "4,600", "Supporters": "2", "Age": "waiting 12 days",
+                           "Owner": "Dr. Ada Owner", "overdue": False}]
+
+
+def test_an_open_nomination_is_overdue_only_once_it_has_waited_longer_than_the_threshold(board_client, session):
+    make_nomination(session, title="At the threshold", submitted_on=days_ago(30))
+    make_nomination(session, title="A day past it", state=State.EVALUATED, submitted_on=days_ago(31))
+    make_nomination(session, title="Rejected long ago", state=State.REJECTED, submitted_on=days_ago(200))
+    found = {row["Title"]: row for row in rows(page_of(board_client, "/board?state=all"))}
+    assert found["At the threshold"]["overdue"] is False
+    assert found["At the threshold"]["Age"] == "waiting 30 days"
+    assert found["A day past it"]["overdue"] is True
+    assert found["A day past it"]["Age"] == "Overdue waiting 31 days"
+    assert found["Rejected long ago"]["overdue"] is False
+    assert found["Rejected long ago"]["Age"] == "200 days"
+
+
+def test_changing_stale_after_days_changes_what_is_overdue(board_client, session):
+    make_nomination(session, title="Waiting 12 days", submitted_on=days_ago(12))
+    assert rows(page_of(board_client, "/board"))[0]["overdue"] is False
+    session.get(Settings, 1).stale_after_days = 10
+    session.commit()
+    page = page_of(board_client, "/board")
+    assert rows(page)[0]["overdue"] is True
+    assert "waiting more than 10 days are marked" in page
+    assert titles(board_client, "/board?age=overdue") == ["Waiting 12 days"]
+
+
+def test_paging_links_keep_the_filters_and_the_sort(board_client, session, app):
+    app.config["NOMINATIONS_PER_PAGE"] = 2
+    for number in range(5):
+        make_nomination(session, title=f"Retired {number}", state=State.RETIRED, retired_on=date(2026, 3, 1),
+                        submitted_on=days_ago(100 - number))
+    make_nomination(session, title="Proposed, never listed", submitted_on=days_ago(200))
+    first = page_of(board_client, "/board?state=retired&sort=age")
+    assert [row["Title"] for row in rows(first)] == ["Retired 0", "Retired 1"]
+    assert "Page 1 of 3" in first
+    assert pager_links(first) == {"next": "/board?state=retired&amp;sort=age&amp;page=2"}
+    second = page_of(board_client, "/board?state=retired&sort=age&page=2")
+    assert [row["Title"] for row in rows(second)] == ["Retired 2", "Retired 3"]
+    assert pager_links(second) == {"prev": "/board?state=retired&amp;sort=age",
+                                   "next": "/board?state=retired&amp;sort=age&amp;page=3"}
+    assert "Nominations 3–4 of 5, oldest first." in second
+    last = page_of(board_client, "/board?state=retired&sort=age&page=3")
+    assert [row["Title"] for row in rows(last)] == ["Retired 4"]
+    assert pager_links(last) == {"prev": "/board?state=retired&amp;sort=age&amp;page=2"}
+
+
+def test_an_htmx_request_gets_the_list_counts_and_filters_and_a_clean_address_to_push(board_client, session):
+    make_nomination(session, title="Retired burden", state=State.RETIRED, retired_on=date(2026, 3, 1))
+    response = board_client.get("/board?state=retired&department=&category=&source=&owner=&age=&sort=age",
+                                headers=HTMX)
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Request" in response.vary
+    assert "<html" not in fragment and "<h1>" not in fragment
+    assert 'id="board-list"' in fragment and "Retired burden" in fragment
+    for oob in ('<nav id="state-counts"', '<form id="queue-filters"'):
+        assert re.search(oob + r'[^>]*hx-swap-oob="true"', fragment)
+    assert re.search(r'id="queue-summary"[^>]*hx-swap-oob="innerHTML"', fragment)
+    assert response.headers["HX-Push-Url"] == "/board?state=retired&sort=age"
+
+
+def test_a_plain_request_gets_the_whole_page_with_the_filters_filled_in(board_client, session):
+    owner = make_user(session, Role.STAFF, Role.BOARD)
+    pharmacy = make_department(session, "Pharmacy")
+    response = board_client.get(f"/board?state=evaluated&department={pharmacy.id}&owner={owner.id}"
+                                "&age=overdue&sort=supporters")
+    page = response.get_data(as_text=True)
+    assert "<html" in page and "<h1>Triage queue</h1>" in page and 'id="board-list"' in page
+    assert "HX-Request" in response.vary and "HX-Push-Url" not in response.headers
+    assert "hx-swap-oob" not in page
+    for selected in ('value="evaluated" selected', f'value="{pharmacy.id}" selected', f'value="{owner.id}" selected',
+                     'value="overdue" selected', 'value="supporters" selected'):
+        assert selected in page
+    assert 'value="none" selected' in page_of(board_client, "/board?owner=none")
+
+
+def test_going_back_in_history_gets_the_whole_page(board_client):
+    headers = {**HTMX, "HX-History-Restore-Request": "true"}
+    assert "<html" in page_of(board_client, "/board?state=retired", headers=headers)
+
+
+@pytest.mark.parametrize("query", [
+    "page=-1", "page=0", "page=abc", "page=99999999999999999999999999", "state=nonsense", "state=", "sort=newest",
+    "sort=evil", "department=abc", "department=99999", "category=-3", "source=astrology", "owner=abc",
+    "owner=99999", "owner=-1", "age=ancient", "age=%00", "state=retired&state=nonsense", "age=new&sort=age&page=2",
+])
+def test_values_that_cannot_be_read_never_break_the_queue(board_client, session, query):
+    make_nomination(session, title="Still listed")
+    for headers in (None, HTMX):
+        assert board_client.get(f"/board?{query}", headers=headers).status_code == 200
+
+
+def test_values_that_cannot_be_read_are_ignored_and_named(board_client, session):
+    make_nomination(session, title="Still listed")
+    page = page_of(board_client, "/board?state=nonsense&owner=abc&age=ancient&sort=newest&page=-4")
+    assert [row["Title"] for row in rows(page)] == ["Still listed"]
+    assert "We ignored what we could not read in the address: state, owner, age, sort." in page
+
+
+def test_a_page_past_the_end_says_so_and_leads_back(board_client, session):
+    make_nomination(session, title="Only one")
+    page = page_of(board_client, "/board?state=proposed&page=7")
+    assert "No nominations on page 7." in page
+    assert 'href="/board?state=proposed"' in page
+
+
+def test_an_empty_match_says_so(board_client, session):
+    make_nomination(session, title="Proposed burden")
+    page = page_of(board_client, "/board?state=retired")
+    assert "No nominations match." in page and "<table" not in page
+
+
+@pytest.mark.parametrize("roles", [(Role.STAFF,), (Role.EXECUTIVE,), (Role.ADMIN,), (Role.ADMIN, Role.STAFF)])
+def test_people_without_the_board_role_are_refused(client, session, roles):
+    sign_in(client, make_user(session, *roles, can_sign_in=True).email)
+    assert client.get("/board").status_code == 403
+    assert client.get("/board?state=retired", headers=HTMX).status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get("/board?state=retired")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_titles_and_owner_names_are_escaped(board_client, session):
+    owner = make_user(session, Role.STAFF, Role.BOARD, name="<b>Bold</b> owner")
+    make_nomination(session, title="<script>alert(1)</script> twice", owner_id=owner.id)
+    page = page_of(board_client, "/board")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; twice" in page
+    assert "<b>Bold</b>" not in page and "&lt;b&gt;Bold&lt;/b&gt; owner" in page
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(board_client, session, app):
+    owner = make_user(session, Role.STAFF, Role.BOARD)
+
+    def statements_for_the_queue() -> int:
+        statements_for_the_queue_once()  # a worker's first page after a change of reference data also reads it
+        return statements_for_the_queue_once()
+
+    def statements_for_the_queue_once() -> int:
+        statements = []
+
+        def listener(_connection, _cursor, statement, *_rest):
+            statements.append(statement)
+
+        event.listen(app.extensions["db_engine"], "before_cursor_execute", listener)
+        try:
+            page_of(board_client, "/board?sort=supporters&state=all")
+        finally:
+            event.remove(app.extensions["db_engine"], "before_cursor_execute", listener)
+        return len(statements)
+
+    add_supporters(session, make_nomination(session, owner_id=owner.id), 1)
+    few = statements_for_the_queue()
+    for number in range(8):
+        add_supporters(session, make_nomination(session, owner_id=owner.id if number % 2 else None,
+                                                submitted_on=days_ago(number * 10)), 2)
+    assert statements_for_the_queue() == few

@@ -1,0 +1,243 @@
+"""The dashboard at /dashboard?quarter=2026-Q3: who may read it, which quarter it shows, and that every number on
+it is the reports' own (queries/reporting.py), written with separators."""
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from burden_tracker.enums import EventKind, Role, State
+from burden_tracker.hours import Quarter
+from burden_tracker.models import Event
+from burden_tracker.queries import reporting
+from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.web import HTMX, sign_in
+
+Q3 = Quarter(2026, 3)
+_COUNT_TILE = re.compile(r"<dt>([^<]+)</dt><dd>([\d,]+)</dd>")
+_HOURS_TILE = re.compile(r"<dt>([^<]+)</dt>\s*<dd><strong>([\d,.]+)</strong>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@pytest.fixture
+def reader(client, session):
+    """The client, signed in as an executive."""
+    sign_in(client, make_user(session, Role.EXECUTIVE, can_sign_in=True).email)
+    return client
+
+
+def page_of(client, address: str, headers=None) -> str:
+    response = client.get(address, headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def text_of(html: str) -> str:
+    """The words of the page as a person reads them: tags gone, spaces collapsed."""
+    return " ".join(_TAG.sub(" ", html).split())
+
+
+def whole(value: float) -> str:
+    """How the dashboard writes money (after the $) and hours of 10 or more."""
+    return f"{value:,.0f}"
+
+
+def hours(value: float) -> str:
+    """How the dashboard writes hours: whole when 10 or more (or none), else to a tenth."""
+    return whole(value) if value >= 10 or value == 0 else f"{value:,.1f}"
+
+
+def rows_of(page: str, opening: str) -> dict[str, list[str]]:
+    """The body rows of the table that starts with `opening`: {first cell's text: the other cells' texts}."""
+    body = page.split(opening, 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    rows = ([text_of(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S))
+    return {cells[0]: cells[1:] for cells in rows}
+
+
+def heading(html: str) -> str:
+    return text_of(re.search(r"<h1>(.*?)</h1>", html, re.S)[1])
+
+
+def moved(session, nomination, to_state: State, at: datetime, from_state: State = State.PROPOSED) -> None:
+    session.add(Event(nomination_id=nomination.id, kind=EventKind.MOVED, from_state=from_state, to_state=to_state,
+                      at=at))
+    session.commit()
+
+
+@pytest.mark.parametrize("role,status", [(Role.STAFF, 403), (Role.BOARD, 200), (Role.EXECUTIVE, 200),
+                                         (Role.ADMIN, 200)])
+def test_only_the_board_executives_and_admins_may_read_the_dashboard(client, session, role, status):
+    sign_in(client, make_user(session, role, can_sign_in=True).email)
+    assert client.get("/dashboard?quarter=2026-Q3").status_code == status
+
+
+def test_the_headline_shows_the_quarters_figures_as_the_reporting_service_counts_them(reader, session):
+    make_nomination(session, state=State.RETIRED, submitted_on=date(2026, 7, 6), retired_on=date(2026, 8, 1))
+    make_nomination(session, state=State.RETIRED, submitted_on=date(2025, 11, 3), retired_on=date(2026, 2, 1),
+                    clinicians_affected=1_500)
+    for day in (date(2026, 7, 1), date(2026, 9, 30)):
+        make_nomination(session, submitted_on=day, clinicians_affected=3_000)
+    make_nomination(session, submitted_on=date(2026, 10, 1))
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+    assert (figures.received, figures.retired, figures.retired_by_end, figures.open_at_end) == (3, 1, 2, 2)
+
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    counts = dict(_COUNT_TILE.findall(page))
+    assert counts == {"Received": "3", "Evaluated": "0", "Retired": "1", "Rejected": "0", "Open at quarter end": "2"}
+    hours = dict(_HOURS_TILE.findall(page))
+    assert hours == {"Hours realized in the quarter": whole(figures.realized_hours),
+                     "Hours a year given back": whole(figures.annualized_hours),
+                     "Potential hours a year": whole(figures.potential_hours)}
+    words = text_of(page)
+    assert f"worth ${whole(figures.realized_cost)}" in words
+    assert f"{figures.annualized_fte:,.1f} FTE, worth ${whole(figures.annualized_cost)} a year" in words
+    assert f"{figures.potential_fte:,.1f} FTE, worth ${whole(figures.potential_cost)} a year" in words
+    assert "from 2 burdens retired by 30 September 2026" in words
+    assert (f"Burdens retired by 30 September 2026 give back {whole(figures.annualized_hours)} hours a year; the "
+            f"nominations open at quarter end could give back {whole(figures.potential_hours)} hours a year more."
+            in words)
+
+
+def test_evaluated_and_rejected_count_the_board_decisions_made_during_the_quarter(reader, session):
+    evaluated = make_nomination(session, state=State.EVALUATED)
+    moved(session, evaluated, State.EVALUATED, datetime(2026, 8, 3, 9, tzinfo=UTC))
+    rejected = make_nomination(session, state=State.REJECTED)
+    moved(session, rejected, State.EVALUATED, datetime(2026, 7, 2, 9, tzinfo=UTC))
+    moved(session, rejected, State.REJECTED, datetime(2026, 9, 30, 23, 59, tzinfo=UTC), from_state=State.EVALUATED)
+    earlier = make_nomination(session, state=State.REJECTED)
+    moved(session, earlier, State.REJECTED, datetime(2026, 6, 30, 23, 59, tzinfo=UTC))
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+
+    counts = dict(_COUNT_TILE.findall(page_of(reader, "/dashboard?quarter=2026-Q3")))
+    assert (counts["Evaluated"], counts["Rejected"]) == (str(figures.evaluated), str(figures.rejected)) == ("2", "1")
+    assert counts["Open at quarter end"] == str(figures.open_at_end) == "1"
+
+
+def test_without_a_quarter_the_dashboard_shows_the_current_one(reader, session):
+    current = reporting.current_quarter(session=session)
+    page = page_of(reader, "/dashboard")
+    assert heading(page) == f"Dashboard {current}"
+    assert f"<title>Dashboard {current} · Burden Tracker</title>" in page
+    assert f'<option value="{current}" selected>' in page
+    assert "under way" in page
+    assert "We ignored" not in page
+
+
+@pytest.mark.parametrize("asked", ["2026-Q9", "garbage", "2026-Q3x", "<script>alert(1)</script>"])
+def test_a_quarter_it_cannot_read_shows_the_current_quarter_and_names_what_was_ignored(reader, session, asked):
+    current = reporting.current_quarter(session=session)
+    response = reader.get("/dashboard", query_string={"quarter": asked})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert heading(page) == f"Dashboard {current}"
+    notice = text_of(re.search(r'<p class="notice"[^>]*>(.*?)</p>', page, re.S)[1])
+    escaped = asked.replace("<", "&lt;").replace(">", "&gt;")
+    assert notice == (f"We ignored what we could not read in the address: the quarter “{escaped}” "
+                      f"(write a quarter like 2026-Q3). This is the current quarter, {current}.")
+    assert "<script>alert" not in page
+
+
+def test_a_very_long_unreadable_quarter_is_named_cut_short(reader):
+    page = page_of(reader, "/dashboard?quarter=" + "x" * 5_000)
+    assert "“" + "x" * 40 + "…”" in page
+    assert "x" * 41 not in page
+
+
+def test_an_htmx_request_gets_only_the_dashboard_and_the_address_to_show(reader):
+    response = reader.get("/dashboard?quarter=2026-Q2", headers=HTMX)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in page and "<nav aria-label=\"Main\">" not in page
+    assert page.lstrip().startswith("<title>Dashboard 2026-Q2 · Burden Tracker</title>")
+    assert '<div id="dashboard-body"' in page
+    assert heading(page) == "Dashboard 2026-Q2"
+    assert response.headers["HX-Push-Url"] == "/dashboard?quarter=2026-Q2"
+    assert "HX-Request" in response.headers["Vary"]
+
+    whole_page = reader.get("/dashboard?quarter=2026-Q2")
+    assert "<html" in whole_page.get_data(as_text=True)
+    assert "HX-Push-Url" not in whole_page.headers
+
+
+def test_the_picker_offers_recent_quarters_the_chosen_one_and_its_neighbours(reader, session):
+    current = reporting.current_quarter(session=session)
+    page = page_of(reader, "/dashboard?quarter=2019-Q1")
+    offered = re.findall(r'<option value="([^"]+)"', page)
+    assert offered == [str(q) for q in reversed(current.last(12))] + ["2019-Q1"]
+    assert '<option value="2019-Q1" selected>2019-Q1 · Jan–Mar 2019</option>' in page
+    assert re.search(r'<form method="get" action="/dashboard"[^>]*hx-get="/dashboard"', page)
+    assert '<noscript><button type="submit" class="secondary">Show</button></noscript>' in page
+    assert 'href="/dashboard?quarter=2018-Q4" hx-get="/dashboard?quarter=2018-Q4" rel="prev"' in page
+    assert 'href="/dashboard?quarter=2019-Q2" hx-get="/dashboard?quarter=2019-Q2" rel="next"' in page
+
+    latest = page_of(reader, f"/dashboard?quarter={current}")
+    assert 'rel="next"' not in latest, "no quarter after the current one is offered"
+
+
+def test_the_page_links_the_chosen_quarters_workbook(reader):
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    assert '<a href="/reports/2026-Q3.xlsx">Download the workbook (.xlsx)</a>' in page
+
+
+def test_the_charts_show_the_last_eight_quarters_with_their_numbers_in_tables(reader, session):
+    for retired_on in (date(2025, 1, 15), date(2025, 12, 1), date(2026, 8, 1)):
+        make_nomination(session, state=State.RETIRED, submitted_on=retired_on, retired_on=retired_on)
+    history = reporting.history(session=session, quarter=Q3)
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+
+    charts = re.findall(r'<svg class="chart bar-chart" viewBox="0 0 400 220" role="img"\s+'
+                        r'aria-labelledby="([^"]+)" aria-describedby="([^"]+)"', page)
+    assert charts == [("realized-chart-title", "realized-chart-desc"), ("counts-chart-title", "counts-chart-desc")]
+    assert "<title id=\"realized-chart-title\">Hours realized per quarter, 2024-Q4 to 2026-Q3</title>" in page
+    realized = ", ".join(f"{quarter} {hours(f.realized_hours)}" for quarter, f in history)
+    assert f'<desc id="realized-chart-desc">Hours realized: {realized}. </desc>' in page
+    tables = page.split("<summary>Show the numbers</summary>")[1:]
+    assert len(tables) == 2
+    assert rows_of(tables[0], "<table>") == {str(q): [hours(f.realized_hours)] for q, f in history}
+    assert rows_of(tables[1], "<table>") == {str(q): [str(f.received), str(f.retired)] for q, f in history}
+    assert [f.retired for _q, f in history] == [0, 1, 0, 0, 1, 0, 0, 1]
+
+
+def test_each_department_and_category_shows_its_own_figures(reader, session):
+    pharmacy, surgery = make_department(session, "Pharmacy"), make_department(session, "Surgery")
+    make_nomination(session, state=State.RETIRED, department_id=pharmacy.id, retired_on=date(2026, 7, 20))
+    make_nomination(session, state=State.RETIRED, department_id=pharmacy.id, retired_on=date(2026, 1, 20),
+                    clinicians_affected=900)
+    make_nomination(session, department_id=surgery.id, clinicians_affected=1_200)
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+
+    for table, by in (("departments", "department"), ("categories", "category")):
+        shown = rows_of(page, f'<table class="breakdown" id="{table}">')
+        groups = reporting.breakdown(session=session, quarter=Q3, by=by)
+        assert shown == {group.label: [str(group.figures.retired), hours(group.figures.realized_hours),
+                                       hours(group.figures.annualized_hours), hours(group.figures.potential_hours)]
+                         for group in groups}
+    departments = rows_of(page, '<table class="breakdown" id="departments">')
+    assert departments["Pharmacy"][0] == "1" and departments["Surgery"][0] == "0"
+    assert departments["Surgery"][3] == whole(2_760 * 6)
+
+
+def test_the_pipeline_shows_what_was_open_at_quarter_end_by_state_with_ages(reader, session):
+    make_nomination(session, submitted_on=date(2026, 6, 1))
+    make_nomination(session, submitted_on=date(2026, 9, 20))
+    make_nomination(session, state=State.EVALUATED, submitted_on=date(2026, 3, 2))
+    make_nomination(session, submitted_on=date(2026, 10, 2))
+    pipeline = {row.state: row for row in reporting.pipeline_by_state(session=session, quarter=Q3)}
+    assert (pipeline[State.PROPOSED].nominations, pipeline[State.EVALUATED].nominations) == (2, 1)
+
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    rows = rows_of(page, '<table class="pipeline stack-on-phone">')
+    proposed, evaluated = pipeline[State.PROPOSED], pipeline[State.EVALUATED]
+    assert rows["proposed"] == ["2", whole(proposed.potential_hours), "66 days", "121 days", "1 of 2"]
+    assert rows["evaluated"] == ["1", whole(evaluated.potential_hours), "212 days", "212 days", "1 of 1"]
+    assert proposed.overdue == 1 and proposed.oldest_age_days == 121
+    assert "The pipeline at quarter end" in page
+
+
+def test_names_people_typed_are_escaped(reader, session):
+    ward = make_department(session, "<script>alert('ward')</script> Ward")
+    make_nomination(session, department_id=ward.id, state=State.RETIRED, retired_on=date(2026, 8, 1))
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;ward&#39;)&lt;/script&gt; Ward" in page

@@ -1,0 +1,63 @@
+"""What /nominations and /board share (views/filters.py): the department, category and source filters and the
+sort by hours, on both lists."""
+
+import re
+
+import pytest
+
+from burden_tracker.enums import RequirementSource, Role, State
+from burden_tracker.models import Category
+from burden_tracker.queries.reference import find_by_name
+from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.web import sign_in
+
+_TITLE = re.compile(r'<td data-label="Title" class="title"><a href="/nominations/\d+">(.*?)</a></td>')
+
+
+@pytest.fixture(params=["/nominations", "/board"])
+def listed(request, client, session):
+    """(client, address of the list): a staff member on /nominations, a board member on /board."""
+    roles = (Role.STAFF, Role.BOARD) if request.param == "/board" else (Role.STAFF,)
+    sign_in(client, make_user(session, *roles, can_sign_in=True).email)
+    return client, request.param
+
+
+def titles(listed, query: str) -> list[str]:
+    client, address = listed
+    response = client.get(f"{address}?{query}")
+    assert response.status_code == 200
+    return _TITLE.findall(response.get_data(as_text=True))
+
+
+def test_the_department_filter_takes_the_department_id(listed, session):
+    pharmacy = make_department(session, "Pharmacy")
+    make_nomination(session, title="Pharmacy burden", department_id=pharmacy.id)
+    make_nomination(session, title="Emergency burden")
+    assert titles(listed, f"department={pharmacy.id}") == ["Pharmacy burden"]
+
+
+def test_the_category_filter_takes_the_category_id(listed, session):
+    form = find_by_name(session, Category, "form")
+    make_nomination(session, title="A form to retire", category_id=form.id)
+    make_nomination(session, title="A task to retire")
+    assert titles(listed, f"category={form.id}") == ["A form to retire"]
+
+
+def test_the_source_filter_takes_the_source_as_people_write_it(listed, session):
+    make_nomination(session, title="Payer burden", requirement_source=RequirementSource.PAYER)
+    make_nomination(session, title="EHR burden", requirement_source=RequirementSource.EHR_BUILD)
+    assert titles(listed, "source=payer") == ["Payer burden"]
+    assert titles(listed, "source=EHR+build+or+default") == ["EHR burden"]
+    assert titles(listed, "source=ehr_build_or_default") == ["EHR burden"]
+
+
+def test_sorting_by_hours_uses_the_boards_estimate_over_the_submitters(listed, session):
+    make_nomination(session, title="Big until the board measured it", state=State.EVALUATED,
+                    minutes_per_occurrence=10, occurrences_per_week=50, clinicians_affected=1000,
+                    board_minutes_per_occurrence=1, board_occurrences_per_week=1, board_clinicians_affected=10)
+    make_nomination(session, title="Middling", minutes_per_occurrence=2, occurrences_per_week=10,
+                    clinicians_affected=100)
+    make_nomination(session, title="Confirmed big", state=State.EVALUATED, minutes_per_occurrence=1,
+                    occurrences_per_week=1, clinicians_affected=1, board_minutes_per_occurrence=5,
+                    board_occurrences_per_week=20, board_clinicians_affected=500)
+    assert titles(listed, "sort=hours") == ["Confirmed big", "Middling", "Big until the board measured it"]

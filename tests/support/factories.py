@@ -1,0 +1,89 @@
+"""make_* factories with sensible defaults; override only what a test is about."""
+
+import itertools
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
+from burden_tracker.models import Category, Department, FailureTally, Nomination, Supporter, User, UserRole
+from burden_tracker.queries.reference import find_by_name
+from burden_tracker.services.nominations import support
+from tests.support.web import password_hash
+
+_serial = itertools.count(1)
+
+
+def make_user(session: Session, *roles: Role, email: str | None = None, name: str = "", active=True,
+              can_sign_in=False) -> User:
+    """can_sign_in gives the user tests.support.web.PASSWORD (hashing takes ~0.1 s, so only when asked)."""
+    number = next(_serial)
+    user = User(email=email or f"person{number}@example.org", name=name or f"Person {number}", active=active,
+                password_hash=password_hash() if can_sign_in else None)
+    user.role_links = [UserRole(role=role) for role in (roles or (Role.STAFF,))]
+    session.add(user)
+    session.commit()
+    return user
+
+
+def make_department(session: Session, name: str = "Emergency Department") -> Department:
+    department = find_by_name(session, Department, name)
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.commit()
+    return department
+
+
+def make_nomination(session: Session, *, submitter: User | None = None, state: State = State.PROPOSED,
+                    **overrides) -> Nomination:
+    """A nomination placed directly in the given state, as an import would place it."""
+    values = dict(
+        title="Pain reassessment row charted twice",
+        description="Nurses chart the same pain score in two flowsheet rows.",
+        affected_role=AffectedRole.NURSE,
+        minutes_per_occurrence=0.5,
+        occurrences_per_week=36,
+        clinicians_affected=200,
+        requirement_source=RequirementSource.INTERNAL_POLICY,
+        submitted_on=date(2026, 1, 5),
+    )
+    values.update(overrides)
+    if state is not State.PROPOSED:
+        values.setdefault("board_minutes_per_occurrence", values["minutes_per_occurrence"])
+        values.setdefault("board_occurrences_per_week", values["occurrences_per_week"])
+        values.setdefault("board_clinicians_affected", values["clinicians_affected"])
+    values.setdefault("category_id", find_by_name(session, Category, "task").id)
+    values.setdefault("department_id", make_department(session).id)
+    nomination = Nomination(**values, state=state, submitter_id=(submitter or make_user(session)).id)
+    session.add(nomination)
+    session.commit()
+    return nomination
+
+
+def make_duplicate_pair(session: Session) -> tuple[User, User, User, Nomination, Nomination]:
+    """(alice, bob, carol, survivor, duplicate): alice submitted the survivor and bob the duplicate; carol supports
+    both, and alice supports the duplicate. Merging should leave carol once, alice not at all, and bob joining."""
+    alice, bob, carol = make_user(session), make_user(session), make_user(session)
+    survivor = make_nomination(session, submitter=alice, title="Fall-risk rescoring every shift")
+    duplicate = make_nomination(session, submitter=bob, title="Morse score again at night")
+    for nomination, user in ((survivor, carol), (duplicate, carol), (duplicate, alice)):
+        support(session=session, nomination_id=nomination.id, user=user, occurrences_per_week=7)
+    return alice, bob, carol, survivor, duplicate
+
+
+def add_supporters(session: Session, nomination: Nomination, how_many: int) -> None:
+    """how_many new people support the nomination, three times a week each."""
+    session.add_all(Supporter(nomination_id=nomination.id, user_id=make_user(session).id, occurrences_per_week=3)
+                    for _ in range(how_many))
+    session.commit()
+
+
+def time_passes(session, seconds: float) -> None:
+    """As if `seconds` had gone by: every time the database's count holds moves that far back."""
+    for tally in session.scalars(select(FailureTally)):
+        tally.recent = " ".join(f"{float(at) - seconds:.3f}" for at in tally.recent.split())
+        tally.held_until = tally.held_until and tally.held_until - timedelta(seconds=seconds)
+        tally.forget_at -= timedelta(seconds=seconds)
+    session.commit()

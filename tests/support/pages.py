@@ -1,0 +1,38 @@
+"""Helpers the browser tests share: telling an in-place swap from a full page load, and checking every cell."""
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def mark_the_document(page, summary_id: str | None = None) -> None:
+    """Flags that a full page load would wipe out; the status line's (by its id, if given) says it was updated in
+    place, not replaced."""
+    page.evaluate("window.stillTheSameDocument = true")
+    if summary_id:
+        page.evaluate(f"document.getElementById('{summary_id}').dataset.kept = 'yes'")
+
+
+def still_the_same_document(page) -> bool:
+    return page.evaluate("window.stillTheSameDocument === true")
+
+
+def expect_every(cells, text: str) -> None:
+    expect(cells.first).to_have_text(text)
+    for cell in cells.all():
+        expect(cell).to_have_text(text)
+
+
+AXE = (Path(__file__).parents[1] / "browser" / "vendor" / "axe.min.js").read_text()
+
+
+def violations(page) -> list[str]:
+    page.evaluate(AXE)  # evaluated, not added as an inline <script>: the Content-Security-Policy would refuse that
+    found = page.evaluate("async () => (await axe.run(document)).violations"
+                          ".map(v => `${v.impact}: ${v.id}: ${v.help} (${v.nodes.length})`)")
+    return [v for v in found if v.split(":")[0] in ("serious", "critical")]
+
+
+HTMX_CANCELLED = ("htmx:sendAbort", "htmx:afterRequest")

@@ -1,0 +1,63 @@
+"""Who may use each route, and values for the arguments of the routes that take one: for the tests that ask
+every route in the URL map."""
+
+from burden_tracker.enums import Role
+
+ROLES = ("anonymous", "staff", "board", "executive", "admin")
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+STAFF_AND_BOARD = {"staff", "board"}
+BOARD = {"board"}
+ADMIN = {"admin"}
+REPORT_READERS = {"board", "executive", "admin"}
+
+# (endpoint, method) -> the roles that may use it. Others get 403, or /login when not signed in.
+MATRIX = {
+    ("static", "GET"): EVERYONE,
+    ("health.healthz", "GET"): EVERYONE,
+    ("auth.login", "GET"): EVERYONE,
+    ("auth.login", "POST"): EVERYONE,
+    ("auth.logout", "POST"): SIGNED_IN,
+    ("index", "GET"): SIGNED_IN,
+    ("browse.index", "GET"): SIGNED_IN,
+    ("nominations.show", "GET"): SIGNED_IN,
+    ("nominations.comment", "POST"): STAFF_AND_BOARD,
+    ("nominations.support", "POST"): STAFF_AND_BOARD,
+    ("nominations.withdraw", "POST"): STAFF_AND_BOARD,
+    ("nominate.new", "GET"): STAFF_AND_BOARD,
+    ("nominate.new", "POST"): STAFF_AND_BOARD,
+    ("nominate.estimate", "GET"): STAFF_AND_BOARD,
+    ("nominate.similar", "GET"): STAFF_AND_BOARD,
+    ("nominate.support_similar", "POST"): STAFF_AND_BOARD,
+    ("me.nominations", "GET"): STAFF_AND_BOARD,
+    ("me.notices", "GET"): SIGNED_IN,
+    ("me.mark_read", "POST"): SIGNED_IN,
+    ("board.queue", "GET"): BOARD,
+    ("decide.evaluate", "POST"): BOARD,
+    ("decide.retire", "POST"): BOARD,
+    ("decide.reject", "POST"): BOARD,
+    ("decide.reopen", "POST"): BOARD,
+    ("decide.duplicate", "POST"): BOARD,
+    ("decide.vote", "POST"): BOARD,
+    ("decide.tally", "GET"): BOARD,
+    ("decide.board_note", "POST"): BOARD,
+    ("decide.redact_text", "POST"): BOARD,
+    ("decide.candidates", "GET"): BOARD,
+    ("wins.index", "GET"): SIGNED_IN,
+    ("dashboard.index", "GET"): REPORT_READERS,
+    ("reports.workbook", "GET"): REPORT_READERS,
+    ("invite.accept", "GET"): EVERYONE,
+    ("invite.accept", "POST"): EVERYONE,
+    **{(f"admin.{endpoint}", method): ADMIN for endpoint, method in [
+        ("index", "GET"), ("users", "GET"), ("user", "GET"), ("new_user", "GET"), ("new_user", "POST"),
+        ("change_roles", "POST"), ("user_action", "POST"), ("named", "GET"), ("named", "POST"),
+        ("named_item", "GET"), ("rename", "GET"), ("rename", "POST"), ("set_named_active", "POST"),
+        ("settings", "GET"), ("settings", "POST"), ("audit", "GET"),
+    ]},
+}
+ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.EXECUTIVE,),
+             "admin": (Role.ADMIN,)}
+
+# Values for the arguments of routes; each route takes the one it knows: harmless either way.
+ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
+             "action": ["invite", "reactivate"]}
