@@ -1,8 +1,9 @@
 """Helpers for driving the app through Flask's test client as a browser would, CSRF tokens included."""
 
 import re
+from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from burden_tracker.services.users import hash_password
 
@@ -46,3 +47,36 @@ def count(session, model, **where) -> int:
 def pager_links(page: str) -> dict[str, str]:
     """A list's links to the previous and next page: {"prev": address, "next": address}, those it has."""
     return {rel: href for href, rel in _PAGER.findall(page)}
+
+
+@contextmanager
+def statements_run(engine):
+    """The SQL statements the engine runs inside the block, as a list that fills while it runs."""
+    statements = []
+
+    def keep(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+
+
+def statements_for(app, client, address: str) -> int:
+    """How many statements a page runs once warm: a worker's first page after a change of reference data also
+    reads it."""
+    client.get(address)
+    with statements_run(app.extensions["db_engine"]) as statements:
+        assert client.get(address).status_code == 200
+    return len(statements)
+
+
+def fragment_of(client, address: str):
+    """An htmx request's answer, checked to be a fragment that caches keep apart from the whole page; with its
+    text."""
+    response = client.get(address, headers=HTMX)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Request" in response.vary and "<html" not in text
+    return response, text

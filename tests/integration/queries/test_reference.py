@@ -4,13 +4,13 @@ another app server or a database administrator would make it, so nothing in this
 
 import re
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from burden_tracker.db import open_session
 from burden_tracker.queries.listing import list_nominations
 from burden_tracker.queries.reference import STAMP, for_lists, note_stamp
 from tests.support.factories import make_department, make_nomination, make_user
-from tests.support.web import sign_in
+from tests.support.web import sign_in, statements_run
 
 
 def department_options(page: str) -> list[str]:
@@ -84,10 +84,8 @@ def test_a_warm_list_page_reads_no_reference_data(client, session, app):
     make_nomination(session)
     sign_in(client, make_user(session, can_sign_in=True).email)
     client.get("/nominations")
-    statements = []
-    event.listen(app.extensions["db_engine"], "before_cursor_execute",
-                 lambda _c, _cur, statement, *_rest: statements.append(statement))
-    assert client.get("/nominations").status_code == 200
+    with statements_run(app.extensions["db_engine"]) as statements:
+        assert client.get("/nominations").status_code == 200
     assert not [s for s in statements if "FROM settings" in s or "sort_name" in s or s.startswith("SELECT reference")]
     assert len([s for s in statements if s.lstrip().startswith("SELECT")]) == 2  # the sign-in check and the list
 

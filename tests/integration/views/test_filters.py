@@ -1,15 +1,16 @@
-"""What /nominations and /board share (views/filters.py): the department, category and source filters and the
-sort by hours, on both lists."""
+"""What /nominations and /board share (views/filters.py): the department, category and source filters, the
+sort by hours, and paging that keeps them, on both lists."""
 
 import re
+from datetime import date
 
 import pytest
 
 from burden_tracker.enums import RequirementSource, Role, State
 from burden_tracker.models import Category
 from burden_tracker.queries.reference import find_by_name
-from tests.support.factories import make_department, make_nomination, make_user
-from tests.support.web import sign_in
+from tests.support.factories import add_supporters, make_department, make_nomination, make_user
+from tests.support.web import HTMX, pager_links, sign_in
 
 _TITLE = re.compile(r'<td data-label="Title" class="title"><a href="/nominations/\d+">(.*?)</a></td>')
 
@@ -61,3 +62,38 @@ def test_sorting_by_hours_uses_the_boards_estimate_over_the_submitters(listed, s
                     occurrences_per_week=1, clinicians_affected=1, board_minutes_per_occurrence=5,
                     board_occurrences_per_week=20, board_clinicians_affected=500)
     assert titles(listed, "sort=hours") == ["Confirmed big", "Middling", "Big until the board measured it"]
+
+
+def test_paging_links_keep_the_filters_and_the_sort(listed, session, app):
+    client, address = listed
+    app.config["NOMINATIONS_PER_PAGE"] = 2
+    for number in range(5):
+        add_supporters(session, make_nomination(session, title=f"Retired {number}", state=State.RETIRED,
+                                                retired_on=date(2026, 3, 1)), number)
+    make_nomination(session, title="Proposed, never listed")
+    pages = [client.get(f"{address}?state=retired&sort=supporters&page={number}").get_data(as_text=True)
+             for number in (1, 2, 3)]
+    assert [_TITLE.findall(page) for page in pages] == [["Retired 4", "Retired 3"], ["Retired 2", "Retired 1"],
+                                                        ["Retired 0"]]
+    kept = f"{address}?state=retired&amp;sort=supporters"
+    assert [pager_links(page) for page in pages] == [
+        {"next": f"{kept}&amp;page=2"}, {"prev": kept, "next": f"{kept}&amp;page=3"}, {"prev": f"{kept}&amp;page=2"}]
+    assert "Nominations 3–4" in pages[1]
+    if address == "/board":  # the queue, a few hundred open nominations at most, counts them all
+        assert "Page 1 of 3" in pages[0] and "Nominations 3–4 of 5," in pages[1]
+
+
+UNREADABLE = ["page=-1", "page=0", "page=abc", "page=1.5", "page=99999999999999999999999999", "state=nonsense",
+              "state=", "sort=evil", "department=abc", "department=99999", "category=-3", "source=astrology",
+              "state=retired&state=nonsense"]
+UNREADABLE_ON = {"/board": ["sort=newest", "owner=abc", "owner=99999", "owner=-1", "age=ancient", "age=%00",
+                            "age=new&sort=age&page=2"],
+                 "/nominations": ["q=%00%00", "q=%ff%fe", "q=%25%25%25&sort=hours&page=2"]}
+
+
+def test_values_that_cannot_be_read_never_break_the_list(listed, session):
+    client, address = listed
+    make_nomination(session, title="Still listed")
+    answers = {query: [client.get(f"{address}?{query}", headers=headers).status_code for headers in (None, HTMX)]
+               for query in [*UNREADABLE, *UNREADABLE_ON[address]]}
+    assert {query: codes for query, codes in answers.items() if codes != [200, 200]} == {}

@@ -65,12 +65,18 @@ def test_a_supporters_comment_tells_the_submitter_but_not_the_supporter(session,
     assert notices_of(session, supporter) == []
 
 
-def test_unread_count_shows_in_the_header_and_drops_to_zero_after_mark_all_as_read(client, session, people):
+def two_notices_shown(client, session, people) -> str:
+    """The submitter's notices page after a board member commented and then rejected."""
     submitter, _supporter, board_member, nomination = people
     comment(session=session, nomination_id=nomination.id, author=board_member, body="Which flowsheet rows?")
     reject(session, nomination, board_member)
     sign_in(client, submitter.email)
-    page = client.get("/notices").get_data(as_text=True)
+    return client.get("/notices").get_data(as_text=True)
+
+
+def test_unread_count_shows_in_the_header_and_drops_to_zero_after_mark_all_as_read(client, session, people):
+    submitter = people[0]
+    page = two_notices_shown(client, session, people)
     assert badge(page) == 2 and "2 unread." in page
     shown = re.search(r'name="up_to" value="(\d+)"', page)[1]
     response = client.post("/notices/read", data={"csrf_token": csrf_token(client, "/notices"), "up_to": shown})
@@ -101,11 +107,8 @@ def test_a_notice_that_arrives_after_the_page_was_shown_stays_unread(client, ses
 
 
 def test_notices_are_newest_first_marked_new_in_words_and_link_to_the_nomination(client, session, people):
-    submitter, _supporter, board_member, nomination = people
-    comment(session=session, nomination_id=nomination.id, author=board_member, body="Which flowsheet rows?")
-    reject(session, nomination, board_member)
-    sign_in(client, submitter.email)
-    page = client.get("/notices").get_data(as_text=True)
+    nomination = people[3]
+    page = two_notices_shown(client, session, people)
     assert page.index("moved from proposed to rejected") < page.index("New comment on")
     assert page.count('<strong class="new">New</strong>') == 2
     assert page.count(f'href="/nominations/{nomination.id}"') == 2
