@@ -14,8 +14,9 @@ import redis
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from .queries.sign_in_guard import standings
 from .services import sign_in_guard
-from .services.sign_in_guard import Standing
+from .waits import Standing
 
 # A Redis that does not answer must not hold a sign-in for long.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
@@ -31,7 +32,7 @@ class _Database:
         self.session = session
 
     def standings(self, keys: list[str], now: float) -> dict[str, Standing]:
-        return sign_in_guard.standings(session=self.session, keys=keys, now=now)
+        return standings(session=self.session, keys=keys, now=now)
 
     def change(self, changes: list, now: float) -> list[Standing]:
         return self._write(lambda: [sign_in_guard.change(session=self.session, key=key, how=how, now=now)

@@ -1,7 +1,7 @@
 """Counting failed sign-ins (and failed invite links), so that guessing passwords is slow and nobody is locked out.
 
 Only failures count, so a person who signs in fine is never held up. Past an allowance each further failure
-doubles the wait (services/sign_in_guard.py has the rules). A refusal is answered at once with the wait in
+doubles the wait (waits.py has the rules). A refusal is answered at once with the wait in
 Retry-After: no worker sleeps.
 
 A browser that has signed in to an account before carries a device cookie: a keyed hash of the account (never the
@@ -30,8 +30,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from . import limit_stores
 from .limit_stores import in_store
-from .services import sign_in_guard
-from .services.sign_in_guard import HOUR, Policy, Standing
+from .waits import HOUR, Policy, Standing, held_for, wait_in_words
 
 # A person mistyping gets five tries; a script guessing one account gets a handful a day once the waits grow.
 ACCOUNT = Policy(allowance=5)
@@ -67,7 +66,7 @@ class Refusal:
 
     @property
     def wait(self) -> str:
-        return sign_in_guard.wait_in_words(self.seconds)
+        return wait_in_words(self.seconds)
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def claim_alert(email: str, *, session, now: float | None = None) -> bool:
     key = _key("alert/account", _normal(email))
 
     def hold_unless_held(standing: Standing) -> Standing:
-        return standing if standing.wait_left(now) else sign_in_guard.held_for(ALERT_EVERY, now)
+        return standing if standing.wait_left(now) else held_for(ALERT_EVERY, now)
 
     [after] = in_store(lambda store: store.change([(key, hold_unless_held)], now), session)
     return after.held_until == now + ALERT_EVERY

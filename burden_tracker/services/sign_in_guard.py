@@ -1,8 +1,8 @@
-"""How failed sign-ins (and failed invite links) earn a wait, and the database that keeps the count.
+"""The database that keeps the count of failed sign-ins (and failed invite links), for servers without Redis.
 
 Each account, address or browser has a standing: the failures still inside its window and, once it has failed
-too often, the wait it must sit out. The rules are plain functions of the standing and the time, so the database
-here and Redis (limits.py) keep the same count the same way.
+too often, the wait it must sit out. The rules are in waits.py; queries/sign_in_guard.py reads a standing, and
+this module writes it.
 
 The same table keeps, for a minute, what a sign-out hands over to the sign-in page after it (limits.py).
 
@@ -10,9 +10,7 @@ The account holder is told by email when their account starts a wait: what happe
 when, in UTC. The email holds no password and no link a request could have chosen.
 """
 
-import json
 import logging
-import math
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,70 +22,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ..models import FailureTally
+from ..queries.sign_in_guard import STANDING, standing_of
+from ..waits import MINUTE, Standing, wait_in_words
 from .mail import SMTP_TIMEOUT_SECONDS
 from .sweeping import NowAndThen
 
 log = logging.getLogger(__name__)
-MINUTE, HOUR = 60.0, 3600.0
 # Old rows are deleted at most this often per process: a sign-in that fails need not also sweep the table.
 _sweep = NowAndThen(10 * MINUTE)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How many failures one key may have, and what each one past that costs."""
-
-    allowance: int  # failures inside the moving window before the first wait
-    window: float = 15 * MINUTE
-    first_wait: float = 15 * MINUTE
-    longest_wait: float = 4 * HOUR
-    # After a wait ends, a failure this soon doubles it rather than starting the count afresh: someone guessing
-    # steadily cannot wait each hold out and be given the whole allowance again.
-    memory: float = 24 * HOUR
-
-
-@dataclass(frozen=True)
-class Standing:
-    """What one key's failures have earned. Times are seconds since the epoch."""
-
-    recent: tuple[float, ...] = ()  # failures inside the window; empty while a wait is running
-    held_until: float = 0.0
-    wait: float = 0.0  # the length of the last wait given, while it is remembered; 0 before any
-    forget_at: float = 0.0  # from then on nothing here matters, and the record may go
-
-    def wait_left(self, now: float) -> float:
-        return max(0.0, self.held_until - now)
-
-    def after_failure(self, policy: Policy, now: float) -> "Standing":
-        if self.wait and now < self.held_until + policy.memory:
-            return _held(policy, now, min(self.wait * 2, policy.longest_wait))
-        recent = (*(at for at in self.recent if at > now - policy.window), now)
-        if len(recent) >= policy.allowance:
-            return _held(policy, now, policy.first_wait)
-        return Standing(recent=recent, forget_at=max(recent) + policy.window)
-
-    def as_of(self, now: float) -> "Standing":
-        """Itself, or a blank standing once it is past forgetting (a row the purge has not reached yet)."""
-        return self if now < self.forget_at else Standing()
-
-    def dumps(self) -> str:
-        return json.dumps([self.recent, self.held_until, self.wait, self.forget_at])
-
-    @classmethod
-    def loads(cls, text: str | bytes | None) -> "Standing":
-        if text is None:
-            return cls()
-        recent, held_until, wait, forget_at = json.loads(text)
-        return cls(tuple(recent), held_until, wait, forget_at)
-
-
-def _held(policy: Policy, now: float, wait: float) -> Standing:
-    return Standing(held_until=now + wait, wait=wait, forget_at=now + wait + policy.memory)
-
-
-def held_for(seconds: float, now: float) -> Standing:
-    """A plain hold with nothing to remember after it: the throttle on emails to one account holder."""
-    return Standing(held_until=now + seconds, forget_at=now + seconds)
 
 
 # The database's copy, for servers without Redis. A POST's own session takes SQLite's write lock as it begins
@@ -96,24 +38,14 @@ def held_for(seconds: float, now: float) -> Standing:
 # count.
 
 
-_STANDING = (FailureTally.recent, FailureTally.held_until, FailureTally.wait_seconds, FailureTally.forget_at)
-
-
-def standings(*, session: Session, keys: list[str], now: float) -> dict[str, Standing]:
-    """Only reads: the caller's transaction stays as it was."""
-    rows = session.execute(select(FailureTally.key, *_STANDING).where(FailureTally.key.in_(keys)))
-    found = {row.key: _standing(row).as_of(now) for row in rows}
-    return {key: found.get(key, Standing()) for key in keys}
-
-
 def change(*, session: Session, key: str, how, now: float) -> Standing:
     """Rewrites one key's standing as how(standing) says, with the key's row locked meanwhile; the caller
     commits. Returns the new standing."""
     insert_once = (sqlite if session.get_bind().dialect.name == "sqlite" else postgresql).insert
     session.execute(insert_once(FailureTally).values(key=key, recent="", wait_seconds=0, forget_at=_moment(now))
                     .on_conflict_do_nothing(index_elements=["key"]))
-    row = session.execute(select(*_STANDING).where(FailureTally.key == key).with_for_update()).one()
-    new = how(_standing(row).as_of(now))
+    row = session.execute(select(*STANDING).where(FailureTally.key == key).with_for_update()).one()
+    new = how(standing_of(row).as_of(now))
     session.execute(update(FailureTally).where(FailureTally.key == key).values(_columns(new)))
     if _sweep.due():
         purge(session=session, now=now)
@@ -148,12 +80,6 @@ def purge(*, session: Session, now: float) -> int:
     return session.execute(delete(FailureTally).where(FailureTally.forget_at < _moment(now))).rowcount
 
 
-def _standing(row) -> Standing:
-    recent = tuple(float(at) for at in row.recent.split())
-    held_until = row.held_until.timestamp() if row.held_until else 0.0
-    return Standing(recent, held_until, float(row.wait_seconds), row.forget_at.timestamp())
-
-
 def _columns(standing: Standing) -> dict:
     return {"recent": " ".join(f"{at:.3f}" for at in standing.recent),
             "held_until": _moment(standing.held_until) if standing.held_until else None,
@@ -162,14 +88,6 @@ def _columns(standing: Standing) -> dict:
 
 def _moment(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
-
-
-def wait_in_words(seconds: float) -> str:
-    minutes = max(1, math.ceil(seconds / MINUTE))
-    if minutes < 60:
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
-    hours = math.ceil(minutes / 60)
-    return "1 hour" if hours == 1 else f"{hours} hours"
 
 
 # Telling the account holder.

@@ -1,4 +1,4 @@
-"""The brakes on guessing, as the sign-in views apply them (limits.py counts, services/sign_in_guard.py has the rules):
+"""The brakes on guessing, as the sign-in views apply them (limits.py counts, waits.py has the rules):
 a failure counted, its account holder emailed once the response has gone, and the device cookie given at sign-in.
 
 A sign-out that clears the site's cookies (Clear-Site-Data: "cookies") loses the device cookie, even one that same

@@ -19,6 +19,18 @@ def still_the_same_document(page) -> bool:
     return page.evaluate("window.stillTheSameDocument === true")
 
 
+def settled(page) -> None:
+    """Waits until htmx has no request in flight and nothing left to swap or settle."""
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
+def expect_summary_kept(page, summary: str) -> None:
+    """The list's status line says `summary`, and it and the document were updated in place, not replaced."""
+    expect(page.get_by_role("status")).to_contain_text(summary)
+    expect(page.get_by_role("status")).to_have_attribute("data-kept", "yes")
+    assert still_the_same_document(page)
+
+
 def expect_every(cells, text: str) -> None:
     expect(cells.first).to_have_text(text)
     for cell in cells.all():

@@ -25,7 +25,7 @@ def test_every_import_keeps_the_contracts_of_the_floors():
 
 def test_the_pure_core_loads_neither_the_database_nor_flask():
     """In a fresh interpreter, which loads what imports inside functions and the package itself bring as well."""
-    loaded = ("import sys, burden_tracker.hours, burden_tracker.workflow, burden_tracker.naming; "
+    loaded = ("import sys, burden_tracker.hours, burden_tracker.workflow, burden_tracker.naming, burden_tracker.waits; "
               "print(sorted({name.split('.')[0] for name in sys.modules} & {'sqlalchemy', 'sqlmodel', 'flask', "
               "'psycopg'} | set(sys.modules) & {'burden_tracker.db', 'burden_tracker.models'}))")
     result = subprocess.run([sys.executable, "-c", loaded], capture_output=True, text=True, check=True)

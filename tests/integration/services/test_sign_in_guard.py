@@ -15,6 +15,7 @@ from burden_tracker import limits
 from burden_tracker.db import open_session
 from burden_tracker.enums import Role
 from burden_tracker.models import FailureTally
+from burden_tracker.queries.sign_in_guard import standings
 from burden_tracker.services import sign_in_guard
 from burden_tracker.services.users import add_user
 from tests.support.serving import Visit, at_once, served
@@ -98,7 +99,7 @@ def test_a_good_sign_in_forgets_the_account_but_not_the_address(app, session, co
         limits.forget_failures(counters, session=session)
     assert fail_at(app, session, counters, 4) == [{}]
     with app.app_context():
-        standing = sign_in_guard.standings(session=session, keys=[counter.key for counter in counters],
+        standing = standings(session=session, keys=[counter.key for counter in counters],
                                            now=START + 4)
     assert [len(standing[counter.key].recent) for counter in counters] == [1, 5]
 

@@ -10,7 +10,7 @@ from burden_tracker.enums import RequirementSource, Role, State
 from burden_tracker.models import Category
 from burden_tracker.queries.reference import find_by_name
 from tests.support.factories import add_supporters, make_department, make_nomination, make_user
-from tests.support.web import HTMX, pager_links, sign_in
+from tests.support.web import HTMX, fragment_of, pager_links, sign_in
 
 _TITLE = re.compile(r'<td data-label="Title" class="title"><a href="/nominations/\d+">(.*?)</a></td>')
 
@@ -97,3 +97,12 @@ def test_values_that_cannot_be_read_never_break_the_list(listed, session):
     answers = {query: [client.get(f"{address}?{query}", headers=headers).status_code for headers in (None, HTMX)]
                for query in [*UNREADABLE, *UNREADABLE_ON[address]]}
     assert {query: codes for query, codes in answers.items() if codes != [200, 200]} == {}
+
+
+def test_an_htmx_request_gets_the_list_in_place_and_a_clean_address_to_push(listed, session):
+    client, address = listed
+    make_nomination(session, title="Retired burden", state=State.RETIRED, retired_on=date(2026, 3, 1))
+    response, fragment = fragment_of(client, f"{address}?state=retired&department=&category=&source=&sort=supporters")
+    assert "<h1>" not in fragment and "Retired burden" in fragment
+    assert f'id="{"board" if address == "/board" else "nomination"}-list"' in fragment
+    assert response.headers["HX-Push-Url"] == f"{address}?state=retired&sort=supporters"
