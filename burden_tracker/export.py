@@ -384,7 +384,8 @@ def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str) -
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     rows = [
-        ("Quarter", str(quarter), "text"), ("First day", quarter.first_day, "date"),
+        ("Quarter", str(quarter), "text"), ("Months", quarter.months(long=True), "text"),
+        ("First day", quarter.first_day, "date"),
         ("Last day", quarter.last_day, "date"), ("Days in the quarter", quarter.days, "count"),
         ("Fiscal year starts in month", settings.fiscal_year_start_month, "count"),
         ("Working weeks per year", settings.working_weeks_per_year, "number"),

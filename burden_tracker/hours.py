@@ -5,6 +5,7 @@ SQLAlchemy column expressions alike: the same formula serves Python and SQL aggr
 a SQL twin, queries/hours_sql.py's days_counted_column, for the reports' GROUP BY queries.
 """
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -58,7 +59,8 @@ def cost(hours: float, usd_per_hour: float) -> float:
 
 # Excel's dates begin in 1900 and Python's end in 9999; a quarter and its neighbours must fit inside both.
 FIRST_YEAR, LAST_YEAR = 1901, 9998
-_QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+_LONGEST_SHOWN = 40  # a refused quarter is named in the message; a very long one is cut short
+_QUARTER_PATTERN = re.compile(r"^(FY)?([0-9]{4})-Q([0-9]+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
@@ -74,12 +76,17 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str, start_month: int = 1) -> "Quarter":
+        """2026-Q3, or FY2027-Q1 as pages write a fiscal quarter; anything else is refused with a message."""
         match = _QUARTER_PATTERN.match(text.strip())
+        shown = text if len(text) <= _LONGEST_SHOWN else text[:_LONGEST_SHOWN] + "…"
         if not match:
-            raise ValueError(f"{text!r} is not a quarter: write it like 2026-Q3")
-        if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
-            raise ValueError(f"{text!r} is out of range: choose a year from {FIRST_YEAR} to {LAST_YEAR}")
-        return cls(int(match[1]), int(match[2]), start_month)
+            raise ValueError(f"“{shown}” is not a quarter: write it like 2026-Q3")
+        year, number = int(match[2]), int(match[3])
+        if not 1 <= number <= 4:
+            raise ValueError(f"“{shown}” is not a quarter: a year has four, Q1 to Q4")
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"“{shown}” is out of range: choose a year from {FIRST_YEAR} to {LAST_YEAR}")
+        return cls(year, number, start_month)
 
     @classmethod
     def containing(cls, day: date, start_month: int = 1) -> "Quarter":
@@ -118,5 +125,18 @@ class Quarter:
             quarters.append(quarters[-1].previous())
         return quarters[::-1]
 
-    def __str__(self) -> str:
+    @property
+    def key(self) -> str:
+        """How addresses and the command line write it: 2027-Q1."""
         return f"{self.fiscal_year}-Q{self.number}"
+
+    def __str__(self) -> str:
+        """How people read it: FY2027-Q1 when the fiscal year does not start in January, else 2026-Q3."""
+        return self.key if self.start_month == 1 else f"FY{self.key}"
+
+    def months(self, long: bool = False) -> str:
+        """Jul–Sep 2026 (July–September 2026 when long); Nov 2026–Jan 2027 across New Year."""
+        names = calendar.month_name if long else calendar.month_abbr
+        first, last = self.first_day, self.last_day
+        start = names[first.month] + ("" if first.year == last.year else f" {first.year}")
+        return f"{start}–{names[last.month]} {last.year}"

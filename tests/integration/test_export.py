@@ -164,11 +164,12 @@ def test_a_fiscal_year_starting_in_july_reports_july_to_september_as_q1(session,
     figures = reporting.quarter_figures(session=session, quarter=quarter)
     assert figures.realized_hours > 0
     summary = sheets["Summary"]
-    assert summary[0][0] == "Burden Tracker quarterly report 2027-Q1"
+    assert summary[0][0] == "Burden Tracker quarterly report FY2027-Q1"
     assert summary[1][0] == "1 July 2026 to 30 September 2026"
     assert number(row_labelled(summary, "Hours realized in the quarter")[1]) == pytest.approx(figures.realized_hours)
-    assert [row[0] for row in summary if re.fullmatch(r"\d{4}-Q\d", row[0])][-2:] == ["2026-Q4", "2027-Q1"]
+    assert [row[0] for row in summary if re.fullmatch(r"FY\d{4}-Q\d", row[0])][-2:] == ["FY2026-Q4", "FY2027-Q1"]
     assert row_labelled(sheets["Assumptions"], "Fiscal year starts in month")[1] == "7"
+    assert row_labelled(sheets["Assumptions"], "Months")[1] == "July–September 2026"
 
 
 def test_an_empty_quarter_still_makes_a_workbook_that_adds_up_to_zero(session, tmp_path):
@@ -188,11 +189,24 @@ def test_the_command_line_writes_the_workbook_where_asked(runner, program, tmp_p
     assert [p.name for p in out.parent.iterdir()] == ["q3.xlsx"]  # no partial file left behind
 
 
-@pytest.mark.parametrize("quarter", ["2026-Q5", "Q3-2026", "last quarter"])
-def test_the_command_line_refuses_a_quarter_it_cannot_read(runner, tmp_path, quarter):
+def test_the_command_line_takes_a_fiscal_quarter_either_way_and_names_the_file_fy(runner, session, tmp_path,
+                                                                                  monkeypatch):
+    build_program(session, fiscal_year_start_month=7)
+    monkeypatch.chdir(tmp_path)
+    for asked in ("2027-Q1", "FY2027-Q1"):
+        result = runner.invoke(args=["export", "--quarter", asked])
+        assert result.exit_code == 0, result.output
+        assert "Wrote the FY2027-Q1 workbook to burden-tracker-FY2027-Q1.xlsx." in result.output
+    assert [path.name for path in tmp_path.glob("*.xlsx")] == ["burden-tracker-FY2027-Q1.xlsx"]
+
+
+@pytest.mark.parametrize("quarter,message", [("2026-Q5", "a year has four, Q1 to Q4"),
+                                             ("Q3-2026", "write it like 2026-Q3"),
+                                             ("last quarter", "write it like 2026-Q3")])
+def test_the_command_line_refuses_a_quarter_it_cannot_read(runner, tmp_path, quarter, message):
     result = runner.invoke(args=["export", "--quarter", quarter, "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0
-    assert "write it like 2026-Q3" in result.output
+    assert message in result.output
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -232,4 +246,4 @@ def test_the_web_download_answers_404_for_a_quarter_it_cannot_read(client, sessi
     sign_in(client, reader.email)
     response = client.get("/reports/2026-Q7.xlsx")
     assert response.status_code == 404
-    assert "write it like 2026-Q3" in response.get_data(as_text=True)
+    assert "“2026-Q7” is not a quarter: a year has four, Q1 to Q4." in response.get_data(as_text=True)

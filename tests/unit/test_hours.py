@@ -68,10 +68,37 @@ def test_last_eight_quarters_oldest_first():
         "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
 
 
-@pytest.mark.parametrize("text", ["2026-Q5", "2026Q3", "26-Q1", "2026-q3x", ""])
+def test_a_fiscal_quarter_is_written_fy_with_its_months_and_read_either_way():
+    q1 = Quarter.parse("2027-Q1", start_month=7)
+    assert (str(q1), q1.key, q1.months(), q1.months(long=True)) == (
+        "FY2027-Q1", "2027-Q1", "Jul–Sep 2026", "July–September 2026")
+    assert Quarter.parse("FY2027-Q1", start_month=7) == Quarter.parse("fy2027-q1", start_month=7) == q1
+    december_start = Quarter.parse("FY2027-Q1", start_month=12)
+    assert (str(december_start), december_start.months()) == ("FY2027-Q1", "Dec 2026–Feb 2027")
+
+
+def test_a_calendar_quarter_is_written_as_it_is_typed():
+    q3 = Quarter.parse("2026-Q3")
+    assert (str(q3), q3.key, q3.months(), q3.months(long=True)) == ("2026-Q3", "2026-Q3", "Jul–Sep 2026",
+                                                                    "July–September 2026")
+
+
+@pytest.mark.parametrize("text", ["2026Q3", "26-Q1", "2026-q3x", "", "FY-2026-Q1", "Q3-2026", "２０２６-Q3"])
 def test_malformed_quarters_are_refused_with_the_expected_form(text):
-    with pytest.raises(ValueError, match="2026-Q3"):
+    with pytest.raises(ValueError, match="write it like 2026-Q3"):
         Quarter.parse(text)
+
+
+@pytest.mark.parametrize("text", ["2026-Q5", "2026-Q0", "FY2027-Q9", "2026-Q10"])
+def test_impossible_quarters_are_refused_saying_a_year_has_four(text):
+    with pytest.raises(ValueError, match="a year has four, Q1 to Q4"):
+        Quarter.parse(text)
+
+
+def test_a_very_long_refused_quarter_is_named_cut_short():
+    with pytest.raises(ValueError) as refused:
+        Quarter.parse("x" * 5_000)
+    assert "“" + "x" * 40 + "…”" in str(refused.value) and "x" * 41 not in str(refused.value)
 
 
 @pytest.mark.parametrize("text", ["0000-Q1", "0001-Q1", "1899-Q4", "1900-Q1", "9999-Q4"])

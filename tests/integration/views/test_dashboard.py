@@ -11,6 +11,7 @@ from burden_tracker.hours import Quarter
 from burden_tracker.models import Event
 from burden_tracker.queries import reporting
 from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.reporting_data import build_program
 from tests.support.web import HTMX, sign_in
 
 Q3 = Quarter(2026, 3)
@@ -124,24 +125,39 @@ def test_without_a_quarter_the_dashboard_shows_the_current_one(reader, session):
     assert "We ignored" not in page
 
 
-@pytest.mark.parametrize("asked", ["2026-Q9", "garbage", "2026-Q3x", "<script>alert(1)</script>"])
-def test_a_quarter_it_cannot_read_shows_the_current_quarter_and_names_what_was_ignored(reader, session, asked):
+@pytest.mark.parametrize("asked,why", [("2026-Q9", "a year has four, Q1 to Q4"),
+                                       ("garbage", "write it like 2026-Q3"), ("2026-Q3x", "write it like 2026-Q3"),
+                                       ("<script>alert(1)</script>", "write it like 2026-Q3")])
+def test_a_quarter_it_cannot_read_answers_404_with_why_and_no_quarters_figures(reader, session, asked, why):
     current = reporting.current_quarter(session=session)
     response = reader.get("/dashboard", query_string={"quarter": asked})
-    assert response.status_code == 200
+    assert response.status_code == 404
     page = response.get_data(as_text=True)
-    assert heading(page) == f"Dashboard {current}"
-    notice = text_of(re.search(r'<p class="notice"[^>]*>(.*?)</p>', page, re.S)[1])
     escaped = asked.replace("<", "&lt;").replace(">", "&gt;")
-    assert notice == (f"We ignored what we could not read in the address: the quarter “{escaped}” "
-                      f"(write a quarter like 2026-Q3). This is the current quarter, {current}.")
-    assert "<script>alert" not in page
+    assert heading(page) == "There is no such quarter"
+    assert f"“{escaped}” is not a quarter: {why}. The dashboard without a quarter shows the current one, {current}." \
+        in text_of(page)
+    assert "<script>alert" not in page and "at a glance" not in page
 
 
 def test_a_very_long_unreadable_quarter_is_named_cut_short(reader):
-    page = page_of(reader, "/dashboard?quarter=" + "x" * 5_000)
-    assert "“" + "x" * 40 + "…”" in page
-    assert "x" * 41 not in page
+    response = reader.get("/dashboard?quarter=" + "x" * 5_000)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "“" + "x" * 40 + "…”" in page and "x" * 41 not in page
+
+
+def test_a_fiscal_quarter_is_named_fy_with_its_months_and_its_address_keeps_the_short_form(reader, session):
+    build_program(session, fiscal_year_start_month=7)
+    for asked in ("2027-Q1", "FY2027-Q1"):
+        page = page_of(reader, f"/dashboard?quarter={asked}")
+        assert heading(page) == "Dashboard FY2027-Q1" and "July–September 2026" in page
+        assert '<option value="2027-Q1" selected>FY2027-Q1 · Jul–Sep 2026' in page
+        assert 'href="/reports/2027-Q1.xlsx"' in page and 'href="/dashboard?quarter=2026-Q4"' in page
+    with reader.get("/reports/FY2027-Q1.xlsx") as download:
+        assert download.status_code == 200
+        assert "filename=burden-tracker-FY2027-Q1.xlsx" in download.headers["Content-Disposition"]
+    pushed = reader.get("/dashboard?quarter=FY2027-Q1", headers=HTMX).headers["HX-Push-Url"]
+    assert pushed == "/dashboard?quarter=2027-Q1"
 
 
 def test_an_htmx_request_gets_only_the_dashboard_and_the_address_to_show(reader):
