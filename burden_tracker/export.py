@@ -15,7 +15,7 @@ the text safety (as_text) is tested through the workbook it protects. The cell w
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from importlib.metadata import version
 
@@ -32,7 +32,7 @@ from sqlmodel import Session
 from . import hours
 from .hours import Quarter
 from .queries import report_rows, reporting
-from .queries.reference import get_settings, hourly_rates
+from .queries.reference import get_settings, hourly_rates, organization_today
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
 # What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
@@ -259,6 +259,7 @@ RETIRED = _classified(
     ("Hours realized in the quarter", "realized_hours", "hours", 14, True),
     ("Hourly rate (USD)", "hourly_rate", "money", 12),
     ("Cost realized in the quarter (USD)", "realized_cost", "money", 16, True),
+    ("Hours projected to the quarter's end", "projected_hours", "hours", 14, True),
     ("Cost a year (USD)", "annual_cost", "money", 16, True))
 PIPELINE = _classified(
     ("State at the quarter's end", "state", "text", 12), ("Submitted on", "submitted_on", "date", 12),
@@ -301,23 +302,26 @@ class _Record:
 
 
 def write_workbook(*, session: Session, quarter: Quarter, destination, generated_by: str,
-                   progress: Callable[[int], None] | None = None) -> None:
-    """Write the quarter's workbook to a path or a binary file."""
+                   progress: Callable[[int], None] | None = None, today: date | None = None) -> None:
+    """Write the quarter's workbook to a path or a binary file, as of today on the organization's clocks."""
+    today = today or organization_today(session=session)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Burden Tracker"
     workbook.properties.title = f"Burden Tracker quarterly report {quarter}"
     summary = workbook.create_sheet("Summary")
     counted = _Counter(progress)
-    retired = _fill(Sheet(workbook, "Retired", RETIRED), report_rows.retired_rows(session=session, quarter=quarter),
+    retired = _fill(Sheet(workbook, "Retired", RETIRED),
+                    report_rows.retired_rows(session=session, quarter=quarter, today=today),
                     counted, f"Nothing was retired on or before {quarter.last_day:%-d %B %Y}.")
-    pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE), report_rows.pipeline_rows(session=session, quarter=quarter),
+    pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE),
+                     report_rows.pipeline_rows(session=session, quarter=quarter, today=today),
                      counted, f"Nothing was open at the end of {quarter}.")
-    by_department = _fill_groups(workbook, "By department", session, quarter, "department")
-    _fill_groups(workbook, "By category", session, quarter, "category")
+    by_department = _fill_groups(workbook, "By department", session, quarter, "department", today)
+    _fill_groups(workbook, "By category", session, quarter, "category", today)
     _fill(Sheet(workbook, "Decisions", DECISIONS), report_rows.decision_rows(session=session, quarter=quarter),
           counted, f"No decisions were taken in {quarter}.")
-    fte_hours_cell = _write_assumptions(workbook, session, quarter, generated_by)
-    _write_summary(summary, session, quarter, retired, pipeline, by_department, fte_hours_cell)
+    fte_hours_cell = _write_assumptions(workbook, session, quarter, generated_by, today)
+    _write_summary(summary, session, quarter, retired, pipeline, by_department, fte_hours_cell, today)
     workbook.save(destination)
 
 
@@ -349,8 +353,8 @@ def _fill(sheet: Sheet, rows: Result, counted: _Counter, empty_message: str) -> 
     return sheet
 
 
-def _fill_groups(workbook, title, session, quarter, by) -> Sheet:
-    groups = reporting.breakdown(session=session, quarter=quarter, by=by)
+def _fill_groups(workbook, title, session, quarter, by, today: date) -> Sheet:
+    groups = reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
     sheet = Sheet(workbook, title, GROUPED)
     for group in groups:
         sheet.add_record(_Record(group.figures, label=group.label))
@@ -369,14 +373,16 @@ FORMULAS = (
     ("potential hours", "hours a year of the nominations proposed or evaluated at the quarter's end"),
     ("retired in the quarter", "its effective date (retired on) falls in the quarter; a retirement decided in "
                                "the quarter that takes effect after it counts in the quarter it takes effect"),
-    ("the quarter under way", "hours realized count every day to the quarter's end for what is already "
-                              "retired; ages and the pipeline are as of today"),
-    ("dates and times", "decisions are dated in UTC; estimates and hourly rates are those in force when the "
-                        "workbook was generated"),
+    ("the quarter under way", "hours realized count its days through yesterday; hours projected count every "
+                              "day to its end for what is retired now; ages and the pipeline are as of today. "
+                              "A quarter that has not begun realizes nothing"),
+    ("dates and times", "days and quarters begin at midnight in the organization's time zone; decisions are "
+                        "listed in UTC; estimates and hourly rates are those in force when the workbook was "
+                        "generated"),
 )
 
 
-def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str) -> str:
+def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str, today: date) -> str:
     """Every setting and formula behind the figures; returns the cell holding the FTE hours per year."""
     settings = get_settings(session=session)
     ws = workbook.create_sheet("Assumptions")
@@ -388,6 +394,8 @@ def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str) -
         ("First day", quarter.first_day, "date"),
         ("Last day", quarter.last_day, "date"), ("Days in the quarter", quarter.days, "count"),
         ("Fiscal year starts in month", settings.fiscal_year_start_month, "count"),
+        ("Time zone of the organization", settings.time_zone, "text"), ("Today there", today, "date"),
+        _counted_through(quarter, today),
         ("Working weeks per year", settings.working_weeks_per_year, "number"),
         ("FTE hours per year", settings.fte_hours_per_year, "number"),
         ("Days per year (hours realized)", hours.DAYS_PER_YEAR, "count"),
@@ -406,9 +414,16 @@ def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str) -
     return f"Assumptions!$B${fte_row}"
 
 
+def _counted_through(quarter: Quarter, today: date) -> tuple:
+    through = quarter.realized_through(today)
+    if through < quarter.first_day:
+        return "Hours realized counted through", "nothing yet: the quarter has not begun", "text"
+    return "Hours realized counted through", through, "date"
+
+
 def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Sheet, by_department: Sheet,
-                   fte_hours_cell: str) -> None:
-    quarters = reporting.history(session=session, quarter=quarter)
+                   fte_hours_cell: str, today: date) -> None:
+    quarters = reporting.history(session=session, quarter=quarter, today=today)
     figures = quarters[-1][1]
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
         ws.column_dimensions[letter].width = width
@@ -427,7 +442,7 @@ def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Shee
         ("Rejected in the quarter", figures.rejected, "count"),
         ("Open pipeline at the quarter's end", Formula(f"=COUNT({pipeline.data_range('id')})"), "count"),
         ("Retired by the quarter's end", Formula(f"=COUNT({retired.data_range('id')})"), "count"),
-        ("Hours realized in the quarter", Formula(f"={retired.ref('realized_hours', retired.totals_row)}"), "hours"),
+        *_realized_rows(quarter, today, retired),
         ("Hours a year from everything retired by the quarter's end",
          Formula(f"={retired.ref('annual_hours', retired.totals_row)}"), "hours"),
         ("FTE of those hours", Formula(f"={retired.ref('annual_hours', retired.totals_row)}/{fte_hours_cell}"),
@@ -450,6 +465,18 @@ def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Shee
         record = _Record(past_figures, quarter=str(past))
         ws.append([cell(ws, getattr(record, column.key), column.kind) for column in HISTORY])
     _add_charts(ws, header_row, len(quarters), by_department)
+
+
+def _realized_rows(quarter: Quarter, today: date, retired: Sheet) -> list[tuple]:
+    """Hours realized; and, for a quarter not yet over, that it is to date, and what is projected to its end."""
+    realized = Formula(f"={retired.ref('realized_hours', retired.totals_row)}")
+    if quarter.last_day < today:
+        return [("Hours realized in the quarter", realized, "hours")]
+    through = quarter.realized_through(today)
+    so_far = f"through {through:%-d %B %Y}" if through >= quarter.first_day else "none: it has not begun"
+    return [(f"Hours realized in the quarter to date ({so_far})", realized, "hours"),
+            ("Hours projected to the quarter's end, from what is retired now",
+             Formula(f"={retired.ref('projected_hours', retired.totals_row)}"), "hours")]
 
 
 def _add_charts(ws, header_row: int, quarters: int, by_department: Sheet) -> None:

@@ -249,6 +249,9 @@ class SettingsForm(FlaskForm):
                                           description="January gives calendar quarters.")
     stale_after_days = StringField("Stale after (days)", filters=[_blank_is_none],
                                    description="A nomination waiting longer than this stands out, 1–365.")
+    time_zone = StringField("Time zone", filters=[_blank_is_none],
+                            description="The organization's clocks, as a region and city (America/Chicago): they "
+                                        "decide what today is, and where a quarter and a day begin.")
     audit_retention_days = StringField("Keep the security trail (days)", filters=[_blank_is_none],
                                        description="Sign-ins, refusals and admin changes older than this are "
                                                    "deleted, 30–3,650.")

@@ -8,7 +8,8 @@ a SQL twin, queries/hours_sql.py's days_counted_column, for the reports' GROUP B
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 MINUTES_PER_HOUR = 60
 DAYS_PER_YEAR = 365
@@ -47,6 +48,30 @@ def realized_hours_of(annual, days):
 
 def realized_hours(annual: float, retired_on: date, first_day: date, last_day: date) -> float:
     return realized_hours_of(annual, days_counted(retired_on, first_day, last_day))
+
+
+def today_in(zone: str, now: datetime | None = None) -> date:
+    """The organization's today: the date on its clocks (an IANA zone such as America/Chicago)."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
+
+
+def midnight_starting(day: date, zone: str) -> datetime:
+    """The moment the organization's day begins, in UTC, for comparing stored event times."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return "/" in name or name == "UTC"  # a region's zone, not an abbreviation such as EST
+
+
+def time_zones() -> list[str]:
+    """The zones to offer: regions and cities (America/Chicago), not abbreviations or fixed offsets."""
+    return sorted(name for name in available_timezones()
+                  if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")))
 
 
 def fte(annual: float, fte_hours_per_year: float) -> float:
@@ -124,6 +149,11 @@ class Quarter:
         while len(quarters) < count:
             quarters.append(quarters[-1].previous())
         return quarters[::-1]
+
+    def realized_through(self, today: date) -> date:
+        """The last day whose hours count as realized: the quarter's last day once it is over, else yesterday.
+        Before the quarter begins this falls before its first day, and nothing is realized."""
+        return min(self.last_day, today - timedelta(days=1))
 
     @property
     def key(self) -> str:

@@ -265,6 +265,8 @@ class Settings(SQLModel, table=True):
     fiscal_year_start_month: int = 1
     stale_after_days: int = 30
     audit_retention_days: int = Field(default=400, sa_column_kwargs={"server_default": "400"})
+    # The organization's clocks: what "today" and a day are for reports and lists (event times are stored in UTC).
+    time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
 
 
 class ReferenceStamp(SQLModel, table=True):

@@ -20,6 +20,7 @@ SETTING_LABELS = {
     "fiscal_year_start_month": "fiscal year start month",
     "stale_after_days": "stale after days",
     "audit_retention_days": "security trail kept (days)",
+    "time_zone": "time zone",
 }
 
 
@@ -76,13 +77,16 @@ def rate_field(role: AffectedRole) -> str:
     return f"rate_{role.name.lower()}"
 
 
-def plain_number(value: float) -> str:
+def as_shown(value: float | str) -> str:
+    """A setting as the form and the history show it: numbers without a needless .0, text as it is."""
+    if isinstance(value, str):
+        return value
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def settings_values(*, session: Session) -> dict[str, str]:
     """The settings as the form shows them."""
     settings = session.get(Settings, 1) or Settings(id=1)
-    values = {name: plain_number(getattr(settings, name)) for name in SETTING_LABELS}
+    values = {name: as_shown(getattr(settings, name)) for name in SETTING_LABELS}
     rates = {**DEFAULT_HOURLY_RATES, **{r.affected_role: r.usd_per_hour for r in session.exec(select(HourlyRate))}}
-    return values | {rate_field(role): plain_number(rates[role]) for role in AffectedRole}
+    return values | {rate_field(role): as_shown(rates[role]) for role in AffectedRole}

@@ -189,7 +189,7 @@ class _Values:
 
     def __init__(self, session: Session, filters: Filters, today: date | None):
         self.reference = reference = for_lists(session=session)
-        self.today = today or date.today()
+        self.today = today or reference.today()
         self.bound = {
             "department_id": filters.department_id, "category_id": filters.category_id,
             "source": filters.source, "owner_id": filters.owner_id,

@@ -6,11 +6,13 @@ database needs of it from the start is added by services/reference.py.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
 
+from .. import hours
 from ..enums import AffectedRole
 from ..models import Category, Department, HourlyRate, ReferenceStamp, Settings
 
@@ -34,6 +36,11 @@ def get_settings(*, session: Session) -> Settings:
 _THE_SETTINGS = select(Settings).where(Settings.id == 1)
 
 
+def organization_today(*, session: Session) -> date:
+    """Today on the organization's clocks (the time_zone setting), from the worker's copy of the settings."""
+    return for_lists(session=session).today()
+
+
 def hourly_rates(*, session: Session) -> dict[AffectedRole, float]:
     stored = {rate.affected_role: rate.usd_per_hour for rate in session.exec(select(HourlyRate))}
     return {**DEFAULT_HOURLY_RATES, **stored}
@@ -45,8 +52,13 @@ class ForLists:
 
     stale_after_days: int
     working_weeks_per_year: float
+    time_zone: str
     departments: tuple[tuple[int, str], ...]  # (id, name), by name
     categories: tuple[tuple[int, str], ...]
+
+    def today(self) -> date:
+        """The organization's today, on its own clocks."""
+        return hours.today_in(self.time_zone)
 
     @cached_property
     def names(self) -> tuple[dict[int, str], dict[int, str]]:
@@ -95,7 +107,7 @@ def _read_for_lists(session: Session) -> ForLists:
     choices = {"departments": [], "categories": []}
     for kind, choice_id, name, _sort_name in session.connection().execute(_CHOICES):
         choices[kind].append((choice_id, name))
-    return ForLists(settings.stale_after_days, settings.working_weeks_per_year,
+    return ForLists(settings.stale_after_days, settings.working_weeks_per_year, settings.time_zone,
                     tuple(choices["departments"]), tuple(choices["categories"]))
 
 

@@ -19,11 +19,12 @@ from ..models import Category, Department, Event, EventNote, Nomination, Support
 from ..naming import nobody_for, person_named
 from .dialects import days_between
 from .estimates import annual_hours_column, estimate_columns
-from .hours_sql import days_counted_column
-from .reference import get_settings
+from .reference import get_settings, organization_today
 from .reporting import (
+    days_realized_column,
     hourly_rate_column,
     open_at_end,
+    realized_hours_column,
     retired_by_end,
     source_column,
     start_of,
@@ -34,16 +35,19 @@ from .reporting import (
 BATCH = 2_000
 
 
-def retired_rows(*, session: Session, quarter: hours.Quarter):
-    """Every nomination retired on or before the quarter's last day, in order of retirement."""
+def retired_rows(*, session: Session, quarter: hours.Quarter, today: date | None = None):
+    """Every nomination retired on or before the quarter's last day, in order of retirement; its hours realized
+    to date (Quarter.realized_through) and projected to the quarter's end."""
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
-    days = days_counted_column(Nomination.retired_on, quarter.first_day, quarter.last_day)
+    through = quarter.realized_through(today or organization_today(session=session))
+    days = days_realized_column(quarter.first_day, through)
     realized = hours.realized_hours_of(annual, days)
+    projected = realized_hours_column(annual, quarter.first_day, quarter.last_day)
     query = (
         _described(Nomination.submitted_on, Nomination.retired_on, Nomination.what_changed,
                    *_estimate(session), days.label("days_counted"), realized.label("realized_hours"),
                    rate.label("hourly_rate"), hours.cost(realized, rate).label("realized_cost"),
-                   hours.cost(annual, rate).label("annual_cost"))
+                   projected.label("projected_hours"), hours.cost(annual, rate).label("annual_cost"))
         .where(retired_by_end(quarter))
         .order_by(Nomination.retired_on, Nomination.id)
     )
@@ -52,33 +56,35 @@ def retired_rows(*, session: Session, quarter: hours.Quarter):
 
 def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | None = None):
     """Every nomination proposed or evaluated at the quarter's end (or today, for the quarter under way)."""
-    on = min(today or date.today(), quarter.last_day)
+    on = min(today or organization_today(session=session), quarter.last_day)
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
-    fte_hours = get_settings(session=session).fte_hours_per_year
+    settings = get_settings(session=session)
+    fte_hours, zone = settings.fte_hours_per_year, settings.time_zone
     supporters = (select(Supporter.nomination_id, func.count().label("supporters"))
-                  .where(Supporter.created_at < start_of(quarter.next()))
+                  .where(Supporter.created_at < start_of(quarter.next(), zone))
                   .group_by(Supporter.nomination_id).subquery())
     query = with_closing(
-        _described(state_at_end(quarter).label("state"), Nomination.submitted_on,
+        _described(state_at_end(quarter, zone).label("state"), Nomination.submitted_on,
                    days_between(Nomination.submitted_on, on).label("age_days"),
                    func.coalesce(supporters.c.supporters, 0).label("supporters"),
                    *_estimate(session), hours.fte(annual, fte_hours).label("fte"), rate.label("hourly_rate"),
                    hours.cost(annual, rate).label("annual_cost"))
-    ).outerjoin(supporters, supporters.c.nomination_id == Nomination.id).where(open_at_end(quarter)).order_by(
+    ).outerjoin(supporters, supporters.c.nomination_id == Nomination.id).where(open_at_end(quarter, zone)).order_by(
         Nomination.submitted_on, Nomination.id)
     return _streamed(session, query)
 
 
 def decision_rows(*, session: Session, quarter: hours.Quarter):
     """The quarter's state changes: who, when, from, to, note; imports included, administration left out."""
-    actor = aliased(User)
+    actor, zone = aliased(User), get_settings(session=session).time_zone
     query = (
         select(Event.at, Event.nomination_id, Nomination.title, Event.from_state, Event.to_state,
                actor.name, actor.email, Event.acted_as, Nomination.anonymous, EventNote.body.label("note"), Event.kind)
         .join(Nomination, Nomination.id == Event.nomination_id)
         .outerjoin(EventNote, EventNote.id == Event.note_id)
         .outerjoin(actor, actor.id == Event.actor_id)
-        .where(Event.to_state.is_not(None), Event.at >= start_of(quarter), Event.at < start_of(quarter.next()))
+        .where(Event.to_state.is_not(None), Event.at >= start_of(quarter, zone),
+               Event.at < start_of(quarter.next(), zone))
         .order_by(Event.at, Event.id)
     )
     return _Decisions(_streamed(session, query))
@@ -104,11 +110,12 @@ class _Decisions:
 
 def row_counts(*, session: Session, quarter: hours.Quarter) -> int:
     """How many rows the three long sheets will have, for a progress bar."""
+    zone = get_settings(session=session).time_zone
     retired = select(func.count()).where(retired_by_end(quarter))
-    waiting = with_closing(select(func.count())).where(open_at_end(quarter))
+    waiting = with_closing(select(func.count())).where(open_at_end(quarter, zone))
     moves = select(func.count()).select_from(Event).where(
         Event.nomination_id.is_not(None), Event.to_state.is_not(None),
-        Event.at >= start_of(quarter), Event.at < start_of(quarter.next()))
+        Event.at >= start_of(quarter, zone), Event.at < start_of(quarter.next(), zone))
     return sum(session.scalar(query) for query in (retired, waiting, moves))
 
 

@@ -4,19 +4,22 @@ The dashboard, the quarterly workbook and the command line all ask here, so they
 What the words mean (docs/product.md, "Hours saved" and "Quarters"):
 
 - received in a quarter: submitted on one of its days;
-- evaluated, rejected in a quarter: moved to that state during it (event times, UTC), each nomination once;
+- evaluated, rejected in a quarter: moved to that state during it (event times, against its days), each once;
 - retired in a quarter: its effective date (retired_on) is one of its days;
 - retired by the quarter's end: retired on or before its last day; their hours a year are "annualized";
 - open at the quarter's end: submitted by then, not retired by then, and not yet closed by a decision
   (rejected, merged as a duplicate, withdrawn, or retired with a later effective date); their hours a
   year are "potential";
-- realized hours and cost: hours.realized_hours_of, counting the quarter's days on or after retired_on.
+- realized hours and cost: hours.realized_hours_of, counting the quarter's days on or after retired_on, through
+  Quarter.realized_through: the last day for a quarter that is over, yesterday for the one under way, none for
+  one that has not begun; projected hours count every day of the quarter;
+- days and quarters begin at midnight on the organization's clocks (the time_zone setting).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlmodel import Session
 
 from .. import hours
@@ -26,7 +29,7 @@ from ..workflow import CLOSED_STATES, OPEN_STATES
 from .dialects import days_between
 from .estimates import annual_hours_column
 from .hours_sql import days_counted_column
-from .reference import get_settings, hourly_rates
+from .reference import get_settings, hourly_rates, organization_today
 
 HISTORY_QUARTERS = 8
 GROUPINGS = ("department", "category", "source", "role")
@@ -42,10 +45,11 @@ class Figures:
     rejected: int = 0
     retired_by_end: int = 0
     open_at_end: int = 0
-    realized_hours: float = 0.0
+    realized_hours: float = 0.0  # to date for the quarter under way (Quarter.realized_through), none before it
     annualized_hours: float = 0.0
     potential_hours: float = 0.0
     realized_cost: float = 0.0
+    projected_hours: float = 0.0  # realized by the quarter's last day, from what is retired now
     annualized_cost: float = 0.0
     potential_cost: float = 0.0
     annualized_fte: float = 0.0
@@ -73,7 +77,7 @@ class PipelineState:
 
 def current_quarter(*, session: Session, today: date | None = None) -> hours.Quarter:
     start_month = get_settings(session=session).fiscal_year_start_month
-    return hours.Quarter.containing(today or date.today(), start_month)
+    return hours.Quarter.containing(today or organization_today(session=session), start_month)
 
 
 def parse_quarter(*, session: Session, text: str) -> hours.Quarter:
@@ -81,22 +85,23 @@ def parse_quarter(*, session: Session, text: str) -> hours.Quarter:
     return hours.Quarter.parse(text, get_settings(session=session).fiscal_year_start_month)
 
 
-def quarter_figures(*, session: Session, quarter: hours.Quarter) -> Figures:
-    return _figures(session, [quarter])[None][0]
+def quarter_figures(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> Figures:
+    return _figures(session, [quarter], today=today)[None][0]
 
 
-def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QUARTERS) -> list[tuple]:
+def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QUARTERS,
+            today: date | None = None) -> list[tuple]:
     """(quarter, Figures) for this quarter and the count - 1 before it, oldest first."""
     quarters = quarter.last(count)
-    return list(zip(quarters, _figures(session, quarters)[None], strict=True))
+    return list(zip(quarters, _figures(session, quarters, today=today)[None], strict=True))
 
 
-def breakdown(*, session: Session, quarter: hours.Quarter, by: str) -> list[Group]:
+def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date | None = None) -> list[Group]:
     """The quarter's figures per department, category, source of the requirement or affected role.
 
     Departments and categories in use are listed even when nothing of theirs counts this quarter.
     """
-    per_key = _figures(session, [quarter], by=by)
+    per_key = _figures(session, [quarter], by=by, today=today)
     labels = _labels(session, by)
     keys = set(per_key) | {key for key, (_, active) in labels.items() if active}
     groups = [Group(labels.get(key, (str(key), True))[0], per_key.get(key, [Figures()])[0]) for key in keys]
@@ -106,13 +111,13 @@ def breakdown(*, session: Session, quarter: hours.Quarter, by: str) -> list[Grou
 def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> list[PipelineState]:
     """What waits for the board at the quarter's end, by state, with how long it has waited."""
     settings = get_settings(session=session)
-    on = min(today or date.today(), quarter.last_day)
+    on = min(today or organization_today(session=session), quarter.last_day)
     age = days_between(Nomination.submitted_on, on)
-    state = state_at_end(quarter)
+    state = state_at_end(quarter, settings.time_zone)
     query = with_closing(
         select(state, func.count(), func.sum(annual_hours_column(session=session)), func.avg(age), func.max(age),
                func.sum(case((age > settings.stale_after_days, 1), else_=0)))
-    ).where(open_at_end(quarter)).group_by(state)
+    ).where(open_at_end(quarter, settings.time_zone)).group_by(state)
     found = {State(row[0]): row for row in session.execute(query)}
     return [PipelineState(s, *_pipeline_numbers(found.get(s)), overdue_after_days=settings.stale_after_days)
             for s in (State.PROPOSED, State.EVALUATED)]
@@ -128,9 +133,9 @@ def retired_by(*, session: Session, day: date) -> tuple[int, float]:
 
 # The SQL pieces, shared with queries/report_rows.py.
 
-def start_of(quarter: hours.Quarter) -> datetime:
-    """The first instant of the quarter, for comparing event times (UTC)."""
-    return datetime.combine(quarter.first_day, time(), tzinfo=UTC)
+def start_of(quarter: hours.Quarter, zone: str) -> datetime:
+    """The first instant of the quarter on the organization's clocks, for comparing event times (UTC)."""
+    return hours.midnight_starting(quarter.first_day, zone)
 
 
 # When each nomination was first closed by a decision. Queries that use open_at_end join it (with_closing).
@@ -151,15 +156,15 @@ def retired_by_end(quarter: hours.Quarter):
     return retired_on_or_before(quarter.last_day)
 
 
-def open_at_end(quarter: hours.Quarter):
+def open_at_end(quarter: hours.Quarter, zone: str):
     """Needs CLOSING joined (with_closing). Closed states are final, so a nomination open now was open
     then; a closed one without a recorded closing event counts as closed since its last change."""
     closed_at = case((Nomination.state.in_(CLOSED_STATES), func.coalesce(CLOSING.c.at, Nomination.updated_at)))
     return and_(Nomination.submitted_on <= quarter.last_day, ~retired_by_end(quarter),
-                or_(closed_at.is_(None), closed_at >= start_of(quarter.next())))
+                or_(closed_at.is_(None), closed_at >= start_of(quarter.next(), zone)))
 
 
-def state_at_end(quarter: hours.Quarter):
+def state_at_end(quarter: hours.Quarter, zone: str):
     """proposed or evaluated: the last move into one of them before the quarter ended.
 
     Before its first such move a nomination was proposed. One that never made such a move (an
@@ -167,7 +172,7 @@ def state_at_end(quarter: hours.Quarter):
     state now if open; if retired, it was evaluated on the way; otherwise proposed.
     """
     open_moves = select(Event.to_state).where(Event.nomination_id == Nomination.id, Event.to_state.in_(OPEN_STATES))
-    last_move = (open_moves.where(Event.at < start_of(quarter.next()))
+    last_move = (open_moves.where(Event.at < start_of(quarter.next(), zone))
                  .order_by(Event.at.desc(), Event.id.desc()).limit(1).scalar_subquery())
     inferred = case((open_moves.exists(), State.PROPOSED.value),
                     (Nomination.state.in_(OPEN_STATES), Nomination.state),
@@ -200,19 +205,22 @@ def _labels(session: Session, by: str) -> dict:
     return {member: (member.value, True) for member in vocabulary}
 
 
-def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = None) -> dict:
+def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = None,
+             today: date | None = None) -> dict:
     """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters."""
+    settings, today = get_settings(session=session), today or organization_today(session=session)
+    zone = settings.time_zone
     key = [_group_key(by).label("key")] if by else []
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
-    sums = with_closing(select(*key, *[m for q in quarters for m in _nomination_measures(q, annual, rate)]))
-    moves = (select(*key, *[m for q in quarters for m in _move_measures(q)])
+    measures = [m for q in quarters for m in _nomination_measures(q, annual, rate, zone, today)]
+    sums = with_closing(select(*key, *measures))
+    moves = (select(*key, *[m for q in quarters for m in _move_measures(q, zone)])
              .select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
              .where(Event.to_state.in_((State.EVALUATED, State.REJECTED)),
-                    Event.at >= start_of(quarters[0]), Event.at < start_of(quarters[-1].next())))
+                    Event.at >= start_of(quarters[0], zone), Event.at < start_of(quarters[-1].next(), zone)))
     if by:
         sums, moves = sums.group_by(key[0]), moves.group_by(key[0])
     moved = {row[0] if by else None: row[len(key):] for row in session.execute(moves)}
-    settings = get_settings(session=session)
     result = {}
     for row in session.execute(sums):
         group = row[0] if by else None
@@ -222,16 +230,17 @@ def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = N
 
 
 _SUMMED = ("received", "retired", "retired_by_end", "open_at_end", "realized_hours", "annualized_hours",
-           "potential_hours", "realized_cost", "annualized_cost", "potential_cost")
+           "potential_hours", "realized_cost", "annualized_cost", "potential_cost", "projected_hours")
 _MOVED = ("evaluated", "rejected")
 _COUNTS = {"received", "evaluated", "retired", "rejected", "retired_by_end", "open_at_end"}
 
 
-def _nomination_measures(quarter: hours.Quarter, annual, rate) -> list:
+def _nomination_measures(quarter: hours.Quarter, annual, rate, zone: str, today: date) -> list:
     """The columns of _SUMMED, in that order, for one quarter."""
-    first, last = quarter.first_day, quarter.last_day
-    retired, waiting = retired_by_end(quarter), open_at_end(quarter)
-    realized = hours.realized_hours_of(annual, days_counted_column(Nomination.retired_on, first, last))
+    first, last, through = quarter.first_day, quarter.last_day, quarter.realized_through(today)
+    retired, waiting = retired_by_end(quarter), open_at_end(quarter, zone)
+    projected = realized_hours_column(annual, first, last)
+    realized = realized_hours_column(annual, first, through)
     return [
         _count_if(Nomination.submitted_on.between(first, last)),
         _count_if(retired & (Nomination.retired_on >= first)),
@@ -243,12 +252,22 @@ def _nomination_measures(quarter: hours.Quarter, annual, rate) -> list:
         _sum_if(retired, hours.cost(realized, rate)),
         _sum_if(retired, hours.cost(annual, rate)),
         _sum_if(waiting, hours.cost(annual, rate)),
+        _sum_if(retired, projected),
     ]
 
 
-def _move_measures(quarter: hours.Quarter) -> list:
+def days_realized_column(first: date, through: date):
+    """The days counted from the quarter's first day through `through`, in SQL; none when that is before it."""
+    return literal(0) if through < first else days_counted_column(Nomination.retired_on, first, through)
+
+
+def realized_hours_column(annual, first: date, through: date):
+    return hours.realized_hours_of(annual, days_realized_column(first, through))
+
+
+def _move_measures(quarter: hours.Quarter, zone: str) -> list:
     """The columns of _MOVED, in that order: nominations moved there during the quarter, each once."""
-    during = (Event.at >= start_of(quarter)) & (Event.at < start_of(quarter.next()))
+    during = (Event.at >= start_of(quarter, zone)) & (Event.at < start_of(quarter.next(), zone))
     return [func.count(func.distinct(case((during & (Event.to_state == state), Event.nomination_id))))
             for state in (State.EVALUATED, State.REJECTED)]
 

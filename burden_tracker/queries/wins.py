@@ -16,7 +16,7 @@ from ..enums import State
 from ..models import Category, Department, Nomination
 from .estimates import annual_hours_column
 from .listing import Listing
-from .reference import get_settings
+from .reference import get_settings, organization_today
 from .reporting import retired_by
 
 
@@ -58,6 +58,6 @@ def list_wins(*, session: Session, page: int, per_page: int) -> Listing:
 
 def headline(*, session: Session, today: date | None = None) -> Headline:
     """The reports' own figures (retired on or before today), so the page and the dashboard agree."""
-    count, annual = retired_by(session=session, day=today or date.today())
+    count, annual = retired_by(session=session, day=today or organization_today(session=session))
     return Headline(retired=count, annual_hours=annual,
                     fte=hours.fte(annual, get_settings(session=session).fte_hours_per_year))

@@ -12,10 +12,11 @@ from pydantic import Field as Limits
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from .. import hours
 from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError
 from ..models import AuditEntry, Event, HourlyRate, Settings, User, UserRole, event_note
-from ..queries.admin import NAMED_LISTS, SETTING_LABELS, named_item, plain_number, rate_field
+from ..queries.admin import NAMED_LISTS, SETTING_LABELS, as_shown, named_item, rate_field
 from ..queries.reference import DEFAULT_HOURLY_RATES
 from ..queries.users import find_user, get_user
 from ..schemas import field_errors
@@ -183,6 +184,13 @@ def set_named_active(*, session: Session, actor_id: int, kind: str, item_id: int
 # Settings
 
 
+def _a_time_zone(value: str) -> str:
+    value = value.strip()
+    if not hours.is_time_zone(value):
+        raise ValueError("is not a time zone we know: write it as a region and city, like America/Chicago")
+    return value
+
+
 def _below_one(value: float) -> float:
     if value >= 1:
         raise ValueError("must be less than 1 (at 1 no vote could ever reach quorum)")
@@ -196,6 +204,7 @@ class _Settings(BaseModel):
     fiscal_year_start_month: Annotated[int, Limits(ge=1, le=12)]
     stale_after_days: Annotated[int, Limits(ge=1, le=365)]
     audit_retention_days: Annotated[int, Limits(ge=30, le=3650)]
+    time_zone: Annotated[str, Limits(max_length=64), AfterValidator(_a_time_zone)]
 
 
 Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]
@@ -216,7 +225,7 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
     for name, label in SETTING_LABELS.items():
         old, new = getattr(settings, name), getattr(checked, name)
         if old != new:
-            changes.append(f"{label} {plain_number(old)} → {plain_number(new)}")
+            changes.append(f"{label} {as_shown(old)} → {as_shown(new)}")
             setattr(settings, name, new)
     rates = {rate.affected_role: rate for rate in session.exec(select(HourlyRate))}
     for role in AffectedRole:
@@ -225,7 +234,7 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
             session.add(rates[role])
         rate, new = rates[role], getattr(checked, rate_field(role))
         if rate.usd_per_hour != new:
-            changes.append(f"hourly rate {role.value} {plain_number(rate.usd_per_hour)} → {plain_number(new)}")
+            changes.append(f"hourly rate {role.value} {as_shown(rate.usd_per_hour)} → {as_shown(new)}")
             rate.usd_per_hour = new
     if changes:
         _record(session, actor_id, "Settings: " + "; ".join(changes))

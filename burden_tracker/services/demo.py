@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from ..enums import Role, VoteChoice
 from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
+from ..queries.reference import get_settings, organization_today
 from ..workflow import Move
 from .importer import Table, import_table
 from .reference import ensure_reference_data
@@ -22,15 +23,17 @@ from .users import hash_password
 # data/ sits beside the package, as templates/ and static/ do: found from here, not from the app that serves them.
 DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "demo.xlsx"
 DEMO_PASSWORD = "demo-password"  # demo accounts only; they exist nowhere but a demo database
+DEMO_TIME_ZONE = "America/Chicago"  # a health system's own clocks, an hour or more from the server's UTC
 
 
 
 
 def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | None = None) -> int:
-    today = today or date.today()
+    ensure_reference_data(session=session)
+    get_settings(session=session).time_zone = DEMO_TIME_ZONE
+    today = today or organization_today(session=session)
     sheets = _read_sheets(path)
     shift = today - sheets["About"][0]["as_of_value"]
-    ensure_reference_data(session=session)
     users = _add_users(session, sheets["Users"])
     report = import_table(session=session, table=_shifted(sheets["Nominations"], shift), source=path.name,
                           create_missing=True, today=today)

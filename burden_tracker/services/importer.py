@@ -24,6 +24,7 @@ from sqlmodel import Session
 from ..enums import EventKind, Role, State
 from ..errors import DomainError
 from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
+from ..queries.reference import organization_today
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, is_blank, parse_row
 
 Progress = Callable[[int], None]  # told how many more rows are done
@@ -116,7 +117,7 @@ def import_file(*, session: Session, path: Path, create_missing=False, dry_run=F
 @_cycle_collector_paused()
 def import_table(*, session: Session, table: Table, source: str, create_missing=False, dry_run=False,
                  progress: Progress | None = None, today: date | None = None) -> ImportReport:
-    today = today or date.today()
+    today = today or organization_today(session=session)
     report = ImportReport(dry_run=dry_run)
     columns = _map_columns(table.headers, report)
     if report.errors:

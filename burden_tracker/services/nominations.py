@@ -1,6 +1,5 @@
 """Nominating a burden, supporting one ("me too"), and commenting."""
 
-from datetime import date
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +9,7 @@ from .. import hours, workflow
 from ..errors import DomainError
 from ..models import Category, Comment, Department, Nomination, Supporter, User
 from ..queries.nominations import get_nomination
-from ..queries.reference import find_by_name
+from ..queries.reference import find_by_name, organization_today
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .notices import notify_followers
 
@@ -33,7 +32,7 @@ def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomina
         category_id=category.id,
         department_id=department.id,
         submitter_id=submitter.id,
-        submitted_on=data.submitted_on or date.today(),
+        submitted_on=data.submitted_on or organization_today(session=session),
     )
     session.add(nomination)
     session.commit()

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask import session as browser_session
 from flask_login import current_user
 
+from .. import hours
 from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound, as_sentence
@@ -281,7 +282,7 @@ def settings():
         else:
             flash(f"Settings saved: {'; '.join(changes)}." if changes else "Nothing changed.")
             return redirect(url_for("admin.settings"), code=303)
-    return render_template("admin/settings.html", form=form), _status(form)
+    return render_template("admin/settings.html", form=form, time_zones=hours.time_zones()), _status(form)
 
 
 # The invite link: open to anyone who has it.

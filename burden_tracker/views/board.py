@@ -5,7 +5,6 @@ By default it shows the open pipeline (proposed and evaluated), most potential h
 and named on the page, and an out-of-range page is clamped.
 """
 
-from datetime import date
 from math import ceil
 
 from flask import Blueprint, current_app, request
@@ -14,7 +13,7 @@ from ..db import get_session
 from ..enums import RequirementSource, Role, State
 from ..queries.board_panel import active_board_members
 from ..queries.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
-from ..queries.reference import for_lists
+from ..queries.reference import for_lists, organization_today
 from ..workflow import OPEN_STATES
 from .auth import role_required
 from .filters import FilterReader, one_of, one_of_ids, push_address, read_page, shared_address_values
@@ -31,7 +30,7 @@ UNASSIGNED = "none"
 @role_required(Role.BOARD)
 def queue():
     session = get_session()
-    today = date.today()
+    today = organization_today(session=session)
     overdue_after_days = for_lists(session=session).stale_after_days
     choices = filter_choices(session=session) | {
         "owners": active_board_members(session=session), "states": list(State),

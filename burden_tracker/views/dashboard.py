@@ -5,7 +5,6 @@ cannot disagree; this view only picks the quarter and hands the figures to the t
 with a quarter we cannot read answers 404 with what was wrong: never another quarter's figures.
 """
 
-from datetime import date
 
 from flask import Blueprint, request, url_for
 
@@ -13,6 +12,7 @@ from ..db import get_session
 from ..enums import Role
 from ..hours import Quarter
 from ..queries import reporting
+from ..queries.reference import organization_today
 from .auth import role_required
 from .errors import draw
 from .rendering import render, wants_fragment
@@ -26,7 +26,7 @@ PICKER_QUARTERS = 12
 @role_required(*REPORT_READERS)
 def index():
     session = get_session()
-    today = date.today()
+    today = organization_today(session=session)
     current = reporting.current_quarter(session=session, today=today)
     asked = request.args.get("quarter", "").strip()
     try:
@@ -34,12 +34,13 @@ def index():
     except ValueError as refused:
         return draw("There is no such quarter", f"{refused}. The dashboard without a quarter shows the current "
                     f"one, {current}.", 404), 404
-    history = reporting.history(session=session, quarter=quarter)  # the chosen quarter's figures come last
+    history = reporting.history(session=session, quarter=quarter, today=today)  # the chosen quarter's come last
     response = render(
         "dashboard/index.html", "dashboard/_body.html", quarter=quarter, current=current,
-        choices=quarter_choices(quarter, current), in_place=wants_fragment(), figures=history[-1][1],
-        history=history,
-        breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by) for by in reporting.GROUPINGS},
+        through=quarter.realized_through(today), choices=quarter_choices(quarter, current), in_place=wants_fragment(),
+        figures=history[-1][1], history=history,
+        breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
+                    for by in reporting.GROUPINGS},
         pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today))
     if wants_fragment():
         response.headers["HX-Push-Url"] = url_for("dashboard.index", quarter=quarter.key)

@@ -9,6 +9,7 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import Role
 from burden_tracker.export import write_workbook
+from burden_tracker.models import Settings
 from burden_tracker.queries import reporting
 from tests.support.factories import make_user
 from tests.support.reporting_data import BOARD_MEMBER, build_program
@@ -170,6 +171,26 @@ def test_a_fiscal_year_starting_in_july_reports_july_to_september_as_q1(session,
     assert [row[0] for row in summary if re.fullmatch(r"FY\d{4}-Q\d", row[0])][-2:] == ["FY2026-Q4", "FY2027-Q1"]
     assert row_labelled(sheets["Assumptions"], "Fiscal year starts in month")[1] == "7"
     assert row_labelled(sheets["Assumptions"], "Months")[1] == "July–September 2026"
+
+
+def test_the_quarter_under_way_says_to_date_through_which_day_and_projects_to_its_end(session, program, tmp_path):
+    settings = session.get(Settings, 1)
+    settings.time_zone = "America/Chicago"
+    session.commit()
+    q4, today = Q3.next(), date(2026, 11, 10)
+    path = tmp_path / "q4.xlsx"
+    write_workbook(session=session, quarter=q4, destination=path, generated_by="Test Runner", today=today)
+    sheets = recalculated_by_libreoffice(path, tmp_path)
+    figures = reporting.quarter_figures(session=session, quarter=q4, today=today)
+    summary, assumptions = sheets["Summary"], sheets["Assumptions"]
+    realized = row_labelled(summary, "Hours realized in the quarter to date (through 9 November 2026)")
+    projected = row_labelled(summary, "Hours projected to the quarter's end, from what is retired now")
+    assert number(realized[1]) == pytest.approx(figures.realized_hours) and figures.realized_hours > 0
+    assert number(projected[1]) == pytest.approx(figures.projected_hours)
+    assert figures.projected_hours > figures.realized_hours
+    assert row_labelled(assumptions, "Time zone of the organization")[1] == "America/Chicago"
+    assert row_labelled(assumptions, "Hours realized counted through")[1] == "2026-11-09"
+    assert row_labelled(assumptions, "Today there")[1] == "2026-11-10"
 
 
 def test_an_empty_quarter_still_makes_a_workbook_that_adds_up_to_zero(session, tmp_path):

@@ -1,6 +1,6 @@
 """The reports' figures (queries/reporting.py), checked against the arithmetic of docs/product.md on both databases."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -53,12 +53,53 @@ def test_potential_hours_are_those_open_at_the_quarters_end(session, program):
 
 
 def test_a_later_quarter_counts_every_day_of_earlier_retirements(session, program):
-    figures = reporting.quarter_figures(session=session, quarter=Q3.next())
+    figures = reporting.quarter_figures(session=session, quarter=Q3.next(), today=date(2027, 1, 15))
     p = program
     every_day = annual(p.before) + annual(p.mid) + annual(p.first_day) + annual(p.last_day)
     expected = (every_day * 92 + annual(p.after) * 90 + annual(p.decided_later) * 85) / 365
-    assert figures.realized_hours == pytest.approx(expected, rel=1e-12)
+    assert figures.realized_hours == figures.projected_hours == pytest.approx(expected, rel=1e-12)
     assert figures.retired == 2
+
+
+def test_the_quarter_under_way_realizes_its_days_through_yesterday_and_projects_the_rest(session, program):
+    """On 10 November 2026: Q4's days 1 October to 9 November (40) count so far; 3 October (after) and 8 October
+    (decided_later) retirements count from their own dates."""
+    p = program
+    figures = reporting.quarter_figures(session=session, quarter=Q3.next(), today=date(2026, 11, 10))
+    every_day = annual(p.before) + annual(p.mid) + annual(p.first_day) + annual(p.last_day)
+    so_far = (every_day * 40 + annual(p.after) * 38 + annual(p.decided_later) * 33) / 365
+    to_the_end = (every_day * 92 + annual(p.after) * 90 + annual(p.decided_later) * 85) / 365
+    assert figures.realized_hours == pytest.approx(so_far, rel=1e-12)
+    assert figures.projected_hours == pytest.approx(to_the_end, rel=1e-12)
+    assert figures.realized_cost == pytest.approx(
+        sum(annual(n) * d / 365 * rate(session, n) for n, d in [
+            (p.before, 40), (p.mid, 40), (p.first_day, 40), (p.last_day, 40), (p.after, 38), (p.decided_later, 33)]),
+        rel=1e-12)
+
+
+def test_on_a_quarters_first_day_and_before_it_begins_nothing_is_realized(session, program):
+    for today in (date(2026, 10, 1), date(2026, 9, 30), date(2026, 1, 1)):
+        figures = reporting.quarter_figures(session=session, quarter=Q3.next(), today=today)
+        assert (figures.realized_hours, figures.realized_cost) == (0, 0), today
+        assert figures.projected_hours > 0
+
+
+def test_days_begin_at_midnight_on_the_organizations_clocks(session):
+    """An evaluation at 03:30 UTC on 1 October is still 30 September in Chicago: Q3's, not Q4's."""
+    from burden_tracker.enums import EventKind
+    from burden_tracker.models import Event, Settings
+    from tests.support.factories import make_nomination
+
+    nomination = make_nomination(session, submitted_on=date(2026, 9, 1), state=State.EVALUATED)
+    session.add(Event(nomination_id=nomination.id, kind=EventKind.MOVED, from_state=State.PROPOSED,
+                      to_state=State.EVALUATED, at=datetime(2026, 10, 1, 3, 30, tzinfo=UTC)))
+    session.commit()
+    assert reporting.quarter_figures(session=session, quarter=Q3).evaluated == 0  # UTC: it is 1 October
+    settings = session.get(Settings, 1)
+    settings.time_zone = "America/Chicago"
+    session.commit()
+    assert reporting.quarter_figures(session=session, quarter=Q3).evaluated == 1
+    assert reporting.quarter_figures(session=session, quarter=Q3.next()).evaluated == 0
 
 
 def test_pipeline_at_a_past_quarters_end_is_rebuilt_from_the_events(session, program):
@@ -103,8 +144,8 @@ def test_a_fiscal_year_starting_in_july_names_july_to_september_its_first_quarte
     assert (quarter.first_day, quarter.last_day) == (Q3_FIRST, Q3_LAST)
     assert reporting.quarter_figures(session=session, quarter=quarter) == reporting.quarter_figures(
         session=session, quarter=hours.Quarter(2026, 3))
-    assert str(reporting.history(session=session, quarter=quarter)[-2][0]) == "2026-Q4"
-    assert str(reporting.current_quarter(session=session, today=date(2026, 11, 22))) == "2027-Q2"
+    assert reporting.history(session=session, quarter=quarter)[-2][0].key == "2026-Q4"
+    assert str(reporting.current_quarter(session=session, today=date(2026, 11, 22))) == "FY2027-Q2"
 
 
 def test_an_empty_program_reports_zeros(session):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from burden_tracker.enums import AffectedRole, State
 from burden_tracker.hours import Quarter
-from burden_tracker.models import Comment, Department, Event, Nomination, Supporter, User, Vote
+from burden_tracker.models import Comment, Department, Event, Nomination, Settings, Supporter, User, Vote
 from burden_tracker.queries.users import demo_logins, find_user
 from burden_tracker.services.demo import DEMO_PASSWORD, load_demo
 from burden_tracker.services.users import password_matches
@@ -38,6 +38,11 @@ def test_demo_dates_span_the_last_six_quarters_ending_today(session):
     assert today - timedelta(days=14) <= last <= today
     assert Quarter.containing(first) >= Quarter.containing(today).last(6)[0]
     assert session.scalar(select(func.max(Nomination.retired_on))) <= today
+
+
+def test_the_demo_runs_on_a_health_systems_own_clocks(session):
+    load_demo(session=session, today=date(2027, 3, 1))
+    assert session.get(Settings, 1).time_zone == "America/Chicago"
 
 
 def test_every_demo_nomination_has_its_history(session):

@@ -336,6 +336,15 @@ def test_settings_are_saved_and_one_event_says_what_changed(admin_client, sessio
     assert len(admin_notes(session)) == 1  # saving without a change writes nothing
 
 
+def test_the_time_zone_is_a_setting_offered_from_the_zones_and_saved_trimmed(admin_client, session):
+    page = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert 'name="time_zone"' in page and 'value="UTC"' in page and '<option value="America/Chicago">' in page
+    response = post(admin_client, "/admin/settings", settings_form(session, time_zone=" America/Chicago "))
+    assert response.status_code == 303
+    assert fetch(session, Settings, 1).time_zone == "America/Chicago"
+    assert admin_notes(session) == ["Settings: time zone UTC → America/Chicago"]
+
+
 @pytest.mark.parametrize("field,value,message", [
     ("working_weeks_per_year", "0", "Must be at least 1"),
     ("working_weeks_per_year", "54", "Must be at most 53"),
@@ -354,6 +363,10 @@ def test_settings_are_saved_and_one_event_says_what_changed(admin_client, sessio
     ("stale_after_days", "0", "Must be at least 1"),
     ("stale_after_days", "366", "Must be at most 365"),
     ("stale_after_days", "thirty", "Must be a whole number"),
+    ("time_zone", "Mars/Olympus_Mons", "Is not a time zone we know: write it as a region and city, like America/"),
+    ("time_zone", "EST", "Is not a time zone we know"),
+    ("time_zone", "../../etc/passwd", "Is not a time zone we know"),
+    ("time_zone", "", "Is required"),
 ])
 def test_a_bad_setting_is_refused_beside_its_field_and_nothing_is_saved(admin_client, session, field, value, message):
     before = settings_form(session)

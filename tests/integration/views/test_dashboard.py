@@ -2,12 +2,12 @@
 it is the reports' own (queries/reporting.py), written with separators."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from burden_tracker.enums import EventKind, Role, State
-from burden_tracker.hours import Quarter
+from burden_tracker.hours import Quarter, annual_hours, today_in, weekly_hours
 from burden_tracker.models import Event
 from burden_tracker.queries import reporting
 from tests.support.factories import make_department, make_nomination, make_user
@@ -257,3 +257,29 @@ def test_names_people_typed_are_escaped(reader, session):
     page = page_of(reader, "/dashboard?quarter=2026-Q3")
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;ward&#39;)&lt;/script&gt; Ward" in page
+
+
+def test_the_quarter_under_way_shows_hours_realized_to_date_and_projected_to_its_end(reader, session):
+    today = today_in("UTC")  # the organization's clocks, by default
+    current = Quarter.containing(today)
+    make_nomination(session, state=State.RETIRED, submitted_on=current.first_day - timedelta(days=10),
+                    retired_on=current.first_day, minutes_per_occurrence=10, occurrences_per_week=10,
+                    clinicians_affected=100)
+    annual = annual_hours(weekly_hours(10, 10, 100), 46)
+    page = page_of(reader, "/dashboard")
+    tiles = dict(_HOURS_TILE.findall(page))
+    assert tiles["Hours realized to date"] == hours(annual * (today - current.first_day).days / 365)
+    assert tiles["Projected to the quarter’s end"] == hours(annual * current.days / 365)
+    yesterday = today - timedelta(days=1)
+    counted = f"through {yesterday.day} {yesterday:%B %Y}" if today > current.first_day else "the quarter began today"
+    assert counted in text_of(page)
+
+
+def test_a_quarter_that_has_not_begun_realizes_nothing_and_says_so(reader, session):
+    upcoming = Quarter.containing(today_in("UTC")).next()
+    make_nomination(session, state=State.RETIRED, submitted_on=date(2026, 1, 5), retired_on=date(2026, 1, 5))
+    page = page_of(reader, f"/dashboard?quarter={upcoming.key}")
+    tiles = dict(_HOURS_TILE.findall(page))
+    assert tiles["Hours realized to date"] == "0" and tiles["Projected to the quarter’s end"] != "0"
+    assert "has not begun: it realizes nothing yet" in text_of(page) and "none yet: the quarter has not begun" \
+        in text_of(page)
