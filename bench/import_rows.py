@@ -138,7 +138,7 @@ def run_import(kind: str, path: Path, rows: int, folder: Path, profiler=None) ->
                     profiler.stop()
                 assert report.ok and report.imported == rows, report.errors[:3]
                 written = _rows_written(session, before)
-                assert len(written[Nomination]) == len(written[Event]) == rows
+                assert len(written[Nomination]) == rows <= len(written[Event])  # decided rows: a move each too
         finally:
             engine.dispose()
     return seconds, written

@@ -227,10 +227,13 @@ def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str)
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         batch = list(zip(ids[start:start + _ROWS_PER_INSERT], rows[start:start + _ROWS_PER_INSERT], strict=True))
         session.execute(insert(Nomination.__table__), [_nomination_values(id_, row, names) for id_, row in batch])
+        history = [event for id_, row in batch for event in _history(id_, row, source)]
+        noted = [event for event in history if event["note"]]
         note_ids = session.scalars(insert(EventNote.__table__).returning(EventNote.id, sort_by_parameter_order=True),
-                                   [{"body": _event_note(row, source)} for _, row in batch]).all()
-        session.execute(insert(Event.__table__), [_event_values(id_, row, note_id)
-                                                  for (id_, row), note_id in zip(batch, note_ids, strict=True)])
+                                   [{"body": event["note"]} for event in noted]).all()
+        for event, note_id in zip(noted, note_ids, strict=True):
+            event["note_id"] = note_id
+        session.execute(insert(Event.__table__), [_without_note(event) for event in history])
     return len(rows)
 
 
@@ -251,13 +254,14 @@ def _nomination_values(id_: int, row: ParsedRow, names: _Names) -> dict:
     values = vars(data).copy()  # the validated fields; cheaper than model_dump, which walks them again
     category, department = values.pop("category"), values.pop("department")
     decided = row.status in (State.EVALUATED, State.RETIRED)
+    looked_at = row.status is not State.PROPOSED  # by a board, before the spreadsheet was imported
     note = row.decision_note
     values.update(
         id=id_,
-        # an imported estimate serves as both the submitter's and the board's
-        board_minutes_per_occurrence=data.minutes_per_occurrence,
-        board_occurrences_per_week=data.occurrences_per_week,
-        board_clinicians_affected=data.clinicians_affected,
+        # the estimate of a row a board decided serves as both the submitter's and the board's
+        board_minutes_per_occurrence=data.minutes_per_occurrence if looked_at else None,
+        board_occurrences_per_week=data.occurrences_per_week if looked_at else None,
+        board_clinicians_affected=data.clinicians_affected if looked_at else None,
         category_id=names.id_of("category", category),
         department_id=names.id_of("department", department),
         submitter_id=names.id_of("submitted_by", row.submitter_email),
@@ -272,14 +276,32 @@ def _nomination_values(id_: int, row: ParsedRow, names: _Names) -> dict:
     return values
 
 
-def _event_note(row: ParsedRow, source: str) -> str:
-    return f"Imported from {source}." + (f" {row.decision_note}" if row.decision_note else "")
+def _history(nomination_id: int, row: ParsedRow, source: str) -> list[dict]:
+    """The row's history as recorded: its arrival as proposed, then each move its state implies, dated as the
+    sheet dates it (evaluated or rejected on decided_on, which defaults to submitted_on; retired on retired_on),
+    so that the history, the pipeline and the quarters' counts agree. The decision note goes with the move that
+    decided."""
+    submitted = row.nomination.submitted_on
+    moves = {
+        State.PROPOSED: [],
+        State.EVALUATED: [(State.PROPOSED, State.EVALUATED, row.decided_on)],
+        State.REJECTED: [(State.PROPOSED, State.REJECTED, row.decided_on)],
+        State.RETIRED: [(State.PROPOSED, State.EVALUATED, row.decided_on),
+                        (State.EVALUATED, State.RETIRED, row.retired_on)],
+    }[row.status]
+    history = [_imported(nomination_id, None, State.PROPOSED, submitted, f"Imported from {source}.")]
+    for number, (from_state, to_state, on) in enumerate(moves, 1):
+        last = number == len(moves)
+        history.append(_imported(nomination_id, from_state, to_state, on, row.decision_note if last else None))
+    if not moves and row.decision_note:  # a proposed row's note stays with its arrival
+        history[0]["note"] += f" {row.decision_note}"
+    return history
 
 
-def _event_values(nomination_id: int, row: ParsedRow, note_id: int) -> dict:
-    recorded = {State.RETIRED: row.retired_on, State.PROPOSED: row.nomination.submitted_on}.get(
-        row.status, row.decided_on)
-    return {
-        "nomination_id": nomination_id, "kind": EventKind.IMPORTED, "to_state": row.status,
-        "at": datetime.combine(recorded, time(), tzinfo=UTC), "note_id": note_id,
-    }
+def _imported(nomination_id: int, from_state: State | None, to_state: State, on: date, note: str | None) -> dict:
+    return {"nomination_id": nomination_id, "kind": EventKind.IMPORTED, "from_state": from_state,
+            "to_state": to_state, "at": datetime.combine(on, time(), tzinfo=UTC), "note": note, "note_id": None}
+
+
+def _without_note(event: dict) -> dict:
+    return {key: value for key, value in event.items() if key != "note"}

@@ -66,7 +66,15 @@ def nominations(session) -> list[Nomination]:
 
 
 def events(session) -> list[Event]:
-    return list(session.scalars(select(Event).order_by(Event.nomination_id)))
+    return list(session.scalars(select(Event).order_by(Event.nomination_id, Event.id)))
+
+
+def deciding(session) -> list[Event]:
+    """Each nomination's last event: the move that decided its state, or its arrival."""
+    last = {}
+    for event in events(session):
+        last[event.nomination_id] = event
+    return list(last.values())
 
 
 def category_id(session, name: str) -> int:
@@ -188,7 +196,7 @@ def test_real_excel_date_cells_and_iso_text_dates_both_import(session, emergency
     assert text.submitted_on == date(2026, 1, 6)
     assert decided.submitted_on == date(2026, 1, 7)
     assert date_and_time.submitted_on == date(2026, 1, 8)
-    assert [event.at.date() for event in events(session)] == [
+    assert [event.at.date() for event in deciding(session)] == [
         date(2026, 3, 2), date(2026, 2, 1), date(2026, 2, 3), date(2026, 1, 8)]
 
 
@@ -535,7 +543,8 @@ def test_anonymous_nominations_keep_their_submitter_stored(session, emergency, s
 # History as recorded
 
 
-def test_each_row_gets_one_imported_event_dated_as_recorded(session, emergency, sheet_path):
+def test_each_row_records_its_arrival_and_the_moves_its_state_implies_dated_as_recorded(session, emergency,
+                                                                                        sheet_path):
     write_sheet(sheet_path, [
         nomination_row(status="proposed", submitted_on="2026-01-05"),
         nomination_row(status="evaluated", submitted_on="2026-01-05", decided_on="2026-02-10"),
@@ -552,16 +561,25 @@ def test_each_row_gets_one_imported_event_dated_as_recorded(session, emergency, 
     assert [n.state for n in imported] == [State.PROPOSED, State.EVALUATED, State.EVALUATED, State.REJECTED,
                                            State.REJECTED, State.RETIRED]
     history = events(session)
-    assert [e.nomination_id for e in history] == [n.id for n in imported]
     assert {e.kind for e in history} == {EventKind.IMPORTED}
-    assert [e.to_state for e in history] == [n.state for n in imported]
-    assert {e.from_state for e in history} == {None}
-    assert [e.at for e in history] == [datetime(2026, month, day, tzinfo=UTC) for month, day in
-                                       [(1, 5), (2, 10), (1, 6), (3, 1), (1, 7), (4, 1)]]
-    assert all(e.note_text.startswith(f"Imported from {sheet_path.name}") for e in history)
+    by_nomination = [[(e.from_state, e.to_state, e.at.date()) for e in history if e.nomination_id == n.id]
+                     for n in imported]
+    P, E, J, R = State.PROPOSED, State.EVALUATED, State.REJECTED, State.RETIRED
+    assert by_nomination == [
+        [(None, P, date(2026, 1, 5))],
+        [(None, P, date(2026, 1, 5)), (P, E, date(2026, 2, 10))],
+        [(None, P, date(2026, 1, 6)), (P, E, date(2026, 1, 6))],  # decided_on defaults to submitted_on
+        [(None, P, date(2026, 1, 5)), (P, J, date(2026, 3, 1))],
+        [(None, P, date(2026, 1, 7)), (P, J, date(2026, 1, 7))],
+        [(None, P, date(2026, 1, 5)), (P, E, date(2026, 1, 5)), (E, R, date(2026, 4, 1))],
+    ]
+    assert all(e.at.timetz() == datetime.min.time().replace(tzinfo=UTC) for e in history)
+    arrivals = [e for e in history if e.from_state is None]
+    assert all(e.note_text == f"Imported from {sheet_path.name}." for e in arrivals)
 
 
-def test_the_estimate_is_stored_as_both_the_submitters_and_the_boards(session, emergency, sheet_path):
+def test_a_decided_rows_estimate_is_the_boards_too_and_a_proposed_rows_only_the_submitters(session, emergency,
+                                                                                            sheet_path):
     write_sheet(sheet_path, [
         nomination_row(minutes_per_occurrence=3.5, occurrences_per_week=0.5, clinicians_affected=40),
         nomination_row(status="evaluated", minutes_per_occurrence=2, occurrences_per_week=10, clinicians_affected=7),
@@ -571,7 +589,7 @@ def test_the_estimate_is_stored_as_both_the_submitters_and_the_boards(session, e
 
     proposed, evaluated = nominations(session)
     assert (proposed.board_minutes_per_occurrence, proposed.board_occurrences_per_week,
-            proposed.board_clinicians_affected) == (3.5, 0.5, 40)
+            proposed.board_clinicians_affected) == (None, None, None)  # no board has looked at it yet
     assert proposed.estimate == (3.5, 0.5, 40)
     assert (evaluated.board_minutes_per_occurrence, evaluated.board_occurrences_per_week,
             evaluated.board_clinicians_affected) == (2, 10, 7)
@@ -599,7 +617,10 @@ def test_the_decision_note_lands_where_the_status_puts_it(session, emergency, sh
     ]
     assert imported[0].confirmed_source is RequirementSource.EHR_BUILD
     assert imported[1].retired_on == date(2026, 7, 1)
-    assert "Raised at the March huddle." in events(session)[3].note_text
+    decided = deciding(session)
+    assert [e.note_text for e in decided[:3]] == ["Confirmed on three units.", "Row removed from the template.",
+                                                  "Required by the state board of nursing."]
+    assert decided[3].note_text == f"Imported from {sheet_path.name}. Raised at the March huddle."
 
 
 def test_a_second_import_numbers_its_rows_after_the_first_and_each_event_follows_its_own_row(
@@ -617,10 +638,13 @@ def test_a_second_import_numbers_its_rows_after_the_first_and_each_event_follows
     assert [n.title for n in nominations(session)] == [  # in order of id
         "First file, proposed", "Second file, rejected", "Second file, retired", later.title]
     titles = {n.id: n.title for n in nominations(session)}
-    assert [(titles[e.nomination_id], e.to_state, e.note_text.split(".")[0]) for e in events(session)] == [
-        ("First file, proposed", State.PROPOSED, "Imported from first"),
-        ("Second file, rejected", State.REJECTED, "Imported from second"),
-        ("Second file, retired", State.RETIRED, "Imported from second"),
+    assert [(titles[e.nomination_id], e.to_state, e.note_text) for e in events(session)] == [
+        ("First file, proposed", State.PROPOSED, "Imported from first.csv."),
+        ("Second file, rejected", State.PROPOSED, "Imported from second.xlsx."),
+        ("Second file, rejected", State.REJECTED, None),
+        ("Second file, retired", State.PROPOSED, "Imported from second.xlsx."),
+        ("Second file, retired", State.EVALUATED, None),
+        ("Second file, retired", State.RETIRED, None),
     ]
 
 
