@@ -3,8 +3,9 @@
 The workbook is written in write-only mode: rows stream from the database to a temporary file a
 batch at a time, so memory does not grow with the program. Every figure comes from the reports'
 queries (queries/reporting.py and queries/report_rows.py); totals are SUM formulas over the rows
-they total, and the Summary's headline figures are formulas over those totals, so an executive
-can trace each number to its rows and each row to the Assumptions sheet.
+they total. The Summary's figures are stored as numbers, so a viewer that does not recalculate (a phone, a mail
+preview, pandas) shows them, and each has beside it a formula that checks it against the SUM of its sheet's rows:
+an executive can trace each number to its rows and each row to the Assumptions sheet.
 
 Every string goes through as_text before openpyxl sees it and is written as text, never as a formula.
 
@@ -30,6 +31,7 @@ from sqlalchemy import Result
 from sqlmodel import Session
 
 from . import hours
+from .enums import State
 from .hours import Quarter
 from .queries import report_rows, reporting
 from .queries.reference import get_settings, hourly_rates, organization_today
@@ -102,6 +104,8 @@ class Sheet:
         for index, column in enumerate(columns, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
         self.ws.freeze_panes = "A2"
+        for_print(self.ws, pages_down=0)
+        self.ws.print_title_rows = "1:1"  # the header row on every printed page
         self.ws.append([header_cell(self.ws, column.header) for column in columns])
 
         # One styled cell per column, filled anew for every row: append() writes a row out before it
@@ -145,6 +149,21 @@ class Sheet:
 
     def _lettered(self):
         return [(get_column_letter(index), column) for index, column in enumerate(self.columns, 1)]
+
+
+def for_print(ws, pages_down: int) -> None:
+    """Landscape, one page wide and `pages_down` pages long (0: as many as it takes). Set before the first row: a
+    write-only sheet writes these settings out with its first row."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_down
+
+
+def _headed_for_print(workbook: Workbook, quarter: Quarter) -> None:
+    """Each printed page says what it is and which page of how many (written with the sheet's last row)."""
+    for ws in workbook.worksheets:
+        ws.oddHeader.center.text = f"Burden Tracker {quarter} ({quarter.months()}): {ws.title}"
+        ws.oddFooter.center.text = "Page &P of &N"
 
 
 class _RowsOfCells(WriteOnlyWorksheet):
@@ -268,9 +287,15 @@ PIPELINE = _classified(
     *ESTIMATE, ("Potential hours a year", "annual_hours", "hours", 14, True), ("FTE", "fte", "fte", 10, True),
     ("Hourly rate (USD)", "hourly_rate", "money", 12),
     ("Potential cost a year (USD)", "annual_cost", "money", 16, True))
+RETIRING_SOON = _classified(
+    ("Decided (UTC)", "decided_at", "datetime", 17), ("Effective (retired on)", "retired_on", "date", 12),
+    ("What will change", "what_changed", "text", 50), *ESTIMATE,
+    ("Hours a year from then", "annual_hours", "hours", 14, True), ("Hourly rate (USD)", "hourly_rate", "money", 12),
+    ("Cost a year from then (USD)", "annual_cost", "money", 16, True))
 GROUPED = _columns(
     ("Name", "label", "text", 28), ("Received", "received", "count", 11, True),
-    ("Evaluated", "evaluated", "count", 11, True), ("Retired", "retired", "count", 11, True),
+    ("Evaluated", "evaluated", "count", 11, True), ("Decided to retire", "decided_to_retire", "count", 11, True),
+    ("Retired (effective)", "retired", "count", 11, True),
     ("Rejected", "rejected", "count", 11, True), ("Retired by the quarter's end", "retired_by_end", "count", 13, True),
     ("Open at the quarter's end", "open_at_end", "count", 13, True),
     ("Hours realized in the quarter", "realized_hours", "hours", 14, True),
@@ -285,7 +310,8 @@ DECISIONS = _columns(
     ("Note", "note", "text", 60), ("Kind", "kind", "text", 10))
 HISTORY = _columns(
     ("Quarter", "quarter", "text", 12), ("Received", "received", "count", 11), ("Evaluated", "evaluated", "count", 11),
-    ("Retired", "retired", "count", 11), ("Rejected", "rejected", "count", 11),
+    ("Decided to retire", "decided_to_retire", "count", 11), ("Retired (effective)", "retired", "count", 11),
+    ("Rejected", "rejected", "count", 11),
     ("Open at the end", "open_at_end", "count", 11), ("Hours realized", "realized_hours", "hours", 14),
     ("Hours a year retired by the end", "annualized_hours", "hours", 16), ("FTE retired", "annualized_fte", "fte", 10),
     ("Cost realized (USD)", "realized_cost", "money", 16))
@@ -316,12 +342,18 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE),
                      report_rows.pipeline_rows(session=session, quarter=quarter, today=today),
                      counted, f"Nothing was open at the end of {quarter}.")
+    soon = _fill(Sheet(workbook, "Retiring soon", RETIRING_SOON),
+                 report_rows.retiring_soon_rows(session=session, quarter=quarter), counted,
+                 f"No retirement decided by {quarter.last_day:%-d %B %Y} takes effect after it.")
     by_department = _fill_groups(workbook, "By department", session, quarter, "department", today)
     _fill_groups(workbook, "By category", session, quarter, "category", today)
-    _fill(Sheet(workbook, "Decisions", DECISIONS), report_rows.decision_rows(session=session, quarter=quarter),
-          counted, f"No decisions were taken in {quarter}.")
+    decisions = _fill(Sheet(workbook, "Decisions", DECISIONS),
+                      report_rows.decision_rows(session=session, quarter=quarter),
+                      counted, f"No decisions were taken in {quarter}.")
     fte_hours_cell = _write_assumptions(workbook, session, quarter, generated_by, today)
-    _write_summary(summary, session, quarter, retired, pipeline, by_department, fte_hours_cell, today)
+    _write_summary(summary, session, quarter, (retired, pipeline, soon, by_department, decisions), fte_hours_cell,
+                   today)
+    _headed_for_print(workbook, quarter)
     workbook.save(destination)
 
 
@@ -356,6 +388,7 @@ def _fill(sheet: Sheet, rows: Result, counted: _Counter, empty_message: str) -> 
 def _fill_groups(workbook, title, session, quarter, by, today: date) -> Sheet:
     groups = reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
     sheet = Sheet(workbook, title, GROUPED)
+    sheet.groups = groups  # the Summary ranks them for its chart
     for group in groups:
         sheet.add_record(_Record(group.figures, label=group.label))
     sheet.finish(f"No {by} has been added yet.")
@@ -386,6 +419,8 @@ def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str, t
     """Every setting and formula behind the figures; returns the cell holding the FTE hours per year."""
     settings = get_settings(session=session)
     ws = workbook.create_sheet("Assumptions")
+    for_print(ws, pages_down=0)
+    ws.print_title_rows = "1:1"
     for letter, width in zip("AB", (40, 100), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
@@ -421,65 +456,134 @@ def _counted_through(quarter: Quarter, today: date) -> tuple:
     return "Hours realized counted through", through, "date"
 
 
-def _write_summary(ws, session, quarter: Quarter, retired: Sheet, pipeline: Sheet, by_department: Sheet,
-                   fte_hours_cell: str, today: date) -> None:
+def _write_summary(ws, session, quarter: Quarter, sheets: tuple[Sheet, ...], fte_hours_cell: str,
+                   today: date) -> None:
+    retired, pipeline, soon, by_department, decisions = sheets
     quarters = reporting.history(session=session, quarter=quarter, today=today)
     figures = quarters[-1][1]
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.page_setup.orientation = "landscape"  # printed for a meeting: one page wide
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
+    for_print(ws, pages_down=1)  # printed for a meeting: the Summary on one page
     ws.append([header_cell(ws, f"Burden Tracker quarterly report {quarter}")])
     ws.append([text_cell(ws, f"{quarter.first_day:%-d %B %Y} to {quarter.last_day:%-d %B %Y}")])
     ws.append([])
-    ws.append([header_cell(ws, "Figure"), header_cell(ws, "Value")])
+    ws.append([header_cell(ws, "Figure"), header_cell(ws, "Value"), header_cell(ws, "Check")])
     first = 5  # the row of the first headline figure
+    checks = _Checks(retired, pipeline, soon, by_department, fte_hours_cell)
     headline = [
-        ("Nominations received in the quarter", figures.received, "count"),
-        ("Evaluated in the quarter", figures.evaluated, "count"),
-        ("Retired in the quarter", figures.retired, "count"),
-        ("Rejected in the quarter", figures.rejected, "count"),
-        ("Open pipeline at the quarter's end", Formula(f"=COUNT({pipeline.data_range('id')})"), "count"),
-        ("Retired by the quarter's end", Formula(f"=COUNT({retired.data_range('id')})"), "count"),
-        *_realized_rows(quarter, today, retired),
-        ("Hours a year from everything retired by the quarter's end",
-         Formula(f"={retired.ref('annual_hours', retired.totals_row)}"), "hours"),
-        ("FTE of those hours", Formula(f"={retired.ref('annual_hours', retired.totals_row)}/{fte_hours_cell}"),
-         "fte"),
-        ("Cost realized in the quarter (USD)", Formula(f"={retired.ref('realized_cost', retired.totals_row)}"),
-         "money"),
-        ("Cost a year of everything retired (USD)", Formula(f"={retired.ref('annual_cost', retired.totals_row)}"),
-         "money"),
-        ("Potential hours a year in the open pipeline",
-         Formula(f"={pipeline.ref('annual_hours', pipeline.totals_row)}"), "hours"),
-        ("Potential FTE in the open pipeline", Formula(f"={pipeline.ref('fte', pipeline.totals_row)}"), "fte"),
+        ("Nominations received in the quarter", figures.received, "count", checks.grouped("received")),
+        ("Evaluated in the quarter", figures.evaluated, "count", checks.grouped("evaluated")),
+        ("Decided to retire in the quarter", figures.decided_to_retire, "count", checks.grouped("decided_to_retire")),
+        ("Retired in the quarter (effective)", figures.retired, "count", checks.grouped("retired")),
+        ("Rejected in the quarter", figures.rejected, "count", checks.grouped("rejected")),
+        ("Open pipeline at the quarter's end", figures.open_at_end, "count", checks.counted(pipeline)),
+        ("Retired by the quarter's end", figures.retired_by_end, "count", checks.counted(retired)),
+        *_realized_rows(quarter, today, figures, checks),
+        ("Hours a year from everything retired by the quarter's end", figures.annualized_hours, "hours",
+         checks.total(retired, "annual_hours")),
+        ("FTE of those hours", figures.annualized_fte, "fte", checks.fte(retired, "annual_hours")),
+        ("Cost realized in the quarter (USD)", figures.realized_cost, "money", checks.total(retired, "realized_cost")),
+        ("Cost a year of everything retired (USD)", figures.annualized_cost, "money",
+         checks.total(retired, "annual_cost")),
+        ("Potential hours a year in the open pipeline", figures.potential_hours, "hours",
+         checks.total(pipeline, "annual_hours")),
+        ("Potential FTE in the open pipeline", figures.potential_fte, "fte", checks.fte(pipeline, "annual_hours")),
+        ("Retiring soon: decided by the quarter's end, effective after it", figures.retiring_soon, "count",
+         checks.counted(soon)),
+        ("Hours a year retiring soon, from their effective dates", figures.retiring_soon_hours, "hours",
+         checks.total(soon, "annual_hours")),
     ]
-    for label, value, kind in headline:
-        ws.append([text_cell(ws, label), cell(ws, value, kind)])
+    for row, (label, value, kind, check) in enumerate(headline, first):
+        ws.append([text_cell(ws, label), cell(ws, value, kind), cell(ws, Formula(check.format(value=f"B{row}")))])
+    moves_row = first + len(headline) + 1
+    ws.append([])
+    moves = _write_moves(ws, moves_row, reporting.moves_by_target(session=session, quarter=quarter), decisions)
     ws.append([])
     ws.append([header_cell(ws, f"The last {len(quarters)} quarters")])
-    header_row = first + len(headline) + 2
+    header_row = moves_row + moves + 2
     ws.append([header_cell(ws, column.header) for column in HISTORY])
     for past, past_figures in quarters:
         record = _Record(past_figures, quarter=str(past))
         ws.append([cell(ws, getattr(record, column.key), column.kind) for column in HISTORY])
-    _add_charts(ws, header_row, len(quarters), by_department)
+    ws.append([])
+    if not any(past_figures.annualized_hours for _, past_figures in quarters):
+        ws.append([text_cell(ws, "No retirements yet: the charts of hours given back appear with the first.")])
+        return
+    ranked_row = header_row + len(quarters) + 2
+    ranked = _write_ranked_departments(ws, by_department.groups)
+    _add_charts(ws, header_row, len(quarters), ranked_row, ranked)
 
 
-def _realized_rows(quarter: Quarter, today: date, retired: Sheet) -> list[tuple]:
+def _write_ranked_departments(ws, groups: list) -> int:
+    """The departments that give back hours, most first, for the chart beside them; returns how many."""
+    ranked = sorted((group for group in groups if group.figures.annualized_hours),
+                    key=lambda group: (-group.figures.annualized_hours, group.label.casefold()))
+    ws.append([header_cell(ws, "Department, most hours first"),
+               header_cell(ws, "Hours a year retired by the quarter's end")])
+    for group in ranked:
+        ws.append([text_cell(ws, group.label), cell(ws, group.figures.annualized_hours, "hours")])
+    return len(ranked)
+
+
+MOVED_TO = {State.PROPOSED: "To proposed (arrived by import, or reopened)", State.EVALUATED: "To evaluated",
+            State.RETIRED: "To retired (decided; effective on its retired on date)", State.REJECTED: "To rejected",
+            State.DUPLICATE: "To duplicate (merged)", State.WITHDRAWN: "To withdrawn"}
+
+
+def _write_moves(ws, row: int, moved: dict, decisions: Sheet) -> int:
+    """Every row of the Decisions sheet, counted by the state it moved to, each count beside a check against that
+    sheet, from `row` down; returns how many rows it wrote."""
+    to_column = decisions.data_range("to_state")
+    ws.append([header_cell(ws, "Moves in the quarter, as the Decisions sheet lists them"), header_cell(ws, "Moves"),
+               header_cell(ws, "Check")])
+    for number, (state, label) in enumerate(MOVED_TO.items(), row + 1):
+        ws.append([text_cell(ws, label), cell(ws, moved[state], "count"),
+                   cell(ws, Formula(f'=COUNTIF({to_column},"{state.value}")=B{number}'))])
+    total = row + 1 + len(MOVED_TO)
+    ws.append([text_cell(ws, "All moves"), cell(ws, sum(moved.values()), "count"),
+               cell(ws, Formula(f"=COUNTA({to_column})=B{total}"))])
+    return len(MOVED_TO) + 2
+
+
+def _realized_rows(quarter: Quarter, today: date, figures: reporting.Figures, checks: "_Checks") -> list[tuple]:
     """Hours realized; and, for a quarter not yet over, that it is to date, and what is projected to its end."""
-    realized = Formula(f"={retired.ref('realized_hours', retired.totals_row)}")
+    realized = checks.total(checks.retired, "realized_hours")
     if quarter.last_day < today:
-        return [("Hours realized in the quarter", realized, "hours")]
+        return [("Hours realized in the quarter", figures.realized_hours, "hours", realized)]
     through = quarter.realized_through(today)
     so_far = f"through {through:%-d %B %Y}" if through >= quarter.first_day else "none: it has not begun"
-    return [(f"Hours realized in the quarter to date ({so_far})", realized, "hours"),
-            ("Hours projected to the quarter's end, from what is retired now",
-             Formula(f"={retired.ref('projected_hours', retired.totals_row)}"), "hours")]
+    return [(f"Hours realized in the quarter to date ({so_far})", figures.realized_hours, "hours", realized),
+            ("Hours projected to the quarter's end, from what is retired now", figures.projected_hours, "hours",
+             checks.total(checks.retired, "projected_hours"))]
 
 
-def _add_charts(ws, header_row: int, quarters: int, by_department: Sheet) -> None:
+class _Checks:
+    """Formulas that tie a Summary figure, stored as a number, to the sheet whose rows it sums; each is TRUE when
+    they agree. `{value}` stands for the figure's own cell."""
+
+    def __init__(self, retired: Sheet, pipeline: Sheet, soon: Sheet, by_department: Sheet, fte_hours_cell: str):
+        self.retired, self.pipeline, self.soon, self.by_department = retired, pipeline, soon, by_department
+        self.fte_hours_cell = fte_hours_cell
+
+    def grouped(self, key: str) -> str:
+        return f"={{value}}={self.by_department.ref(key, self.by_department.totals_row)}"
+
+    def counted(self, sheet: Sheet) -> str:
+        return f"={{value}}=COUNT({sheet.data_range('id')})"
+
+    def total(self, sheet: Sheet, key: str) -> str:
+        return f"=ABS({{value}}-{sheet.ref(key, sheet.totals_row)})<{TOLERANCE}"
+
+    def fte(self, sheet: Sheet, key: str) -> str:
+        return f"=ABS({{value}}-{sheet.ref(key, sheet.totals_row)}/{self.fte_hours_cell})<{TOLERANCE}"
+
+
+# A stored figure and its sheet's SUM, each of floating-point sums, agree to far better than this; a real
+# difference (a row left out) is at least a fraction of an hour a year.
+TOLERANCE = 0.001
+
+
+def _add_charts(ws, header_row: int, quarters: int, ranked_row: int, departments_ranked: int) -> None:
     realized_column = 1 + next(i for i, column in enumerate(HISTORY) if column.key == "realized_hours")
     by_quarter = _bar_chart("Hours realized by quarter", "hours")
     by_quarter.add_data(Reference(ws, min_col=realized_column, min_row=header_row, max_row=header_row + quarters),
@@ -487,15 +591,14 @@ def _add_charts(ws, header_row: int, quarters: int, by_department: Sheet) -> Non
     by_quarter.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + quarters))
     ws.add_chart(by_quarter, "D4")
 
-    annual_column = 1 + next(i for i, column in enumerate(GROUPED) if column.key == "annualized_hours")
-    last = max(by_department.rows + 1, 2)
+    last = ranked_row + departments_ranked
     departments = _bar_chart("Hours a year retired, by department", "hours a year")
     departments.type = "bar"  # horizontal: department names are long
-    departments.height = max(7.5, 1.0 * by_department.rows)  # cm: room for every name
-    departments.add_data(Reference(by_department.ws, min_col=annual_column, min_row=1, max_row=last),
-                         titles_from_data=True)
-    departments.set_categories(Reference(by_department.ws, min_col=1, min_row=2, max_row=last))
-    ws.add_chart(departments, f"A{header_row + quarters + 3}")
+    departments.x_axis.scaling.orientation = "maxMin"  # the first row, the most hours, at the top
+    departments.height = max(7.5, 1.0 * departments_ranked)  # cm: room for every name
+    departments.add_data(Reference(ws, min_col=2, min_row=ranked_row, max_row=last), titles_from_data=True)
+    departments.set_categories(Reference(ws, min_col=1, min_row=ranked_row + 1, max_row=last))
+    ws.add_chart(departments, f"D{ranked_row}")
 
 
 def _bar_chart(title: str, unit: str) -> BarChart:

@@ -20,12 +20,15 @@ from ..naming import nobody_for, person_named
 from .dialects import days_between
 from .estimates import annual_hours_column, estimate_columns
 from .reference import get_settings, organization_today
-from .reporting import (
+from .report_terms import (
+    CLOSING,
     days_realized_column,
     hourly_rate_column,
+    moved_during,
     open_at_end,
     realized_hours_column,
     retired_by_end,
+    retiring_soon,
     source_column,
     start_of,
     state_at_end,
@@ -74,6 +77,17 @@ def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | Non
     return _streamed(session, query)
 
 
+def retiring_soon_rows(*, session: Session, quarter: hours.Quarter):
+    """Every nomination decided to retire by the quarter's end and effective after it, by effective date."""
+    annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
+    zone = get_settings(session=session).time_zone
+    query = with_closing(
+        _described(CLOSING.c.at.label("decided_at"), Nomination.retired_on, Nomination.what_changed,
+                   *_estimate(session), rate.label("hourly_rate"), hours.cost(annual, rate).label("annual_cost"))
+    ).where(retiring_soon(quarter, zone)).order_by(Nomination.retired_on, Nomination.id)
+    return _streamed(session, query)
+
+
 def decision_rows(*, session: Session, quarter: hours.Quarter):
     """The quarter's state changes: who, when, from, to, note; imports included, administration left out."""
     actor, zone = aliased(User), get_settings(session=session).time_zone
@@ -83,8 +97,7 @@ def decision_rows(*, session: Session, quarter: hours.Quarter):
         .join(Nomination, Nomination.id == Event.nomination_id)
         .outerjoin(EventNote, EventNote.id == Event.note_id)
         .outerjoin(actor, actor.id == Event.actor_id)
-        .where(Event.to_state.is_not(None), Event.at >= start_of(quarter, zone),
-               Event.at < start_of(quarter.next(), zone))
+        .where(*moved_during(quarter, zone))
         .order_by(Event.at, Event.id)
     )
     return _Decisions(_streamed(session, query))
@@ -113,10 +126,9 @@ def row_counts(*, session: Session, quarter: hours.Quarter) -> int:
     zone = get_settings(session=session).time_zone
     retired = select(func.count()).where(retired_by_end(quarter))
     waiting = with_closing(select(func.count())).where(open_at_end(quarter, zone))
-    moves = select(func.count()).select_from(Event).where(
-        Event.nomination_id.is_not(None), Event.to_state.is_not(None),
-        Event.at >= start_of(quarter, zone), Event.at < start_of(quarter.next(), zone))
-    return sum(session.scalar(query) for query in (retired, waiting, moves))
+    soon = with_closing(select(func.count())).where(retiring_soon(quarter, zone))
+    moves = select(func.count()).select_from(Event).where(*moved_during(quarter, zone))
+    return sum(session.scalar(query) for query in (retired, waiting, soon, moves))
 
 
 def _described(*columns):

@@ -5,7 +5,9 @@ What the words mean (docs/product.md, "Hours saved" and "Quarters"):
 
 - received in a quarter: submitted on one of its days;
 - evaluated, rejected in a quarter: moved to that state during it (event times, against its days), each once;
+- decided to retire in a quarter: moved to retired during it, whatever the effective date;
 - retired in a quarter: its effective date (retired_on) is one of its days;
+- retiring soon at a quarter's end: decided to retire by then, effective after it;
 - retired by the quarter's end: retired on or before its last day; their hours a year are "annualized";
 - open at the quarter's end: submitted by then, not retired by then, and not yet closed by a decision
   (rejected, merged as a duplicate, withdrawn, or retired with a later effective date); their hours a
@@ -17,19 +19,30 @@ What the words mean (docs/product.md, "Hours saved" and "Quarters"):
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from .. import hours
 from ..enums import AffectedRole, RequirementSource, State
 from ..models import Category, Department, Event, Nomination
-from ..workflow import CLOSED_STATES, OPEN_STATES
 from .dialects import days_between
 from .estimates import annual_hours_column
-from .hours_sql import days_counted_column
-from .reference import get_settings, hourly_rates, organization_today
+from .reference import get_settings, organization_today
+from .report_terms import (
+    hourly_rate_column,
+    moved_during,
+    open_at_end,
+    realized_hours_column,
+    retired_by_end,
+    retired_on_or_before,
+    retiring_soon,
+    source_column,
+    start_of,
+    state_at_end,
+    with_closing,
+)
 
 HISTORY_QUARTERS = 8
 GROUPINGS = ("department", "category", "source", "role")
@@ -41,7 +54,8 @@ class Figures:
 
     received: int = 0
     evaluated: int = 0
-    retired: int = 0
+    decided_to_retire: int = 0  # by a decision taken in the quarter, whatever its effective date
+    retired: int = 0  # effective in the quarter
     rejected: int = 0
     retired_by_end: int = 0
     open_at_end: int = 0
@@ -50,6 +64,8 @@ class Figures:
     potential_hours: float = 0.0
     realized_cost: float = 0.0
     projected_hours: float = 0.0  # realized by the quarter's last day, from what is retired now
+    retiring_soon: int = 0  # decided by the quarter's end, effective after it
+    retiring_soon_hours: float = 0.0  # their hours a year, from their effective dates
     annualized_cost: float = 0.0
     potential_cost: float = 0.0
     annualized_fte: float = 0.0
@@ -131,63 +147,12 @@ def retired_by(*, session: Session, day: date) -> tuple[int, float]:
     return count, float(annual)
 
 
-# The SQL pieces, shared with queries/report_rows.py.
-
-def start_of(quarter: hours.Quarter, zone: str) -> datetime:
-    """The first instant of the quarter on the organization's clocks, for comparing event times (UTC)."""
-    return hours.midnight_starting(quarter.first_day, zone)
-
-
-# When each nomination was first closed by a decision. Queries that use open_at_end join it (with_closing).
-CLOSING = (select(Event.nomination_id, func.min(Event.at).label("at"))
-           .where(Event.to_state.in_(CLOSED_STATES)).group_by(Event.nomination_id)
-           .subquery("closing"))
-
-
-def with_closing(query):
-    return query.select_from(Nomination).outerjoin(CLOSING, CLOSING.c.nomination_id == Nomination.id)
-
-
-def retired_on_or_before(day: date):
-    return (Nomination.state == State.RETIRED) & (Nomination.retired_on <= day)
-
-
-def retired_by_end(quarter: hours.Quarter):
-    return retired_on_or_before(quarter.last_day)
-
-
-def open_at_end(quarter: hours.Quarter, zone: str):
-    """Needs CLOSING joined (with_closing). Closed states are final, so a nomination open now was open
-    then; a closed one without a recorded closing event counts as closed since its last change."""
-    closed_at = case((Nomination.state.in_(CLOSED_STATES), func.coalesce(CLOSING.c.at, Nomination.updated_at)))
-    return and_(Nomination.submitted_on <= quarter.last_day, ~retired_by_end(quarter),
-                or_(closed_at.is_(None), closed_at >= start_of(quarter.next(), zone)))
-
-
-def state_at_end(quarter: hours.Quarter, zone: str):
-    """proposed or evaluated: the last move into one of them before the quarter ended.
-
-    Before its first such move a nomination was proposed. One that never made such a move (an
-    imported row has a single event, into the state it was recorded in) is taken to be in its
-    state now if open; if retired, it was evaluated on the way; otherwise proposed.
-    """
-    open_moves = select(Event.to_state).where(Event.nomination_id == Nomination.id, Event.to_state.in_(OPEN_STATES))
-    last_move = (open_moves.where(Event.at < start_of(quarter.next(), zone))
-                 .order_by(Event.at.desc(), Event.id.desc()).limit(1).scalar_subquery())
-    inferred = case((open_moves.exists(), State.PROPOSED.value),
-                    (Nomination.state.in_(OPEN_STATES), Nomination.state),
-                    (Nomination.state == State.RETIRED, State.EVALUATED.value),
-                    else_=State.PROPOSED.value)
-    return func.coalesce(last_move, inferred)
-
-
-def hourly_rate_column(*, session: Session):
-    return case(hourly_rates(session=session), value=Nomination.affected_role, else_=0.0)
-
-
-def source_column():
-    """The board's confirmed source once it has one, else the submitter's suspicion."""
-    return func.coalesce(Nomination.confirmed_source, Nomination.requirement_source)
+def moves_by_target(*, session: Session, quarter: hours.Quarter) -> dict[State, int]:
+    """The quarter's moves (the Decisions sheet's rows) by the state they moved to, each move once."""
+    zone = get_settings(session=session).time_zone
+    query = (select(Event.to_state, func.count()).where(*moved_during(quarter, zone)).group_by(Event.to_state))
+    found = dict(session.execute(query).all())
+    return {state: found.get(state, 0) for state in State}
 
 
 def _group_key(by: str):
@@ -216,7 +181,7 @@ def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = N
     sums = with_closing(select(*key, *measures))
     moves = (select(*key, *[m for q in quarters for m in _move_measures(q, zone)])
              .select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
-             .where(Event.to_state.in_((State.EVALUATED, State.REJECTED)),
+             .where(Event.to_state.in_(_MOVED_TO),
                     Event.at >= start_of(quarters[0], zone), Event.at < start_of(quarters[-1].next(), zone)))
     if by:
         sums, moves = sums.group_by(key[0]), moves.group_by(key[0])
@@ -230,9 +195,12 @@ def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = N
 
 
 _SUMMED = ("received", "retired", "retired_by_end", "open_at_end", "realized_hours", "annualized_hours",
-           "potential_hours", "realized_cost", "annualized_cost", "potential_cost", "projected_hours")
-_MOVED = ("evaluated", "rejected")
-_COUNTS = {"received", "evaluated", "retired", "rejected", "retired_by_end", "open_at_end"}
+           "potential_hours", "realized_cost", "annualized_cost", "potential_cost", "projected_hours",
+           "retiring_soon", "retiring_soon_hours")
+_MOVED = ("evaluated", "decided_to_retire", "rejected")
+_MOVED_TO = (State.EVALUATED, State.RETIRED, State.REJECTED)
+_COUNTS = {"received", "evaluated", "decided_to_retire", "retired", "rejected", "retired_by_end", "open_at_end",
+           "retiring_soon"}
 
 
 def _nomination_measures(quarter: hours.Quarter, annual, rate, zone: str, today: date) -> list:
@@ -253,23 +221,16 @@ def _nomination_measures(quarter: hours.Quarter, annual, rate, zone: str, today:
         _sum_if(retired, hours.cost(annual, rate)),
         _sum_if(waiting, hours.cost(annual, rate)),
         _sum_if(retired, projected),
+        _count_if(retiring_soon(quarter, zone)),
+        _sum_if(retiring_soon(quarter, zone), annual),
     ]
-
-
-def days_realized_column(first: date, through: date):
-    """The days counted from the quarter's first day through `through`, in SQL; none when that is before it."""
-    return literal(0) if through < first else days_counted_column(Nomination.retired_on, first, through)
-
-
-def realized_hours_column(annual, first: date, through: date):
-    return hours.realized_hours_of(annual, days_realized_column(first, through))
 
 
 def _move_measures(quarter: hours.Quarter, zone: str) -> list:
     """The columns of _MOVED, in that order: nominations moved there during the quarter, each once."""
     during = (Event.at >= start_of(quarter, zone)) & (Event.at < start_of(quarter.next(), zone))
     return [func.count(func.distinct(case((during & (Event.to_state == state), Event.nomination_id))))
-            for state in (State.EVALUATED, State.REJECTED)]
+            for state in _MOVED_TO]
 
 
 def _count_if(condition):

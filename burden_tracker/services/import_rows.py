@@ -1,4 +1,5 @@
-"""Reading one spreadsheet row into a checked nomination, and the reasons why not.
+"""Reading one spreadsheet row into a checked nomination, and the reasons why not; and the history its state
+implies.
 
 Pure: no database. Names of departments, categories and submitters are checked later, in one
 query each, by services/importer.py: for bad rows too, so that one report lists every fault.
@@ -6,12 +7,12 @@ query each, by services/importer.py: for bad rows too, so that one report lists 
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from pydantic import ValidationError
 
-from ..enums import AffectedRole, RequirementSource, State
+from ..enums import AffectedRole, EventKind, RequirementSource, State
 from ..errors import DomainError
 from ..schemas import NominationIn, field_errors
 from .users import normalize_email
@@ -247,3 +248,30 @@ def _optional_date(value) -> date | None:
         except ValueError:
             pass
     raise ValueError("must be a date like 2026-07-01")
+
+
+def history(nomination_id: int, row: ParsedRow, source: str) -> list[dict]:
+    """The row's history as recorded: its arrival as proposed, then each move its state implies, dated as the
+    sheet dates it (evaluated or rejected on decided_on, which defaults to submitted_on; retired on retired_on),
+    so that the history, the pipeline and the quarters' counts agree. The decision note goes with the move that
+    decided."""
+    submitted = row.nomination.submitted_on
+    moves = {
+        State.PROPOSED: [],
+        State.EVALUATED: [(State.PROPOSED, State.EVALUATED, row.decided_on)],
+        State.REJECTED: [(State.PROPOSED, State.REJECTED, row.decided_on)],
+        State.RETIRED: [(State.PROPOSED, State.EVALUATED, row.decided_on),
+                        (State.EVALUATED, State.RETIRED, row.retired_on)],
+    }[row.status]
+    history = [_imported(nomination_id, None, State.PROPOSED, submitted, f"Imported from {source}.")]
+    for number, (from_state, to_state, on) in enumerate(moves, 1):
+        last = number == len(moves)
+        history.append(_imported(nomination_id, from_state, to_state, on, row.decision_note if last else None))
+    if not moves and row.decision_note:  # a proposed row's note stays with its arrival
+        history[0]["note"] += f" {row.decision_note}"
+    return history
+
+
+def _imported(nomination_id: int, from_state: State | None, to_state: State, on: date, note: str | None) -> dict:
+    return {"nomination_id": nomination_id, "kind": EventKind.IMPORTED, "from_state": from_state,
+            "to_state": to_state, "at": datetime.combine(on, time(), tzinfo=UTC), "note": note, "note_id": None}

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -21,11 +21,11 @@ from sqlalchemy import cast, func, insert, select
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session
 
-from ..enums import EventKind, Role, State
+from ..enums import Role, State
 from ..errors import DomainError
 from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
 from ..queries.reference import organization_today
-from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, is_blank, parse_row
+from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
 
 Progress = Callable[[int], None]  # told how many more rows are done
 _MODELS = {"category": (Category, "categories"), "department": (Department, "departments")}
@@ -227,13 +227,13 @@ def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str)
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         batch = list(zip(ids[start:start + _ROWS_PER_INSERT], rows[start:start + _ROWS_PER_INSERT], strict=True))
         session.execute(insert(Nomination.__table__), [_nomination_values(id_, row, names) for id_, row in batch])
-        history = [event for id_, row in batch for event in _history(id_, row, source)]
-        noted = [event for event in history if event["note"]]
+        events = [event for id_, row in batch for event in history(id_, row, source)]
+        noted = [event for event in events if event["note"]]
         note_ids = session.scalars(insert(EventNote.__table__).returning(EventNote.id, sort_by_parameter_order=True),
                                    [{"body": event["note"]} for event in noted]).all()
         for event, note_id in zip(noted, note_ids, strict=True):
             event["note_id"] = note_id
-        session.execute(insert(Event.__table__), [_without_note(event) for event in history])
+        session.execute(insert(Event.__table__), [_without_note(event) for event in events])
     return len(rows)
 
 
@@ -274,33 +274,6 @@ def _nomination_values(id_: int, row: ParsedRow, names: _Names) -> dict:
         rejection_rationale=note if row.status is State.REJECTED else None,
     )
     return values
-
-
-def _history(nomination_id: int, row: ParsedRow, source: str) -> list[dict]:
-    """The row's history as recorded: its arrival as proposed, then each move its state implies, dated as the
-    sheet dates it (evaluated or rejected on decided_on, which defaults to submitted_on; retired on retired_on),
-    so that the history, the pipeline and the quarters' counts agree. The decision note goes with the move that
-    decided."""
-    submitted = row.nomination.submitted_on
-    moves = {
-        State.PROPOSED: [],
-        State.EVALUATED: [(State.PROPOSED, State.EVALUATED, row.decided_on)],
-        State.REJECTED: [(State.PROPOSED, State.REJECTED, row.decided_on)],
-        State.RETIRED: [(State.PROPOSED, State.EVALUATED, row.decided_on),
-                        (State.EVALUATED, State.RETIRED, row.retired_on)],
-    }[row.status]
-    history = [_imported(nomination_id, None, State.PROPOSED, submitted, f"Imported from {source}.")]
-    for number, (from_state, to_state, on) in enumerate(moves, 1):
-        last = number == len(moves)
-        history.append(_imported(nomination_id, from_state, to_state, on, row.decision_note if last else None))
-    if not moves and row.decision_note:  # a proposed row's note stays with its arrival
-        history[0]["note"] += f" {row.decision_note}"
-    return history
-
-
-def _imported(nomination_id: int, from_state: State | None, to_state: State, on: date, note: str | None) -> dict:
-    return {"nomination_id": nomination_id, "kind": EventKind.IMPORTED, "from_state": from_state,
-            "to_state": to_state, "at": datetime.combine(on, time(), tzinfo=UTC), "note": note, "note_id": None}
 
 
 def _without_note(event: dict) -> dict:

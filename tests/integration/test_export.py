@@ -1,5 +1,6 @@
 """The quarterly workbook, read back by openpyxl and recomputed by LibreOffice, against the reports' queries."""
 
+import html
 import re
 from datetime import date
 
@@ -17,7 +18,7 @@ from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled
 from tests.support.web import sign_in
 
 Q3 = hours.Quarter(2026, 3)
-SHEETS = ["Summary", "Retired", "Pipeline", "By department", "By category", "Decisions", "Assumptions"]
+SHEETS = ["Summary", "Retired", "Pipeline", "Retiring soon", "By department", "By category", "Decisions", "Assumptions"]
 
 
 def export(session, path, quarter=Q3):
@@ -39,6 +40,10 @@ def number(text: str) -> float:
     return float(text)
 
 
+def annual(nomination) -> float:
+    return hours.annual_hours(hours.weekly_hours(*nomination.estimate), 46)
+
+
 def test_the_sheets_are_those_of_the_product_in_order(workbook_path):
     assert openpyxl.load_workbook(workbook_path).sheetnames == SHEETS
 
@@ -51,7 +56,8 @@ def test_libreoffice_recomputes_the_services_figures(session, workbook_path, tmp
     expected = {
         "Nominations received in the quarter": figures.received,
         "Evaluated in the quarter": figures.evaluated,
-        "Retired in the quarter": figures.retired,
+        "Decided to retire in the quarter": figures.decided_to_retire,
+        "Retired in the quarter (effective)": figures.retired,
         "Rejected in the quarter": figures.rejected,
         "Open pipeline at the quarter's end": figures.open_at_end,
         "Retired by the quarter's end": figures.retired_by_end,
@@ -62,6 +68,8 @@ def test_libreoffice_recomputes_the_services_figures(session, workbook_path, tmp
         "Cost a year of everything retired (USD)": figures.annualized_cost,
         "Potential hours a year in the open pipeline": figures.potential_hours,
         "Potential FTE in the open pipeline": figures.potential_fte,
+        "Retiring soon: decided by the quarter's end, effective after it": figures.retiring_soon,
+        "Hours a year retiring soon, from their effective dates": figures.retiring_soon_hours,
     }
     for label, value in expected.items():
         assert number(row_labelled(summary, label)[1]) == pytest.approx(value, rel=1e-9), label
@@ -86,11 +94,12 @@ def test_totals_are_sum_formulas_over_the_rows_they_total(workbook_path):
     sheet = openpyxl.load_workbook(workbook_path)["Retired"]
     assert sheet.cell(sheet.max_row, 15).value == f"=SUM(O2:O{sheet.max_row - 1})"
     summary = openpyxl.load_workbook(workbook_path)["Summary"]
-    assert row_value(summary, "Hours realized in the quarter") == f"='Retired'!$O${sheet.max_row}"
+    check = row_cells(summary, "Hours realized in the quarter")[2]
+    assert check == f"=ABS(B12-'Retired'!$O${sheet.max_row})<0.001"  # the stored figure against the sheet's SUM
 
 
-def row_value(sheet, label):
-    return next(row[1] for row in sheet.iter_rows(values_only=True) if row[0] == label)
+def row_cells(sheet, label):
+    return next(row for row in sheet.iter_rows(values_only=True) if row[0] == label)
 
 
 def test_retired_lists_everything_retired_by_the_quarters_end_with_the_days_that_count(workbook_path, program):
@@ -141,11 +150,39 @@ def test_every_data_sheet_has_a_frozen_header_filters_widths_and_number_formats(
     assert retired.cell(2, header.index("Retired on") + 1).number_format == "yyyy-mm-dd"
 
 
-def test_summary_carries_two_native_charts(workbook_path):
-    charts = [name for name in xml_parts(workbook_path) if re.fullmatch(r"xl/charts/chart\d+\.xml", name)]
+def chart_parts(path) -> list[str]:
+    return [part for name, part in xml_parts(path).items() if re.fullmatch(r"xl/charts/chart\d+\.xml", name)]
+
+
+def test_summary_carries_two_native_charts_with_the_departments_ranked_by_hours(session, program, workbook_path):
+    charts = chart_parts(workbook_path)
     assert len(charts) == 2
-    chart_xml = " ".join(xml_parts(workbook_path)[name] for name in charts)
-    assert "Hours realized by quarter" in chart_xml and "'By department'!" in chart_xml
+    chart_xml = " ".join(charts)
+    assert "Hours realized by quarter" in chart_xml and "Hours a year retired, by department" in chart_xml
+    assert '<c:orientation val="maxMin"/>' in chart_xml or '<orientation val="maxMin"/>' in chart_xml
+    rows = list(openpyxl.load_workbook(workbook_path)["Summary"].iter_rows(values_only=True))
+    start = [row[0] for row in rows].index("Department, most hours first") + 1
+    ranked = [(row[0], row[1]) for row in rows[start:] if row[0]]
+    groups = reporting.breakdown(session=session, quarter=Q3, by="department")
+    expected = sorted(((g.label, g.figures.annualized_hours) for g in groups), key=lambda pair: -pair[1])
+    assert [label for label, _ in ranked] == [label for label, _ in expected] and len(ranked) == 2
+    assert [hours_ for _, hours_ in ranked] == pytest.approx([hours_ for _, hours_ in expected])
+    assert f"'Summary'!$A${start + 1}:$A${start + 2}" in chart_xml  # the chart reads the ranked rows
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_row_title_and_page_numbers(workbook_path):
+    parts = xml_parts(workbook_path)
+    sheets = [part for name, part in sorted(parts.items()) if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name)]
+    assert len(sheets) == len(SHEETS)
+    for part in sheets:
+        assert '<pageSetUpPr fitToPage="1"/>' in part
+        page_setup = re.search(r"<pageSetup [^>]*>", part)[0]
+        assert 'orientation="landscape"' in page_setup and 'fitToWidth="1"' in page_setup
+        assert "&CBurden Tracker 2026-Q3 (Jul–Sep 2026): " in html.unescape(part)
+        assert "&CPage &P of &N" in html.unescape(part)
+    assert 'fitToHeight="1"' in re.search(r"<pageSetup [^>]*>", sheets[0])[0]  # the Summary on one page
+    names = parts["xl/workbook.xml"]
+    assert all(f"'{title}'!$1:$1" in names or f"{title}!$1:$1" in names for title in SHEETS[1:])
 
 
 def test_assumptions_hold_every_setting_and_formula(workbook_path):
@@ -193,9 +230,52 @@ def test_the_quarter_under_way_says_to_date_through_which_day_and_projects_to_it
     assert row_labelled(assumptions, "Today there")[1] == "2026-11-10"
 
 
+def test_every_summary_figure_is_a_stored_number_and_every_check_recomputes_true(session, program,
+                                                                               workbook_path, tmp_path):
+    """A viewer that does not recalculate reads the stored numbers; LibreOffice recomputes each check."""
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+    stored = openpyxl.load_workbook(workbook_path)["Summary"]
+    rows = list(stored.iter_rows(min_row=5, values_only=True))
+    headline = {row[0]: (row[1], row[2]) for row in rows[:[row[0] for row in rows].index(None)]}
+    assert headline["Hours realized in the quarter"][0] == pytest.approx(figures.realized_hours)
+    assert headline["Open pipeline at the quarter's end"][0] == figures.open_at_end
+    assert all(isinstance(value, int | float) for value, _ in headline.values()), headline
+    assert all(str(check).startswith("=") for _, check in headline.values())
+    recalculated = recalculated_by_libreoffice(workbook_path, tmp_path)["Summary"]
+    checks = {row[0]: row[2] for row in recalculated[4:4 + len(headline)]}
+    assert set(checks) == set(headline) and set(checks.values()) == {"TRUE"}, checks
+
+
+def test_a_retirement_effective_after_the_quarter_is_listed_as_retiring_soon(session, program, workbook_path,
+                                                                            tmp_path):
+    sheets = recalculated_by_libreoffice(workbook_path, tmp_path)
+    soon = sheets["Retiring soon"]
+    header = soon[0]
+    [row] = soon[1:-1]  # between the header and the totals
+    assert row[header.index("Title")] == "Retired in October"
+    assert row[header.index("Effective (retired on)")] == "2026-10-03"
+    assert row[header.index("Decided (UTC)")].startswith("2026-09-20")
+    assert number(row_labelled(soon, "Total")[header.index("Hours a year from then")]) == pytest.approx(
+        annual(program.after))
+
+
+def test_the_summary_accounts_for_every_move_on_the_decisions_sheet_and_libreoffice_agrees(session, program,
+                                                                                          workbook_path, tmp_path):
+    sheets = recalculated_by_libreoffice(workbook_path, tmp_path)
+    summary, decisions = sheets["Summary"], sheets["Decisions"]
+    block = summary[[row[0] for row in summary].index("Moves in the quarter, as the Decisions sheet lists them") + 1:]
+    moves = {row[0]: (int(float(row[1])), row[2]) for row in block[:7]}
+    assert moves["All moves"][0] == len(decisions) - 1 == sum(count for label, (count, _) in moves.items()
+                                                             if label != "All moves")
+    assert moves["To retired (decided; effective on its retired on date)"][0] == 3
+    assert {check for _, check in moves.values()} == {"TRUE"}
+
+
 def test_an_empty_quarter_still_makes_a_workbook_that_adds_up_to_zero(session, tmp_path):
     path = export(session, tmp_path / "empty.xlsx")
+    assert chart_parts(path) == []  # no empty charts: the Summary says why instead
     sheets = recalculated_by_libreoffice(path, tmp_path)
+    assert row_labelled(sheets["Summary"], "No retirements yet: the charts of hours given back appear with the first.")
     assert number(row_labelled(sheets["Summary"], "Hours realized in the quarter")[1]) == 0
     assert row_labelled(sheets["Retired"], "Total")
 

@@ -54,7 +54,11 @@ def test_formula_like_text_everywhere_stays_literal_text(session, tmp_path):
     assert as_text(control.title) in pipeline_titles and "\ufffd" in as_text(control.title)
     formulas = [f for name, part in xml_parts(path).items() if name.startswith("xl/worksheets/")
                 for f in re.findall(r"<f>(.*?)</f>", part)]  # only the totals and the Summary's references
-    ours = re.compile(r"SUM\(\w+:\w+\)|COUNT\(.+\)|'\w+'!\$\w+\$\d+(/Assumptions!\$B\$\d+)?")
+    ours = re.compile(r"SUM\(\w+:\w+\)|COUNT\(.+\)|'[\w ]+'!\$\w+\$\d+(/Assumptions!\$B\$\d+)?"
+                      r"|COUNTIF\('Decisions'!\$E\$2:\$E\$\d+,(&quot;|\")\w+(&quot;|\")\)=B\d+"
+                      r"|COUNTA\('Decisions'!\$E\$2:\$E\$\d+\)=B\d+"
+                      r"|B\d+='[\w ]+'!\$\w+\$\d+|B\d+=COUNT\(.+\)"
+                      r"|ABS\(B\d+-'[\w ]+'!\$\w+\$\d+(/Assumptions!\$B\$\d+)?\)&lt;0\.001")
     assert formulas and all(ours.fullmatch(f) for f in formulas)
 
     sheets = recalculated_by_libreoffice(path, tmp_path)

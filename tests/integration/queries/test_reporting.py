@@ -34,6 +34,21 @@ def test_quarter_counts_follow_the_dates_of_each_decision(session, program):
     assert figures.open_at_end == 3
 
 
+def test_a_retirement_counts_as_decided_when_decided_and_as_retired_when_effective(session, program):
+    """In Q3: mid (decided 14 Aug, effective 16 Aug), after (decided 20 Sep, effective 3 Oct) and last_day (both 30
+    Sep) were decided; first_day (decided 30 Jun, effective 1 Jul), mid and last_day took effect."""
+    q3, q4 = (reporting.quarter_figures(session=session, quarter=q, today=date(2027, 1, 15)) for q in (Q3, Q3.next()))
+    assert (q3.decided_to_retire, q3.retired) == (3, 3)
+    assert (q3.retiring_soon, q3.retiring_soon_hours) == (1, pytest.approx(annual(program.after)))
+    assert (q4.decided_to_retire, q4.retired, q4.retiring_soon) == (1, 2, 0)  # decided_later; after and it
+
+
+def test_every_move_of_the_quarter_is_counted_by_the_state_it_moved_to(session, program):
+    moved = reporting.moves_by_target(session=session, quarter=Q3)
+    assert {state.value: count for state, count in moved.items() if count} == {
+        "evaluated": 1, "retired": 3, "rejected": 1}
+
+
 def test_hours_realized_count_the_days_on_or_after_each_retirement(session, program):
     figures = reporting.quarter_figures(session=session, quarter=Q3)
     days = [(program.before, 92), (program.mid, 46), (program.first_day, 92), (program.last_day, 1)]

@@ -85,7 +85,8 @@ def test_the_headline_shows_the_quarters_figures_as_the_reporting_service_counts
 
     page = page_of(reader, "/dashboard?quarter=2026-Q3")
     counts = dict(_COUNT_TILE.findall(page))
-    assert counts == {"Received": "3", "Evaluated": "0", "Retired": "1", "Rejected": "0", "Open at quarter end": "2"}
+    assert counts == {"Received": "3", "Evaluated": "0", "Decided to retire": "0", "Retired (effective)": "1",
+                      "Rejected": "0", "Open at quarter end": "2"}
     hours = dict(_HOURS_TILE.findall(page))
     assert hours == {"Hours realized in the quarter": whole(figures.realized_hours),
                      "Hours a year given back": whole(figures.annualized_hours),
@@ -283,3 +284,18 @@ def test_a_quarter_that_has_not_begun_realizes_nothing_and_says_so(reader, sessi
     assert tiles["Hours realized to date"] == "0" and tiles["Projected to the quarter’s end"] != "0"
     assert "has not begun: it realizes nothing yet" in text_of(page) and "none yet: the quarter has not begun" \
         in text_of(page)
+
+
+def test_a_retirement_decided_now_and_effective_next_quarter_is_decided_here_and_retiring_soon(reader, session):
+    """Decided on 20 September, effective 3 October: Q3 counts the decision, and lists it as retiring soon."""
+    nomination = make_nomination(session, state=State.RETIRED, submitted_on=date(2026, 7, 6),
+                                 retired_on=date(2026, 10, 3), clinicians_affected=1_000)
+    session.add(Event(nomination_id=nomination.id, kind=EventKind.MOVED, from_state=State.EVALUATED,
+                      to_state=State.RETIRED, at=datetime(2026, 9, 20, 15, tzinfo=UTC)))
+    session.commit()
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    counts = dict(_COUNT_TILE.findall(page))
+    assert (counts["Decided to retire"], counts["Retired (effective)"]) == ("1", "0")
+    figures = reporting.quarter_figures(session=session, quarter=Q3)
+    assert (f"Retiring soon: 1 retirement decided by 30 September 2026 takes effect after it, giving back "
+            f"{hours(figures.retiring_soon_hours)} hours a year from then") in text_of(page)
