@@ -33,7 +33,7 @@ from sqlmodel import Session
 from . import hours
 from .enums import State
 from .hours import Quarter
-from .queries import report_rows, reporting
+from .queries import executive, report_rows, reporting
 from .queries.reference import get_settings, hourly_rates, organization_today
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
@@ -84,7 +84,7 @@ class Formula(str):
 
 FORMATS = {
     "text": "General", "id": "0", "count": "#,##0", "number": "#,##0.0##", "hours": "#,##0.0",
-    "money": '"$"#,##0.00', "fte": "0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
+    "money": '"$"#,##0.00', "fte": "0.00", "percent": "0.0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 
 
@@ -495,8 +495,19 @@ def _write_summary(ws, session, quarter: Quarter, sheets: tuple[Sheet, ...], fte
     ]
     for row, (label, value, kind, check) in enumerate(headline, first):
         ws.append([text_cell(ws, label), cell(ws, value, kind), cell(ws, Formula(check.format(value=f"B{row}")))])
-    moves_row = first + len(headline) + 1
     ws.append([])
+    compared_row = first + len(headline) + 1
+    compared = _write_compared(ws, quarters, under_way=today <= quarter.last_day)
+    compared += _write_target_and_basis(ws, executive.target_progress(
+        session=session, year=executive.year_to_date(quarters)), figures)
+    ws.append([])
+    wins = _write_largest_wins(ws, executive.largest_wins(session=session, quarter=quarter))
+    ws.append([])
+    ws.append([header_cell(ws, "How to read these figures")])
+    for line in executive.HOW_TO_READ:
+        ws.append([text_cell(ws, line)])
+    ws.append([])
+    moves_row = compared_row + compared + 1 + wins + 1 + 1 + len(executive.HOW_TO_READ) + 1
     moves = _write_moves(ws, moves_row, reporting.moves_by_target(session=session, quarter=quarter), decisions)
     ws.append([])
     ws.append([header_cell(ws, f"The last {len(quarters)} quarters")])
@@ -523,6 +534,63 @@ def _write_ranked_departments(ws, groups: list) -> int:
     for group in ranked:
         ws.append([text_cell(ws, group.label), cell(ws, group.figures.annualized_hours, "hours")])
     return len(ranked)
+
+
+COMPARED = (("Nominations received", "received", "count"), ("Decided to retire", "decided_to_retire", "count"),
+            ("Retired (effective)", "retired", "count"), ("Hours realized", "realized_hours", "hours"),
+            ("Cost realized (USD)", "realized_cost", "money"))
+
+
+def _write_compared(ws, quarters: list[tuple], under_way: bool) -> int:
+    """The quarter beside the one before it, the change, and the fiscal year so far; returns the rows written. A
+    quarter not yet over is said to be so far: its figures are to date, the one before it whole."""
+    (quarter, now), (previous_quarter, before) = quarters[-1], quarters[-2]
+    year = executive.year_to_date(quarters)
+    ws.append([header_cell(ws, "Against the previous quarter, and the fiscal year to date"),
+               header_cell(ws, f"{quarter} to date" if under_way else str(quarter)),
+               header_cell(ws, str(previous_quarter)), header_cell(ws, "Change"),
+               header_cell(ws, f"FY{quarter.fiscal_year} to date" if quarter.start_month != 1
+                           else f"{quarter.fiscal_year} to date")])
+    for label, key, kind in COMPARED:
+        this, that = getattr(now, key), getattr(before, key)
+        ws.append([text_cell(ws, label), cell(ws, this, kind), cell(ws, that, kind), cell(ws, this - that, kind),
+                   cell(ws, getattr(year, key), kind)])
+    return len(COMPARED) + 1
+
+
+def _write_target_and_basis(ws, target, figures: reporting.Figures) -> int:
+    """Progress against the annual target, and the hours a year by the basis of their estimate; returns the rows
+    written."""
+    if target:
+        rows = [("Annual target: hours to realize in the fiscal year", target.hours, "hours"),
+                ("Realized toward it, fiscal year to date", target.realized, "hours"),
+                ("Share of the target reached", target.share, "percent")]
+    else:
+        rows = [("Annual target", "none set (an admin sets one on the settings page)", "text")]
+    rows += [
+        ("Hours a year retired, on the board's validated estimate", figures.annualized_hours_board, "hours"),
+        ("Hours a year retired, on the submitter's estimate alone",
+         figures.annualized_hours - figures.annualized_hours_board, "hours"),
+        ("Potential hours a year, on the board's validated estimate", figures.potential_hours_board, "hours"),
+        ("Potential hours a year, on the submitter's estimate alone",
+         figures.potential_hours - figures.potential_hours_board, "hours"),
+        ("Hours a year measured from EHR-use data", "none yet: no usage metrics have been imported", "text"),
+    ]
+    for label, value, kind in rows:
+        ws.append([text_cell(ws, label), cell(ws, value, kind)])
+    return len(rows)
+
+
+def _write_largest_wins(ws, wins: list) -> int:
+    """The quarter's largest retirements by hours a year; returns the rows written."""
+    ws.append([header_cell(ws, "The quarter's largest wins"), header_cell(ws, "Hours a year"),
+               header_cell(ws, "Retired on"), header_cell(ws, "Department")])
+    for win in wins:
+        ws.append([text_cell(ws, win.title), cell(ws, win.annual_hours, "hours"), cell(ws, win.retired_on, "date"),
+                   text_cell(ws, win.department)])
+    if not wins:
+        ws.append([text_cell(ws, "Nothing took effect in this quarter.")])
+    return 1 + max(len(wins), 1)
 
 
 MOVED_TO = {State.PROPOSED: "To proposed (arrived by import, or reopened)", State.EVALUATED: "To evaluated",

@@ -249,6 +249,9 @@ class SettingsForm(FlaskForm):
                                           description="January gives calendar quarters.")
     stale_after_days = StringField("Stale after (days)", filters=[_blank_is_none],
                                    description="A nomination waiting longer than this stands out, 1–365.")
+    annual_target_hours = StringField("Annual target of hours given back", filters=[_blank_is_none],
+                                      description="Hours to realize in a fiscal year, which the dashboard and "
+                                                  "the workbook measure progress against. Blank: no target.")
     time_zone = StringField("Time zone", filters=[_blank_is_none],
                             description="The organization's clocks, as a region and city (America/Chicago): they "
                                         "decide what today is, and where a quarter and a day begin.")

@@ -267,6 +267,7 @@ class Settings(SQLModel, table=True):
     audit_retention_days: int = Field(default=400, sa_column_kwargs={"server_default": "400"})
     # The organization's clocks: what "today" and a day are for reports and lists (event times are stored in UTC).
     time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
+    annual_target_hours: float | None = None  # hours to realize in a fiscal year; none until an admin sets one
 
 
 class ReferenceStamp(SQLModel, table=True):

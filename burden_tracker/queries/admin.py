@@ -21,6 +21,7 @@ SETTING_LABELS = {
     "stale_after_days": "stale after days",
     "audit_retention_days": "security trail kept (days)",
     "time_zone": "time zone",
+    "annual_target_hours": "annual target (hours)",
 }
 
 
@@ -77,8 +78,11 @@ def rate_field(role: AffectedRole) -> str:
     return f"rate_{role.name.lower()}"
 
 
-def as_shown(value: float | str) -> str:
-    """A setting as the form and the history show it: numbers without a needless .0, text as it is."""
+def as_shown(value: float | str | None) -> str:
+    """A setting as the form and the history show it: numbers without a needless .0, text as it is, nothing
+    blank."""
+    if value is None:
+        return ""
     if isinstance(value, str):
         return value
     return str(int(value)) if float(value).is_integer() else str(value)

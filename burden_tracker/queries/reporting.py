@@ -66,6 +66,8 @@ class Figures:
     projected_hours: float = 0.0  # realized by the quarter's last day, from what is retired now
     retiring_soon: int = 0  # decided by the quarter's end, effective after it
     retiring_soon_hours: float = 0.0  # their hours a year, from their effective dates
+    annualized_hours_board: float = 0.0  # of annualized_hours, those on the board's estimate; the rest the submitter's
+    potential_hours_board: float = 0.0  # of potential_hours, likewise
     annualized_cost: float = 0.0
     potential_cost: float = 0.0
     annualized_fte: float = 0.0
@@ -196,7 +198,7 @@ def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = N
 
 _SUMMED = ("received", "retired", "retired_by_end", "open_at_end", "realized_hours", "annualized_hours",
            "potential_hours", "realized_cost", "annualized_cost", "potential_cost", "projected_hours",
-           "retiring_soon", "retiring_soon_hours")
+           "retiring_soon", "retiring_soon_hours", "annualized_hours_board", "potential_hours_board")
 _MOVED = ("evaluated", "decided_to_retire", "rejected")
 _MOVED_TO = (State.EVALUATED, State.RETIRED, State.REJECTED)
 _COUNTS = {"received", "evaluated", "decided_to_retire", "retired", "rejected", "retired_by_end", "open_at_end",
@@ -223,7 +225,13 @@ def _nomination_measures(quarter: hours.Quarter, annual, rate, zone: str, today:
         _sum_if(retired, projected),
         _count_if(retiring_soon(quarter, zone)),
         _sum_if(retiring_soon(quarter, zone), annual),
+        _sum_if(retired & ON_BOARDS_ESTIMATE, annual),
+        _sum_if(waiting & ON_BOARDS_ESTIMATE, annual),
     ]
+
+
+# The board's estimate is in force once it has one (models.ESTIMATE_IN_FORCE); its three fields are set together.
+ON_BOARDS_ESTIMATE = Nomination.board_minutes_per_occurrence.is_not(None)
 
 
 def _move_measures(quarter: hours.Quarter, zone: str) -> list:

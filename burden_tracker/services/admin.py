@@ -205,6 +205,7 @@ class _Settings(BaseModel):
     stale_after_days: Annotated[int, Limits(ge=1, le=365)]
     audit_retention_days: Annotated[int, Limits(ge=30, le=3650)]
     time_zone: Annotated[str, Limits(max_length=64), AfterValidator(_a_time_zone)]
+    annual_target_hours: Annotated[float | None, Limits(gt=0, le=100_000_000, allow_inf_nan=False)] = None
 
 
 Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]
@@ -225,7 +226,7 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
     for name, label in SETTING_LABELS.items():
         old, new = getattr(settings, name), getattr(checked, name)
         if old != new:
-            changes.append(f"{label} {as_shown(old)} → {as_shown(new)}")
+            changes.append(f"{label} {as_shown(old) or 'none'} → {as_shown(new) or 'none'}")
             setattr(settings, name, new)
     rates = {rate.affected_role: rate for rate in session.exec(select(HourlyRate))}
     for role in AffectedRole:

@@ -11,7 +11,7 @@ from flask import Blueprint, request, url_for
 from ..db import get_session
 from ..enums import Role
 from ..hours import Quarter
-from ..queries import reporting
+from ..queries import executive, reporting
 from ..queries.reference import organization_today
 from .auth import role_required
 from .errors import draw
@@ -38,7 +38,10 @@ def index():
     response = render(
         "dashboard/index.html", "dashboard/_body.html", quarter=quarter, current=current,
         through=quarter.realized_through(today), choices=quarter_choices(quarter, current), in_place=wants_fragment(),
-        figures=history[-1][1], history=history,
+        figures=history[-1][1], history=history, previous_quarter=history[-2][0], previous=history[-2][1],
+        year=(year := executive.year_to_date(history)), target=executive.target_progress(session=session, year=year),
+        wins=executive.largest_wins(session=session, quarter=quarter),
+        how_to_read=executive.HOW_TO_READ,
         breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
                     for by in reporting.GROUPINGS},
         pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today))

@@ -11,7 +11,7 @@ from burden_tracker import hours
 from burden_tracker.enums import Role
 from burden_tracker.export import write_workbook
 from burden_tracker.models import Settings
-from burden_tracker.queries import reporting
+from burden_tracker.queries import executive, reporting
 from tests.support.factories import make_user
 from tests.support.reporting_data import BOARD_MEMBER, build_program
 from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled, xml_parts
@@ -228,6 +228,8 @@ def test_the_quarter_under_way_says_to_date_through_which_day_and_projects_to_it
     assert row_labelled(assumptions, "Time zone of the organization")[1] == "America/Chicago"
     assert row_labelled(assumptions, "Hours realized counted through")[1] == "2026-11-09"
     assert row_labelled(assumptions, "Today there")[1] == "2026-11-10"
+    compared = row_labelled(summary, "Against the previous quarter, and the fiscal year to date")
+    assert compared[1:3] == ["2026-Q4 to date", "2026-Q3"]  # a part of a quarter, beside a whole one
 
 
 def test_every_summary_figure_is_a_stored_number_and_every_check_recomputes_true(session, program,
@@ -244,6 +246,35 @@ def test_every_summary_figure_is_a_stored_number_and_every_check_recomputes_true
     recalculated = recalculated_by_libreoffice(workbook_path, tmp_path)["Summary"]
     checks = {row[0]: row[2] for row in recalculated[4:4 + len(headline)]}
     assert set(checks) == set(headline) and set(checks.values()) == {"TRUE"}, checks
+
+
+def test_the_summary_sets_the_quarter_against_the_last_and_the_year_and_names_its_largest_wins(
+        session, program, workbook_path):
+    rows = list(openpyxl.load_workbook(workbook_path)["Summary"].iter_rows(values_only=True))
+    labels = [row[0] for row in rows]
+    start = labels.index("Against the previous quarter, and the fiscal year to date")
+    assert rows[start][1:5] == ("2026-Q3", "2026-Q2", "Change", "2026 to date")
+    history = reporting.history(session=session, quarter=Q3)
+    year = executive.year_to_date(history)
+    received = rows[labels.index("Nominations received", start)]
+    assert received[1:5] == (history[-1][1].received, history[-2][1].received,
+                             history[-1][1].received - history[-2][1].received, year.received)
+    wins = labels.index("The quarter's largest wins")
+    largest = sorted((program.first_day, program.mid, program.last_day), key=lambda n: -annual(n))
+    assert [row[0] for row in rows[wins + 1:wins + 4]] == [n.title for n in largest]
+    assert rows[labels.index("Annual target")][1] == "none set (an admin sets one on the settings page)"
+    q3 = history[-1][1]
+    by_basis = {row[0]: row[1] for row in rows if row[0] and row[0].startswith(("Hours a year retired, on",
+                                                                                "Potential hours a year, on"))}
+    assert by_basis == {
+        "Hours a year retired, on the board's validated estimate": pytest.approx(q3.annualized_hours_board),
+        "Hours a year retired, on the submitter's estimate alone": pytest.approx(
+            q3.annualized_hours - q3.annualized_hours_board),
+        "Potential hours a year, on the board's validated estimate": pytest.approx(q3.potential_hours_board),
+        "Potential hours a year, on the submitter's estimate alone": pytest.approx(
+            q3.potential_hours - q3.potential_hours_board)}
+    reading = labels.index("How to read these figures")
+    assert rows[reading + 1][0].startswith("Freed time is clinicians' time given back to care, not a cash saving")
 
 
 def test_a_retirement_effective_after_the_quarter_is_listed_as_retiring_soon(session, program, workbook_path,

@@ -336,6 +336,16 @@ def test_settings_are_saved_and_one_event_says_what_changed(admin_client, sessio
     assert len(admin_notes(session)) == 1  # saving without a change writes nothing
 
 
+def test_an_annual_target_is_optional_and_its_change_is_recorded(admin_client, session):
+    assert settings_form(session)["annual_target_hours"] == ""
+    assert post(admin_client, "/admin/settings", settings_form(session, annual_target_hours="20000")).status_code == 303
+    assert fetch(session, Settings, 1).annual_target_hours == 20_000
+    assert post(admin_client, "/admin/settings", settings_form(session, annual_target_hours="")).status_code == 303
+    assert fetch(session, Settings, 1).annual_target_hours is None
+    assert admin_notes(session) == ["Settings: annual target (hours) none → 20000",
+                                    "Settings: annual target (hours) 20000 → none"]
+
+
 def test_the_time_zone_is_a_setting_offered_from_the_zones_and_saved_trimmed(admin_client, session):
     page = admin_client.get("/admin/settings").get_data(as_text=True)
     assert 'name="time_zone"' in page and 'value="UTC"' in page and '<option value="America/Chicago">' in page
@@ -367,6 +377,8 @@ def test_the_time_zone_is_a_setting_offered_from_the_zones_and_saved_trimmed(adm
     ("time_zone", "EST", "Is not a time zone we know"),
     ("time_zone", "../../etc/passwd", "Is not a time zone we know"),
     ("time_zone", "", "Is required"),
+    ("annual_target_hours", "0", "Must be more than 0"),
+    ("annual_target_hours", "lots", "Must be a number"),
 ])
 def test_a_bad_setting_is_refused_beside_its_field_and_nothing_is_saved(admin_client, session, field, value, message):
     before = settings_form(session)

@@ -9,7 +9,7 @@ import pytest
 from burden_tracker.enums import EventKind, Role, State
 from burden_tracker.hours import Quarter, annual_hours, today_in, weekly_hours
 from burden_tracker.models import Event
-from burden_tracker.queries import reporting
+from burden_tracker.queries import executive, reporting
 from tests.support.factories import make_department, make_nomination, make_user
 from tests.support.reporting_data import build_program
 from tests.support.web import HTMX, sign_in
@@ -299,3 +299,45 @@ def test_a_retirement_decided_now_and_effective_next_quarter_is_decided_here_and
     figures = reporting.quarter_figures(session=session, quarter=Q3)
     assert (f"Retiring soon: 1 retirement decided by 30 September 2026 takes effect after it, giving back "
             f"{hours(figures.retiring_soon_hours)} hours a year from then") in text_of(page)
+
+
+def test_the_quarter_is_set_against_the_one_before_and_the_year_to_date_with_its_largest_wins(reader, session):
+    program = build_program(session)
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    compared = rows_of(page, '<table class="compared')
+    history = reporting.history(session=session, quarter=Q3)
+    (_, q3), (_, q2) = history[-1], history[-2]
+    year = executive.year_to_date(history)
+    assert compared["Nominations received"] == [str(q3.received), str(q2.received),
+                                                change_of(q3.received, q2.received), str(year.received)]
+    assert compared["Hours realized"][0] == hours(q3.realized_hours)
+    assert year.received == sum(f.received for q, f in history if q.fiscal_year == 2026)
+    wins = re.findall(r'<li><a href="/nominations/(\d+)">', page.split('class="largest-wins"', 1)[1].split("</ol>")[0])
+    largest = sorted((program.first_day, program.mid, program.last_day),
+                     key=lambda n: -annual_hours(weekly_hours(*n.estimate), 46))
+    assert [int(number) for number in wins] == [n.id for n in largest]
+    assert "How to read these figures" in page and "not a cash saving" in page
+
+
+def change_of(now: int, before: int) -> str:
+    return "no change" if now == before else (f"+{now - before}" if now > before else f"−{before - now}")
+
+
+def test_progress_against_the_annual_target_and_hours_by_basis_of_estimate(reader, session):
+    from burden_tracker.models import Settings
+    build_program(session)
+    page = text_of(page_of(reader, "/dashboard?quarter=2026-Q3"))
+    assert "No annual target of hours is set" in page
+    settings = session.get(Settings, 1)
+    settings.annual_target_hours = 10_000
+    session.commit()
+    history = reporting.history(session=session, quarter=Q3)
+    year, q3 = executive.year_to_date(history), history[-1][1]
+    page = text_of(page_of(reader, "/dashboard?quarter=2026-Q3"))
+    share = f"{year.realized_hours / 10_000 * 100:.0f}%"
+    reached = f"{hours(year.realized_hours)} of 10,000 hours realized in the fiscal year to date ({share})"
+    assert f"Annual target: {reached}" in page
+    basis = rows_of(page_of(reader, "/dashboard?quarter=2026-Q3"), '<table class="basis')
+    assert basis["Retired by 30 September 2026"][:2] == [hours(q3.annualized_hours_board),
+                                                          hours(q3.annualized_hours - q3.annualized_hours_board)]
+    assert q3.annualized_hours_board > 0 and q3.potential_hours > q3.potential_hours_board > 0

@@ -1,0 +1,72 @@
+"""What an executive asks after the quarter's figures: the year so far, the annual target, the largest wins, and
+how to read it all. The dashboard and the workbook's Summary both ask here."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from .. import hours
+from ..models import Department, Nomination
+from .estimates import annual_hours_column
+from .reference import get_settings
+from .report_terms import retired_by_end
+from .reporting import Figures
+
+# "How to read these figures", on the dashboard and the workbook's Summary alike.
+HOW_TO_READ = (
+    "Freed time is clinicians' time given back to care, not a cash saving: no budget line shrinks by these dollars.",
+    "Cost uses each role's mean hourly wage (the Assumptions sheet), not its loaded cost.",
+    "FTE divides hours a year by the FTE hours per year of the settings (2,080 by default).",
+    "Hours are estimates: the submitter's, or the review board's once it has evaluated the nomination.",
+    "Hours realized count from each retirement's effective date; for the quarter under way, through yesterday.",
+    "Quarters cannot be closed yet: a later change, such as a back-dated retirement, changes past quarters too.",
+)
+
+
+# What a quarter adds to the year; the rest (retired by its end, potential) stands at its end.
+FLOWS = ("received", "evaluated", "decided_to_retire", "retired", "rejected", "realized_hours", "realized_cost")
+
+
+@dataclass(frozen=True)
+class Target:
+    hours: float  # to realize in the fiscal year
+    realized: float  # in the fiscal year to date
+
+    @property
+    def share(self) -> float:
+        return self.realized / self.hours
+
+
+def target_progress(*, session: Session, year: Figures) -> Target | None:
+    """How far the fiscal year to date has come toward the annual target; None when no target is set."""
+    target = get_settings(session=session).annual_target_hours
+    return Target(target, year.realized_hours) if target else None
+
+
+def year_to_date(past: list[tuple]) -> Figures:
+    """The fiscal year so far, from history()'s (quarter, Figures), the chosen quarter last: its flows summed
+    over the year's quarters up to it; what stands at a quarter's end, as at its end."""
+    quarter, figures = past[-1]
+    year = [f for q, f in past if q.fiscal_year == quarter.fiscal_year]
+    return replace(figures, **{name: sum(getattr(f, name) for f in year) for name in FLOWS})
+
+
+@dataclass(frozen=True)
+class LargestWin:
+    nomination_id: int
+    title: str
+    department: str
+    retired_on: date
+    annual_hours: float
+
+
+def largest_wins(*, session: Session, quarter: hours.Quarter, count: int = 5) -> list[LargestWin]:
+    """The quarter's retirements (effective in it) that give back the most hours a year."""
+    annual = annual_hours_column(session=session)
+    query = (select(Nomination.id, Nomination.title, Department.name, Nomination.retired_on, annual)
+             .join(Department, Department.id == Nomination.department_id)
+             .where(retired_by_end(quarter), Nomination.retired_on >= quarter.first_day)
+             .order_by(annual.desc(), Nomination.id).limit(count))
+    return [LargestWin(*row) for row in session.execute(query)]
