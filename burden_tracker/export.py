@@ -175,6 +175,14 @@ class _RowsOfCells(WriteOnlyWorksheet):
     none of it, so this overrides the one step of openpyxl (3.1) that does it; the tests read back
     every kind of cell, so a change in openpyxl shows there."""
 
+    def __init__(self, parent, title):
+        super().__init__(parent, title)
+        self.next_row = 1  # the number the next appended row will have, for a formula or chart that refers to it
+
+    def append(self, row):
+        super().append(row)
+        self.next_row += 1
+
     def _values_to_row(self, cells, row_idx):
         for col_idx, made in enumerate(cells, 1):
             if made is not None:
@@ -334,7 +342,8 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Burden Tracker"
     workbook.properties.title = f"Burden Tracker quarterly report {quarter}"
-    summary = workbook.create_sheet("Summary")
+    summary = _RowsOfCells(workbook, "Summary")
+    workbook._add_sheet(summary)  # first: the Summary opens the workbook
     counted = _Counter(progress)
     retired = _fill(Sheet(workbook, "Retired", RETIRED),
                     report_rows.retired_rows(session=session, quarter=quarter, today=today),
@@ -460,58 +469,71 @@ def _write_summary(ws, session, quarter: Quarter, sheets: tuple[Sheet, ...], fte
                    today: date) -> None:
     retired, pipeline, soon, by_department, decisions = sheets
     quarters = reporting.history(session=session, quarter=quarter, today=today)
-    figures = quarters[-1][1]
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
         ws.column_dimensions[letter].width = width
     for_print(ws, pages_down=1)  # printed for a meeting: the Summary on one page
     ws.append([header_cell(ws, f"Burden Tracker quarterly report {quarter}")])
     ws.append([text_cell(ws, f"{quarter.first_day:%-d %B %Y} to {quarter.last_day:%-d %B %Y}")])
     ws.append([])
-    ws.append([header_cell(ws, "Figure"), header_cell(ws, "Value"), header_cell(ws, "Check")])
-    first = 5  # the row of the first headline figure
     checks = _Checks(retired, pipeline, soon, by_department, fte_hours_cell)
-    headline = [
-        ("Nominations received in the quarter", figures.received, "count", checks.grouped("received")),
-        ("Evaluated in the quarter", figures.evaluated, "count", checks.grouped("evaluated")),
-        ("Decided to retire in the quarter", figures.decided_to_retire, "count", checks.grouped("decided_to_retire")),
-        ("Retired in the quarter (effective)", figures.retired, "count", checks.grouped("retired")),
-        ("Rejected in the quarter", figures.rejected, "count", checks.grouped("rejected")),
-        ("Open pipeline at the quarter's end", figures.open_at_end, "count", checks.counted(pipeline)),
-        ("Retired by the quarter's end", figures.retired_by_end, "count", checks.counted(retired)),
-        *_realized_rows(quarter, today, figures, checks),
-        ("Hours a year from everything retired by the quarter's end", figures.annualized_hours, "hours",
-         checks.total(retired, "annual_hours")),
-        ("FTE of those hours", figures.annualized_fte, "fte", checks.fte(retired, "annual_hours")),
-        ("Cost realized in the quarter (USD)", figures.realized_cost, "money", checks.total(retired, "realized_cost")),
-        ("Cost a year of everything retired (USD)", figures.annualized_cost, "money",
-         checks.total(retired, "annual_cost")),
-        ("Potential hours a year in the open pipeline", figures.potential_hours, "hours",
-         checks.total(pipeline, "annual_hours")),
-        ("Potential FTE in the open pipeline", figures.potential_fte, "fte", checks.fte(pipeline, "annual_hours")),
-        ("Retiring soon: decided by the quarter's end, effective after it", figures.retiring_soon, "count",
-         checks.counted(soon)),
-        ("Hours a year retiring soon, from their effective dates", figures.retiring_soon_hours, "hours",
-         checks.total(soon, "annual_hours")),
-    ]
-    for row, (label, value, kind, check) in enumerate(headline, first):
-        ws.append([text_cell(ws, label), cell(ws, value, kind), cell(ws, Formula(check.format(value=f"B{row}")))])
+    _write_headline(ws, _headline(quarter, today, quarters[-1][1], checks))
     ws.append([])
-    compared_row = first + len(headline) + 1
-    compared = _write_compared(ws, quarters, under_way=today <= quarter.last_day)
-    compared += _write_target_and_basis(ws, executive.target_progress(
-        session=session, year=executive.year_to_date(quarters)), figures)
+    _write_compared(ws, quarters, under_way=today <= quarter.last_day)
+    _write_target_and_basis(ws, executive.target_progress(session=session, year=executive.year_to_date(quarters)),
+                            quarters[-1][1])
     ws.append([])
-    wins = _write_largest_wins(ws, executive.largest_wins(session=session, quarter=quarter))
+    _write_largest_wins(ws, executive.largest_wins(session=session, quarter=quarter))
     ws.append([])
     ws.append([header_cell(ws, "How to read these figures")])
     for line in executive.HOW_TO_READ:
         ws.append([text_cell(ws, line)])
     ws.append([])
-    moves_row = compared_row + compared + 1 + wins + 1 + 1 + len(executive.HOW_TO_READ) + 1
-    moves = _write_moves(ws, moves_row, reporting.moves_by_target(session=session, quarter=quarter), decisions)
+    _write_moves(ws, reporting.moves_by_target(session=session, quarter=quarter), decisions)
     ws.append([])
+    _write_history_and_charts(ws, quarters, by_department)
+
+
+def _headline(quarter: Quarter, today: date, figures: reporting.Figures, checks: "_Checks") -> list[tuple]:
+    """(label, value, kind, check) for each headline figure."""
+    return [
+        ("Nominations received in the quarter", figures.received, "count", checks.grouped("received")),
+        ("Evaluated in the quarter", figures.evaluated, "count", checks.grouped("evaluated")),
+        ("Decided to retire in the quarter", figures.decided_to_retire, "count", checks.grouped("decided_to_retire")),
+        ("Retired in the quarter (effective)", figures.retired, "count", checks.grouped("retired")),
+        ("Rejected in the quarter", figures.rejected, "count", checks.grouped("rejected")),
+        ("Open pipeline at the quarter's end", figures.open_at_end, "count", checks.counted(checks.pipeline)),
+        ("Retired by the quarter's end", figures.retired_by_end, "count", checks.counted(checks.retired)),
+        *_realized_rows(quarter, today, figures, checks),
+        ("Hours a year from everything retired by the quarter's end", figures.annualized_hours, "hours",
+         checks.total(checks.retired, "annual_hours")),
+        ("FTE of those hours", figures.annualized_fte, "fte", checks.fte(checks.retired, "annual_hours")),
+        ("Cost realized in the quarter (USD)", figures.realized_cost, "money",
+         checks.total(checks.retired, "realized_cost")),
+        ("Cost a year of everything retired (USD)", figures.annualized_cost, "money",
+         checks.total(checks.retired, "annual_cost")),
+        ("Potential hours a year in the open pipeline", figures.potential_hours, "hours",
+         checks.total(checks.pipeline, "annual_hours")),
+        ("Potential FTE in the open pipeline", figures.potential_fte, "fte",
+         checks.fte(checks.pipeline, "annual_hours")),
+        ("Retiring soon: decided by the quarter's end, effective after it", figures.retiring_soon, "count",
+         checks.counted(checks.soon)),
+        ("Hours a year retiring soon, from their effective dates", figures.retiring_soon_hours, "hours",
+         checks.total(checks.soon, "annual_hours")),
+    ]
+
+
+def _write_headline(ws, headline: list[tuple]) -> None:
+    """Each figure stored as a number, with its check beside it."""
+    ws.append([header_cell(ws, "Figure"), header_cell(ws, "Value"), header_cell(ws, "Check")])
+    for label, value, kind, check in headline:
+        row = ws.next_row
+        ws.append([text_cell(ws, label), cell(ws, value, kind), cell(ws, Formula(check.format(value=f"B{row}")))])
+
+
+def _write_history_and_charts(ws, quarters: list[tuple], by_department: Sheet) -> None:
+    """The last quarters side by side; then the departments ranked, with the two charts, or why there are none."""
     ws.append([header_cell(ws, f"The last {len(quarters)} quarters")])
-    header_row = moves_row + moves + 2
+    header_row = ws.next_row
     ws.append([header_cell(ws, column.header) for column in HISTORY])
     for past, past_figures in quarters:
         record = _Record(past_figures, quarter=str(past))
@@ -520,7 +542,7 @@ def _write_summary(ws, session, quarter: Quarter, sheets: tuple[Sheet, ...], fte
     if not any(past_figures.annualized_hours for _, past_figures in quarters):
         ws.append([text_cell(ws, "No retirements yet: the charts of hours given back appear with the first.")])
         return
-    ranked_row = header_row + len(quarters) + 2
+    ranked_row = ws.next_row
     ranked = _write_ranked_departments(ws, by_department.groups)
     _add_charts(ws, header_row, len(quarters), ranked_row, ranked)
 
@@ -541,9 +563,9 @@ COMPARED = (("Nominations received", "received", "count"), ("Decided to retire",
             ("Cost realized (USD)", "realized_cost", "money"))
 
 
-def _write_compared(ws, quarters: list[tuple], under_way: bool) -> int:
-    """The quarter beside the one before it, the change, and the fiscal year so far; returns the rows written. A
-    quarter not yet over is said to be so far: its figures are to date, the one before it whole."""
+def _write_compared(ws, quarters: list[tuple], under_way: bool) -> None:
+    """The quarter beside the one before it, the change, and the fiscal year so far. A quarter not yet over is
+    said to be so far: its figures are to date, the one before it whole."""
     (quarter, now), (previous_quarter, before) = quarters[-1], quarters[-2]
     year = executive.year_to_date(quarters)
     ws.append([header_cell(ws, "Against the previous quarter, and the fiscal year to date"),
@@ -555,12 +577,10 @@ def _write_compared(ws, quarters: list[tuple], under_way: bool) -> int:
         this, that = getattr(now, key), getattr(before, key)
         ws.append([text_cell(ws, label), cell(ws, this, kind), cell(ws, that, kind), cell(ws, this - that, kind),
                    cell(ws, getattr(year, key), kind)])
-    return len(COMPARED) + 1
 
 
-def _write_target_and_basis(ws, target, figures: reporting.Figures) -> int:
-    """Progress against the annual target, and the hours a year by the basis of their estimate; returns the rows
-    written."""
+def _write_target_and_basis(ws, target, figures: reporting.Figures) -> None:
+    """Progress against the annual target, and the hours a year by the basis of their estimate."""
     if target:
         rows = [("Annual target: hours to realize in the fiscal year", target.hours, "hours"),
                 ("Realized toward it, fiscal year to date", target.realized, "hours"),
@@ -578,11 +598,10 @@ def _write_target_and_basis(ws, target, figures: reporting.Figures) -> int:
     ]
     for label, value, kind in rows:
         ws.append([text_cell(ws, label), cell(ws, value, kind)])
-    return len(rows)
 
 
-def _write_largest_wins(ws, wins: list) -> int:
-    """The quarter's largest retirements by hours a year; returns the rows written."""
+def _write_largest_wins(ws, wins: list) -> None:
+    """The quarter's largest retirements by hours a year."""
     ws.append([header_cell(ws, "The quarter's largest wins"), header_cell(ws, "Hours a year"),
                header_cell(ws, "Retired on"), header_cell(ws, "Department")])
     for win in wins:
@@ -590,7 +609,6 @@ def _write_largest_wins(ws, wins: list) -> int:
                    text_cell(ws, win.department)])
     if not wins:
         ws.append([text_cell(ws, "Nothing took effect in this quarter.")])
-    return 1 + max(len(wins), 1)
 
 
 MOVED_TO = {State.PROPOSED: "To proposed (arrived by import, or reopened)", State.EVALUATED: "To evaluated",
@@ -598,19 +616,17 @@ MOVED_TO = {State.PROPOSED: "To proposed (arrived by import, or reopened)", Stat
             State.DUPLICATE: "To duplicate (merged)", State.WITHDRAWN: "To withdrawn"}
 
 
-def _write_moves(ws, row: int, moved: dict, decisions: Sheet) -> int:
+def _write_moves(ws, moved: dict, decisions: Sheet) -> None:
     """Every row of the Decisions sheet, counted by the state it moved to, each count beside a check against that
-    sheet, from `row` down; returns how many rows it wrote."""
+    sheet."""
     to_column = decisions.data_range("to_state")
     ws.append([header_cell(ws, "Moves in the quarter, as the Decisions sheet lists them"), header_cell(ws, "Moves"),
                header_cell(ws, "Check")])
-    for number, (state, label) in enumerate(MOVED_TO.items(), row + 1):
+    for state, label in MOVED_TO.items():
         ws.append([text_cell(ws, label), cell(ws, moved[state], "count"),
-                   cell(ws, Formula(f'=COUNTIF({to_column},"{state.value}")=B{number}'))])
-    total = row + 1 + len(MOVED_TO)
+                   cell(ws, Formula(f'=COUNTIF({to_column},"{state.value}")=B{ws.next_row}'))])
     ws.append([text_cell(ws, "All moves"), cell(ws, sum(moved.values()), "count"),
-               cell(ws, Formula(f"=COUNTA({to_column})=B{total}"))])
-    return len(MOVED_TO) + 2
+               cell(ws, Formula(f"=COUNTA({to_column})=B{ws.next_row}"))])
 
 
 def _realized_rows(quarter: Quarter, today: date, figures: reporting.Figures, checks: "_Checks") -> list[tuple]:
