@@ -558,11 +558,6 @@ def _write_ranked_departments(ws, groups: list) -> int:
     return len(ranked)
 
 
-COMPARED = (("Nominations received", "received", "count"), ("Decided to retire", "decided_to_retire", "count"),
-            ("Retired (effective)", "retired", "count"), ("Hours realized", "realized_hours", "hours"),
-            ("Cost realized (USD)", "realized_cost", "money"))
-
-
 def _write_compared(ws, quarters: list[tuple], under_way: bool) -> None:
     """The quarter beside the one before it, the change, and the fiscal year so far. A quarter not yet over is
     said to be so far: its figures are to date, the one before it whole."""
@@ -571,9 +566,8 @@ def _write_compared(ws, quarters: list[tuple], under_way: bool) -> None:
     ws.append([header_cell(ws, "Against the previous quarter, and the fiscal year to date"),
                header_cell(ws, f"{quarter} to date" if under_way else str(quarter)),
                header_cell(ws, str(previous_quarter)), header_cell(ws, "Change"),
-               header_cell(ws, f"FY{quarter.fiscal_year} to date" if quarter.start_month != 1
-                           else f"{quarter.fiscal_year} to date")])
-    for label, key, kind in COMPARED:
+               header_cell(ws, f"{quarter.year_label} to date")])
+    for label, key, kind in executive.COMPARED:
         this, that = getattr(now, key), getattr(before, key)
         ws.append([text_cell(ws, label), cell(ws, this, kind), cell(ws, that, kind), cell(ws, this - that, kind),
                    cell(ws, getattr(year, key), kind)])
@@ -589,11 +583,9 @@ def _write_target_and_basis(ws, target, figures: reporting.Figures) -> None:
         rows = [("Annual target", "none set (an admin sets one on the settings page)", "text")]
     rows += [
         ("Hours a year retired, on the board's validated estimate", figures.annualized_hours_board, "hours"),
-        ("Hours a year retired, on the submitter's estimate alone",
-         figures.annualized_hours - figures.annualized_hours_board, "hours"),
+        ("Hours a year retired, on the submitter's estimate alone", figures.annualized_hours_submitter, "hours"),
         ("Potential hours a year, on the board's validated estimate", figures.potential_hours_board, "hours"),
-        ("Potential hours a year, on the submitter's estimate alone",
-         figures.potential_hours - figures.potential_hours_board, "hours"),
+        ("Potential hours a year, on the submitter's estimate alone", figures.potential_hours_submitter, "hours"),
         ("Hours a year measured from EHR-use data", "none yet: no usage metrics have been imported", "text"),
     ]
     for label, value, kind in rows:

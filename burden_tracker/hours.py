@@ -164,6 +164,11 @@ class Quarter:
         """How people read it: FY2027-Q1 when the fiscal year does not start in January, else 2026-Q3."""
         return self.key if self.start_month == 1 else f"FY{self.key}"
 
+    @property
+    def year_label(self) -> str:
+        """Its fiscal year as people read it: FY2027 when the year does not start in January, else 2026."""
+        return str(self.fiscal_year) if self.start_month == 1 else f"FY{self.fiscal_year}"
+
     def months(self, long: bool = False) -> str:
         """Jul–Sep 2026 (July–September 2026 when long); Nov 2026–Jan 2027 across New Year."""
         names = calendar.month_name if long else calendar.month_abbr

@@ -25,6 +25,10 @@ HOW_TO_READ = (
 )
 
 
+# The flows set against the previous quarter and the year to date: (label, Figures field, kind of number).
+COMPARED = (("Nominations received", "received", "count"), ("Decided to retire", "decided_to_retire", "count"),
+            ("Retired (effective)", "retired", "count"), ("Hours realized", "realized_hours", "hours"),
+            ("Cost realized (USD)", "realized_cost", "money"))
 # What a quarter adds to the year; the rest (retired by its end, potential) stands at its end.
 FLOWS = ("received", "evaluated", "decided_to_retire", "retired", "rejected", "realized_hours", "realized_cost")
 

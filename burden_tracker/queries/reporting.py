@@ -68,6 +68,14 @@ class Figures:
     retiring_soon_hours: float = 0.0  # their hours a year, from their effective dates
     annualized_hours_board: float = 0.0  # of annualized_hours, those on the board's estimate; the rest the submitter's
     potential_hours_board: float = 0.0  # of potential_hours, likewise
+
+    @property
+    def annualized_hours_submitter(self) -> float:
+        return self.annualized_hours - self.annualized_hours_board
+
+    @property
+    def potential_hours_submitter(self) -> float:
+        return self.potential_hours - self.potential_hours_board
     annualized_cost: float = 0.0
     potential_cost: float = 0.0
     annualized_fte: float = 0.0

@@ -40,7 +40,7 @@ def index():
         through=quarter.realized_through(today), choices=quarter_choices(quarter, current), in_place=wants_fragment(),
         figures=history[-1][1], history=history, previous_quarter=history[-2][0], previous=history[-2][1],
         year=(year := executive.year_to_date(history)), target=executive.target_progress(session=session, year=year),
-        wins=executive.largest_wins(session=session, quarter=quarter),
+        wins=executive.largest_wins(session=session, quarter=quarter), compared=executive.COMPARED,
         how_to_read=executive.HOW_TO_READ,
         breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
                     for by in reporting.GROUPINGS},
