@@ -224,6 +224,53 @@ def backup_command(file):
     click.echo(f"Backed up {pages} pages to {file}.")
 
 
-COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, export_command, backup_command)
+@click.group("quarter")
+def quarter_group():
+    """Close a quarter (its figures then never change), or reopen it."""
+
+
+def _quarter(text: str):
+    from .queries.reporting import parse_quarter
+
+    try:
+        return parse_quarter(session=_session(), text=text)
+    except ValueError as error:
+        _fail(str(error))
+
+
+@quarter_group.command("close")
+@click.argument("quarter")
+@with_appcontext
+def quarter_close_command(quarter):
+    """Close QUARTER (written like 2026-Q3): store its figures and rows as they stand."""
+    from .services.closing import OPERATOR, close_quarter
+
+    chosen = _quarter(quarter)
+    try:
+        close_quarter(session=_session(), quarter=chosen, actor_id=None, closed_by=OPERATOR)
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Closed {chosen}: its dashboard and workbook now show the figures as they stand today, on any "
+               "later day.")
+
+
+@quarter_group.command("reopen")
+@click.argument("quarter")
+@click.option("--reason", required=True, help="Why it is reopened; kept with the quarter's history.")
+@with_appcontext
+def quarter_reopen_command(quarter, reason):
+    """Reopen a closed QUARTER: its figures are computed live again."""
+    from .services.closing import reopen_quarter
+
+    chosen = _quarter(quarter)
+    try:
+        reopen_quarter(session=_session(), quarter=chosen, actor_id=None, reason=reason)
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Reopened {chosen}.")
+
+
+COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, export_command, backup_command,
+            quarter_group)
 for _command in COMMANDS:
     main.add_command(_command)

@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import Enum
-from importlib.metadata import version
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -33,8 +32,7 @@ from sqlmodel import Session
 from . import hours
 from .enums import State
 from .hours import Quarter
-from .queries import executive, report_rows, reporting
-from .queries.reference import get_settings, hourly_rates, organization_today
+from .queries import executive, quarter_report, reporting
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
 # What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
@@ -337,31 +335,33 @@ class _Record:
 
 def write_workbook(*, session: Session, quarter: Quarter, destination, generated_by: str,
                    progress: Callable[[int], None] | None = None, today: date | None = None) -> None:
-    """Write the quarter's workbook to a path or a binary file, as of today on the organization's clocks."""
-    today = today or organization_today(session=session)
+    """Write the quarter's workbook to a path or a binary file: as it was closed, or as of today on the
+    organization's clocks."""
+    report = quarter_report.report_for(session=session, quarter=quarter, today=today)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Burden Tracker"
     workbook.properties.title = f"Burden Tracker quarterly report {quarter}"
     summary = _RowsOfCells(workbook, "Summary")
     workbook._add_sheet(summary)  # first: the Summary opens the workbook
     counted = _Counter(progress)
-    retired = _fill(Sheet(workbook, "Retired", RETIRED),
-                    report_rows.retired_rows(session=session, quarter=quarter, today=today),
+
+    def rows(sheet: str):
+        return quarter_report.rows(session=session, report=report, sheet=sheet)
+
+    retired = _fill(Sheet(workbook, "Retired", RETIRED), rows("retired"),
                     counted, f"Nothing was retired on or before {quarter.last_day:%-d %B %Y}.")
-    pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE),
-                     report_rows.pipeline_rows(session=session, quarter=quarter, today=today),
+    pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE), rows("pipeline"),
                      counted, f"Nothing was open at the end of {quarter}.")
-    soon = _fill(Sheet(workbook, "Retiring soon", RETIRING_SOON),
-                 report_rows.retiring_soon_rows(session=session, quarter=quarter), counted,
+    soon = _fill(Sheet(workbook, "Retiring soon", RETIRING_SOON), rows("soon"), counted,
                  f"No retirement decided by {quarter.last_day:%-d %B %Y} takes effect after it.")
-    by_department = _fill_groups(workbook, "By department", session, quarter, "department", today)
-    _fill_groups(workbook, "By category", session, quarter, "category", today)
-    decisions = _fill(Sheet(workbook, "Decisions", DECISIONS),
-                      report_rows.decision_rows(session=session, quarter=quarter),
+    by_department = _fill_groups(workbook, "By department", report, "department")
+    _fill_groups(workbook, "By category", report, "category")
+    decisions = _fill(Sheet(workbook, "Decisions", DECISIONS), rows("decisions"),
                       counted, f"No decisions were taken in {quarter}.")
-    fte_hours_cell = _write_assumptions(workbook, session, quarter, generated_by, today)
-    _write_summary(summary, session, quarter, (retired, pipeline, soon, by_department, decisions), fte_hours_cell,
-                   today)
+    if report.restated:
+        _write_restatements(workbook, report.restated)
+    fte_hours_cell = _write_assumptions(workbook, report, generated_by)
+    _write_summary(summary, report, (retired, pipeline, soon, by_department, decisions), fte_hours_cell)
     _headed_for_print(workbook, quarter)
     workbook.save(destination)
 
@@ -394,8 +394,8 @@ def _fill(sheet: Sheet, rows: Result, counted: _Counter, empty_message: str) -> 
     return sheet
 
 
-def _fill_groups(workbook, title, session, quarter, by, today: date) -> Sheet:
-    groups = reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
+def _fill_groups(workbook, title, report: quarter_report.QuarterReport, by: str) -> Sheet:
+    groups = report.breakdowns[by]
     sheet = Sheet(workbook, title, GROUPED)
     sheet.groups = groups  # the Summary ranks them for its chart
     for group in groups:
@@ -424,9 +424,9 @@ FORMULAS = (
 )
 
 
-def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str, today: date) -> str:
+def _write_assumptions(workbook, report: quarter_report.QuarterReport, generated_by: str) -> str:
     """Every setting and formula behind the figures; returns the cell holding the FTE hours per year."""
-    settings = get_settings(session=session)
+    quarter, assumed, today = report.quarter, report.assumed, report.today
     ws = workbook.create_sheet("Assumptions")
     for_print(ws, pages_down=0)
     ws.print_title_rows = "1:1"
@@ -437,25 +437,39 @@ def _write_assumptions(workbook, session, quarter: Quarter, generated_by: str, t
         ("Quarter", str(quarter), "text"), ("Months", quarter.months(long=True), "text"),
         ("First day", quarter.first_day, "date"),
         ("Last day", quarter.last_day, "date"), ("Days in the quarter", quarter.days, "count"),
-        ("Fiscal year starts in month", settings.fiscal_year_start_month, "count"),
-        ("Time zone of the organization", settings.time_zone, "text"), ("Today there", today, "date"),
+        _closed_or_not(report),
+        ("Fiscal year starts in month", assumed.fiscal_year_start_month, "count"),
+        ("Time zone of the organization", assumed.time_zone, "text"), ("Today there", today, "date"),
         _counted_through(quarter, today),
-        ("Working weeks per year", settings.working_weeks_per_year, "number"),
-        ("FTE hours per year", settings.fte_hours_per_year, "number"),
+        ("Working weeks per year", assumed.working_weeks_per_year, "number"),
+        ("FTE hours per year", assumed.fte_hours_per_year, "number"),
         ("Days per year (hours realized)", hours.DAYS_PER_YEAR, "count"),
-        *((f"Hourly rate (USD): {role.value}", rate, "money")
-          for role, rate in hourly_rates(session=session).items()),
-        ("Quorum (share of active board members)", settings.quorum_fraction, "number"),
-        ("Overdue after (days)", settings.stale_after_days, "count"),
+        *((f"Hourly rate (USD): {role.value}", rate, "money") for role, rate in report.rates.items()),
+        ("Quorum (share of active board members)", assumed.quorum_fraction, "number"),
+        ("Overdue after (days)", assumed.stale_after_days, "count"),
         *((f"Formula: {name}", text, "text") for name, text in FORMULAS),
-        ("Generated at (UTC)", datetime.now(UTC).replace(microsecond=0), "datetime"),
-        ("Generated by", generated_by, "text"), ("Burden Tracker version", version("burden-tracker"), "text"),
+        *_made(report, generated_by),
     ]
     ws.append([header_cell(ws, "Setting"), header_cell(ws, "Value")])
     for label, value, kind in rows:
         ws.append([text_cell(ws, label), cell(ws, value, kind)])
     fte_row = 2 + next(i for i, (label, _, _) in enumerate(rows) if label == "FTE hours per year")
     return f"Assumptions!$B${fte_row}"
+
+
+def _closed_or_not(report: quarter_report.QuarterReport) -> tuple:
+    if report.closed:
+        return "Closed", "yes: every value is as it was when the quarter was closed", "text"
+    return "Closed", "not closed: these figures may change", "text"
+
+
+def _made(report: quarter_report.QuarterReport, generated_by: str) -> list[tuple]:
+    """Who made these figures and when: the closing, for a closed quarter, so that its workbook never changes."""
+    if report.closed:
+        return [("Closed at (UTC)", _naive(report.closed.at).replace(microsecond=0), "datetime"),
+                ("Closed by", report.closed.by, "text"), ("Burden Tracker version", report.version, "text")]
+    return [("Generated at (UTC)", datetime.now(UTC).replace(microsecond=0), "datetime"),
+            ("Generated by", generated_by, "text"), ("Burden Tracker version", report.version, "text")]
 
 
 def _counted_through(quarter: Quarter, today: date) -> tuple:
@@ -465,30 +479,31 @@ def _counted_through(quarter: Quarter, today: date) -> tuple:
     return "Hours realized counted through", through, "date"
 
 
-def _write_summary(ws, session, quarter: Quarter, sheets: tuple[Sheet, ...], fte_hours_cell: str,
-                   today: date) -> None:
+def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple[Sheet, ...], fte_hours_cell: str) -> None:
     retired, pipeline, soon, by_department, decisions = sheets
-    quarters = reporting.history(session=session, quarter=quarter, today=today)
+    quarter, today, quarters = report.quarter, report.today, report.history
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
         ws.column_dimensions[letter].width = width
     for_print(ws, pages_down=1)  # printed for a meeting: the Summary on one page
     ws.append([header_cell(ws, f"Burden Tracker quarterly report {quarter}")])
-    ws.append([text_cell(ws, f"{quarter.first_day:%-d %B %Y} to {quarter.last_day:%-d %B %Y}")])
+    ws.append([text_cell(ws, f"{quarter.first_day:%-d %B %Y} to {quarter.last_day:%-d %B %Y}. {report.standing}")])
     ws.append([])
     checks = _Checks(retired, pipeline, soon, by_department, fte_hours_cell)
     _write_headline(ws, _headline(quarter, today, quarters[-1][1], checks))
     ws.append([])
     _write_compared(ws, quarters, under_way=today <= quarter.last_day)
-    _write_target_and_basis(ws, executive.target_progress(session=session, year=executive.year_to_date(quarters)),
-                            quarters[-1][1])
+    _write_target_and_basis(ws, report.target, report.figures)
     ws.append([])
-    _write_largest_wins(ws, executive.largest_wins(session=session, quarter=quarter))
+    _write_largest_wins(ws, report.wins)
+    if report.restated:
+        ws.append([])
+        _write_restated(ws, report.restated)
     ws.append([])
     ws.append([header_cell(ws, "How to read these figures")])
     for line in executive.HOW_TO_READ:
         ws.append([text_cell(ws, line)])
     ws.append([])
-    _write_moves(ws, reporting.moves_by_target(session=session, quarter=quarter), decisions)
+    _write_moves(ws, report.moves, decisions)
     ws.append([])
     _write_history_and_charts(ws, quarters, by_department)
 
@@ -590,6 +605,34 @@ def _write_target_and_basis(ws, target, figures: reporting.Figures) -> None:
     ]
     for label, value, kind in rows:
         ws.append([text_cell(ws, label), cell(ws, value, kind)])
+
+
+def _write_restated(ws, restated: list) -> None:
+    """Each closed quarter a later change altered: the figure as closed, as it would be now, and the change."""
+    ws.append([header_cell(ws, "Restatements of closed quarters (the changes: the Restatements sheet)"),
+               header_cell(ws, "As closed"), header_cell(ws, "Now"), header_cell(ws, "Change")])
+    for quarter in restated:
+        for name, as_closed, now in quarter.differing():
+            kind = quarter_report.kind_of(name)
+            ws.append([text_cell(ws, f"{quarter.quarter}: {quarter_report.FIGURE_LABELS[name]}"),
+                       cell(ws, as_closed, kind), cell(ws, now, kind), cell(ws, now - as_closed, kind)])
+
+
+RESTATEMENTS = _columns(
+    ("Quarter", "quarter", "text", 12), ("Recorded (UTC)", "at", "datetime", 17),
+    ("Nomination", "nomination_id", "id", 11), ("Title", "title", "text", 36), ("What changed", "change", "text", 36),
+    *((quarter_report.FIGURE_LABELS[name], name, quarter_report.kind_of(name), 12, True)
+      for name in quarter_report.RESTATED))
+
+
+def _write_restatements(workbook, restated: list) -> None:
+    """Every change that altered a closed quarter, with what it moved: the Summary's restatements, row by row."""
+    sheet = Sheet(workbook, "Restatements", RESTATEMENTS)
+    for quarter in restated:
+        for change in quarter.changes:
+            sheet.add([str(quarter.quarter), change.at, change.nomination_id, change.title, change.change,
+                       *(change.difference.get(name, 0) for name in quarter_report.RESTATED)])
+    sheet.finish("No closed quarter has changed.")
 
 
 def _write_largest_wins(ws, wins: list) -> None:

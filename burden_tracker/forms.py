@@ -121,6 +121,17 @@ class CommentForm(FlaskForm):
     ])
 
 
+class CloseQuarterForm(FlaskForm):
+    """The quarter to close or reopen comes in the address; the form carries the CSRF token."""
+
+
+class ReopenQuarterForm(FlaskForm):
+    reason = TextAreaField("Why reopen it?", filters=[_blank_is_none], validators=[
+        InputRequired("Say why the quarter is reopened: it is kept with the quarter's history."),
+        Length(max=2000, message="The reason can be at most 2,000 characters."),
+    ], description="For example: a retirement was dated wrongly and must be corrected in this quarter.")
+
+
 class SupportForm(FlaskForm):
     occurrences_per_week = StringField("Times a week for you", validators=[InputRequired()])
 

@@ -350,3 +350,48 @@ class FailureTally(SQLModel, table=True):
     held_until: datetime | None = None
     wait_seconds: int = 0
     forget_at: datetime = Field(index=True)
+
+
+class QuarterClosing(SQLModel, table=True):
+    """A quarter closed by an admin (services/closing.py): its report as it stood (JSON: figures, breakdowns, the
+    settings used) and, in closed_rows, its sheets' rows. Reopening keeps this line (who, when, why) and drops what
+    was stored; at most one closing of a quarter is in force."""
+
+    __tablename__ = "quarter_closings"
+    __table_args__ = (sa.Index("ux_quarter_closings_in_force", "quarter", unique=True,
+                               sqlite_where=sa.text("reopened_at IS NULL"),
+                               postgresql_where=sa.text("reopened_at IS NULL")),)
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(max_length=16)  # hours.Quarter.key; the fiscal start month cannot change while closed
+    closed_at: datetime = Field(default_factory=utc_now)
+    closed_by_id: int | None = Field(default=None, foreign_key="users.id")  # None: an operator's command
+    report: str | None = Field(default=None, sa_type=sa.Text)  # None once reopened
+    reopened_at: datetime | None = None
+    reopened_by_id: int | None = Field(default=None, foreign_key="users.id")
+    reopen_reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class ClosedRow(SQLModel, table=True):
+    """One row of a closed quarter's sheet, its values as JSON in the sheet's column order."""
+
+    __tablename__ = "closed_rows"
+    __table_args__ = (sa.Index("ix_closed_rows_sheet", "closing_id", "sheet", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    closing_id: int = Field(foreign_key="quarter_closings.id")
+    sheet: str = Field(max_length=32)
+    position: int
+    nomination_id: int | None = Field(default=None, index=True)  # for redaction, which reaches stored copies
+    values: str = Field(sa_type=sa.Text)
+
+
+class Restatement(SQLModel, table=True):
+    """A change, written after a quarter was closed, that alters its figures: by how much, and which event did it."""
+
+    __tablename__ = "restatements"
+    id: int | None = Field(default=None, primary_key=True)
+    closing_id: int = Field(foreign_key="quarter_closings.id", index=True)
+    at: datetime = Field(default_factory=utc_now)
+    nomination_id: int = Field(foreign_key="nominations.id")
+    event_id: int | None = Field(default=None, foreign_key="events.id")
+    change: str = Field(sa_type=sa.Text)  # what happened, in words
+    difference: str = Field(sa_type=sa.Text)  # JSON: {figure: now minus before}

@@ -10,7 +10,6 @@ from sqlmodel import Session
 from .. import hours
 from ..models import Department, Nomination
 from .estimates import annual_hours_column
-from .reference import get_settings
 from .report_terms import retired_by_end
 from .reporting import Figures
 
@@ -21,7 +20,8 @@ HOW_TO_READ = (
     "FTE divides hours a year by the FTE hours per year of the settings (2,080 by default).",
     "Hours are estimates: the submitter's, or the review board's once it has evaluated the nomination.",
     "Hours realized count from each retirement's effective date; for the quarter under way, through yesterday.",
-    "Quarters cannot be closed yet: a later change, such as a back-dated retirement, changes past quarters too.",
+    "A closed quarter's figures never change. A later change that would alter them (a back-dated retirement, a "
+    "revised estimate, an import of history) is a restatement, shown beside them; quarters not closed may change.",
 )
 
 
@@ -41,12 +41,6 @@ class Target:
     @property
     def share(self) -> float:
         return self.realized / self.hours
-
-
-def target_progress(*, session: Session, year: Figures) -> Target | None:
-    """How far the fiscal year to date has come toward the annual target; None when no target is set."""
-    target = get_settings(session=session).annual_target_hours
-    return Target(target, year.realized_hours) if target else None
 
 
 def year_to_date(past: list[tuple]) -> Figures:

@@ -119,7 +119,18 @@ def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QU
             today: date | None = None) -> list[tuple]:
     """(quarter, Figures) for this quarter and the count - 1 before it, oldest first."""
     quarters = quarter.last(count)
-    return list(zip(quarters, _figures(session, quarters, today=today)[None], strict=True))
+    return list(zip(quarters, figures_of(session=session, quarters=quarters, today=today), strict=True))
+
+
+def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date | None = None) -> list[Figures]:
+    """The figures of each quarter (in order, oldest first), in two queries."""
+    return _figures(session, quarters, today=today)[None] if quarters else []
+
+
+def contributions(*, session: Session, quarters: list[hours.Quarter], nominations) -> dict[int, list[Figures]]:
+    """What each nomination the SQL condition picks adds to each quarter's figures (quarters oldest first): the
+    figures are sums over nominations, so a change to some of them changes the figures by exactly this much."""
+    return _figures(session, quarters, by="nomination", only=nominations)
 
 
 def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date | None = None) -> list[Group]:
@@ -166,7 +177,7 @@ def moves_by_target(*, session: Session, quarter: hours.Quarter) -> dict[State, 
 
 
 def _group_key(by: str):
-    return {"department": Nomination.department_id, "category": Nomination.category_id,
+    return {"nomination": Nomination.id, "department": Nomination.department_id, "category": Nomination.category_id,
             "source": source_column(), "role": Nomination.affected_role}[by]
 
 
@@ -181,8 +192,9 @@ def _labels(session: Session, by: str) -> dict:
 
 
 def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = None,
-             today: date | None = None) -> dict:
-    """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters."""
+             today: date | None = None, only=None) -> dict:
+    """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters; only
+    the nominations the SQL condition `only` picks, when given."""
     settings, today = get_settings(session=session), today or organization_today(session=session)
     zone = settings.time_zone
     key = [_group_key(by).label("key")] if by else []
@@ -193,6 +205,8 @@ def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = N
              .select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
              .where(Event.to_state.in_(_MOVED_TO),
                     Event.at >= start_of(quarters[0], zone), Event.at < start_of(quarters[-1].next(), zone)))
+    if only is not None:
+        sums, moves = sums.where(only), moves.where(only)
     if by:
         sums, moves = sums.group_by(key[0]), moves.group_by(key[0])
     moved = {row[0] if by else None: row[len(key):] for row in session.execute(moves)}

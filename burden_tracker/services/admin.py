@@ -17,6 +17,7 @@ from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError
 from ..models import AuditEntry, Event, HourlyRate, Settings, User, UserRole, event_note
 from ..queries.admin import NAMED_LISTS, SETTING_LABELS, as_shown, named_item, rate_field
+from ..queries.closed_quarters import any_closed
 from ..queries.reference import DEFAULT_HOURLY_RATES
 from ..queries.users import find_user, get_user
 from ..schemas import field_errors
@@ -212,6 +213,19 @@ Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]
 # The settings plus one hourly rate per affected role, so that a role added to the enum gets its field.
 SettingsIn = create_model("SettingsIn", __base__=_Settings, **{rate_field(role): (Rate, ...) for role in AffectedRole})
 
+# What a closed quarter is: which days it holds. Changing either would make its stored figures another quarter's.
+_DEFINE_QUARTERS = {"fiscal_year_start_month": "the fiscal year's start month", "time_zone": "the time zone"}
+
+
+def _keep_closed_quarters(session: Session, settings: Settings, checked) -> None:
+    changed = {name: label for name, label in _DEFINE_QUARTERS.items()
+               if getattr(settings, name) != getattr(checked, name)}
+    if changed and any_closed(session=session):
+        raise DomainError("Nothing was saved: a quarter is closed.", fields={
+            name: f"{label} cannot change while a quarter is closed (it decides which days a quarter holds); "
+                  "reopen the closed quarters first" for name, label in changed.items()})
+
+
 def update_settings(*, session: Session, actor_id: int, values: dict) -> list[str]:
     """All fields or none. Returns what changed, in words."""
     try:
@@ -222,6 +236,7 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
     if settings is None:
         settings = Settings(id=1)
         session.add(settings)
+    _keep_closed_quarters(session, settings, checked)
     changes = []
     for name, label in SETTING_LABELS.items():
         old, new = getattr(settings, name), getattr(checked, name)

@@ -25,6 +25,7 @@ from ..enums import Role, State
 from ..errors import DomainError
 from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
 from ..queries.reference import organization_today
+from .closing import restating
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
 
 Progress = Callable[[int], None]  # told how many more rows are done
@@ -145,7 +146,10 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
         report.imported = len(rows)
         return report
     names.create(session)
-    report.imported = _insert(session, rows, names, source)
+    newer_than = session.scalar(select(func.max(Nomination.id))) or 0
+    with restating(session, Nomination.id > newer_than) as restated:
+        restated.change = f"imported from {source}"
+        report.imported = _insert(session, rows, names, source)
     session.commit()
     return report
 

@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..models import REDACTED, BoardNote, Comment, Event, EventNote, Nomination, Notification, User, event_note, utc_now
 from ..queries.nominations import get_nomination
 from ..queries.redaction import FIELDS, redactable_texts
+from .closing import scrub
 
 
 def redact(*, session: Session, nomination_id: int, key: str, actor: User) -> str:
@@ -72,6 +73,7 @@ def _scrub_copies(session: Session, nomination: Nomination, removed: str, actor:
     for notice in notices:
         notice.message = notice.message.replace(quoted, f"“{REDACTED}”")
         session.add(notice)
+    scrub(session, nominations, removed, REDACTED)
 
 
 def _redact_note(note: EventNote, removed: str, actor: User) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import EventKind, RequirementSource, Role
+from ..enums import EventKind, RequirementSource, Role, State
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..queries.nominations import changed_under_you, get_nomination
@@ -20,6 +20,7 @@ from ..queries.notices import people_following
 from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
+from .closing import restating
 from .notices import notify
 
 
@@ -40,16 +41,18 @@ def move_nomination(
         vote_passed=needs_vote and tally(session=session, nomination_id=nomination_id).passed,
         fields=fields,
     )
-    _EFFECTS[move](session, nomination, fields)
-    event = Event(
-        nomination_id=nomination.id, actor_id=actor.id, acted_as=rule.actor, kind=EventKind.MOVED,
-        from_state=nomination.state, to_state=rule.target, note=event_note(_event_note(move, fields)),
-    )
-    nomination.state = rule.target
-    nomination.updated_at = utc_now()
-    session.add(event)
     try:
-        session.flush()
+        with restating(session, Nomination.id == nomination.id) as restated:
+            _EFFECTS[move](session, nomination, fields)
+            event = Event(
+                nomination_id=nomination.id, actor_id=actor.id, acted_as=rule.actor, kind=EventKind.MOVED,
+                from_state=nomination.state, to_state=rule.target, note=event_note(_event_note(move, fields)),
+            )
+            restated.change = _in_words(nomination, event)
+            nomination.state = rule.target
+            nomination.updated_at = utc_now()
+            session.add(event)
+            session.flush()
     except StaleDataError:
         session.rollback()
         raise StaleVersion(changed_under_you(session, nomination)) from None
@@ -144,6 +147,14 @@ _EFFECTS = {
     Move.MARK_DUPLICATE: _mark_duplicate,
     Move.WITHDRAW: _nothing_more,
 }
+
+
+def _in_words(nomination: Nomination, event: Event) -> str:
+    """The move, as a restatement of a closed quarter explains it."""
+    said = f"moved from {event.from_state.value} to {event.to_state.value}"
+    if nomination.retired_on and event.to_state == State.RETIRED:
+        said += f", effective {nomination.retired_on:%-d %B %Y}"
+    return said
 
 
 def _event_note(move: Move, fields: dict) -> str | None:

@@ -17,7 +17,7 @@ from flask_login import current_user
 from .. import hours
 from ..db import get_session
 from ..enums import AuditKind, Role
-from ..errors import DomainError, NotFound, as_sentence
+from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
@@ -27,7 +27,7 @@ from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, accept_invite, email_invite
 from .addresses import emailed_address
 from .filters import read_page, read_search, read_value
-from .rendering import render, wants_fragment
+from .rendering import render, show_errors, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 invite_bp = Blueprint("invite", __name__)
@@ -46,12 +46,6 @@ def admins_only():
 @bp.context_processor
 def role_order() -> dict:
     return {"all_roles": list(Role)}
-
-
-def _show_errors(form, error: DomainError) -> None:
-    for name, message in error.fields.items():
-        if name in form:
-            form[name].errors = [as_sentence(message)]
 
 
 def _status(form) -> int:
@@ -106,7 +100,7 @@ def new_user():
             user, token = service.create_user(session=get_session(), actor_id=current_user.id, email=form.email.data,
                                               name=form.name.data, roles={Role(r) for r in form.roles.data or []})
         except DomainError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash(f"{user.email} was added.")
             _hand_over_invite(user, token)
@@ -167,7 +161,7 @@ def change_roles(user_id: int):
         except NotFound:
             abort(404)
         except DomainError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash("Roles saved.")
             return redirect(url_for("admin.user", user_id=user_id), code=303)
@@ -220,7 +214,7 @@ def named(kind: str):
         try:
             item = service.add_named(session=get_session(), actor_id=current_user.id, kind=kind, name=form.name.data)
         except DomainError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash(f"“{item.name}” was added.")
             return redirect(url_for("admin.named", kind=kind), code=303)
@@ -244,7 +238,7 @@ def rename(kind: str, item_id: int):
             item = service.rename_named(session=get_session(), actor_id=current_user.id, kind=kind, item_id=item_id,
                                         name=form.name.data)
         except DomainError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if wants_fragment():
                 return render_template("admin/_named_item.html", kind=kind, item=item)
@@ -278,7 +272,7 @@ def settings():
         try:
             changes = service.update_settings(session=session, actor_id=current_user.id, values=form.data)
         except DomainError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash(f"Settings saved: {'; '.join(changes)}." if changes else "Nothing changed.")
             return redirect(url_for("admin.settings"), code=303)
@@ -299,7 +293,7 @@ def accept(token: str):
     except (NotFound, InviteRefused):
         pass  # told below, as for a GET
     except DomainError as error:
-        _show_errors(form, error)
+        show_errors(form, error)
     try:
         person = invited_user(session=get_session(), token=token)
     except NotFound:

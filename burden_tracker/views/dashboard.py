@@ -6,16 +6,20 @@ with a quarter we cannot read answers 404 with what was wrong: never another qua
 """
 
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
 
 from ..db import get_session
 from ..enums import Role
+from ..errors import DomainError
+from ..forms import CloseQuarterForm, ReopenQuarterForm
 from ..hours import Quarter
-from ..queries import executive, reporting
+from ..queries import executive, quarter_report, reporting
 from ..queries.reference import organization_today
+from ..services import closing
 from .auth import role_required
 from .errors import draw
-from .rendering import render, wants_fragment
+from .rendering import named, render, show_errors, wants_fragment
 
 bp = Blueprint("dashboard", __name__)
 REPORT_READERS = (Role.BOARD, Role.EXECUTIVE, Role.ADMIN)
@@ -26,28 +30,69 @@ PICKER_QUARTERS = 12
 @role_required(*REPORT_READERS)
 def index():
     session = get_session()
-    today = organization_today(session=session)
-    current = reporting.current_quarter(session=session, today=today)
+    current = reporting.current_quarter(session=session)
     asked = request.args.get("quarter", "").strip()
     try:
         quarter = reporting.parse_quarter(session=session, text=asked) if asked else current
     except ValueError as refused:
         return draw("There is no such quarter", f"{refused}. The dashboard without a quarter shows the current "
                     f"one, {current}.", 404), 404
-    history = reporting.history(session=session, quarter=quarter, today=today)  # the chosen quarter's come last
-    response = render(
-        "dashboard/index.html", "dashboard/_body.html", quarter=quarter, current=current,
-        through=quarter.realized_through(today), choices=quarter_choices(quarter, current), in_place=wants_fragment(),
-        figures=history[-1][1], history=history, previous_quarter=history[-2][0], previous=history[-2][1],
-        year=(year := executive.year_to_date(history)), target=executive.target_progress(session=session, year=year),
-        wins=executive.largest_wins(session=session, quarter=quarter), compared=executive.COMPARED,
-        how_to_read=executive.HOW_TO_READ,
-        breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
-                    for by in reporting.GROUPINGS},
-        pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today))
+    response = _dashboard(quarter)
     if wants_fragment():
         response.headers["HX-Push-Url"] = url_for("dashboard.index", quarter=quarter.key)
     return response
+
+
+@bp.post("/dashboard/<quarter>/close")
+@role_required(Role.ADMIN)
+def close(quarter):
+    return _closing(quarter, CloseQuarterForm(), lambda session, chosen, form: closing.close_quarter(
+        session=session, quarter=chosen, actor_id=current_user.id, closed_by=named(current_user)), "closed")
+
+
+@bp.post("/dashboard/<quarter>/reopen")
+@role_required(Role.ADMIN)
+def reopen(quarter):
+    return _closing(quarter, ReopenQuarterForm(), lambda session, chosen, form: closing.reopen_quarter(
+        session=session, quarter=chosen, actor_id=current_user.id, reason=form.reason.data), "reopened")
+
+
+def _closing(text: str, form, act, done: str):
+    """Closes or reopens the quarter in the address; on a refusal, the dashboard with the reason beside the form."""
+    session = get_session()
+    try:
+        quarter = reporting.parse_quarter(session=session, text=text)
+    except ValueError as refused:
+        return draw("There is no such quarter", f"{refused}.", 404), 404
+    if form.validate_on_submit():
+        try:
+            act(session, quarter, form)
+        except DomainError as error:
+            session.rollback()
+            show_errors(form, error)
+            return _dashboard(quarter, closing_form=form, problem=str(error)), 422
+        flash(f"{quarter} was {done}.")
+        return redirect(url_for("dashboard.index", quarter=quarter.key), code=303)
+    return _dashboard(quarter, closing_form=form, problem="Nothing was changed: see the message below."), 422
+
+
+def _dashboard(quarter: Quarter, closing_form=None, problem: str | None = None):
+    """The dashboard of one quarter: as it was closed, or as of today."""
+    session = get_session()
+    today = organization_today(session=session)
+    current = reporting.current_quarter(session=session, today=today)
+    report = quarter_report.report_for(session=session, quarter=quarter, today=today)
+    return render(
+        "dashboard/index.html", "dashboard/_body.html", quarter=quarter, current=current, report=report,
+        through=quarter.realized_through(report.today), choices=quarter_choices(quarter, current),
+        in_place=wants_fragment(), figures=report.figures, history=report.history,
+        previous_quarter=report.history[-2][0], previous=report.history[-2][1], year=report.year,
+        target=report.target, wins=report.wins, compared=executive.COMPARED, how_to_read=executive.HOW_TO_READ,
+        breakdowns=report.breakdowns, pipeline=report.pipeline, labels=quarter_report.FIGURE_LABELS,
+        kind_of=quarter_report.kind_of, may_close=current_user.has_any(Role.ADMIN) and quarter < current,
+        close_form=closing_form if isinstance(closing_form, CloseQuarterForm) else CloseQuarterForm(),
+        reopen_form=closing_form if isinstance(closing_form, ReopenQuarterForm) else ReopenQuarterForm(),
+        problem=problem)
 
 
 def quarter_choices(quarter: Quarter, current: Quarter) -> list[Quarter]:

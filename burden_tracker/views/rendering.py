@@ -3,6 +3,7 @@
 from flask import make_response, render_template
 from flask_htmx import HTMX
 
+from ..errors import as_sentence
 from ..naming import person_named
 
 htmx = HTMX()  # bound to the app by views.init_app
@@ -35,3 +36,10 @@ def thousands(count) -> str:
 def named(person, unknown: str = "unknown") -> str:
     """A person acting as themselves (an administrator, a user's own page), named by the one rule."""
     return person_named(person.name, person.email) if person else unknown
+
+
+def show_errors(form, error) -> None:
+    """A refused change's messages (errors.DomainError), each beside its field."""
+    for name, message in error.fields.items():
+        if name in form:
+            form[name].errors = [as_sentence(message)]

@@ -203,7 +203,7 @@ def test_a_fiscal_year_starting_in_july_reports_july_to_september_as_q1(session,
     assert figures.realized_hours > 0
     summary = sheets["Summary"]
     assert summary[0][0] == "Burden Tracker quarterly report FY2027-Q1"
-    assert summary[1][0] == "1 July 2026 to 30 September 2026"
+    assert summary[1][0] == "1 July 2026 to 30 September 2026. Not closed: these figures may change."
     assert number(row_labelled(summary, "Hours realized in the quarter")[1]) == pytest.approx(figures.realized_hours)
     assert [row[0] for row in summary if re.fullmatch(r"FY\d{4}-Q\d", row[0])][-2:] == ["FY2026-Q4", "FY2027-Q1"]
     assert row_labelled(sheets["Assumptions"], "Fiscal year starts in month")[1] == "7"

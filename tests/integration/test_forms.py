@@ -44,7 +44,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 # The tables whose rows a refusal must leave exactly as they were (user_sessions is left out: reading a page
 # may note when a session was last seen).
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
-          "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes")
+          "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
+          "quarter_closings", "closed_rows", "restatements")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -270,6 +271,8 @@ POSTS = {
     "admin.rename": Endpoint(_spare, lambda w: {f"departments-{w.ids['spare']}-name": "Radiology"}),
     "admin.set_named_active": Endpoint(lambda w: {**_spare(w), "action": "deactivate"}),
     "admin.settings": Endpoint(values=lambda w: dict(w.settings)),
+    "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
+    "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},
                               lambda w: {"password": "a brand new password", "confirm": "a brand new password"}),
 }

@@ -6,10 +6,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
+from burden_tracker.enums import AffectedRole, RequirementSource, Role, State, VoteChoice
 from burden_tracker.models import Category, Department, FailureTally, Nomination, Supporter, User, UserRole
 from burden_tracker.queries.reference import find_by_name
 from burden_tracker.services.nominations import support
+from burden_tracker.services.transitions import move_nomination
+from burden_tracker.services.votes import cast_vote
+from burden_tracker.workflow import Move
 from tests.support.web import password_hash
 
 _serial = itertools.count(1)
@@ -87,3 +90,15 @@ def time_passes(session, seconds: float) -> None:
         tally.held_until = tally.held_until and tally.held_until - timedelta(seconds=seconds)
         tally.forget_at -= timedelta(seconds=seconds)
     session.commit()
+
+
+def retire_through_the_board(session: Session, nomination: Nomination, retired_on: date,
+                             note: str = "It stopped.") -> Nomination:
+    """As the board does it today: every member approves, then one retires it from the given effective date."""
+    board = session.scalars(select(User).join(UserRole).where(UserRole.role == Role.BOARD)).all() or [
+        make_user(session, Role.BOARD)]
+    for member in board:
+        cast_vote(session=session, nomination_id=nomination.id, voter=member, choice=VoteChoice.APPROVE)
+    return move_nomination(session=session, nomination_id=nomination.id, move=Move.RETIRE, actor=board[0],
+                           expected_version=session.get(Nomination, nomination.id).version,
+                           fields={"retired_on": retired_on, "note": note})

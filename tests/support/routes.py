@@ -46,6 +46,8 @@ MATRIX = {
     ("wins.index", "GET"): SIGNED_IN,
     ("dashboard.index", "GET"): REPORT_READERS,
     ("reports.workbook", "GET"): REPORT_READERS,
+    ("dashboard.close", "POST"): ADMIN,
+    ("dashboard.reopen", "POST"): ADMIN,
     ("invite.accept", "GET"): EVERYONE,
     ("invite.accept", "POST"): EVERYONE,
     **{(f"admin.{endpoint}", method): ADMIN for endpoint, method in [

@@ -1,0 +1,142 @@
+"""Closing a quarter, reopening it, and keeping the restatements of closed quarters as changes are written.
+
+Closing stores the quarter's report and its sheets' rows as they stand (queries/quarter_report.py); from then on
+its dashboard and workbook are read from what was stored. A change written later that alters a closed quarter's
+figures (a back-dated retirement, a revision, an import of history) is recorded, as it is written, as a
+restatement: which nomination, which event, and by how much each figure moved. Figures are sums over nominations,
+so a change to one moves them by that nomination's contribution after less before (reporting.contributions).
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from .. import hours
+from ..enums import AuditKind, EventKind
+from ..errors import DomainError
+from ..models import AuditEntry, ClosedRow, Event, QuarterClosing, Restatement, event_note, utc_now
+from ..queries import closed_quarters, quarter_report, reporting
+from ..queries.reference import organization_today
+
+REASON_MAX = 2_000
+OPERATOR = "an operator, at the command line"
+_BATCH = 2_000
+
+
+def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | None, closed_by: str) -> QuarterClosing:
+    """Stores the quarter's report and rows as they stand now. Refuses a quarter not over, or already closed."""
+    today = organization_today(session=session)
+    if quarter.last_day >= today:
+        raise DomainError(f"{quarter} is not over: it ends on {quarter.last_day:%-d %B %Y}. A quarter can be "
+                          "closed from the day after its last.")
+    if closed_quarters.closing_of(session=session, quarter=quarter):
+        raise DomainError(f"{quarter} is already closed. Reopen it first (with a reason) to close it again.")
+    report = quarter_report.live_report(session=session, quarter=quarter, today=today)
+    closing = QuarterClosing(quarter=quarter.key, closed_by_id=actor_id)
+    session.add(closing)
+    try:
+        session.flush()
+    except IntegrityError:  # another admin closed it a moment ago
+        session.rollback()
+        raise DomainError(f"{quarter} is already closed.") from None
+    keys = {sheet: _store_rows(session, closing.id, sheet, report) for sheet in quarter_report.SHEETS}
+    closing.report = quarter_report.encode(report, keys, closed_by)
+    _record(session, actor_id, f"Closed {quarter}")
+    session.commit()
+    return closing
+
+
+def _store_rows(session: Session, closing_id: int, sheet: str, report) -> list[str]:
+    found = quarter_report.rows(session=session, report=report, sheet=sheet)
+    keys = list(found.keys())
+    batch = []
+    for position, row in enumerate(found):
+        batch.append({"closing_id": closing_id, "sheet": sheet, "position": position,
+                      "nomination_id": row[keys.index("id" if "id" in keys else "nomination_id")],
+                      "values": closed_quarters.dumps(list(row))})
+        if len(batch) == _BATCH:
+            session.execute(insert(ClosedRow), batch)
+            batch = []
+    if batch:
+        session.execute(insert(ClosedRow), batch)
+    return keys
+
+
+def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | None, reason: str) -> None:
+    """Drops what was stored, keeping who closed and reopened it, when and why; its figures are live again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Nothing was changed: say why the quarter is reopened.",
+                          fields={"reason": "Say why the quarter is reopened: it is kept with the quarter's history."})
+    if len(reason) > REASON_MAX:
+        raise DomainError("The reason is too long.", fields={"reason": f"At most {REASON_MAX:,} characters."})
+    closing = closed_quarters.closing_of(session=session, quarter=quarter)
+    if closing is None:
+        raise DomainError(f"{quarter} is not closed.")
+    session.execute(ClosedRow.__table__.delete().where(ClosedRow.closing_id == closing.id))
+    session.execute(Restatement.__table__.delete().where(Restatement.closing_id == closing.id))
+    closing.report, closing.reopened_at = None, utc_now()
+    closing.reopened_by_id, closing.reopen_reason = actor_id, reason
+    _record(session, actor_id, f"Reopened {quarter}: {reason}")
+    session.commit()
+
+
+def _record(session: Session, actor_id: int | None, note: str) -> None:
+    session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=event_note(note)))
+    session.add(AuditEntry(kind=AuditKind.ADMIN_CHANGE, user_id=actor_id, detail=note[:340]))
+
+
+class Restating:
+    """What a block of changes is, in words, for the restatements it causes (set before the block ends)."""
+
+    change = "changed"
+
+
+@contextmanager
+def restating(session: Session, nominations):
+    """Around a change to the nominations the SQL condition picks: records a restatement of each closed quarter
+    whose figures the change alters, once the change is flushed. Nothing is read when no quarter is closed."""
+    closings = closed_quarters.closings_in_force(session=session)
+    said = Restating()
+    if not closings:
+        yield said
+        return
+    quarters = sorted(closings)
+    before = reporting.contributions(session=session, quarters=quarters, nominations=nominations)
+    yield said
+    session.flush()
+    after = reporting.contributions(session=session, quarters=quarters, nominations=nominations)
+    for nomination_id, figures in after.items():
+        was = before.get(nomination_id, [reporting.Figures()] * len(quarters))
+        for quarter, now, then in zip(quarters, figures, was, strict=True):
+            moved = quarter_report.difference(now, then)
+            if moved:
+                session.add(Restatement(closing_id=closings[quarter].id, nomination_id=nomination_id,
+                                        event_id=_last_event(session, nomination_id), change=said.change,
+                                        difference=closed_quarters.dumps(moved)))
+
+
+def _last_event(session: Session, nomination_id: int) -> int | None:
+    return session.execute(select(func.max(Event.id)).where(Event.nomination_id == nomination_id)).scalar()
+
+
+def scrub(session: Session, nomination_ids: set[int], removed: str, redacted: str) -> None:
+    """Puts `redacted` where a stored copy of a closed quarter holds the removed text (services/redaction.py): the
+    one change a closed quarter takes."""
+    quoted, instead = f"“{removed}”", f"“{redacted}”"
+
+    def scrubbed(value):
+        if value == removed:
+            return redacted
+        return value.replace(quoted, instead) if isinstance(value, str) else value
+
+    for row in session.execute(select(ClosedRow).where(ClosedRow.nomination_id.in_(nomination_ids))).scalars():
+        row.values = closed_quarters.dumps([scrubbed(value) for value in closed_quarters.loads(row.values)])
+    for closing in closed_quarters.closings_in_force(session=session).values():
+        stored = closed_quarters.loads(closing.report)
+        for win in stored["wins"]:
+            if win["nomination_id"] in nomination_ids:
+                win["title"] = scrubbed(win["title"])
+        closing.report = closed_quarters.dumps(stored)
