@@ -74,6 +74,7 @@ class EventKind(Vocabulary):
     IMPORTED = "imported"
     MERGED = "merged"
     REDACTED = "redacted"  # a board member replaced a stored text; the event names the field, never the text
+    REVISED = "revised"  # the board changed the estimate or classification, with a reason (event_changes)
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import Result
 from sqlmodel import Session
 
 from . import hours
-from .enums import State
+from .enums import EventKind, State
 from .hours import Quarter
 from .queries import executive, quarter_report, reporting
 
@@ -503,7 +503,7 @@ def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple[Sheet
     for line in executive.HOW_TO_READ:
         ws.append([text_cell(ws, line)])
     ws.append([])
-    _write_moves(ws, report.moves, decisions)
+    _write_moves(ws, report.moves, report.revisions, decisions)
     ws.append([])
     _write_history_and_charts(ws, quarters, by_department)
 
@@ -651,9 +651,9 @@ MOVED_TO = {State.PROPOSED: "To proposed (arrived by import, or reopened)", Stat
             State.DUPLICATE: "To duplicate (merged)", State.WITHDRAWN: "To withdrawn"}
 
 
-def _write_moves(ws, moved: dict, decisions: Sheet) -> None:
-    """Every row of the Decisions sheet, counted by the state it moved to, each count beside a check against that
-    sheet."""
+def _write_moves(ws, moved: dict, revisions: int, decisions: Sheet) -> None:
+    """Every row of the Decisions sheet, counted by the state it moved to (and the revisions, which move nothing),
+    each count beside a check against that sheet."""
     to_column = decisions.data_range("to_state")
     ws.append([header_cell(ws, "Moves in the quarter, as the Decisions sheet lists them"), header_cell(ws, "Moves"),
                header_cell(ws, "Check")])
@@ -662,6 +662,9 @@ def _write_moves(ws, moved: dict, decisions: Sheet) -> None:
                    cell(ws, Formula(f'=COUNTIF({to_column},"{state.value}")=B{ws.next_row}'))])
     ws.append([text_cell(ws, "All moves"), cell(ws, sum(moved.values()), "count"),
                cell(ws, Formula(f"=COUNTA({to_column})=B{ws.next_row}"))])
+    kinds = decisions.data_range("kind")
+    ws.append([text_cell(ws, "Revisions of an estimate or classification (no move)"), cell(ws, revisions, "count"),
+               cell(ws, Formula(f'=COUNTIF({kinds},"{EventKind.REVISED.value}")=B{ws.next_row}'))])
 
 
 def _realized_rows(quarter: Quarter, today: date, figures: reporting.Figures, checks: "_Checks") -> list[tuple]:

@@ -198,6 +198,27 @@ class RejectForm(DecisionForm):
     note = _note("Rationale (the submitter sees it)", "reject")
 
 
+class RevisionForm(DecisionForm):
+    """The board's revision: every value shown as it stands, and why it changes. Its rules are schemas.RevisionIn."""
+
+    minutes_per_occurrence = StringField("Minutes each time (revised)", id="revise-minutes_per_occurrence",
+                                         filters=[_blank_is_none])
+    occurrences_per_week = StringField("Times a week, per person (revised)", id="revise-occurrences_per_week",
+                                       filters=[_blank_is_none])
+    clinicians_affected = StringField("People who do it (revised)", id="revise-clinicians_affected",
+                                      filters=[_blank_is_none])
+    department_id = SelectField("Department (revised)", id="revise-department_id", validate_choice=False,
+                                filters=[_blank_is_none])  # choices: from the view
+    category_id = SelectField("Category (revised)", id="revise-category_id", validate_choice=False,
+                              filters=[_blank_is_none])
+    affected_role = SelectField("Who does it (revised)", id="revise-affected_role", validate_choice=False,
+                                filters=[_blank_is_none], choices=[r.value for r in AffectedRole])
+    requirement_source = SelectField("Source of the requirement (revised)", id="revise-requirement_source",
+                                     validate_choice=False, filters=[_blank_is_none],
+                                     choices=[s.value for s in RequirementSource])
+    reason = _note("Why revise it? (the history shows it)", "revise")
+
+
 class DuplicateForm(DecisionForm):
     q = StringField("Find the nomination that stays", id="duplicate-q")
     duplicate_of = IntegerField("The nomination it duplicates", id="duplicate-duplicate_of",

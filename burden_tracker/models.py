@@ -395,3 +395,14 @@ class Restatement(SQLModel, table=True):
     event_id: int | None = Field(default=None, foreign_key="events.id")
     change: str = Field(sa_type=sa.Text)  # what happened, in words
     difference: str = Field(sa_type=sa.Text)  # JSON: {figure: now minus before}
+
+
+class EventChange(SQLModel, table=True):
+    """A value an event changed, from what to what: the board's revisions (services/revisions.py)."""
+
+    __tablename__ = "event_changes"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id", index=True)
+    field: str = Field(max_length=32)
+    old_value: str = Field(sa_type=sa.Text)
+    new_value: str = Field(sa_type=sa.Text)

@@ -57,6 +57,23 @@ class NominationIn(Estimate):
     submitted_on: date | None = None
 
 
+class RevisionIn(Estimate):
+    """The board's revision of a nomination (services/revisions.py): every value the form shows, and why."""
+
+    department_id: int
+    category_id: int
+    affected_role: AffectedRole
+    requirement_source: RequirementSource
+    reason: Annotated[str, Limits(min_length=1, max_length=5000)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def trimmed_reason(cls, values):
+        if isinstance(values, dict) and isinstance(values.get("reason"), str):
+            values = {**values, "reason": without_nul(values["reason"]).strip() or None}
+        return values
+
+
 _MESSAGES = {
     "missing": "is required",
     "string_too_short": "must be at least {min_length} characters",

@@ -51,6 +51,13 @@ OPEN_STATES = frozenset({State.PROPOSED, State.EVALUATED})  # in the pipeline: t
 CLOSED_STATES = frozenset(State) - OPEN_STATES  # decided; no move leaves them
 VOTING_STATES = frozenset({State.EVALUATED})  # the board votes on an evaluated nomination
 MERGE_TARGET_REFUSED = frozenset({State.DUPLICATE, State.WITHDRAWN})  # no duplicate may point at these
+NOT_REVISED = frozenset({State.WITHDRAWN})  # its submitter took it back: the board revises every other state
+
+
+def may_revise(state: State) -> bool:
+    """Whether the board may revise the estimate and classification of a nomination in this state."""
+    return state not in NOT_REVISED
+
 
 # What each move calls its note, in the words a board member or submitter would use.
 FIELD_LABELS = {

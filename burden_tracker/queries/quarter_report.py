@@ -121,6 +121,7 @@ class QuarterReport:
     pipeline: list[PipelineState]
     wins: list[executive.LargestWin]
     moves: dict[State, int]
+    revisions: int = 0  # the board's revisions in the quarter, listed on the Decisions sheet beside the moves
     closed: Closed | None = None
     restated: list[Restated] = field(default_factory=list)  # for a report not closed: closed quarters restated
     closed_quarters: frozenset = frozenset()  # which quarters of the history are closed
@@ -196,6 +197,7 @@ def live_report(*, session: Session, quarter: hours.Quarter, today: date | None 
         pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today),
         wins=executive.largest_wins(session=session, quarter=quarter),
         moves=reporting.moves_by_target(session=session, quarter=quarter),
+        revisions=reporting.revisions_during(session=session, quarter=quarter),
         restated=_restated(session, closings), closed_quarters=frozenset(closed))
 
 
@@ -229,7 +231,8 @@ def encode(report: QuarterReport, keys: dict[str, list[str]], closed_by: str) ->
         "history": [[q.key, asdict(f)] for q, f in report.history],
         "breakdowns": {by: [[g.label, asdict(g.figures)] for g in groups] for by, groups in report.breakdowns.items()},
         "pipeline": [asdict(p) for p in report.pipeline], "wins": [asdict(w) for w in report.wins],
-        "moves": {state.value: count for state, count in report.moves.items()}, "keys": keys,
+        "moves": {state.value: count for state, count in report.moves.items()}, "revisions": report.revisions,
+        "keys": keys,
         "closed": sorted({q.key for q in report.closed_quarters} | {report.quarter.key}), "version": report.version})
 
 
@@ -244,7 +247,7 @@ def decode(closing) -> QuarterReport:
                     for by, groups in stored["breakdowns"].items()},
         pipeline=[PipelineState(**{**p, "state": State(p["state"])}) for p in stored["pipeline"]],
         wins=[executive.LargestWin(**w) for w in stored["wins"]],
-        moves={State(state): count for state, count in stored["moves"].items()},
+        moves={State(state): count for state, count in stored["moves"].items()}, revisions=stored["revisions"],
         closed=Closed(closing.id, closing.closed_at, stored["closed_by"]), sheet_keys=stored["keys"],
         closed_quarters=frozenset(hours.Quarter.parse(key, start) for key in stored["closed"]),
         version=stored["version"])

@@ -24,9 +24,9 @@ from .report_terms import (
     CLOSING,
     days_realized_column,
     hourly_rate_column,
-    moved_during,
     open_at_end,
     realized_hours_column,
+    recorded_during,
     retired_by_end,
     retiring_soon,
     source_column,
@@ -89,7 +89,8 @@ def retiring_soon_rows(*, session: Session, quarter: hours.Quarter):
 
 
 def decision_rows(*, session: Session, quarter: hours.Quarter):
-    """The quarter's state changes: who, when, from, to, note; imports included, administration left out."""
+    """The quarter's state changes and revisions: who, when, from, to, note; imports included, administration
+    left out."""
     actor, zone = aliased(User), get_settings(session=session).time_zone
     query = (
         select(Event.at, Event.nomination_id, Nomination.title, Event.from_state, Event.to_state,
@@ -97,7 +98,7 @@ def decision_rows(*, session: Session, quarter: hours.Quarter):
         .join(Nomination, Nomination.id == Event.nomination_id)
         .outerjoin(EventNote, EventNote.id == Event.note_id)
         .outerjoin(actor, actor.id == Event.actor_id)
-        .where(*moved_during(quarter, zone))
+        .where(*recorded_during(quarter, zone))
         .order_by(Event.at, Event.id)
     )
     return _Decisions(_streamed(session, query))
@@ -127,7 +128,7 @@ def row_counts(*, session: Session, quarter: hours.Quarter) -> int:
     retired = select(func.count()).where(retired_by_end(quarter))
     waiting = with_closing(select(func.count())).where(open_at_end(quarter, zone))
     soon = with_closing(select(func.count())).where(retiring_soon(quarter, zone))
-    moves = select(func.count()).select_from(Event).where(*moved_during(quarter, zone))
+    moves = select(func.count()).select_from(Event).where(*recorded_during(quarter, zone))
     return sum(session.scalar(query) for query in (retired, waiting, soon, moves))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import State
+from ..enums import EventKind, State
 from ..models import Event, Nomination
 from ..workflow import CLOSED_STATES, OPEN_STATES
 from .hours_sql import days_counted_column
@@ -56,6 +56,12 @@ def moved_during(quarter: hours.Quarter, zone: str) -> tuple:
     """The conditions on events that make them one of the quarter's moves (of a nomination, into a state)."""
     return (Event.nomination_id.is_not(None), Event.to_state.is_not(None), Event.at >= start_of(quarter, zone),
             Event.at < start_of(quarter.next(), zone))
+
+
+def recorded_during(quarter: hours.Quarter, zone: str) -> tuple:
+    """The quarter's decisions as the Decisions sheet lists them: its moves, and the board's revisions."""
+    return (Event.nomination_id.is_not(None), Event.to_state.is_not(None) | (Event.kind == EventKind.REVISED),
+            Event.at >= start_of(quarter, zone), Event.at < start_of(quarter.next(), zone))
 
 
 def state_at_end(quarter: hours.Quarter, zone: str):

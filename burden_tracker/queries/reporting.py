@@ -25,7 +25,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import AffectedRole, RequirementSource, State
+from ..enums import AffectedRole, EventKind, RequirementSource, State
 from ..models import Category, Department, Event, Nomination
 from .dialects import days_between
 from .estimates import annual_hours_column
@@ -35,6 +35,7 @@ from .report_terms import (
     moved_during,
     open_at_end,
     realized_hours_column,
+    recorded_during,
     retired_by_end,
     retired_on_or_before,
     retiring_soon,
@@ -174,6 +175,13 @@ def moves_by_target(*, session: Session, quarter: hours.Quarter) -> dict[State, 
     query = (select(Event.to_state, func.count()).where(*moved_during(quarter, zone)).group_by(Event.to_state))
     found = dict(session.execute(query).all())
     return {state: found.get(state, 0) for state in State}
+
+
+def revisions_during(*, session: Session, quarter: hours.Quarter) -> int:
+    """The board's revisions in the quarter (rows of the Decisions sheet beside its moves)."""
+    zone = get_settings(session=session).time_zone
+    return session.scalar(select(func.count()).select_from(Event).where(
+        *recorded_during(quarter, zone), Event.kind == EventKind.REVISED))
 
 
 def _group_key(by: str):

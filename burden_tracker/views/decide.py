@@ -1,8 +1,11 @@
-"""What the board does on a nomination's page: evaluate, private notes, votes, decisions and redaction.
+"""What the board does on a nomination's page: evaluate, private notes, votes, decisions, revisions and redaction.
 
 Every decision is one form → move_nomination → answer: back to the page when it is made, the panel again
 with the message beside the field when refused (422), the fresh panel and who changed it when the page was
 stale (409). Votes and notes swap only their own fragment; the tally is polled so every viewer sees votes land.
+
+One module of more than 300 lines, because a refused form redraws the whole board panel with every other form
+fresh (_tools): the forms of the panel are built in one place, beside the views that post them.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..db import get_session
-from ..enums import RequirementSource, Role, VoteChoice
+from ..enums import AffectedRole, RequirementSource, Role, VoteChoice
 from ..errors import DomainError, NotFound, StaleVersion, as_sentence
 from ..forms import (
     BoardNoteForm,
@@ -26,17 +29,20 @@ from ..forms import (
     RejectForm,
     ReopenForm,
     RetireForm,
+    RevisionForm,
     SupportForm,
     VoteForm,
 )
 from ..queries.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
 from ..queries.details import nomination_details
 from ..queries.redaction import Redactable
+from ..queries.reference import for_lists
 from ..services.board_notes import add_note
 from ..services.redaction import redact
+from ..services.revisions import revise_nomination
 from ..services.transitions import move_nomination
 from ..services.votes import cast_vote
-from ..workflow import Move
+from ..workflow import Move, may_revise
 from .auth import role_required
 from .rendering import render, wants_fragment
 
@@ -67,23 +73,36 @@ def decide(nomination_id: int, move: Move):
     panel = _panel(nomination_id)  # 404 for a nomination that does not exist
     form = FORMS[move]()
     _offer_owners(form, panel)
-    status, message = 422, None
+
+    def moved() -> str:
+        move_nomination(session=get_session(), nomination_id=nomination_id, move=move, actor=current_user.user,
+                        expected_version=form.version.data, fields=form.fields())
+        return DONE[move]
+
+    return _decided(panel, form, moved, posted=(move, form))
+
+
+def _decided(panel: BoardPanel, form: DecisionForm, act, **posted):
+    """Runs the decision (act returns what to tell the person) and answers: back to the page when it is made, the
+    panel again with the reason otherwise."""
+    status, message, refusal = 422, None, None
     if form.validate_on_submit():
         try:
-            move_nomination(session=get_session(), nomination_id=nomination_id, move=move,
-                            actor=current_user.user, expected_version=form.version.data, fields=form.fields())
-            return _made(nomination_id, DONE[move])
+            return _made(panel.nomination.id, act())
         except StaleVersion as error:
             status, message = 409, error.message
         except DomainError as error:
             _put_beside_fields(form, error)
+            refusal = error.message
     elif form.version.errors:
         message = "This form is out of date. Reload the page and try again."
-    # A refused move leaves nothing behind, not even in this request's session; the panel read before the
-    # move is still how things stand, and its nomination reloads after the rollback.
+    # A refused decision leaves nothing behind, not even in this request's session; the panel read before it
+    # is still how things stand, and its nomination reloads after the rollback.
     get_session().rollback()
-    tools = _tools(panel, message=message, posted=(move, form))
-    return _answer(nomination_id, "nominations/_board_panel.html", status, tools)
+    tools = _tools(panel, message=message, **posted)
+    if form not in tools.forms.values():  # no form on the panel to show the refusal beside
+        tools.message = tools.message or refusal
+    return _answer(panel.nomination.id, "nominations/_board_panel.html", status, tools)
 
 
 # One view for every decision; each keeps its own address and endpoint name (decide.evaluate, ...).
@@ -99,6 +118,22 @@ def candidates(nomination_id: int):
     found = duplicate_candidates(session=get_session(), nomination_id=nomination_id, q=request.args.get("q", ""))
     return render_template("nominations/_duplicate_candidates.html", candidates=found, chosen=None,
                            q=request.args.get("q", ""))
+
+
+@bp.post("/<int:nomination_id>/revise")
+@role_required(Role.BOARD)
+def revise(nomination_id: int):
+    """The board's revision of the estimate or classification: the same answers as a decision."""
+    panel = _panel(nomination_id)
+    form = RevisionForm()
+    _offer_places(form)
+
+    def revised() -> str:
+        changed = revise_nomination(session=get_session(), nomination_id=nomination_id, actor=current_user.user,
+                                    expected_version=form.version.data, values=form.fields())
+        return f"Revised: {'; '.join(changed)}."
+
+    return _decided(panel, form, revised, revision_form=form)
 
 
 @bp.post("/<int:nomination_id>/votes")
@@ -209,9 +244,12 @@ def _panel(nomination_id: int) -> BoardPanel:
 
 
 def _tools(panel: BoardPanel, *, message: str | None = None, posted: tuple | None = None,
-           note_form: BoardNoteForm | None = None, redact_form: RedactForm | None = None) -> BoardTools:
+           note_form: BoardNoteForm | None = None, redact_form: RedactForm | None = None,
+           revision_form: RevisionForm | None = None) -> BoardTools:
     tools = BoardTools(panel=panel, message=message)
     tools.forms = {move.value: _fresh_form(move, panel) for move in panel.moves}
+    if may_revise(panel.nomination.state):
+        tools.forms["revise"] = revision_form or _fresh_revision(panel)
     if posted and posted[0] in panel.moves:
         move, form = posted
         tools.forms[move.value] = form  # what was typed stays; the version is always the fresh one
@@ -240,6 +278,26 @@ def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
     form = FORMS[move](formdata=None, data=data)
     _offer_owners(form, panel)
     return form
+
+
+def _fresh_revision(panel: BoardPanel) -> RevisionForm:
+    """Every value as it stands: the estimate in force, the board's source once it has one."""
+    nomination = panel.nomination
+    minutes, per_week, clinicians = nomination.estimate
+    source = nomination.confirmed_source or nomination.requirement_source
+    form = RevisionForm(formdata=None, data={
+        "minutes_per_occurrence": _plain(minutes), "occurrences_per_week": _plain(per_week),
+        "clinicians_affected": _plain(clinicians), "department_id": str(nomination.department_id),
+        "category_id": str(nomination.category_id), "affected_role": AffectedRole(nomination.affected_role).value,
+        "requirement_source": RequirementSource(source).value})
+    _offer_places(form)
+    return form
+
+
+def _offer_places(form: RevisionForm) -> None:
+    names = for_lists(session=get_session())
+    form.department_id.choices = [(str(id_), name) for id_, name in names.departments]
+    form.category_id.choices = [(str(id_), name) for id_, name in names.categories]
 
 
 def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:

@@ -133,7 +133,7 @@ def test_a_board_member_evaluates_in_place_and_finds_a_duplicate_by_typing(
     expect(panel.locator("#duplicate-candidates input[type=radio]").first).to_be_visible()
     expect(panel.locator("#duplicate-candidates")).to_contain_text("sepsis")
 
-    panel.get_by_label("Minutes each time").fill("0")
+    panel.get_by_label("Minutes each time", exact=True).fill("0")
     panel.get_by_role("button", name="Evaluate", exact=True).click()
     expect(panel.locator("#evaluate-minutes_per_occurrence-error")).to_have_text("Must be more than 0")
     expect(panel.locator("#evaluate-note-error")).to_have_text("Evaluation note is required.")
@@ -142,7 +142,7 @@ def test_a_board_member_evaluates_in_place_and_finds_a_duplicate_by_typing(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     panel.screenshot(path=str(SCREENSHOTS / f"board-panel-evaluate-{width}.png"))
 
-    panel.get_by_label("Minutes each time").fill("2")
+    panel.get_by_label("Minutes each time", exact=True).fill("2")
     panel.get_by_label("Evaluation note (the submitter sees it)").fill("Timed on two units: about 2 minutes.")
     panel.get_by_role("button", name="Evaluate", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Evaluated. The board can vote on it now.")

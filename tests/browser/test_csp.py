@@ -107,7 +107,7 @@ def test_board_pages_and_the_board_panel_work_under_the_policy(page, visit, sign
 
     visit(f"/nominations/{proposed}")
     panel = page.locator("#board-panel")
-    panel.get_by_label("Minutes each time").fill("0")
+    panel.get_by_label("Minutes each time", exact=True).fill("0")
     panel.get_by_role("button", name="Evaluate", exact=True).click()
     expect(panel.locator("#evaluate-minutes_per_occurrence-error")).to_have_text("Must be more than 0")
 

@@ -229,7 +229,7 @@ def test_a_note_refused_for_another_field_comes_back_with_its_warning(page, live
     page.goto(f"{live_server}/nominations/{proposed}")
     panel = page.locator("#board-panel")
     panel.locator("#evaluate-note").fill("Checked with pt Lopez on 4 West.")
-    panel.get_by_label("Minutes each time").fill("0")
+    panel.get_by_label("Minutes each time", exact=True).fill("0")
     panel.get_by_role("button", name="Evaluate", exact=True).click()
     expect(panel.locator("#evaluate-minutes_per_occurrence-error")).to_have_text("Must be more than 0")
     expect(warning_for(page, "evaluate-note")).to_have_text(f"This looks like a patient's name.{TAIL}")

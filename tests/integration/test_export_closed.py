@@ -5,13 +5,16 @@ from datetime import date
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from burden_tracker import hours
 from burden_tracker.enums import Role, State
 from burden_tracker.export import write_workbook
+from burden_tracker.models import Nomination
 from burden_tracker.queries import reporting
 from burden_tracker.services.closing import close_quarter
 from burden_tracker.services.importer import Table, import_table
+from burden_tracker.services.revisions import revise_nomination
 from tests.support.factories import make_nomination, make_user, retire_through_the_board
 from tests.support.reporting_data import build_program
 from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled
@@ -95,3 +98,27 @@ def test_the_next_quarters_workbook_restates_the_closed_one_with_the_changes_tha
     assert compared[2] == "2026-Q3"
     received_compared = row_labelled(summary, "Nominations received")
     assert float(received_compared[2]) == as_closed.received  # set against the quarter as it was closed
+
+
+def test_a_revision_is_on_the_decisions_sheet_counted_on_the_summary_and_restates_the_closed_quarter(
+        session, closed, tmp_path):
+    board = make_user(session, Role.BOARD, name="Dr. Alex Chen")
+    mid = session.scalars(select(Nomination).where(Nomination.title == "Retired mid-quarter")).one()
+    minutes, per_week, _ = mid.estimate
+    revise_nomination(session=session, nomination_id=mid.id, actor=board, expected_version=mid.version, values={
+        "minutes_per_occurrence": minutes, "occurrences_per_week": per_week, "clinicians_affected": 1800,
+        "department_id": mid.department_id, "category_id": mid.category_id, "affected_role": "nurse",
+        "requirement_source": "internal policy", "reason": "Both campuses chart it."})
+    sheets = recalculated_by_libreoffice(export(session, tmp_path / "q4.xlsx", quarter=Q3.next()), tmp_path)
+    decisions = sheets["Decisions"]
+    header = decisions[0]
+    [revision] = [row for row in decisions[1:] if row[header.index("Kind")] == "revised"]
+    assert revision[header.index("Who")] == "Dr. Alex Chen" and revision[header.index("To")] == ""
+    assert revision[header.index("Note")] == ("Revised: estimate 0.5 min × 36 a week × 900 people → 0.5 min × 36 a "
+                                              "week × 1,800 people. Why: Both campuses chart it.")
+    summary = sheets["Summary"]
+    assert row_labelled(summary, "Revisions of an estimate or classification (no move)")[1:3] == ["1", "TRUE"]
+    assert row_labelled(summary, "All moves")[2] == "TRUE"
+    [change] = [row[header.index("What changed")] for row in sheets["Restatements"][1:-1]
+                for header in [sheets["Restatements"][0]]]
+    assert change.startswith("revised: estimate 0.5 min × 36 a week × 900 people → ")

@@ -45,7 +45,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 # may note when a session was last seen).
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
-          "quarter_closings", "closed_rows", "restatements")
+          "quarter_closings", "closed_rows", "restatements", "event_changes")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -263,6 +263,10 @@ POSTS = {
     "decide.vote": Endpoint(_evaluated, lambda w: {"choice": "reject"}),
     "decide.board_note": Endpoint(_open, lambda w: {"body": "Ask pharmacy first."}),
     "decide.redact_text": Endpoint(_open, lambda w: {"text": "suggested_change"}),
+    "decide.revise": Endpoint(_open, lambda w: {
+        "minutes_per_occurrence": "2", "occurrences_per_week": "5", "clinicians_affected": "40",
+        "department_id": str(w.ids["surgery"]), "category_id": str(w.ids["category"]), "affected_role": "physician",
+        "requirement_source": "payer", "reason": "Timed on the ward.", "version": w.version("open")}),
     "admin.new_user": Endpoint(values=lambda w: {"email": "new.person@example.org", "name": "New Person",
                                                  "roles": ["staff", "board"]}),
     "admin.change_roles": Endpoint(lambda w: {"user_id": w.ids["victim"]}, lambda w: {"roles": ["staff", "board"]}),

@@ -42,6 +42,7 @@ MATRIX = {
     ("decide.tally", "GET"): BOARD,
     ("decide.board_note", "POST"): BOARD,
     ("decide.redact_text", "POST"): BOARD,
+    ("decide.revise", "POST"): BOARD,
     ("decide.candidates", "GET"): BOARD,
     ("wins.index", "GET"): SIGNED_IN,
     ("dashboard.index", "GET"): REPORT_READERS,
