@@ -8,7 +8,8 @@ in to each through the app's test client, and times each page in this process (r
 templates): the median of REPEAT requests, LIST_REPEAT for the lists, whose few milliseconds move more with
 this shared machine's noise. The two sizes take turns request by request, so that a slow moment falls on
 both. The dashboard's floor is the very SQL it ran, captured from the engine and replayed on the same
-connection through the bare driver, then the page is timed again beside it.
+connection through the bare driver, then the page is timed again beside it. Last, every past quarter of both
+programs is closed and the dashboard timed at both sizes again.
 
 A list's target holds its work to the same page at both sizes, so each filtered list fills its page at
 both. The "narrowed" lists add a department, which at 1,000 nominations holds only a dozen open ones: their
@@ -27,13 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402  (after the path is set)
+from sqlalchemy import event, func, select  # noqa: E402  (after the path is set)
 
 from bench.databases import KINDS, fresh_database  # noqa: E402
 from bench.dataset import build  # noqa: E402
 from burden_tracker import create_app, migrate  # noqa: E402
 from burden_tracker.db import create_db_engine, open_session  # noqa: E402
 from burden_tracker.enums import Role  # noqa: E402
+from burden_tracker.models import Nomination  # noqa: E402
+from burden_tracker.queries.reporting import current_quarter  # noqa: E402
+from burden_tracker.services.closing import close_quarter  # noqa: E402
 from burden_tracker.services.users import add_user  # noqa: E402
 
 REPEAT = 7
@@ -51,7 +55,11 @@ PAGES = {
     "/dashboard": "/dashboard",
 }
 NARROWED = ("/nominations narrowed", "/board narrowed")
-WITHOUT_TARGET = (*NARROWED, "/dashboard")  # the dashboard's target is against its SQL, below
+# The dashboard at 100,000 against 1,000 once every past quarter is closed: the issue's target, not met yet
+# (the quarter under way is still counted from the whole history; docs/performance.md).
+CLOSED_TARGET = 1.5
+OPEN_TARGET = "<= 3"  # and with nothing closed
+WITHOUT_TARGET = NARROWED
 
 
 def main(small: int, large: int) -> None:
@@ -63,16 +71,22 @@ def main(small: int, large: int) -> None:
             for page, path in PAGES.items():
                 timings = _side_by_side(clients, path, REPEAT if page == "/dashboard" else LIST_REPEAT)
                 a, b = timings[small], timings[large]
-                print(f"{kind:<10}  {page:<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  {b / a:>6.2f}  "
-                      f"{'—' if page in WITHOUT_TARGET else f'<= {LIST_TARGET}'}", flush=True)
+                target = OPEN_TARGET if page == "/dashboard" else "—" if page in WITHOUT_TARGET else f"<= {LIST_TARGET}"
+                print(f"{kind:<10}  {page:<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  {b / a:>6.2f}  {target}",
+                      flush=True)
                 rows = [len(_LISTED_ROW.findall(clients[size].get(path).get_data(as_text=True))) for size in clients]
                 if rows[0] != rows[1]:
                     print(f"    the page lists {rows[0]} rows at {small:,} and {rows[1]} at {large:,}; a longer page "
                           "takes longer to read and to draw, whatever the size of the table", flush=True)
             floor = _dashboard_floor(clients[large])
             dashboard = _side_by_side({large: clients[large]}, "/dashboard", REPEAT)[large]
-        print(f"{kind:<10}  {'/dashboard vs its SQL':<22}  {floor * 1000:>7.1f}ms  {dashboard * 1000:>7.1f}ms  "
-              f"{dashboard / floor:>6.2f}  <= 2  (at {large:,}: bare SQL, then the page)", flush=True)
+            print(f"{kind:<10}  {'/dashboard vs its SQL':<22}  {floor * 1000:>7.1f}ms  {dashboard * 1000:>7.1f}ms  "
+                  f"{dashboard / floor:>6.2f}  <= 2  (at {large:,}: bare SQL, then the page)", flush=True)
+            closed = {size: _close_past_quarters(client) for size, client in clients.items()}
+            timings = _side_by_side(clients, "/dashboard", REPEAT)
+            a, b = timings[small], timings[large]
+            print(f"{kind:<10}  {'/dashboard, past closed':<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  "
+                  f"{b / a:>6.2f}  <= {CLOSED_TARGET}  ({closed[large]} past quarters closed)", flush=True)
 
 
 @contextmanager
@@ -96,6 +110,18 @@ def _signed_in(kind: str, size: int):
             yield client
         finally:
             app.extensions["db_engine"].dispose()
+
+
+def _close_past_quarters(client) -> int:
+    """Closes every quarter before the current one back to the program's first, as an admin would; returns how
+    many."""
+    with open_session(client.application.extensions["db_engine"]) as session:
+        first = session.scalar(select(func.min(Nomination.submitted_on)))
+        quarter, closed = current_quarter(session=session).previous(), 0
+        while quarter.last_day >= first:
+            close_quarter(session=session, quarter=quarter, actor_id=None, closed_by="the bench")
+            quarter, closed = quarter.previous(), closed + 1
+    return closed
 
 
 def _side_by_side(clients: dict, path: str, repeat: int) -> dict[int, float]:

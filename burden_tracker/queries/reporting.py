@@ -129,8 +129,9 @@ def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date |
 
 
 def contributions(*, session: Session, quarters: list[hours.Quarter], nominations) -> dict[int, list[Figures]]:
-    """What each nomination the SQL condition picks adds to each quarter's figures (quarters oldest first): the
-    figures are sums over nominations, so a change to some of them changes the figures by exactly this much."""
+    """What each nomination picked adds to each quarter's figures (quarters oldest first): the figures are sums over
+    nominations, so a change to some of them changes the figures by exactly this much. `nominations` makes the
+    SQL condition on a column of nomination ids: lambda ids: ids == 7."""
     return _figures(session, quarters, by="nomination", only=nominations)
 
 
@@ -202,19 +203,19 @@ def _labels(session: Session, by: str) -> dict:
 def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = None,
              today: date | None = None, only=None) -> dict:
     """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters; only
-    the nominations the SQL condition `only` picks, when given."""
+    the nominations `only` picks, when given (see contributions)."""
     settings, today = get_settings(session=session), today or organization_today(session=session)
     zone = settings.time_zone
     key = [_group_key(by).label("key")] if by else []
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
     measures = [m for q in quarters for m in _nomination_measures(q, annual, rate, zone, today)]
-    sums = with_closing(select(*key, *measures))
+    sums = with_closing(select(*key, *measures), only)
     moves = (select(*key, *[m for q in quarters for m in _move_measures(q, zone)])
              .select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
              .where(Event.to_state.in_(_MOVED_TO),
                     Event.at >= start_of(quarters[0], zone), Event.at < start_of(quarters[-1].next(), zone)))
     if only is not None:
-        sums, moves = sums.where(only), moves.where(only)
+        sums, moves = sums.where(only(Nomination.id)), moves.where(only(Event.nomination_id))
     if by:
         sums, moves = sums.group_by(key[0]), moves.group_by(key[0])
     moved = {row[0] if by else None: row[len(key):] for row in session.execute(moves)}

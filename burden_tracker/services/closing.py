@@ -8,6 +8,7 @@ so a change to one moves them by that nomination's contribution after less befor
 """
 
 from contextlib import contextmanager
+from datetime import date
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -95,10 +96,13 @@ class Restating:
 
 
 @contextmanager
-def restating(session: Session, nominations):
-    """Around a change to the nominations the SQL condition picks: records a restatement of each closed quarter
-    whose figures the change alters, once the change is flushed. Nothing is read when no quarter is closed."""
-    closings = closed_quarters.closings_in_force(session=session)
+def restating(session: Session, nominations, submitted_on: date | None = None):
+    """Around a change to the nominations picked (reporting.contributions: lambda ids: ids == 7): records a
+    restatement of each closed quarter whose figures the change alters, once the change is flushed. Nothing is read
+    when no quarter is closed, nor for the quarters that ended before the nomination was submitted (given
+    submitted_on): it counts in none of them."""
+    closings = {quarter: closing for quarter, closing in closed_quarters.closings_in_force(session=session).items()
+                if submitted_on is None or quarter.last_day >= submitted_on}
     said = Restating()
     if not closings:
         yield said

@@ -147,7 +147,7 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
         return report
     names.create(session)
     newer_than = session.scalar(select(func.max(Nomination.id))) or 0
-    with restating(session, Nomination.id > newer_than) as restated:
+    with restating(session, lambda ids: ids > newer_than) as restated:
         restated.change = f"imported from {source}"
         report.imported = _insert(session, rows, names, source)
     session.commit()

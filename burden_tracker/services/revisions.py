@@ -45,7 +45,7 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
     followers = people_following(session=session, nomination=nomination)
     said = "; ".join(f"{label} {old} → {new}" for _, label, old, new in changes)
     try:
-        with restating(session, Nomination.id == nomination.id) as restated:
+        with restating(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
             restated.change = f"revised: {said}"
             _apply(nomination, checked, {name for name, _, _, _ in changes})
             event = Event(nomination_id=nomination.id, actor_id=actor.id, acted_as=Actor.BOARD,

@@ -42,7 +42,7 @@ def move_nomination(
         fields=fields,
     )
     try:
-        with restating(session, Nomination.id == nomination.id) as restated:
+        with restating(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
             _EFFECTS[move](session, nomination, fields)
             event = Event(
                 nomination_id=nomination.id, actor_id=actor.id, acted_as=rule.actor, kind=EventKind.MOVED,
