@@ -29,7 +29,7 @@ NAME_MAX = 120
 MAX_DETAIL = 340  # what a line of the security trail holds
 
 
-def _record(session: Session, actor_id: int, note: str) -> None:
+def record_admin_change(session: Session, actor_id: int | None, note: str) -> None:
     """In the history of administration (kept), and in the security trail (purged after the retention period)."""
     session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=event_note(note)))
     session.add(AuditEntry(kind=AuditKind.ADMIN_CHANGE, user_id=actor_id, detail=note[:MAX_DETAIL]))
@@ -67,7 +67,7 @@ def create_user(*, session: Session, actor_id: int, email: str, name: str, roles
         session.rollback()
         raise DomainError("The user was not added.", fields={"email": "is already in use"}) from None
     token = issue_invite(session=session, user_id=user.id, issued_by_id=actor_id)
-    _record(session, actor_id, f"User {email}: added with roles {_roles(roles)}; invite link issued")
+    record_admin_change(session, actor_id, f"User {email}: added with roles {_roles(roles)}; invite link issued")
     session.commit()
     return user, token
 
@@ -84,7 +84,7 @@ def change_roles(*, session: Session, actor_id: int, user_id: int, roles: set[Ro
         return user
     user.role_links = [link for link in user.role_links if link.role in roles] + [
         UserRole(role=role) for role in sorted(roles - before)]
-    _record(session, actor_id, f"User {user.email}: roles {_roles(before)} → {_roles(roles)}")
+    record_admin_change(session, actor_id, f"User {user.email}: roles {_roles(before)} → {_roles(roles)}")
     session.commit()
     return user
 
@@ -97,7 +97,7 @@ def deactivate(*, session: Session, actor_id: int, user_id: int) -> User:
     if not user.active:
         return user
     cancel_invites(session=session, user_id=user_id)
-    _record(session, actor_id, f"User {user.email}: deactivated")
+    record_admin_change(session, actor_id, f"User {user.email}: deactivated")
     return set_active(session=session, user_id=user_id, active=False)  # commits the event with it
 
 
@@ -108,7 +108,7 @@ def activate(*, session: Session, actor_id: int, user_id: int) -> str | None:
     if user.active:
         return None
     token = None if user.password_hash else issue_invite(session=session, user_id=user_id, issued_by_id=actor_id)
-    _record(session, actor_id, f"User {user.email}: activated" + ("; invite link issued" if token else ""))
+    record_admin_change(session, actor_id, f"User {user.email}: activated" + ("; invite link issued" if token else ""))
     set_active(session=session, user_id=user_id, active=True)  # commits the invite and event with it
     return token
 
@@ -119,7 +119,7 @@ def new_invite(*, session: Session, actor_id: int, user_id: int) -> str:
     if not user.active:
         raise DomainError("Activate the account first.")
     token = issue_invite(session=session, user_id=user_id, issued_by_id=actor_id)
-    _record(session, actor_id, f"User {user.email}: new invite link issued")
+    record_admin_change(session, actor_id, f"User {user.email}: new invite link issued")
     session.commit()
     return token
 
@@ -157,7 +157,7 @@ def add_named(*, session: Session, actor_id: int, kind: str, name: str):
     model, label = NAMED_LISTS[kind]
     item = model(name=_checked_name(session, kind, name))
     session.add(item)
-    _record(session, actor_id, f"{label}: added “{item.name}”")
+    record_admin_change(session, actor_id, f"{label}: added “{item.name}”")
     _commit_name(session, kind)
     return item
 
@@ -166,7 +166,7 @@ def rename_named(*, session: Session, actor_id: int, kind: str, item_id: int, na
     item = named_item(session=session, kind=kind, item_id=item_id)
     name = _checked_name(session, kind, name, except_id=item_id)
     if name != item.name:
-        _record(session, actor_id, f"{NAMED_LISTS[kind][1]}: “{item.name}” renamed “{name}”")
+        record_admin_change(session, actor_id, f"{NAMED_LISTS[kind][1]}: “{item.name}” renamed “{name}”")
         item.name = name
         _commit_name(session, kind)
     return item
@@ -176,7 +176,7 @@ def set_named_active(*, session: Session, actor_id: int, kind: str, item_id: int
     item = named_item(session=session, kind=kind, item_id=item_id)
     if item.active != active:
         item.active = active
-        _record(session, actor_id, f"{NAMED_LISTS[kind][1]} “{item.name}”: "
+        record_admin_change(session, actor_id, f"{NAMED_LISTS[kind][1]} “{item.name}”: "
                 + ("reactivated" if active else "deactivated"))
         session.commit()
     return item
@@ -253,6 +253,6 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
             changes.append(f"hourly rate {role.value} {as_shown(rate.usd_per_hour)} → {as_shown(new)}")
             rate.usd_per_hour = new
     if changes:
-        _record(session, actor_id, "Settings: " + "; ".join(changes))
+        record_admin_change(session, actor_id, "Settings: " + "; ".join(changes))
         session.commit()
     return changes

@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import AuditKind, EventKind
 from ..errors import DomainError
-from ..models import AuditEntry, ClosedRow, Event, QuarterClosing, Restatement, event_note, utc_now
+from ..models import ClosedRow, Event, QuarterClosing, Restatement, utc_now
 from ..queries import closed_quarters, quarter_report, reporting
 from ..queries.reference import organization_today
+from .admin import record_admin_change
 
 REASON_MAX = 2_000
 OPERATOR = "an operator, at the command line"
@@ -44,7 +44,7 @@ def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | N
         raise DomainError(f"{quarter} is already closed.") from None
     keys = {sheet: _store_rows(session, closing.id, sheet, report) for sheet in quarter_report.SHEETS}
     closing.report = quarter_report.encode(report, keys, closed_by)
-    _record(session, actor_id, f"Closed {quarter}")
+    record_admin_change(session, actor_id, f"Closed {quarter}")
     session.commit()
     return closing
 
@@ -80,13 +80,8 @@ def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | 
     session.execute(Restatement.__table__.delete().where(Restatement.closing_id == closing.id))
     closing.report, closing.reopened_at = None, utc_now()
     closing.reopened_by_id, closing.reopen_reason = actor_id, reason
-    _record(session, actor_id, f"Reopened {quarter}: {reason}")
+    record_admin_change(session, actor_id, f"Reopened {quarter}: {reason}")
     session.commit()
-
-
-def _record(session: Session, actor_id: int | None, note: str) -> None:
-    session.add(Event(kind=EventKind.ADMIN, actor_id=actor_id, note=event_note(note)))
-    session.add(AuditEntry(kind=AuditKind.ADMIN_CHANGE, user_id=actor_id, detail=note[:340]))
 
 
 class Restating:

@@ -43,7 +43,8 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
     if not changes:
         raise DomainError("Nothing was revised: every value is as it was. Change one, or close the form.")
     followers = people_following(session=session, nomination=nomination)
-    said = "; ".join(f"{label} {old} → {new}" for _, label, old, new in changes)
+    each = [f"{label} {old} → {new}" for _, label, old, new in changes]
+    said = "; ".join(each)
     try:
         with restating(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
             restated.change = f"revised: {said}"
@@ -60,13 +61,13 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
     notify(session=session, recipients=followers - {actor.id}, nomination=nomination, event=event,
            message=f"“{nomination.title}” was revised by the board: {said}.")
     session.commit()
-    return [f"{label} {old} → {new}" for _, label, old, new in changes]
+    return each
 
 
 def _changes(session: Session, nomination: Nomination, checked: RevisionIn) -> list[tuple[str, str, str, str]]:
     """(field, label, old, new) for each value the revision changes."""
-    department, category = _named(session, Department, checked.department_id, nomination.department_id), _named(
-        session, Category, checked.category_id, nomination.category_id)
+    department = _named(session, Department, checked.department_id, nomination.department_id)
+    category = _named(session, Category, checked.category_id, nomination.category_id)
     now = _estimate_in_words(nomination.estimate)
     new = _estimate_in_words((checked.minutes_per_occurrence, checked.occurrences_per_week,
                               checked.clinicians_affected))
