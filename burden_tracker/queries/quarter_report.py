@@ -81,7 +81,8 @@ class Closed:
 class Change:
     """A change written after a quarter was closed that altered its figures."""
 
-    at: datetime
+    at: datetime  # UTC
+    day: date  # the organization's day it was written
     nomination_id: int
     title: str
     change: str
@@ -198,16 +199,17 @@ def live_report(*, session: Session, quarter: hours.Quarter, today: date | None 
         wins=executive.largest_wins(session=session, quarter=quarter),
         moves=reporting.moves_by_target(session=session, quarter=quarter),
         revisions=reporting.revisions_during(session=session, quarter=quarter),
-        restated=_restated(session, closings), closed_quarters=frozenset(closed))
+        restated=_restated(session, closings, zone=get_settings(session=session).time_zone),
+        closed_quarters=frozenset(closed))
 
 
-def _restated(session: Session, closings: dict) -> list[Restated]:
+def _restated(session: Session, closings: dict, zone: str) -> list[Restated]:
     by_id = {closing.id: quarter for quarter, closing in closings.items()}
     changes: dict[int, list[Change]] = {}
     for closing_id, restatement, title in closed_quarters.restatements(session=session, closing_ids=list(by_id)):
         changes.setdefault(closing_id, []).append(Change(
-            restatement.at, restatement.nomination_id, title, restatement.change,
-            closed_quarters.loads(restatement.difference)))
+            restatement.at, hours.today_in(zone, restatement.at), restatement.nomination_id, title,
+            restatement.change, closed_quarters.loads(restatement.difference)))
     found = [Restated(by_id[closing_id], decode(closings[by_id[closing_id]]).figures, listed)
              for closing_id, listed in changes.items()]
     return sorted((restated for restated in found if restated.differing()), key=lambda r: r.quarter)

@@ -2,14 +2,15 @@
 and the restatements of closed quarters beside the next quarter's figures."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from html import unescape
 
 import pytest
+from sqlalchemy import update
 
 from burden_tracker.enums import Role, State
 from burden_tracker.hours import Quarter
-from burden_tracker.models import QuarterClosing
+from burden_tracker.models import QuarterClosing, Restatement, Settings
 from burden_tracker.queries import reporting
 from tests.support.factories import make_nomination, make_user, retire_through_the_board
 from tests.support.reporting_data import build_program
@@ -96,3 +97,18 @@ def test_the_next_quarter_shows_the_restatement_of_the_closed_one(admin, session
     closed_page = text_of(admin.get("/dashboard?quarter=2026-Q3").get_data(as_text=True))
     assert "Restatements of closed quarters" not in closed_page
     assert f"Retired (effective) {as_closed.retired}" in closed_page
+
+
+def test_a_restatement_is_dated_on_the_organizations_clocks(admin, session):
+    settings = session.get(Settings, 1)
+    settings.time_zone = "America/Chicago"
+    session.commit()
+    waiting = make_nomination(session, state=State.EVALUATED, title="Fax cover sheet signed twice",
+                              submitted_on=date(2026, 6, 3))
+    session.rollback()
+    post(admin, "/dashboard/2026-Q3/close")
+    retire_through_the_board(session, waiting, date(2026, 8, 1))
+    session.execute(update(Restatement).values(at=datetime(2026, 12, 2, 3, 30, tzinfo=UTC)))  # 21:30 on the 1st there
+    session.commit()
+    page = text_of(admin.get("/dashboard?quarter=2026-Q4").get_data(as_text=True))
+    assert f"1 December 2026: #{waiting.id} Fax cover sheet signed twice" in page
