@@ -163,13 +163,16 @@ def _note(label: str, move: str) -> TextAreaField:
         Length(max=MAX_TEXT, message=f"At most {MAX_TEXT:,} characters.")])
 
 
+def _board_estimate(form: str, said: str = "") -> tuple[StringField, StringField, StringField]:
+    """The board's three numbers of an estimate, their ids prefixed by the form's name and their labels followed by
+    `said`, since two such forms share the board's panel."""
+    return tuple(StringField(f"{label}{said}", id=f"{form}-{name}", filters=[_blank_is_none]) for name, label in (
+        ("minutes_per_occurrence", "Minutes each time"), ("occurrences_per_week", "Times a week, per person"),
+        ("clinicians_affected", "People who do it")))
+
+
 class EvaluateForm(DecisionForm):
-    minutes_per_occurrence = StringField("Minutes each time", id="evaluate-minutes_per_occurrence",
-                                         filters=[_blank_is_none])
-    occurrences_per_week = StringField("Times a week, per person", id="evaluate-occurrences_per_week",
-                                       filters=[_blank_is_none])
-    clinicians_affected = StringField("People who do it", id="evaluate-clinicians_affected",
-                                      filters=[_blank_is_none])
+    minutes_per_occurrence, occurrences_per_week, clinicians_affected = _board_estimate("evaluate")
     confirmed_source = SelectField("Confirmed source of the requirement", id="evaluate-confirmed_source",
                                    validate_choice=False, filters=[_blank_is_none],
                                    choices=[s.value for s in RequirementSource])
@@ -201,12 +204,7 @@ class RejectForm(DecisionForm):
 class RevisionForm(DecisionForm):
     """The board's revision: every value shown as it stands, and why it changes. Its rules are schemas.RevisionIn."""
 
-    minutes_per_occurrence = StringField("Minutes each time (revised)", id="revise-minutes_per_occurrence",
-                                         filters=[_blank_is_none])
-    occurrences_per_week = StringField("Times a week, per person (revised)", id="revise-occurrences_per_week",
-                                       filters=[_blank_is_none])
-    clinicians_affected = StringField("People who do it (revised)", id="revise-clinicians_affected",
-                                      filters=[_blank_is_none])
+    minutes_per_occurrence, occurrences_per_week, clinicians_affected = _board_estimate("revise", " (revised)")
     department_id = SelectField("Department (revised)", id="revise-department_id", validate_choice=False,
                                 filters=[_blank_is_none])  # choices: from the view
     category_id = SelectField("Category (revised)", id="revise-category_id", validate_choice=False,
