@@ -406,3 +406,39 @@ class EventChange(SQLModel, table=True):
     field: str = Field(max_length=32)
     old_value: str = Field(sa_type=sa.Text)
     new_value: str = Field(sa_type=sa.Text)
+
+
+class KeptQuarter(SQLModel, table=True):
+    """A quarter whose figures are kept up to date as nominations change (queries/kept_figures.py), and what they
+    have counted: the newest nomination and decision, under the reference stamp of the settings in force."""
+
+    __tablename__ = "kept_quarters"
+    quarter: str = Field(primary_key=True, max_length=16)  # hours.Quarter.key
+    last_nomination_id: int = 0
+    last_event_id: int = 0
+    reference_stamp: str = Field(default="", max_length=36)
+    kept_at: datetime = Field(default_factory=utc_now)
+
+
+class KeptFigure(SQLModel, table=True):
+    """One kept figure of a quarter, for the whole program (grouping '') or one group of it."""
+
+    __tablename__ = "kept_figures"
+    quarter: str = Field(primary_key=True, max_length=16)
+    grouping: str = Field(primary_key=True, max_length=16)
+    group_key: str = Field(primary_key=True, max_length=64)
+    measure: str = Field(primary_key=True, max_length=32)
+    value: float = 0.0
+
+
+class KeptDay(SQLModel, table=True):
+    """A kept amount of a quarter that the day it is read on weighs: hours a year by the day they begin to be
+    realized in the quarter, and the nominations waiting at its end by their day of submission."""
+
+    __tablename__ = "kept_days"
+    quarter: str = Field(primary_key=True, max_length=16)
+    grouping: str = Field(primary_key=True, max_length=16)
+    group_key: str = Field(primary_key=True, max_length=64)
+    measure: str = Field(primary_key=True, max_length=32)
+    day: int = Field(primary_key=True)  # date.toordinal(): the reports count days between two by subtracting
+    value: float = 0.0

@@ -5,6 +5,7 @@ SQLite; the rows they find are the same on both.
 """
 
 from sqlalchemy import Integer
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -23,6 +24,14 @@ def days_between(start, end):
     """Whole days from the first date to the second, as an integer: `end - start` for PostgreSQL, which subtracts
     dates; SQLite keeps dates as text and counts days by julianday()."""
     return _DaysBetween(start, end)
+
+
+def insert_adding(table, keys: list[str], dialect_name: str):
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET value = value + the new one: adds to a row, making it when there
+    is none, in one statement that is safe with other writers. Both databases say it alike, but SQLAlchemy builds it
+    from each one's own module."""
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_update(index_elements=keys, set_={"value": table.value + statement.excluded.value})
 
 
 class _LikeAnyCase(FunctionElement):

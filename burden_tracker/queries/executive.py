@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from .. import hours
-from ..models import Department, Nomination
+from ..models import MINUTES_A_WEEK, Department, Nomination
 from .estimates import annual_hours_column
 from .report_terms import retired_by_end
 from .reporting import Figures
@@ -66,5 +66,8 @@ def largest_wins(*, session: Session, quarter: hours.Quarter, count: int = 5) ->
     query = (select(Nomination.id, Nomination.title, Department.name, Nomination.retired_on, annual)
              .join(Department, Department.id == Nomination.department_id)
              .where(retired_by_end(quarter), Nomination.retired_on >= quarter.first_day)
-             .order_by(annual.desc(), Nomination.id).limit(count))
+             # Hours a year are minutes a week times a constant: ordered by the expression the state's hours index
+             # holds, the database walks the retired from the largest and stops at the fifth of the quarter,
+             # rather than sorting all of the quarter's retirements, which grow with the program.
+             .order_by(MINUTES_A_WEEK.desc(), Nomination.id).limit(count))
     return [LargestWin(*row) for row in session.execute(query)]

@@ -1,9 +1,10 @@
 """One quarter's report, as the dashboard shows it and the workbook writes it: live, or as it was closed.
 
-A quarter not closed is computed now (queries/reporting.py, executive.py, report_rows.py); the closed quarters
-in its history keep their figures as closed, and each closed quarter that a later change altered is listed with
-its figures as closed, as they would be now, and the changes that explain the difference (restatements). A closed
-quarter's report is the one stored when it was closed (queries/closed_quarters.py), the same on any later day.
+A quarter not closed is computed now (queries/reporting.py, executive.py, report_rows.py), or read from its kept
+figures (queries/kept_figures.py) while they are current; the closed quarters in its history keep their figures as
+closed, and each closed quarter that a later change altered is listed with its figures as closed, as they would be
+now, and the changes that explain the difference (restatements). A closed quarter's report is the one stored when
+it was closed (queries/closed_quarters.py), the same on any later day.
 """
 
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -14,7 +15,7 @@ from sqlmodel import Session
 
 from .. import hours
 from ..enums import AffectedRole, State
-from . import closed_quarters, executive, report_rows, reporting
+from . import closed_quarters, executive, kept_figures, report_rows, reporting
 from .reference import get_settings, hourly_rates, organization_today
 from .reporting import Figures, Group, PipelineState
 
@@ -185,22 +186,38 @@ def report_for(*, session: Session, quarter: hours.Quarter, today: date | None =
 
 def live_report(*, session: Session, quarter: hours.Quarter, today: date | None = None,
                 closings: dict | None = None) -> QuarterReport:
+    """Closed quarters of its history as stored, kept ones as kept (queries/kept_figures.py), the rest counted."""
     today = today or organization_today(session=session)
     closings = closed_quarters.closings_in_force(session=session) if closings is None else closings
-    closed = {q: decode(closing) for q, closing in closings.items() if q in quarter.last(reporting.HISTORY_QUARTERS)}
-    live = [q for q in quarter.last(reporting.HISTORY_QUARTERS) if q not in closed]
-    computed = dict(zip(live, reporting.figures_of(session=session, quarters=live, today=today), strict=True))
-    history = [(q, closed[q].figures if q in closed else computed[q]) for q in quarter.last(reporting.HISTORY_QUARTERS)]
+    window = quarter.last(reporting.HISTORY_QUARTERS)
+    closed = {q: decode(closing) for q, closing in closings.items() if q in window}
+    kept = kept_figures.current(session=session, quarters=[q for q in window if q not in closed])
+    counted = [q for q in window if q not in closed and q not in kept]
+    figures = {**{q: report.figures for q, report in closed.items()},
+               **kept_figures.figures_of(session=session, quarters=sorted(kept), today=today),
+               **dict(zip(counted, reporting.figures_of(session=session, quarters=counted, today=today),
+                          strict=True))}
+    parts = _kept_parts if quarter in kept else _counted_parts
     return QuarterReport(
-        quarter=quarter, today=today, assumed=Assumed.now(session), history=history,
-        breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
-                    for by in reporting.GROUPINGS},
-        pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today),
-        wins=executive.largest_wins(session=session, quarter=quarter),
-        moves=reporting.moves_by_target(session=session, quarter=quarter),
-        revisions=reporting.revisions_during(session=session, quarter=quarter),
+        quarter=quarter, today=today, assumed=Assumed.now(session), history=[(q, figures[q]) for q in window],
+        **parts(session, quarter, today), wins=executive.largest_wins(session=session, quarter=quarter),
         restated=_restated(session, closings, zone=get_settings(session=session).time_zone),
         closed_quarters=frozenset(closed))
+
+
+def _kept_parts(session: Session, quarter: hours.Quarter, today: date) -> dict:
+    moves, revisions = kept_figures.moves_by_target(session=session, quarter=quarter)
+    return dict(breakdowns=kept_figures.breakdowns(session=session, quarter=quarter, today=today),
+                pipeline=kept_figures.pipeline_by_state(session=session, quarter=quarter, today=today),
+                moves=moves, revisions=revisions)
+
+
+def _counted_parts(session: Session, quarter: hours.Quarter, today: date) -> dict:
+    return dict(breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
+                            for by in reporting.GROUPINGS},
+                pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today),
+                moves=reporting.moves_by_target(session=session, quarter=quarter),
+                revisions=reporting.revisions_during(session=session, quarter=quarter))
 
 
 def _restated(session: Session, closings: dict, zone: str) -> list[Restated]:

@@ -113,7 +113,7 @@ def parse_quarter(*, session: Session, text: str) -> hours.Quarter:
 
 
 def quarter_figures(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> Figures:
-    return _figures(session, [quarter], today=today)[None][0]
+    return figures_by(session, [quarter], today=today)[None][0]
 
 
 def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QUARTERS,
@@ -125,14 +125,7 @@ def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QU
 
 def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date | None = None) -> list[Figures]:
     """The figures of each quarter (in order, oldest first), in two queries."""
-    return _figures(session, quarters, today=today)[None] if quarters else []
-
-
-def contributions(*, session: Session, quarters: list[hours.Quarter], nominations) -> dict[int, list[Figures]]:
-    """What each nomination picked adds to each quarter's figures (quarters oldest first): the figures are sums over
-    nominations, so a change to some of them changes the figures by exactly this much. `nominations` makes the
-    SQL condition on a column of nomination ids: lambda ids: ids == 7."""
-    return _figures(session, quarters, by="nomination", only=nominations)
+    return figures_by(session, quarters, today=today)[None] if quarters else []
 
 
 def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date | None = None) -> list[Group]:
@@ -140,10 +133,10 @@ def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date 
 
     Departments and categories in use are listed even when nothing of theirs counts this quarter.
     """
-    per_key = _figures(session, [quarter], by=by, today=today)
-    labels = _labels(session, by)
-    keys = set(per_key) | {key for key, (_, active) in labels.items() if active}
-    groups = [Group(labels.get(key, (str(key), True))[0], per_key.get(key, [Figures()])[0]) for key in keys]
+    per_key = figures_by(session, [quarter], by=by, today=today)
+    named = labels(session, by)
+    keys = set(per_key) | {key for key, (_, active) in named.items() if active}
+    groups = [Group(named.get(key, (str(key), True))[0], per_key.get(key, [Figures()])[0]) for key in keys]
     return sorted(groups, key=lambda group: group.label.casefold())
 
 
@@ -185,13 +178,13 @@ def revisions_during(*, session: Session, quarter: hours.Quarter) -> int:
         *recorded_during(quarter, zone), Event.kind == EventKind.REVISED))
 
 
-def _group_key(by: str):
+def group_column(by: str):
     return {"nomination": Nomination.id, "department": Nomination.department_id, "category": Nomination.category_id,
             "source": source_column(), "role": Nomination.affected_role}[by]
 
 
-def _labels(session: Session, by: str) -> dict:
-    """key -> (label, listed even when empty)."""
+def labels(session: Session, by: str) -> dict:
+    """A grouping's key -> (label, listed even when empty)."""
     if by in ("department", "category"):
         model = Department if by == "department" else Category
         rows = session.execute(select(model.id, model.name, model.active))
@@ -200,13 +193,15 @@ def _labels(session: Session, by: str) -> dict:
     return {member: (member.value, True) for member in vocabulary}
 
 
-def _figures(session: Session, quarters: list[hours.Quarter], by: str | None = None,
-             today: date | None = None, only=None) -> dict:
+def figures_by(session: Session, quarters: list[hours.Quarter], by: str | None = None,
+               today: date | None = None, only=None) -> dict:
     """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters; only
-    the nominations `only` picks, when given (see contributions)."""
+    the nominations `only` picks, when given: by "nomination", what each adds to each quarter's figures, since
+    figures are sums over nominations (queries/figure_shares.py). `only` makes an SQL condition on a column of
+    nomination ids: lambda ids: ids == 7."""
     settings, today = get_settings(session=session), today or organization_today(session=session)
     zone = settings.time_zone
-    key = [_group_key(by).label("key")] if by else []
+    key = [group_column(by).label("key")] if by else []
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
     measures = [m for q in quarters for m in _nomination_measures(q, annual, rate, zone, today)]
     sums = with_closing(select(*key, *measures), only)

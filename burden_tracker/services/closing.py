@@ -4,20 +4,17 @@ Closing stores the quarter's report and its sheets' rows as they stand (queries/
 its dashboard and workbook are read from what was stored. A change written later that alters a closed quarter's
 figures (a back-dated retirement, a revision, an import of history) is recorded, as it is written, as a
 restatement: which nomination, which event, and by how much each figure moved. Figures are sums over nominations,
-so a change to one moves them by that nomination's contribution after less before (reporting.contributions).
+so a change to one moves them by that nomination's contribution after less before (services/keeping.py counts it).
 """
 
-from contextlib import contextmanager
-from datetime import date
-
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import hours
 from ..errors import DomainError
-from ..models import ClosedRow, Event, QuarterClosing, Restatement, utc_now
-from ..queries import closed_quarters, quarter_report, reporting
+from ..models import ClosedRow, QuarterClosing, Restatement, utc_now
+from ..queries import closed_quarters, quarter_report
 from ..queries.reference import organization_today
 from .admin import record_admin_change
 
@@ -82,43 +79,6 @@ def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | 
     closing.reopened_by_id, closing.reopen_reason = actor_id, reason
     record_admin_change(session, actor_id, f"Reopened {quarter}: {reason}")
     session.commit()
-
-
-class Restating:
-    """What a block of changes is, in words, for the restatements it causes (set before the block ends)."""
-
-    change = "changed"
-
-
-@contextmanager
-def restating(session: Session, nominations, submitted_on: date | None = None):
-    """Around a change to the nominations picked (reporting.contributions: lambda ids: ids == 7): records a
-    restatement of each closed quarter whose figures the change alters, once the change is flushed. Nothing is read
-    when no quarter is closed, nor for the quarters that ended before the nomination was submitted (given
-    submitted_on): it counts in none of them."""
-    closings = {quarter: closing for quarter, closing in closed_quarters.closings_in_force(session=session).items()
-                if submitted_on is None or quarter.last_day >= submitted_on}
-    said = Restating()
-    if not closings:
-        yield said
-        return
-    quarters = sorted(closings)
-    before = reporting.contributions(session=session, quarters=quarters, nominations=nominations)
-    yield said
-    session.flush()
-    after = reporting.contributions(session=session, quarters=quarters, nominations=nominations)
-    for nomination_id, figures in after.items():
-        was = before.get(nomination_id, [reporting.Figures()] * len(quarters))
-        for quarter, now, then in zip(quarters, figures, was, strict=True):
-            moved = quarter_report.difference(now, then)
-            if moved:
-                session.add(Restatement(closing_id=closings[quarter].id, nomination_id=nomination_id,
-                                        event_id=_last_event(session, nomination_id), change=said.change,
-                                        difference=closed_quarters.dumps(moved)))
-
-
-def _last_event(session: Session, nomination_id: int) -> int | None:
-    return session.execute(select(func.max(Event.id)).where(Event.nomination_id == nomination_id)).scalar()
 
 
 def scrub(session: Session, nomination_ids: set[int], removed: str, redacted: str) -> None:

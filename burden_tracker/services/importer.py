@@ -25,8 +25,8 @@ from ..enums import Role, State
 from ..errors import DomainError
 from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
 from ..queries.reference import organization_today
-from .closing import restating
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
+from .keeping import counting_change
 
 Progress = Callable[[int], None]  # told how many more rows are done
 _MODELS = {"category": (Category, "categories"), "department": (Department, "departments")}
@@ -147,7 +147,7 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
         return report
     names.create(session)
     newer_than = session.scalar(select(func.max(Nomination.id))) or 0
-    with restating(session, lambda ids: ids > newer_than) as restated:
+    with counting_change(session, lambda ids: ids > newer_than, keep_window=False) as restated:
         restated.change = f"imported from {source}"
         report.imported = _insert(session, rows, names, source)
     session.commit()

@@ -11,6 +11,7 @@ from ..models import Category, Comment, Department, Nomination, Supporter, User
 from ..queries.nominations import get_nomination
 from ..queries.reference import find_by_name, organization_today
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
+from .keeping import counting_change
 from .notices import notify_followers
 
 MAX_TEXT = 5000
@@ -34,7 +35,8 @@ def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomina
         submitter_id=submitter.id,
         submitted_on=data.submitted_on or organization_today(session=session),
     )
-    session.add(nomination)
+    with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on):
+        session.add(nomination)
     session.commit()
     return nomination
 

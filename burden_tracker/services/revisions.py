@@ -18,7 +18,7 @@ from ..models import Category, Department, Event, EventChange, Nomination, User,
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..schemas import RevisionIn, field_errors
-from .closing import restating
+from .keeping import counting_change
 from .notices import notify
 
 
@@ -46,7 +46,7 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
     each = [f"{label} {old} → {new}" for _, label, old, new in changes]
     said = "; ".join(each)
     try:
-        with restating(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
+        with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
             restated.change = f"revised: {said}"
             _apply(nomination, checked, {name for name, _, _, _ in changes})
             event = Event(nomination_id=nomination.id, actor_id=actor.id, acted_as=Actor.BOARD,

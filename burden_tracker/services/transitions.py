@@ -20,7 +20,7 @@ from ..queries.notices import people_following
 from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
-from .closing import restating
+from .keeping import counting_change
 from .notices import notify
 
 
@@ -42,7 +42,7 @@ def move_nomination(
         fields=fields,
     )
     try:
-        with restating(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
+        with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
             _EFFECTS[move](session, nomination, fields)
             event = Event(
                 nomination_id=nomination.id, actor_id=actor.id, acted_as=rule.actor, kind=EventKind.MOVED,

@@ -3,8 +3,8 @@
 import pytest
 
 from burden_tracker.hours import Quarter
-from burden_tracker.models import QuarterClosing
-from burden_tracker.queries import quarter_report
+from burden_tracker.models import KeptQuarter, QuarterClosing
+from burden_tracker.queries import quarter_report, reporting
 from tests.support.reporting_data import build_program
 from tests.support.web import count
 
@@ -39,3 +39,15 @@ def test_a_quarter_that_cannot_be_closed_is_refused_and_nothing_is_stored(runner
     result = runner.invoke(args=["quarter", "close", quarter])
     assert result.exit_code == 1 and message in result.output
     assert count(session, QuarterClosing) == 0
+
+
+def test_an_operator_counts_the_kept_figures_afresh_after_a_change_made_around_the_application(runner, session,
+                                                                                            program):
+    first = runner.invoke(args=["quarter", "keep"])
+    assert first.exit_code == 0, first.output
+    session.rollback()
+    window = reporting.current_quarter(session=session).last(8)
+    assert first.output == f"Counted {', '.join(map(str, window))}.\n"  # such as 2025-Q1, …, 2026-Q4
+    assert count(session, KeptQuarter) == 8
+    again = runner.invoke(args=["quarter", "keep"])
+    assert again.output == "Every kept quarter was up to date.\n"

@@ -102,3 +102,14 @@ def retire_through_the_board(session: Session, nomination: Nomination, retired_o
     return move_nomination(session=session, nomination_id=nomination.id, move=Move.RETIRE, actor=board[0],
                            expected_version=session.get(Nomination, nomination.id).version,
                            fields={"retired_on": retired_on, "note": note})
+
+
+def as_it_stands(nomination: Nomination, **changes) -> dict:
+    """The revision form's values as it opens (every value as it stands), with these changed."""
+    minutes, per_week, clinicians = nomination.estimate
+    return {"minutes_per_occurrence": minutes, "occurrences_per_week": per_week, "clinicians_affected": clinicians,
+            "department_id": nomination.department_id, "category_id": nomination.category_id,
+            "affected_role": AffectedRole(nomination.affected_role).value,
+            "requirement_source": RequirementSource(nomination.confirmed_source
+                                                    or nomination.requirement_source).value,
+            "reason": "Checked with the unit managers.", **changes}

@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from burden_tracker import hours
-from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Role, State
+from burden_tracker.enums import EventKind, RequirementSource, Role, State
 from burden_tracker.errors import DomainError, StaleVersion
 from burden_tracker.models import Category, Event, EventChange, Nomination, Notification, Restatement
 from burden_tracker.queries import quarter_report, reporting
 from burden_tracker.services.closing import close_quarter
 from burden_tracker.services.nominations import support
 from burden_tracker.services.revisions import revise_nomination
-from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.factories import as_it_stands, make_department, make_nomination, make_user
 from tests.support.reporting_data import build_program
 from tests.support.web import count
 
@@ -23,17 +23,6 @@ Q3 = hours.Quarter(2026, 3)
 @pytest.fixture
 def board(session):
     return make_user(session, Role.BOARD, name="Dr. Alex Chen")
-
-
-def as_it_stands(nomination: Nomination, **changes) -> dict:
-    """The revision form's values as it opens (every value as it stands), with these changed."""
-    minutes, per_week, clinicians = nomination.estimate
-    return {"minutes_per_occurrence": minutes, "occurrences_per_week": per_week, "clinicians_affected": clinicians,
-            "department_id": nomination.department_id, "category_id": nomination.category_id,
-            "affected_role": AffectedRole(nomination.affected_role).value,
-            "requirement_source": RequirementSource(nomination.confirmed_source
-                                                    or nomination.requirement_source).value,
-            "reason": "Checked with the unit managers.", **changes}
 
 
 def revise(session, nomination, board, **changes):

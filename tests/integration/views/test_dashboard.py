@@ -9,8 +9,10 @@ import pytest
 from burden_tracker.enums import EventKind, Role, State
 from burden_tracker.hours import Quarter, annual_hours, today_in, weekly_hours
 from burden_tracker.models import Event
-from burden_tracker.queries import executive, reporting
-from tests.support.factories import make_department, make_nomination, make_user
+from burden_tracker.queries import executive, kept_figures, reporting
+from burden_tracker.queries.reference import organization_today
+from burden_tracker.services.keeping import keep_current_quarters
+from tests.support.factories import make_department, make_nomination, make_user, retire_through_the_board
 from tests.support.reporting_data import build_program
 from tests.support.web import HTMX, sign_in
 
@@ -341,3 +343,16 @@ def test_progress_against_the_annual_target_and_hours_by_basis_of_estimate(reade
     assert basis["Retired by 30 September 2026"][:2] == [hours(q3.annualized_hours_board),
                                                           hours(q3.annualized_hours - q3.annualized_hours_board)]
     assert q3.annualized_hours_board > 0 and q3.potential_hours > q3.potential_hours_board > 0
+
+
+def test_a_kept_quarter_shows_a_back_dated_retirement_as_soon_as_it_is_written(reader, session):
+    program = build_program(session)
+    keep_current_quarters(session=session, today=organization_today(session=session))
+    counts = dict(_COUNT_TILE.findall(page_of(reader, "/dashboard?quarter=2026-Q3")))
+    assert (counts["Retired (effective)"], counts["Decided to retire"]) == ("3", "3")
+
+    retire_through_the_board(session, program.evaluated_late, date(2026, 8, 3))
+
+    assert kept_figures.current(session=session, quarters=[Q3]) == {Q3}  # read from what is kept, not recounted
+    counts = dict(_COUNT_TILE.findall(page_of(reader, "/dashboard?quarter=2026-Q3")))
+    assert (counts["Retired (effective)"], counts["Decided to retire"]) == ("4", "3")
