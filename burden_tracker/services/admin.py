@@ -23,7 +23,7 @@ from ..queries.users import find_user, get_user
 from ..schemas import field_errors
 from .auth import set_active
 from .invites import cancel_invites, issue_invite
-from .keeping import forget_kept
+from .keeping import count_kept_afresh
 from .users import normalize_email
 
 NAME_MAX = 120
@@ -254,7 +254,7 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
             changes.append(f"hourly rate {role.value} {as_shown(rate.usd_per_hour)} → {as_shown(new)}")
             rate.usd_per_hour = new
     if changes:
-        forget_kept(session=session)  # a setting or a rate changes every nomination's share: counted again when asked
+        count_kept_afresh(session=session)  # a setting or a rate can change every nomination's share
         record_admin_change(session, actor_id, "Settings: " + "; ".join(changes))
         session.commit()
     return changes

@@ -68,10 +68,12 @@ def _count_afresh(session: Session, missing: list[hours.Quarter], gone: list[hou
                                  for key, value in counted.items()])
 
 
-def forget_kept(*, session: Session) -> None:
-    """Leaves every kept quarter behind, to be counted afresh by the next change: for a change that moves every
-    nomination's share at once, such as a setting or an hourly rate."""
-    session.execute(update(KeptQuarter).values(reference_stamp=""))
+def count_kept_afresh(*, session: Session) -> None:
+    """Counts the kept quarters afresh, in the transaction of a change that moves every nomination's share at once
+    (a setting, an hourly rate), so that no dashboard counts the history meanwhile. Does not commit."""
+    if kept_figures.keeping(session=session):
+        session.execute(update(KeptQuarter).values(reference_stamp=""))
+        _keep_window(session, organization_today(session=session))
 
 
 class Counting:

@@ -125,14 +125,13 @@ def test_a_change_made_around_the_services_leaves_the_kept_quarters_behind_and_r
     assert_kept_as_counted(session)
 
 
-def test_a_new_rate_leaves_the_kept_figures_behind_and_the_next_change_counts_them_afresh(session, program,
-                                                                                          board):
+@pytest.mark.parametrize("changed", [{"rate_nurse": 61.5}, {"working_weeks_per_year": 44},
+                                     {"time_zone": "Pacific/Honolulu"}])
+def test_a_new_setting_or_rate_counts_the_kept_figures_afresh_as_it_is_saved(session, program, changed):
     keep_current_quarters(session=session, today=organization_today(session=session))
     admin = make_user(session, Role.ADMIN)
     values = settings_values(session=session) | {"annual_target_hours": None}
-    update_settings(session=session, actor_id=admin.id, values={**values, "rate_nurse": 61.5})
-    assert kept_figures.current(session=session, quarters=window(session)) == set()
-    move(session, program.proposed.id, Move.REJECT, board, note="Required by the state.")
+    assert update_settings(session=session, actor_id=admin.id, values={**values, **changed})
     assert_kept_as_counted(session)
 
 
