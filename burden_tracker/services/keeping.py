@@ -88,16 +88,16 @@ def counting_change(session: Session, nominations, submitted_on: date | None = N
     makes to the kept quarters, and records a restatement of each closed quarter it alters. First, in a database
     that keeps figures (`burden-tracker init` starts it), it keeps the current quarter's window
     (keep_current_quarters), unless told not to: an import counts its rows into the quarters already kept, and
-    leaves the count of a quarter it makes behind to the next change. Quarters that ended before the nomination was
-    submitted (given submitted_on) cannot hold it and are skipped."""
+    leaves the count of a quarter it makes behind to the next change. Closed quarters that ended before the
+    nomination was submitted (given submitted_on) cannot hold it and are skipped."""
     if keep_window and kept_figures.keeping(session=session):
         _keep_window(session, organization_today(session=session))
     start_month = get_settings(session=session).fiscal_year_start_month
     kept = kept_figures.current(session=session,
                                 quarters=kept_figures.kept_quarters(session=session, start_month=start_month))
     closings = closed_quarters.closings_in_force(session=session)
-    quarters = sorted(quarter for quarter in set(closings) | kept
-                      if submitted_on is None or quarter.last_day >= submitted_on)
+    quarters = sorted({quarter for quarter in closings if submitted_on is None or quarter.last_day >= submitted_on}
+                      | kept)  # every kept one: each counts how many nominations a group has, whenever submitted
     said = Counting()
     if not quarters:
         yield said

@@ -94,7 +94,8 @@ def test_the_kept_figures_follow_every_kind_of_change_the_product_writes(session
     revise_nomination(session=session, nomination_id=program.mid.id, actor=board,
                       expected_version=session.get(Nomination, program.mid.id).version,
                       values=as_it_stands(session.get(Nomination, program.mid.id), clinicians_affected=450,
-                                          affected_role="physician"))
+                                          affected_role="physician",
+                                          department_id=program.before.department_id))  # to Cardiology
     assert_kept_as_counted(session)
 
     move(session, program.proposed.id, Move.EVALUATE, board, minutes_per_occurrence=1, occurrences_per_week=20,
