@@ -56,7 +56,7 @@ def _fail(message: str):
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create or upgrade the database schema; safe to run again."""
+    """Create or upgrade the database schema and count the dashboard's kept figures; safe to run again."""
     from . import migrate
     from .queries.reference import organization_today
     from .services.keeping import keep_current_quarters
