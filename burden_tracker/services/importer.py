@@ -26,7 +26,7 @@ from ..errors import DomainError
 from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
 from ..queries.reference import organization_today
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
-from .keeping import counting_change
+from .keeping import count_kept_afresh, counting_change
 
 Progress = Callable[[int], None]  # told how many more rows are done
 _MODELS = {"category": (Category, "categories"), "department": (Department, "departments")}
@@ -147,9 +147,10 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
         return report
     names.create(session)
     newer_than = session.scalar(select(func.max(Nomination.id))) or 0
-    with counting_change(session, lambda ids: ids > newer_than, keep_window=False) as restated:
+    with counting_change(session, lambda ids: ids > newer_than, into_kept=False) as restated:
         restated.change = f"imported from {source}"
         report.imported = _insert(session, rows, names, source)
+    count_kept_afresh(session=session)
     session.commit()
     return report
 

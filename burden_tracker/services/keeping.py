@@ -70,7 +70,8 @@ def _count_afresh(session: Session, missing: list[hours.Quarter], gone: list[hou
 
 def count_kept_afresh(*, session: Session) -> None:
     """Counts the kept quarters afresh, in the transaction of a change that moves every nomination's share at once
-    (a setting, an hourly rate), so that no dashboard counts the history meanwhile. Does not commit."""
+    (a setting, an hourly rate) or many of them (an import), so that no dashboard counts the history meanwhile.
+    Does not commit."""
     if kept_figures.keeping(session=session):
         session.execute(update(KeptQuarter).values(reference_stamp=""))
         _keep_window(session, organization_today(session=session))
@@ -83,18 +84,19 @@ class Counting:
 
 
 @contextmanager
-def counting_change(session: Session, nominations, submitted_on: date | None = None, keep_window: bool = True):
+def counting_change(session: Session, nominations, submitted_on: date | None = None, into_kept: bool = True):
     """Around a change to the nominations picked (lambda ids: ids == 7): once it is flushed, adds the difference it
     makes to the kept quarters, and records a restatement of each closed quarter it alters. First, in a database
     that keeps figures (`burden-tracker init` starts it), it keeps the current quarter's window
-    (keep_current_quarters), unless told not to: an import counts its rows into the quarters already kept, and
-    leaves the count of a quarter it makes behind to the next change. Closed quarters that ended before the
-    nomination was submitted (given submitted_on) cannot hold it and are skipped."""
-    if keep_window and kept_figures.keeping(session=session):
+    (keep_current_quarters). With into_kept=False it records the restatements only: an import, whose thousands of rows
+    the database counts faster afresh (count_kept_afresh) than their shares one by one. Closed quarters that ended
+    before the nomination was submitted (given submitted_on) cannot hold it and are skipped."""
+    counting_kept = into_kept and kept_figures.keeping(session=session)
+    if counting_kept:
         _keep_window(session, organization_today(session=session))
     start_month = get_settings(session=session).fiscal_year_start_month
-    kept = kept_figures.current(session=session,
-                                quarters=kept_figures.kept_quarters(session=session, start_month=start_month))
+    kept = kept_figures.current(session=session, quarters=kept_figures.kept_quarters(
+        session=session, start_month=start_month)) if counting_kept else set()
     closings = closed_quarters.closings_in_force(session=session)
     quarters = sorted({quarter for quarter in closings if submitted_on is None or quarter.last_day >= submitted_on}
                       | kept)  # every kept one: each counts how many nominations a group has, whenever submitted
