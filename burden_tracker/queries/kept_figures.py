@@ -91,15 +91,9 @@ def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date) 
 def breakdowns(*, session: Session, quarter: hours.Quarter, today: date) -> dict[str, list[Group]]:
     """As reporting.breakdown, for each of reporting.GROUPINGS, from what is kept."""
     found = _figures(session, [quarter], reporting.GROUPINGS, today)
-    return {by: _groups(session, by, {group: figures for (_, grouping, group), figures in found.items()
-                                      if grouping == by}) for by in reporting.GROUPINGS}
-
-
-def _groups(session: Session, by: str, per_key: dict) -> list[Group]:
-    labels = {group_key(key): value for key, value in reporting.labels(session, by).items()}
-    keys = set(per_key) | {key for key, (_, active) in labels.items() if active}
-    groups = [Group(labels.get(key, (key, True))[0], per_key.get(key, Figures())) for key in keys]
-    return sorted(groups, key=lambda group: group.label.casefold())
+    return {by: reporting.named_groups(session, by, {group: figures for (_, grouping, group), figures in found.items()
+                                                     if grouping == by}, keyed=group_key)
+            for by in reporting.GROUPINGS}
 
 
 def _figures(session: Session, wanted: list[hours.Quarter], groupings, today: date) -> dict:

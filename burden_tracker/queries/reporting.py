@@ -133,10 +133,16 @@ def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date 
 
     Departments and categories in use are listed even when nothing of theirs counts this quarter.
     """
-    per_key = figures_by(session, [quarter], by=by, today=today)
-    named = labels(session, by)
+    per_key = {key: figures for key, [figures] in figures_by(session, [quarter], by=by, today=today).items()}
+    return named_groups(session, by, per_key)
+
+
+def named_groups(session: Session, by: str, per_key: dict, keyed=lambda key: key) -> list[Group]:
+    """Each group's label and figures, by label; the active ones without figures too. `keyed` turns a group's key
+    as labels() has it into per_key's."""
+    named = {keyed(key): value for key, value in labels(session, by).items()}
     keys = set(per_key) | {key for key, (_, active) in named.items() if active}
-    groups = [Group(named.get(key, (str(key), True))[0], per_key.get(key, [Figures()])[0]) for key in keys]
+    groups = [Group(named.get(key, (str(key), True))[0], per_key.get(key, Figures())) for key in keys]
     return sorted(groups, key=lambda group: group.label.casefold())
 
 
