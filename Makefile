@@ -7,6 +7,8 @@ PORT ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Every package the app and its tests use, pip and setuptools too, at exact versions with their hashes.
 LOCK := requirements.lock
+# The OpenID provider the tests sign in against, in a venv of its own (tests/setup-services.sh installs it).
+PROVIDER_LOCK := tests/identity-provider.lock
 # What writes and audits the lock: pinned, in a venv of their own.
 LOCK_TOOLS := pip-tools==7.7.0 pip-audit==2.10.1
 LOCK_VENV := $(VENV)/lock-tools
@@ -35,7 +37,7 @@ run: $(VENV)/installed
 	$(BIN)/burden-tracker demo --if-empty
 	$(BIN)/burden-tracker serve --host $(HOST) --port $(PORT)
 
-## Install what the suite needs (Chromium, LibreOffice, PostgreSQL) and run all of it.
+## Install what the suite needs (Chromium, LibreOffice, PostgreSQL, Redis, an OpenID provider) and run all of it.
 test: $(VENV)/installed
 	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/pytest -n auto
 
@@ -55,12 +57,15 @@ lock: $(LOCK_VENV)/installed
 	{ $(LOCK_ALSO); } | CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
 		--allow-unsafe --strip-extras --extra dev --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
 		--output-file $(LOCK) pyproject.toml -
+	CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+		--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+		--output-file $(PROVIDER_LOCK) $(PROVIDER_LOCK:.lock=.in)
 	@$(MAKE) --no-print-directory audit
 
 ## Ask the advisory service (the package index's, by default) about every version in the lock; --strict fails
 ## when one cannot be asked about, instead of passing it unchecked.
 audit: $(LOCK_VENV)/installed
-	$(LOCK_VENV)/bin/pip-audit --strict --progress-spinner off --disable-pip -r $(LOCK) \
+	$(LOCK_VENV)/bin/pip-audit --strict --progress-spinner off --disable-pip -r $(LOCK) -r $(PROVIDER_LOCK) \
 		|| { echo 'make audit: $(LOCK) is not audited: see above (an advisory, or no advisory service answered)' >&2; exit 1; }
 
 $(LOCK_VENV)/installed: Makefile

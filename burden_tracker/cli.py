@@ -2,6 +2,9 @@
 
 Asking for help builds no app and loads no database: each command imports what it needs (the database, Alembic,
 openpyxl, gunicorn) when it runs, so that `--help` and a mistyped option answer at once.
+
+One module of more than 300 lines, because the command line is one list: each command is a few lines that hand
+over to a service, and reading them together is how an operator's tasks are learnt.
 """
 
 import sys
@@ -133,6 +136,21 @@ def user_add_command(email, roles, name):
     except DomainError as error:
         _fail(error.message)
     click.echo(f"Added {user.email} ({', '.join(sorted(roles))}).")
+
+
+@user_group.command("break-glass")
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Stop naming the account: it signs in like everyone else.")
+@with_appcontext
+def user_break_glass_command(email, off):
+    """Name an account that may still sign in with its password when SSO_ONLY turns passwords off."""
+    from .services.auth import set_break_glass
+
+    try:
+        user = set_break_glass(session=_session(), email=email, allowed=not off)
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"{user.email} {'no longer signs' if off else 'may sign'} in with its password while SSO_ONLY is on.")
 
 
 @click.command("import")

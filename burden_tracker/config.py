@@ -34,6 +34,15 @@ def load_config(app, test_config=None):
         # so that signing out here does not sign people out there; it then clears "storage" only and expires its
         # own session cookie by name.
         SIGN_OUT_CLEARS_COOKIES=_switch("SIGN_OUT_CLEARS_COOKIES", default=True),
+        # Single sign-on with OpenID Connect (views/sso.py): on when OIDC_ISSUER is set.
+        OIDC_ISSUER=os.environ.get("OIDC_ISSUER") or None,
+        OIDC_CLIENT_ID=os.environ.get("OIDC_CLIENT_ID"),
+        OIDC_CLIENT_SECRET=os.environ.get("OIDC_CLIENT_SECRET"),
+        OIDC_PROVIDER_NAME=os.environ.get("OIDC_PROVIDER_NAME") or "single sign-on",
+        OIDC_ROLES_CLAIM=os.environ.get("OIDC_ROLES_CLAIM") or "groups",
+        OIDC_TRUSTED_DOMAINS=_words(os.environ.get("OIDC_TRUSTED_DOMAINS", "")),
+        # Passwords off for everyone but the accounts named with `burden-tracker user break-glass`.
+        SSO_ONLY=_switch("SSO_ONLY", default=False),
     )
     if test_config:
         app.config.update(test_config)
@@ -44,10 +53,15 @@ def load_config(app, test_config=None):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
 
 
-def _switch(name: str, *, default: bool) -> bool:
+def _words(value: str) -> tuple[str, ...]:
+    """A list setting, its items separated by commas or spaces, lower-cased."""
+    return tuple(word.lower() for word in value.replace(",", " ").split())
+
+
+def _switch(name: str, *, default: bool, environ=os.environ) -> bool:
     """An on/off setting: 0, false, no or off turn it off, 1, true, yes or on turn it on, unset keeps the default.
     Anything else is refused, so that a typo does not quietly pick a side."""
-    value = os.environ.get(name, "")
+    value = environ.get(name, "")
     if not value.strip():
         return default
     words = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
@@ -63,6 +77,10 @@ def serving_refusal(environ=os.environ) -> str | None:
     With an SMTP server and no BASE_URL, links in emails could only come from a request's Host, which
     the client chooses: a served app refuses that outright rather than mail links without an address.
     """
+    if environ.get("OIDC_ISSUER") and not (environ.get("OIDC_CLIENT_ID") and environ.get("OIDC_CLIENT_SECRET")):
+        return "OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not: single sign-on needs all three."
+    if _switch("SSO_ONLY", default=False, environ=environ) and not environ.get("OIDC_ISSUER"):
+        return "SSO_ONLY is on but OIDC_ISSUER is not set: nobody could sign in but the break-glass accounts."
     base_url = environ.get("BASE_URL")
     if environ.get("SMTP_HOST") and not base_url:
         return ("SMTP_HOST is set but BASE_URL is not: set BASE_URL to the address people use "

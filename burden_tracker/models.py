@@ -29,6 +29,8 @@ class User(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # May still sign in with a password when SSO_ONLY is on: named by an operator (`burden-tracker user break-glass`).
+    break_glass: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utc_now)
     role_links: list["UserRole"] = Relationship(
         sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"}
@@ -54,6 +56,26 @@ class UserSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     created_at: datetime = Field(default_factory=utc_now)
     last_seen_at: datetime = Field(default_factory=utc_now)
+    id_token: str | None = Field(default=None, sa_type=sa.Text)  # single sign-on's, to sign out at the provider too
+
+
+class SignOnIdentity(SQLModel, table=True):
+    """A person as a single sign-on provider knows them: its issuer and their subject there. Never their email,
+    which the provider may let them change, or give to someone else later."""
+
+    __tablename__ = "sign_on_identities"
+    issuer: str = Field(max_length=255, primary_key=True)
+    subject: str = Field(max_length=255, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    linked_at: datetime = Field(default_factory=utc_now)
+
+
+class SignOnRole(SQLModel, table=True):
+    """A value of the provider's roles claim (an Entra group id, a role's name), and a role it grants here."""
+
+    __tablename__ = "sign_on_roles"
+    claim_value: str = Field(max_length=255, primary_key=True)
+    role: Role = Field(sa_type=text_enum(Role), primary_key=True)
 
 
 class UserRole(SQLModel, table=True):

@@ -8,22 +8,36 @@ over HTTPS. Behind a proxy, X-Forwarded-* is believed only from the number of pr
 believing it from anyone would let a client claim HTTPS or another address.
 """
 
-from flask import request
+from urllib.parse import urlsplit
+
+from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",  # Pico CSS draws its icons as data: SVGs
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-])
+
+def content_security_policy(sign_in_provider: str | None = None) -> str:
+    """The policy. With single sign-on, signing out (a form) may lead on to the provider's own sign-out: browsers
+    hold the redirects that follow a form to form-action too."""
+    form_targets = f"'self' {_origin(sign_in_provider)}" if sign_in_provider else "'self'"
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",  # Pico CSS draws its icons as data: SVGs
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        f"form-action {form_targets}",
+    ])
+
+
+def _origin(address: str) -> str:
+    parts = urlsplit(address)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # Flask-WTF checks the Referer of HTTPS posts: same-origin keeps it
     "X-Frame-Options": "DENY",  # frame-ancestors, for browsers that predate it
@@ -47,6 +61,7 @@ class SessionCookies(SecureCookieSessionInterface):
 
 def add_security_headers(response):
     """The same headers on every response; HSTS only over HTTPS, where a browser will heed it."""
+    response.headers.setdefault("Content-Security-Policy", current_app.extensions["content_security_policy"])
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
@@ -66,6 +81,7 @@ def trust_proxies(app) -> None:
 
 def init_app(app) -> None:
     app.config.update(COOKIE_SETTINGS, REMEMBER_COOKIE_SECURE=app.config["SESSION_COOKIE_SECURE"])
+    app.extensions["content_security_policy"] = content_security_policy(app.config["OIDC_ISSUER"])
     app.session_interface = SessionCookies()
     app.after_request(add_security_headers)
     trust_proxies(app)

@@ -20,6 +20,7 @@ from burden_tracker import create_app, migrate
 from burden_tracker.db import create_db_engine, open_session
 from burden_tracker.services.reference import ensure_reference_data
 from tests.support.factories import make_user
+from tests.support.identity_provider import running_provider
 from tests.support.smtp import running_inbox
 from tests.support.web import sign_in
 
@@ -122,3 +123,27 @@ def inbox():
     """A real SMTP server on 127.0.0.1 for the test; its .received holds what it was sent."""
     with running_inbox() as inbox:
         yield inbox
+
+
+@pytest.fixture(scope="session")
+def identity_provider():
+    """A real OpenID provider process on 127.0.0.1, for this test worker (tests/support/identity_provider.py)."""
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_app(engine, database_url, identity_provider, monkeypatch):
+    """make(**settings): the app with single sign-on through identity_provider, and these settings on top."""
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the test provider speaks plain HTTP on loopback
+    made = []
+
+    def make(**settings):
+        app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
+                          **identity_provider.app_settings(**settings)})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["db_engine"].dispose()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the test suite drives for real: Debian's Chromium (browser
 # tests), LibreOffice (reads the exported workbooks), Redis on 127.0.0.1:6379 (rate limits shared
-# by several workers) and a PostgreSQL server that lets the postgres user in without a password.
+# by several workers), a PostgreSQL server that lets the postgres user in without a password, and the OpenID
+# provider the single sign-on tests start.
 # Safe to run again. TEST_PG_PORT picks another port than 5432.
 #
 # Prints one line on standard output: the PostgreSQL URL for TEST_POSTGRES_URL. Progress goes
@@ -30,6 +31,18 @@ if ! redis_answers; then
   redis-server --daemonize yes --port 6379 --bind 127.0.0.1 --save '' --appendonly no >&2
   for _ in $(seq 50); do redis_answers && break; sleep 0.1; done
   say "Started Redis on 127.0.0.1:6379."
+fi
+
+# The OpenID provider the single sign-on tests start on loopback (tests/support/identity_provider.py): its own
+# venv, from its own lock, so that its Flask and Authlib need not match the app's.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+provider="$root/.venv/identity-provider"
+if [ ! "$provider/installed" -nt "$root/tests/identity-provider.lock" ]; then
+  say "Installing the test OpenID provider into $provider …"
+  "${PYTHON:-python3}" -m venv "$provider"
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$provider/bin/pip" install --quiet --require-hashes \
+    -r "$root/tests/identity-provider.lock" >&2
+  touch "$provider/installed"
 fi
 
 url() { echo "postgresql+psycopg://postgres@127.0.0.1:$1/postgres"; }

@@ -24,6 +24,7 @@ from ..queries.users import find_user
 from .users import hasher, password_matches
 
 SIGN_IN_REFUSED = "That email and password do not match an active account."
+PASSWORDS_OFF = "Passwords are turned off here: sign in with single sign-on above."
 # A session's last_seen_at is written at most this often, so reading pages is not a write per request.
 TOUCH_EVERY = timedelta(minutes=1)
 IDLE, LIFETIME = "idle", "lifetime"
@@ -79,11 +80,8 @@ def _decoy_hash() -> str:
 
 
 def sign_in(*, session: Session, email: str, password: str, policy: SessionPolicy | None = None,
-            now: datetime | None = None) -> tuple[User, str] | None:
-    """The user and a new session token, or None; unknown and wrong take the same time (one argon2 verify).
-
-    With a policy, the person's sessions that have ended on their own are cleared out on the way.
-    """
+            now: datetime | None = None, break_glass_only: bool = False) -> tuple[User, str] | None:
+    """The user and a new session token, or None; unknown and wrong take the same time (one argon2 verify)."""
     user = find_user(session=session, email=email or "")
     # The verify below is the slowest step of any request. A POST's transaction holds SQLite's write lock (db.py):
     # ended here, every other writer (and every refusal of the sign-in limits) need not queue behind it.
@@ -93,15 +91,33 @@ def sign_in(*, session: Session, email: str, password: str, policy: SessionPolic
         return None
     if not password_matches(user, password) or not user.active:
         return None
+    if break_glass_only and not user.break_glass:
+        raise DomainError(PASSWORDS_OFF)  # said only to whoever knows the password
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
+    return user, start_session(session=session, user=user, policy=policy, now=now)
+
+
+def start_session(*, session: Session, user: User, policy: SessionPolicy | None = None, now: datetime | None = None,
+                  id_token: str | None = None) -> str:
+    """A new session for someone whose proof was checked; commits, and answers its token.
+
+    With a policy, the person's sessions that have ended on their own are cleared out on the way.
+    """
     now = now or utc_now()
     if policy:
         _forget_ended_sessions(session=session, user_id=user.id, policy=policy, now=now)
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now))
+    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+                            id_token=id_token))
     session.commit()
-    return user, token
+    return token
+
+
+def session_id_token(*, session: Session, token: str) -> str | None:
+    """The provider's ID token this session began with, when single sign-on began it."""
+    row = session.get(UserSession, _token_hash(token))
+    return row.id_token if row else None
 
 
 def _spend_a_verify(password: str) -> None:
@@ -140,6 +156,16 @@ def touch_session(*, session: Session, token: str, now: datetime | None = None) 
 def sign_out(*, session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
     session.commit()
+
+
+def set_break_glass(*, session: Session, email: str, allowed: bool) -> User:
+    """Name (or stop naming) an account that may sign in with its password while SSO_ONLY is on."""
+    user = find_user(session=session, email=email)
+    if user is None:
+        raise DomainError(f"There is no account with the email {email}.")
+    user.break_glass = allowed
+    session.commit()
+    return user
 
 
 def set_active(*, session: Session, user_id: int, active: bool) -> User:

@@ -36,6 +36,7 @@ def init_app(app) -> None:
         nominations,
         rendering,
         reports,
+        sso,
         wins,
     )
 
@@ -43,6 +44,7 @@ def init_app(app) -> None:
     htmx.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
     for module in (health, browse, nominations, nominate, me, board, decide, admin, wins, dashboard, reports):

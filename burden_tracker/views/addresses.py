@@ -8,7 +8,7 @@ notices are emailed once the response has gone.
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 
 
 def emailed_address(endpoint: str, **values) -> str | None:
@@ -20,3 +20,9 @@ def emailed_address(endpoint: str, **values) -> str | None:
     routes = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
                                       url_scheme=parts.scheme)
     return routes.build(endpoint, values, force_external=True)
+
+
+def address_for_provider(endpoint: str, **values) -> str:
+    """An address of ours that the sign-in provider sends the browser back to: under BASE_URL when the server has
+    one (the provider accepts only the addresses registered with it), else the request's own."""
+    return emailed_address(endpoint, **values) or url_for(endpoint, _external=True, **values)

@@ -35,17 +35,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import audit, limits
 from ..db import READ_ONLY_METHODS, get_session, open_session
 from ..enums import Role
+from ..errors import DomainError
 from ..forms import SignInForm
 from ..models import User
 from ..queries.users import find_user, get_user
 from ..services import auth
 from . import sign_in_guard
+from .sign_on_provider import logout_address, provider, provider_name
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
-OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept"}
+OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept", "sso.start", "sso.callback"}
 # Asked for by the page on its own (the vote tally polls every few seconds): not a sign that anyone is there,
 # so it does not keep a session from going idle.
 BACKGROUND_ENDPOINTS = {"decide.tally"}
@@ -110,7 +112,7 @@ def _try_writing(write) -> None:
     """A write made while loading the user. On a read-only or full database it fails, and the page is
     answered all the same: reading must not depend on it."""
     try:
-        with _writing_session() as writer:
+        with writing_session() as writer:
             write(writer)
     except SQLAlchemyError:
         get_session().rollback()
@@ -118,8 +120,8 @@ def _try_writing(write) -> None:
 
 
 @contextmanager
-def _writing_session():
-    """Where a write made while loading the user goes.
+def writing_session():
+    """Where a write made while loading the user (or in a GET that must write, as single sign-on's return) goes.
 
     A GET's session begins DEFERRED on SQLite (db.py): turning its read into a write can fail at once with
     "database is locked" when another worker wrote meanwhile, so a GET writes through a short transaction of
@@ -176,8 +178,12 @@ def login():
     if guard.refusal:
         audit.record(audit.RATE_LIMITED, email=tried, detail=f"{guard.refusal.scope} ({guard.refusal.seconds} s)")
         return _too_many_sign_ins(form, guard.refusal)
-    signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
-                             policy=session_policy())
+    try:
+        signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
+                                 policy=session_policy(), break_glass_only=current_app.config["SSO_ONLY"])
+    except DomainError as passwords_off:
+        audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="passwords are off (SSO_ONLY)")
+        return _sign_in_page(form, passwords_off.message, 403)
     if not signed_in:
         sign_in_guard.count_failure(guard, form.email.data)
         audit.record(audit.SIGN_IN_REFUSED, email=tried)
@@ -189,7 +195,7 @@ def login():
                  detail="account held; known device" if guard.exempt and guard.account_held else None)
     session.clear()  # a new session at sign-in: nothing from before survives
     login_user(Account(auth.SignedIn.of(user), token))
-    return sign_in_guard.remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
+    return sign_in_guard.remember_device(redirect(safe_next(request.args.get("next"))), user.email)
 
 
 def _tried(email) -> str | None:
@@ -200,7 +206,8 @@ def _tried(email) -> str | None:
 
 def _sign_in_page(form, problem: str | None = None, status: int | None = None):
     status = status or (422 if form.errors else 200)
-    return render_template("auth/login.html", form=form, problem=problem), status
+    return render_template("auth/login.html", form=form, problem=problem, sso_only=current_app.config["SSO_ONLY"],
+                           provider_name=provider_name() if provider() else None), status
 
 
 def _too_many_sign_ins(form, refused: limits.Refusal):
@@ -215,27 +222,31 @@ def _signed_out_page():
     flash(SIGNED_OUT)
     response = current_app.make_response(_sign_in_page(SignInForm()))
     if handover := request.args.get("device"):
-        with _writing_session() as writer:
+        with writing_session() as writer:
             return sign_in_guard.take_back_device(response, handover, session=writer)
     return response
 
 
 @bp.post("/logout")
 def logout():
+    """Signs out here, then at the sign-in provider when the session began there and it offers to."""
+    id_token = auth.session_id_token(session=get_session(), token=current_user.token)
     auth.sign_out(session=get_session(), token=current_user.token)
     audit.record(audit.SIGNED_OUT, user_id=current_user.id)
     logout_user()
     session.clear()  # emptied, the session cookie is expired by this response
     clears_cookies = bool(current_app.config["SIGN_OUT_CLEARS_COOKIES"])
-    handover = sign_in_guard.hand_over_device() if clears_cookies else None
-    response = redirect(url_for("auth.login", signed_out="yes", device=handover), code=303)
+    at_provider = logout_address(id_token)
+    # The provider's sign-out leads back to a registered address, which cannot carry the device cookie's handover.
+    handover = sign_in_guard.hand_over_device() if clears_cookies and not at_provider else None
+    response = redirect(at_provider or url_for("auth.login", signed_out="yes", device=handover), code=303)
     # On a shared ward computer nothing of the session may stay behind: the browser drops this site's storage, and
     # its cookies unless the setting says not to, including anything a script or an extension kept there.
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA[clears_cookies]
     return response
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Where to go after signing in: the page asked for when it is a path on this site, else the home page."""
     return target if _is_local_path(target) else url_for("index")
 
@@ -282,7 +293,7 @@ def count_refused_invites(response):
     if request.endpoint == "invite.accept" and response.status_code in (404, 410):
         if request.method not in READ_ONLY_METHODS:
             get_session().rollback()  # a refused link changed nothing: the count must commit nothing else
-        with _writing_session() as writer:
+        with writing_session() as writer:
             limits.count_failure(limits.invite_counters(request.remote_addr), session=writer)
         audit.record(audit.INVITE_REFUSED, detail=str(response.status_code))
     return response

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import text
 
+from burden_tracker import create_app
 from burden_tracker.enums import Role, State, VoteChoice
 from burden_tracker.models import Notification, Vote
 from burden_tracker.queries.admin import settings_values
@@ -151,6 +152,15 @@ class World:
     def url(self, endpoint: str, **args) -> str:
         with self.app.test_request_context():
             return url_for(endpoint, **args)
+
+
+@pytest.fixture
+def app(engine, database_url, identity_provider):
+    """The app with single sign-on on, through the test provider, so that its pages are fuzzed as they are served."""
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
+                      **identity_provider.app_settings()})
+    yield app
+    app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture
@@ -301,6 +311,9 @@ PARAMETERS = {
     "admin.users": Endpoint(values=lambda w: {"q": "person", "page": "1"}),
     "admin.audit": Endpoint(values=lambda w: {"person": "person", "kind": "sign-in ok", "since": "2026-01-01",
                                               "until": "2026-12-31", "page": "1"}),
+    "sso.start": Endpoint(values=lambda w: {"next": "/nominations"}),
+    "sso.callback": Endpoint(values=lambda w: {"code": "a-code", "state": "a-state", "error": "access_denied",
+                                               "error_description": "The person declined."}),
 }
 # Pages and fragments that read no query string: asked for with junk in it, and with hostile path arguments.
 PAGES = {

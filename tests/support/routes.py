@@ -18,6 +18,8 @@ MATRIX = {
     ("auth.login", "GET"): EVERYONE,
     ("auth.login", "POST"): EVERYONE,
     ("auth.logout", "POST"): SIGNED_IN,
+    ("sso.start", "GET"): EVERYONE,  # 404 unless single sign-on is configured
+    ("sso.callback", "GET"): EVERYONE,
     ("index", "GET"): SIGNED_IN,
     ("browse.index", "GET"): SIGNED_IN,
     ("nominations.show", "GET"): SIGNED_IN,
