@@ -262,6 +262,13 @@ class RolesForm(FlaskForm):
     roles = SelectMultipleField("Roles", choices=ROLE_CHOICES)
 
 
+class SignOnRoleForm(FlaskForm):
+    claim_value = StringField("Value of the roles claim", filters=[_blank_is_none],
+                              description="Exactly as the provider sends it: a group's id (Microsoft Entra ID sends "
+                                          "ids, not names) or a role's name.")
+    role = SelectField("Grants the role", choices=ROLE_CHOICES)
+
+
 class NameForm(FlaskForm):
     name = StringField("Name", filters=[_blank_is_none])
 

@@ -19,11 +19,13 @@ from ..errors import DomainError
 from ..models import SignOnIdentity, SignOnRole, User, UserRole
 from ..queries.sign_on import identity_holder, role_mappings
 from ..queries.users import find_user, get_user
+from .admin import record_admin_change
 from .auth import SessionPolicy, start_session
 from .users import normalize_email
 
 # Why a sign-in is refused; views/sso.py words each for the person.
 UNVERIFIED_EMAIL, NO_EMAIL, EMAIL_TAKEN, DEACTIVATED = "unverified email", "no email", "email taken", "deactivated"
+CLAIM_VALUE_MAX = 255
 
 
 class SignOnRefused(DomainError):
@@ -110,17 +112,22 @@ def _apply_roles(*, session: Session, user: User, role_values: frozenset[str]) -
         session.flush()
 
 
-def map_role(*, session: Session, claim_value: str, role: Role) -> None:
-    value = claim_value.strip()
-    if not value:
-        raise DomainError("Type the claim's value: a group's id or a role's name.", fields={"claim_value": "required"})
+def map_role(*, session: Session, actor_id: int, claim_value: str, role: Role) -> None:
+    """From the next sign-in on, this value of the roles claim grants the role, and its absence removes it."""
+    value = (claim_value or "").strip()
+    if not 1 <= len(value) <= CLAIM_VALUE_MAX:
+        raise DomainError("Type the value as the provider sends it: a group's id or a role's name.",
+                          fields={"claim_value": f"must be 1 to {CLAIM_VALUE_MAX} characters"})
     if session.get(SignOnRole, (value, role)) is None:
         session.add(SignOnRole(claim_value=value, role=role))
+        record_admin_change(session, actor_id, f"single sign-on: {value} grants {role.value}")
     session.commit()
 
 
-def unmap_role(*, session: Session, claim_value: str, role: Role) -> None:
+def unmap_role(*, session: Session, actor_id: int, claim_value: str, role: Role) -> None:
+    """Roles no mapping names are left to /admin from then on; nobody loses one until their next sign-in."""
     row = session.get(SignOnRole, (claim_value, role))
     if row is not None:
         session.delete(row)
+        record_admin_change(session, actor_id, f"single sign-on: {claim_value} no longer grants {role.value}")
         session.commit()

@@ -36,6 +36,7 @@ def init_app(app) -> None:
         nominations,
         rendering,
         reports,
+        sign_on_admin,
         sso,
         wins,
     )
@@ -47,7 +48,8 @@ def init_app(app) -> None:
     sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me, board, decide, admin, wins, dashboard, reports):
+    for module in (health, browse, nominations, nominate, me, board, decide, admin, sign_on_admin, wins, dashboard,
+                   reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

@@ -46,7 +46,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 # may note when a session was last seen).
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
-          "quarter_closings", "closed_rows", "restatements", "event_changes")
+          "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -285,6 +285,8 @@ POSTS = {
     "admin.rename": Endpoint(_spare, lambda w: {f"departments-{w.ids['spare']}-name": "Radiology"}),
     "admin.set_named_active": Endpoint(lambda w: {**_spare(w), "action": "deactivate"}),
     "admin.settings": Endpoint(values=lambda w: dict(w.settings)),
+    "sign_on_admin.mappings": Endpoint(values=lambda w: {"claim_value": "7d1c-board-group", "role": "board"}),
+    "sign_on_admin.unmap": Endpoint(values=lambda w: {"claim_value": "a-mapped-group", "role": "executive"}),
     "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},
@@ -334,6 +336,7 @@ PAGES = {
     "admin.named_item": Endpoint(_spare),
     "admin.rename": Endpoint(_spare),
     "admin.settings": Endpoint(),
+    "sign_on_admin.mappings": Endpoint(),
 }
 ROLE_ORDER = ("staff", "board", "admin", "executive")
 

@@ -59,6 +59,9 @@ MATRIX = {
         ("named_item", "GET"), ("rename", "GET"), ("rename", "POST"), ("set_named_active", "POST"),
         ("settings", "GET"), ("settings", "POST"), ("audit", "GET"),
     ]},
+    ("sign_on_admin.mappings", "GET"): ADMIN,
+    ("sign_on_admin.mappings", "POST"): ADMIN,
+    ("sign_on_admin.unmap", "POST"): ADMIN,
 }
 ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.EXECUTIVE,),
              "admin": (Role.ADMIN,)}

@@ -12,7 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
+from burden_tracker.queries.users import find_user
 from tests.support.factories import make_nomination, make_user
 from tests.support.serving import served
 from tests.support.web import PASSWORD
@@ -93,6 +95,36 @@ def test_serve_refuses_to_start_when_emails_could_only_link_to_a_host_a_request_
     assert result.stderr == message + "\n" and result.stdout == ""
     with socket.socket() as probe:  # gunicorn never started: the port is still free
         probe.bind(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"OIDC_ISSUER": "https://login.example.org"},
+     "Error: OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not: single sign-on needs all three."),
+    ({"SSO_ONLY": "1"},
+     "Error: SSO_ONLY is on but OIDC_ISSUER is not set: nobody could sign in but the break-glass accounts."),
+])
+def test_serve_refuses_single_sign_on_half_set_up(tmp_path, settings, message):
+    env = {"PATH": str(BIN), "DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite3'}", "HOME": str(tmp_path),
+           "SECRET_KEY": "a key for tests only", **settings}
+    result = subprocess.run([str(BIN / "burden-tracker"), "serve", "--port", str(free_port())], env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stderr) == (1, message + "\n")
+
+
+def test_a_served_app_signs_people_in_through_the_provider(session, database_url, tmp_path, identity_provider):
+    """Two gunicorn workers: the sign-in may start in one and come back to the other."""
+    settings = identity_provider.app_settings()
+    subject = identity_provider.add_person(email="served.person@hospital.test", name="Served Person")
+    with served(database_url, tmp_path / "serve.log", extra_env={**settings, "AUTHLIB_INSECURE_TRANSPORT": "1"}) \
+            as (base, _):
+        person = requests.Session()
+        for _attempt in range(4):  # each a new sign-in, so that both workers take some part
+            started = person.get(base + "/login/sso", allow_redirects=False, timeout=10)
+            back = identity_provider.choose(started.headers["Location"], subject)
+            assert person.get(back, allow_redirects=False, timeout=10).headers["Location"] == "/"
+            assert ">Sign out</button>" in person.get(base + "/wins", timeout=10).text
+    session.expire_all()
+    assert find_user(session=session, email="served.person@hospital.test").name == "Served Person"
 
 
 def raw_response(port: int, request: bytes) -> bytes:
