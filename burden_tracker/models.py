@@ -57,6 +57,8 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
     last_seen_at: datetime = Field(default_factory=utc_now)
     id_token: str | None = Field(default=None, sa_type=sa.Text)  # single sign-on's, to sign out at the provider too
+    user_agent: str | None = Field(default=None, max_length=255)  # where it is, for the person's list of sessions
+    address: str | None = Field(default=None, max_length=64)
 
 
 class SignOnIdentity(SQLModel, table=True):

@@ -70,6 +70,14 @@ class SessionState:
     touch_due: bool = False
 
 
+@dataclass(frozen=True)
+class Where:
+    """The browser and network address a sign-in came from, as the person will see them in their sessions."""
+
+    user_agent: str | None = None
+    address: str | None = None
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -80,7 +88,8 @@ def _decoy_hash() -> str:
 
 
 def sign_in(*, session: Session, email: str, password: str, policy: SessionPolicy | None = None,
-            now: datetime | None = None, break_glass_only: bool = False) -> tuple[User, str] | None:
+            now: datetime | None = None, break_glass_only: bool = False,
+            where: Where | None = None) -> tuple[User, str] | None:
     """The user and a new session token, or None; unknown and wrong take the same time (one argon2 verify)."""
     user = find_user(session=session, email=email or "")
     # The verify below is the slowest step of any request. A POST's transaction holds SQLite's write lock (db.py):
@@ -95,11 +104,11 @@ def sign_in(*, session: Session, email: str, password: str, policy: SessionPolic
         raise DomainError(PASSWORDS_OFF)  # said only to whoever knows the password
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-    return user, start_session(session=session, user=user, policy=policy, now=now)
+    return user, start_session(session=session, user=user, policy=policy, now=now, where=where)
 
 
 def start_session(*, session: Session, user: User, policy: SessionPolicy | None = None, now: datetime | None = None,
-                  id_token: str | None = None) -> str:
+                  id_token: str | None = None, where: Where | None = None) -> str:
     """A new session for someone whose proof was checked; commits, and answers its token.
 
     With a policy, the person's sessions that have ended on their own are cleared out on the way.
@@ -107,11 +116,34 @@ def start_session(*, session: Session, user: User, policy: SessionPolicy | None 
     now = now or utc_now()
     if policy:
         _forget_ended_sessions(session=session, user_id=user.id, policy=policy, now=now)
-    token = secrets.token_urlsafe(32)
+    token, where = secrets.token_urlsafe(32), where or Where()
     session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
-                            id_token=id_token))
+                            id_token=id_token, user_agent=(where.user_agent or "")[:255] or None,
+                            address=where.address and where.address[:64]))
     session.commit()
     return token
+
+
+def session_key(token: str) -> str:
+    """What names a session in the person's list of them: the hash of its token, never the token."""
+    return _token_hash(token)
+
+
+def end_session(*, session: Session, user_id: int, key: str) -> bool:
+    """Signs one of the person's own sessions out; False when it is not theirs, already gone, or no key at all."""
+    if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+        return False
+    ended = session.execute(delete(UserSession).where(UserSession.user_id == user_id, UserSession.token_hash == key))
+    session.commit()
+    return ended.rowcount > 0
+
+
+def end_other_sessions(*, session: Session, user_id: int, token: str) -> int:
+    """Signs the person out everywhere but in this session; how many ended."""
+    ended = session.execute(delete(UserSession).where(UserSession.user_id == user_id,
+                                                      UserSession.token_hash != _token_hash(token)))
+    session.commit()
+    return ended.rowcount
 
 
 def session_id_token(*, session: Session, token: str) -> str | None:

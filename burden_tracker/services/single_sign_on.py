@@ -20,7 +20,7 @@ from ..models import SignOnIdentity, SignOnRole, User, UserRole
 from ..queries.sign_on import identity_holder, role_mappings
 from ..queries.users import find_user, get_user
 from .admin import record_admin_change
-from .auth import SessionPolicy, start_session
+from .auth import SessionPolicy, Where, start_session
 from .users import normalize_email
 
 # Why a sign-in is refused; views/sso.py words each for the person.
@@ -60,7 +60,7 @@ class ProviderClaims:
 
 def sign_in_with_provider(*, session: Session, claims: ProviderClaims, trusted_domains: tuple[str, ...],
                           policy: SessionPolicy | None = None, id_token: str | None = None,
-                          now: datetime | None = None) -> tuple[User, str, str]:
+                          now: datetime | None = None, where: Where | None = None) -> tuple[User, str, str]:
     """The person, a new session token and what changed ("created", "linked" or "known"); SignOnRefused with
     nothing written when the claims cannot open an account here."""
     user_id = identity_holder(session=session, issuer=claims.issuer, subject=claims.subject)
@@ -74,7 +74,8 @@ def sign_in_with_provider(*, session: Session, claims: ProviderClaims, trusted_d
     if claims.name and claims.name != user.name:
         user.name = claims.name
     _apply_roles(session=session, user=user, role_values=claims.role_values)
-    return user, start_session(session=session, user=user, policy=policy, now=now, id_token=id_token), how
+    token = start_session(session=session, user=user, policy=policy, now=now, id_token=id_token, where=where)
+    return user, token, how
 
 
 def _account_for(*, session: Session, claims: ProviderClaims, trusted_domains) -> tuple[User, str]:

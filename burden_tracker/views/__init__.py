@@ -57,6 +57,7 @@ def init_app(app) -> None:
     for number_format in (rendering.whole, rendering.tenths, rendering.thousands):
         app.add_template_filter(number_format)
     app.add_template_filter(rendering.named)
+    app.add_template_filter(rendering.browser_named)
 
 
 def _unread_notices() -> dict:

@@ -135,6 +135,11 @@ def writing_session():
         yield get_session()
 
 
+def where_from() -> auth.Where:
+    """This request's browser and address, kept with a new session for the person's list of them."""
+    return auth.Where(request.user_agent.string, request.remote_addr)
+
+
 def require_sign_in():
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
@@ -180,7 +185,8 @@ def login():
         return _too_many_sign_ins(form, guard.refusal)
     try:
         signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
-                                 policy=session_policy(), break_glass_only=current_app.config["SSO_ONLY"])
+                                 policy=session_policy(), break_glass_only=current_app.config["SSO_ONLY"],
+                                 where=where_from())
     except DomainError as passwords_off:
         audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="passwords are off (SSO_ONLY)")
         return _sign_in_page(form, passwords_off.message, 403)

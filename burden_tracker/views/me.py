@@ -1,15 +1,20 @@
-"""What is mine: the nominations I submitted or support, and my notices. Nobody sees anyone else's."""
+"""What is mine: the nominations I submitted or support, my notices, and where I am signed in. Nobody sees anyone
+else's."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import audit
 from ..db import get_session
 from ..enums import Role
 from ..forms import LARGEST_ID
+from ..models import utc_now
 from ..queries.mine import my_nominations
 from ..queries.notices import recent_notices
+from ..queries.sessions import signed_in_browsers
+from ..services import auth
 from ..services import notices as notice_service
-from .auth import role_required
+from .auth import role_required, session_policy
 
 bp = Blueprint("me", __name__)
 
@@ -35,3 +40,35 @@ def mark_read():
     marked = notice_service.mark_all_read(session=get_session(), user_id=current_user.id, up_to_id=up_to)
     flash(f"Marked {marked} notice{'s' if marked != 1 else ''} as read.")
     return redirect(url_for("me.notices"), code=303)
+
+
+@bp.get("/me/sessions")
+def sessions():
+    policy, now = session_policy(), utc_now()
+    browsers = signed_in_browsers(session=get_session(), user_id=current_user.id,
+                                  this_key=auth.session_key(current_user.token), seen_since=now - policy.idle,
+                                  begun_since=now - policy.lifetime)
+    return render_template("me/sessions.html", browsers=browsers)
+
+
+@bp.post("/me/sessions/end")
+def end_session():
+    key = request.form.get("session", "")
+    if key == auth.session_key(current_user.token):
+        flash("That is this browser: sign out to end it.")
+    elif auth.end_session(session=get_session(), user_id=current_user.id, key=key):
+        audit.record(audit.SIGNED_OUT, user_id=current_user.id, detail="another session, from /me/sessions")
+        flash("That session is signed out.")
+    else:
+        flash("That session had already ended.")
+    return redirect(url_for("me.sessions"), code=303)
+
+
+@bp.post("/me/sessions/end-others")
+def end_other_sessions():
+    ended = auth.end_other_sessions(session=get_session(), user_id=current_user.id, token=current_user.token)
+    if ended:
+        audit.record(audit.SIGNED_OUT, user_id=current_user.id, detail=f"{ended} other session(s), from /me/sessions")
+    flash(f"Signed out everywhere else ({ended} session{'s' if ended != 1 else ''})." if ended
+          else "You were signed in nowhere else.")
+    return redirect(url_for("me.sessions"), code=303)

@@ -43,3 +43,18 @@ def show_errors(form, error) -> None:
     for name, message in error.fields.items():
         if name in form:
             form[name].errors = [as_sentence(message)]
+
+
+# A browser as people know it, from its User-Agent: `{{ session.user_agent|browser_named }}`. The first match wins,
+# so Edge (which also says Chrome and Safari) comes before Chrome, and Chrome before Safari.
+BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
+           ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def browser_named(user_agent: str | None) -> str:
+    if not user_agent:
+        return "An unknown browser"
+    browser = next((name for mark, name in BROWSERS if mark in user_agent), "A browser")
+    system = next((name for mark, name in SYSTEMS if mark in user_agent), None)
+    return f"{browser} on {system}" if system else browser

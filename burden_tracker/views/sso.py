@@ -18,7 +18,7 @@ from ..services import auth, single_sign_on
 from ..services.single_sign_on import ProviderClaims, SignOnRefused
 from . import sign_on_provider
 from .addresses import address_for_provider
-from .auth import Account, safe_next, session_policy, writing_session
+from .auth import Account, safe_next, session_policy, where_from, writing_session
 from .sign_on_provider import provider, provider_name
 
 bp = Blueprint("sso", __name__)
@@ -117,7 +117,7 @@ def _sign_in(claims: ProviderClaims, *, id_token: str):
         with writing_session() as writer:  # the provider sends the browser back with a GET
             user, token, how = single_sign_on.sign_in_with_provider(
                 session=writer, claims=claims, trusted_domains=config["OIDC_TRUSTED_DOMAINS"],
-                policy=session_policy(), id_token=id_token)
+                policy=session_policy(), id_token=id_token, where=where_from())
     except SignOnRefused as refused:
         return _refused(refused.reason, email=claims.email)
     audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id, detail=f"single sign-on ({how})")

@@ -265,6 +265,7 @@ POSTS = {
         lambda w: {"nomination_id": w.ids["other"]},
         lambda w: {f"similar-{w.ids['other']}-occurrences_per_week": "2"}),
     "me.mark_read": Endpoint(values=lambda w: {"up_to": str(w.ids["notice"])}),
+    "me.end_session": Endpoint(values=lambda w: {"session": "0" * 64}),
     "decide.evaluate": _deciding("to_evaluate"),
     "decide.retire": _deciding("to_retire"),
     "decide.reject": _deciding("to_reject"),
@@ -293,7 +294,8 @@ POSTS = {
                               lambda w: {"password": "a brand new password", "confirm": "a brand new password"}),
 }
 # Posted by hand elsewhere, never fuzzed here, and why.
-NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session the other examples use"}
+NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session the other examples use",
+              "me.end_other_sessions": "takes no fields; tested in integration/views/test_me_sessions.py"}
 
 # Pages and fragments that read the query string, with the values a person might send.
 PARAMETERS = {
@@ -326,6 +328,7 @@ PAGES = {
     "nominate.new": Endpoint(),
     "me.nominations": Endpoint(),
     "me.notices": Endpoint(),
+    "me.sessions": Endpoint(),
     "decide.tally": Endpoint(_evaluated),
     "reports.workbook": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token}),

@@ -1,8 +1,9 @@
-"""single sign-on
+"""single sign-on, and where each session is
 
 People signed in by an OpenID Connect provider are known by its issuer and their subject there; the provider's
 roles claim maps to roles here; an operator names the accounts that keep a password when SSO_ONLY is on; a session
-keeps the provider's ID token, to sign out at the provider too.
+keeps the provider's ID token, to sign out at the provider too, and the browser and address it began on, for the
+person's list of their sessions.
 
 Revision ID: 0018
 Revises: 0017
@@ -40,10 +41,14 @@ def upgrade() -> None:
     )
     op.add_column('users', sa.Column('break_glass', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column('user_sessions', sa.Column('id_token', sa.Text(), nullable=True))
+    op.add_column('user_sessions', sa.Column('user_agent', sqlmodel.sql.sqltypes.AutoString(length=255),
+                                             nullable=True))
+    op.add_column('user_sessions', sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column('user_sessions', 'id_token')  # SQLite drops a column in place since 3.35
+    for column in ('address', 'user_agent', 'id_token'):
+        op.drop_column('user_sessions', column)  # SQLite drops a column in place since 3.35
     op.drop_column('users', 'break_glass')
     op.drop_table('sign_on_roles')
     op.drop_table('sign_on_identities')
