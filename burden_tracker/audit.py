@@ -40,6 +40,8 @@ CSRF_REFUSED = AuditKind.CSRF_REFUSED
 SIGNED_OUT = AuditKind.SIGNED_OUT
 SESSION_EXPIRED = AuditKind.SESSION_EXPIRED
 INVITE_REFUSED = AuditKind.INVITE_REFUSED
+RESET_ASKED = AuditKind.RESET_ASKED
+PASSWORD_CHANGED = AuditKind.PASSWORD_CHANGED
 
 MAX_VALUE = 320  # an email is at most 254; a path or a reason longer than this is cut, and says so
 

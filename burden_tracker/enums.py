@@ -90,6 +90,8 @@ class AuditKind(Vocabulary):
     SESSION_EXPIRED = "session expired"
     INVITE_REFUSED = "invite refused"
     ADMIN_CHANGE = "admin change"
+    RESET_ASKED = "password reset asked"
+    PASSWORD_CHANGED = "password changed"
 
 
 DEFAULT_CATEGORIES = ("task", "form", "EHR click or alert", "documentation", "policy", "other")

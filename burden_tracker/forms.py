@@ -312,11 +312,22 @@ for _role in AffectedRole:
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[InputRequired("Choose a password."), Length(max=1024)],
-                             description="At least 8 characters.")
+                             description="At least 8 characters, and hard to guess: a few uncommon words together "
+                                         "work well. Not your name or email address.")
     confirm = PasswordField("The same password again", validators=[
         InputRequired("Type the password a second time."),
         EqualTo("password", message="The two passwords are not the same."),
     ])
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField("Your current password", validators=[InputRequired("Type your current password."),
+                                                                 Length(max=1024)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField("Email", validators=[InputRequired("Type the email address you sign in with."),
+                                             Length(max=254)])
 
 
 # How a form's body is read. Browsers send our forms urlencoded or as multipart text, in UTF-8, each name once (a list

@@ -41,6 +41,8 @@ ADDRESS = Policy(allowance=20)
 DEVICE = Policy(allowance=5)
 # Invite links are long random tokens: only a guesser fails repeatedly.
 INVITE = Policy(allowance=10)
+# A person who forgot their password asks once or twice; more is someone filling their inbox.
+RESET_ACCOUNT = Policy(allowance=3)
 ALERT_EVERY = 24 * HOUR
 DEVICE_COOKIE = "device"
 DEVICE_LIFETIME = timedelta(days=365)
@@ -107,6 +109,12 @@ def sign_in_counters(email: str, address: str | None, device_nonce: str | None =
 
 def invite_counters(address: str | None) -> list[Counter]:
     return [Counter("address", INVITE, _key("invite/address", address or "unknown"))]
+
+
+def reset_counters(email: str, address: str | None) -> list[Counter]:
+    """Asking for a link to choose a new password: every request counts, so that nobody floods an inbox."""
+    return [Counter("account", RESET_ACCOUNT, _key("reset/account", _normal(email))),
+            Counter("address", INVITE, _key("reset/address", address or "unknown"))]
 
 
 def refusal(counters: list[Counter], *, session, now: float | None = None) -> Refusal | None:

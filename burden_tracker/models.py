@@ -329,11 +329,13 @@ class AuditEntry(SQLModel, table=True):
 
 
 class Invite(SQLModel, table=True):
-    """A one-time link to set a password. The link holds a random token; only its SHA-256 is stored."""
+    """A one-time link to set a password: an invite an admin made, or a reset the person asked for. The link holds
+    a random token; only its SHA-256 is stored."""
 
     __tablename__ = "invites"
     token_hash: str = Field(max_length=64, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
+    purpose: str = Field(default="invite", max_length=16, sa_column_kwargs={"server_default": "invite"})
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime

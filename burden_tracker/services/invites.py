@@ -14,11 +14,10 @@ from email.message import EmailMessage
 from sqlalchemy import delete, update
 from sqlmodel import Session
 
-from ..errors import DomainError
 from ..models import Invite, User, utc_now
-from ..queries.invites import USED, InviteRefused, invited_user, token_hash
+from ..queries.invites import INVITE, USED, InviteRefused, invited_user, token_hash
 from .auth import end_all_sessions
-from .users import MIN_PASSWORD_LENGTH, hash_password
+from .users import checked_password
 
 INVITE_LIFETIME = timedelta(days=7)
 SMTP_TIMEOUT_SECONDS = 10
@@ -39,18 +38,15 @@ def cancel_invites(*, session: Session, user_id: int) -> None:
     session.execute(delete(Invite).where(Invite.user_id == user_id))
 
 
-def accept_invite(*, session: Session, token: str, password: str) -> User:
+def accept_invite(*, session: Session, token: str, password: str, purpose: str = INVITE) -> User:
     """Sets the password and spends the link; of two tries at once, only one succeeds."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        message = f"must be at least {MIN_PASSWORD_LENGTH} characters"
-        raise DomainError(f"The password {message}.", fields={"password": message})
-    password_hash = hash_password(password)  # before the write transaction: it takes a tenth of a second
-    user = invited_user(session=session, token=token)
+    user = invited_user(session=session, token=token, purpose=purpose)
+    password_hash = checked_password(user, password)
     claimed = session.execute(update(Invite).where(Invite.token_hash == token_hash(token),
                                                    Invite.used_at.is_(None)).values(used_at=utc_now()))
     if claimed.rowcount != 1:
         session.rollback()
-        raise InviteRefused(USED)
+        raise InviteRefused(USED[purpose])
     user.password_hash = password_hash
     end_all_sessions(session=session, user_id=user.id)  # a new password signs out any older browser
     session.commit()
@@ -59,16 +55,22 @@ def accept_invite(*, session: Session, token: str, password: str) -> User:
 
 def email_invite(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, link: str) -> bool:
     """Emails the link; False (and a log entry without the link) when the mail server fails."""
+    return email_link(smtp_host=smtp_host, smtp_port=smtp_port, mail_from=mail_from, to=to,
+                      subject="Burden Tracker: set your password",
+                      text=f"You have an account in Burden Tracker. Set your password here (the link works once, "
+                           f"for {INVITE_LIFETIME.days} days):\n\n{link}\n")
+
+
+def email_link(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, subject: str, text: str) -> bool:
+    """Emails a one-time link; False (and a log entry without the link) when the mail server fails."""
     message = EmailMessage()
-    message["From"], message["To"] = mail_from, to
-    message["Subject"] = "Burden Tracker: set your password"
-    days = INVITE_LIFETIME.days
-    message.set_content(f"You have an account in Burden Tracker. Set your password here (the link works once, "
-                        f"for {days} days):\n\n{link}\n", cte="quoted-printable")
+    message["From"], message["To"], message["Subject"] = mail_from, to, subject
+    message.set_content(text, cte="quoted-printable")
     try:
         with smtplib.SMTP(smtp_host, smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError) as error:
-        log.error("Emailing an invite link through %s:%s failed: %s", smtp_host, smtp_port, type(error).__name__)
+        log.error("Emailing a link (%s) through %s:%s failed: %s", subject, smtp_host, smtp_port,
+                  type(error).__name__)
         return False
     return True

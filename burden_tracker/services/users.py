@@ -1,9 +1,17 @@
-"""People and their roles; passwords hashed with argon2id."""
+"""People and their roles; passwords hashed with argon2id, and refused when easy to guess.
+
+A new password is refused when it is short, among the passwords people use most, or built from the person's own
+name or email address; zxcvbn (a well-kept strength estimator, with lists of common passwords, words and names)
+judges the rest by the guesses it would take. The reason is said beside the field.
+"""
+
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session
+from zxcvbn import zxcvbn
 
 from ..enums import Role
 from ..errors import DomainError
@@ -12,6 +20,45 @@ from ..queries.users import find_user
 
 hasher = PasswordHasher()  # argon2id with the library's defaults (t=3, 64 MiB, p=4)
 MIN_PASSWORD_LENGTH = 8
+# zxcvbn's scores run 0–4; 3 is "safely unguessable" for a password guessed online: about 10^8 guesses or more.
+ENOUGH = 3
+# zxcvbn judges at most this many characters (its time grows with the length); a password longer than that is judged
+# by its beginning.
+JUDGED = 72
+TOO_EASY = "is too easy to guess"
+ADVICE = "a few uncommon words together make a strong password"
+
+
+def password_problem(password: str, *, name: str = "", email: str = "") -> str | None:
+    """Why the person may not choose this password, for beside the field; None when it will do."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
+    judged = password[:JUDGED]
+    personal = _personal_words(name, email)
+    rest = judged.lower()
+    for word in personal:
+        rest = rest.replace(word, "")
+    if rest != judged.lower() and zxcvbn(rest)["score"] < ENOUGH:
+        return f"{TOO_EASY}: it is built from your name or email address; {ADVICE}"
+    verdict = zxcvbn(judged, user_inputs=list(personal))
+    if verdict["score"] >= ENOUGH:
+        return None
+    warning = verdict["feedback"]["warning"].rstrip(".")
+    return f"{TOO_EASY}: {warning[:1].lower() + warning[1:]}; {ADVICE}" if warning else f"{TOO_EASY}; {ADVICE}"
+
+
+def _personal_words(name: str, email: str) -> tuple[str, ...]:
+    """The person's names and the words of their email address, longest first, of three letters or more."""
+    words = set(re.split(r"[\s._+\-@']+", f"{name} {email}".lower()))
+    return tuple(sorted((word for word in words if len(word) >= 3), key=len, reverse=True))
+
+
+def checked_password(user: User, password: str, *, field: str = "password") -> str:
+    """The password's hash, or DomainError with the reason beside the field."""
+    problem = password_problem(password, name=user.name, email=user.email)
+    if problem:
+        raise DomainError(f"The new password {problem}.", fields={field: problem})
+    return hash_password(password)
 
 
 def normalize_email(email: str) -> str:

@@ -34,6 +34,7 @@ def init_app(app) -> None:
         me,
         nominate,
         nominations,
+        passwords,
         rendering,
         reports,
         sign_on_admin,
@@ -48,8 +49,8 @@ def init_app(app) -> None:
     sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me, board, decide, admin, sign_on_admin, wins, dashboard,
-                   reports):
+    for module in (health, browse, nominations, nominate, me, passwords, board, decide, admin, sign_on_admin, wins,
+                   dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

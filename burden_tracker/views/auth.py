@@ -47,7 +47,10 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
-OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept", "sso.start", "sso.callback"}
+OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept", "sso.start", "sso.callback",
+                  "passwords.forgot", "passwords.reset"}
+# One-time links to set a password: a run of wrong ones from one address is slowed like failed sign-ins.
+LINK_ENDPOINTS = {"invite.accept", "passwords.reset"}
 # Asked for by the page on its own (the vote tally polls every few seconds): not a sign that anyone is there,
 # so it does not keep a session from going idle.
 BACKGROUND_ENDPOINTS = {"decide.tally"}
@@ -284,7 +287,7 @@ def _stays_here(address: str) -> bool:
 
 
 def guard_invites():
-    if request.endpoint != "invite.accept":
+    if request.endpoint not in LINK_ENDPOINTS:
         return None
     refused = limits.refusal(limits.invite_counters(request.remote_addr), session=get_session())
     if refused is None:
@@ -296,7 +299,7 @@ def guard_invites():
 
 
 def count_refused_invites(response):
-    if request.endpoint == "invite.accept" and response.status_code in (404, 410):
+    if request.endpoint in LINK_ENDPOINTS and response.status_code in (404, 410):
         if request.method not in READ_ONLY_METHODS:
             get_session().rollback()  # a refused link changed nothing: the count must commit nothing else
         with writing_session() as writer:

@@ -33,6 +33,7 @@ from burden_tracker.enums import Role, State, VoteChoice
 from burden_tracker.models import Notification, Vote
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
+from burden_tracker.services.passwords import issue_reset
 from tests.support.factories import make_department, make_nomination, make_user
 from tests.support.routes import MATRIX, ROLE_SETS
 from tests.support.web import HTMX, PASSWORD, csrf_token, sign_in
@@ -127,6 +128,7 @@ class World:
     ids: dict[str, int]
     emails: dict[str, str]
     invite_token: str
+    reset_token: str
     settings: dict[str, str]
     clients: dict[str, tuple] = field(default_factory=dict)
     rows: dict | None = None  # the rows as they stand, when known
@@ -187,12 +189,14 @@ def world(app, engine, session):
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
+    _, reset_token = issue_reset(session=session, email=make_user(session, can_sign_in=True).email,
+                                 passwords_for_all=True)
     ids = {name: nomination.id for name, nomination in nominations.items()} | {
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
         "category": open_nomination.category_id}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
-                  invite_token=token, settings=settings_values(session=session))
+                  invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
     session.rollback()  # on SQLite an open transaction would hold the lock the app needs
     return world
 
@@ -292,6 +296,11 @@ POSTS = {
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},
                               lambda w: {"password": "a brand new password", "confirm": "a brand new password"}),
+    "passwords.change": Endpoint(values=lambda w: {"current": PASSWORD, "password": "a brand new password",
+                                                   "confirm": "a brand new password"}),
+    "passwords.forgot": Endpoint(values=lambda w: {"email": w.emails["staff"]}),
+    "passwords.reset": Endpoint(lambda w: {"token": w.reset_token},
+                                lambda w: {"password": "a brand new password", "confirm": "a brand new password"}),
 }
 # Posted by hand elsewhere, never fuzzed here, and why.
 NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session the other examples use",
@@ -332,6 +341,9 @@ PAGES = {
     "decide.tally": Endpoint(_evaluated),
     "reports.workbook": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token}),
+    "passwords.reset": Endpoint(lambda w: {"token": w.reset_token}),
+    "passwords.forgot": Endpoint(),
+    "passwords.change": Endpoint(),
     "admin.index": Endpoint(),
     "admin.user": Endpoint(lambda w: {"user_id": w.ids["victim"]}),
     "admin.new_user": Endpoint(),

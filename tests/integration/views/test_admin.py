@@ -227,6 +227,7 @@ def test_a_wrong_invite_token_is_not_found(app, invited):
     ("short", "short", "password", "Must be at least 8 characters"),
     (NEW_PASSWORD, "something else", "confirm", "The two passwords are not the same."),
     ("", "", "password", "Choose a password."),
+    ("password", "password", "password", "Is too easy to guess: this is a top-10 common password"),
 ])
 def test_the_password_is_at_least_8_characters_typed_twice(app, session, invited, password, confirm, field, message):
     user_id, token = invited
