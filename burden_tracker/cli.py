@@ -92,6 +92,8 @@ def demo_command(if_empty):
         click.echo(f"Demo sign-ins (password for each: {demo.DEMO_PASSWORD}):")
         for email, roles in logins:
             click.echo(f"  {email:<24} {roles}")
+        if current_app.config["SECOND_FACTOR_FOR_ADMINS"]:
+            click.echo("Admins add a second factor at their first sign-in: the page shows its key as text too.")
 
 
 @click.command("serve")

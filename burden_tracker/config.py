@@ -43,6 +43,8 @@ def load_config(app, test_config=None):
         OIDC_TRUSTED_DOMAINS=_words(os.environ.get("OIDC_TRUSTED_DOMAINS", "")),
         # Passwords off for everyone but the accounts named with `burden-tracker user break-glass`.
         SSO_ONLY=_switch("SSO_ONLY", default=False),
+        # Admins who sign in with a password must add a second factor (one-time codes) at their next sign-in.
+        SECOND_FACTOR_FOR_ADMINS=_switch("SECOND_FACTOR_FOR_ADMINS", default=True),
     )
     if test_config:
         app.config.update(test_config)

@@ -92,6 +92,7 @@ class AuditKind(Vocabulary):
     ADMIN_CHANGE = "admin change"
     RESET_ASKED = "password reset asked"
     PASSWORD_CHANGED = "password changed"
+    SECOND_FACTOR = "second factor"
 
 
 DEFAULT_CATEGORIES = ("task", "form", "EHR click or alert", "documentation", "policy", "other")

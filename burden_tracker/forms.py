@@ -325,6 +325,11 @@ class ChangePasswordForm(SetPasswordForm):
                                                                  Length(max=1024)])
 
 
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Type the code."), Length(max=64)],
+                       description="The 6 digits your authenticator app shows now, or one of your recovery codes.")
+
+
 class ForgotPasswordForm(FlaskForm):
     email = StringField("Email", validators=[InputRequired("Type the email address you sign in with."),
                                              Length(max=254)])

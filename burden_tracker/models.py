@@ -31,6 +31,10 @@ class User(SQLModel, table=True):
     active: bool = True
     # May still sign in with a password when SSO_ONLY is on: named by an operator (`burden-tracker user break-glass`).
     break_glass: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # A second factor (services/second_factor.py): the one-time codes' shared secret once enrolled, and the last
+    # time step a code was accepted for, so that a code is never accepted twice.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_last_step: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
     role_links: list["UserRole"] = Relationship(
         sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"}
@@ -59,6 +63,17 @@ class UserSession(SQLModel, table=True):
     id_token: str | None = Field(default=None, sa_type=sa.Text)  # single sign-on's, to sign out at the provider too
     user_agent: str | None = Field(default=None, max_length=255)  # where it is, for the person's list of sessions
     address: str | None = Field(default=None, max_length=64)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One of the ten single-use codes that stand in for the second factor when the phone is lost. Only a hash is
+    kept: the codes are long random strings, shown once."""
+
+    __tablename__ = "recovery_codes"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = None
 
 
 class SignOnIdentity(SQLModel, table=True):

@@ -24,6 +24,9 @@ from tests.support.identity_provider import running_provider
 from tests.support.smtp import running_inbox
 from tests.support.web import sign_in
 
+# Admins sign in with a password alone in tests, as every role does; the second factor's own tests turn it back on
+# (integration/views/test_second_factor.py, browser/test_second_factor.py). Set before any app reads it.
+os.environ.setdefault("SECOND_FACTOR_FOR_ADMINS", "0")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgresql"]
 

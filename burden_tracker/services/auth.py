@@ -91,6 +91,13 @@ def sign_in(*, session: Session, email: str, password: str, policy: SessionPolic
             now: datetime | None = None, break_glass_only: bool = False,
             where: Where | None = None) -> tuple[User, str] | None:
     """The user and a new session token, or None; unknown and wrong take the same time (one argon2 verify)."""
+    user = check_password(session=session, email=email, password=password, break_glass_only=break_glass_only)
+    return (user, start_session(session=session, user=user, policy=policy, now=now, where=where)) if user else None
+
+
+def check_password(*, session: Session, email: str, password: str, break_glass_only: bool = False) -> User | None:
+    """The active user the email and password name, or None; unknown and wrong take the same time (one argon2
+    verify). A second factor, when the person has one, is asked next (services/second_factor.py)."""
     user = find_user(session=session, email=email or "")
     # The verify below is the slowest step of any request. A POST's transaction holds SQLite's write lock (db.py):
     # ended here, every other writer (and every refusal of the sign-in limits) need not queue behind it.
@@ -104,7 +111,8 @@ def sign_in(*, session: Session, email: str, password: str, policy: SessionPolic
         raise DomainError(PASSWORDS_OFF)  # said only to whoever knows the password
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-    return user, start_session(session=session, user=user, policy=policy, now=now, where=where)
+        session.commit()
+    return user
 
 
 def start_session(*, session: Session, user: User, policy: SessionPolicy | None = None, now: datetime | None = None,

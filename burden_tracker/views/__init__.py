@@ -37,6 +37,7 @@ def init_app(app) -> None:
         passwords,
         rendering,
         reports,
+        second_factor,
         sign_on_admin,
         sso,
         wins,
@@ -49,8 +50,8 @@ def init_app(app) -> None:
     sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me, passwords, board, decide, admin, sign_on_admin, wins,
-                   dashboard, reports):
+    for module in (health, browse, nominations, nominate, me, passwords, second_factor, board, decide, admin,
+                   sign_on_admin, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

@@ -11,6 +11,7 @@ guessing are one flow: the session's cookie, the counts checked before a passwor
 are read together whenever any of them changes.
 """
 
+import time
 import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
@@ -39,7 +40,7 @@ from ..errors import DomainError
 from ..forms import SignInForm
 from ..models import User
 from ..queries.users import find_user, get_user
-from ..services import auth
+from ..services import auth, second_factor
 from . import sign_in_guard
 from .sign_on_provider import logout_address, provider, provider_name
 
@@ -48,7 +49,7 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
 OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static", "invite.accept", "sso.start", "sso.callback",
-                  "passwords.forgot", "passwords.reset"}
+                  "passwords.forgot", "passwords.reset", "second_factor.code", "second_factor.enrol"}
 # One-time links to set a password: a run of wrong ones from one address is slowed like failed sign-ins.
 LINK_ENDPOINTS = {"invite.accept", "passwords.reset"}
 # Asked for by the page on its own (the vote tally polls every few seconds): not a sign that anyone is there,
@@ -64,6 +65,8 @@ TOO_MANY = {
 # come back to a ward computer later in the shift: when "cookies" drops it, the sign-out hands it over.
 CLEAR_SITE_DATA = {True: '"cookies", "storage"', False: '"storage"'}
 SIGNED_OUT = "You are signed out."
+HALF_SIGNED_IN = "half_signed_in"  # the session cookie's key while the second factor is asked
+HALF_SIGNED_IN_SECONDS = 10 * 60
 LONGEST_NEXT = 2000  # far longer than any address of ours, with its filters
 ENDED = {
     auth.IDLE: "You were signed out after {idle} minutes without activity. Sign in again to continue.",
@@ -187,24 +190,51 @@ def login():
         audit.record(audit.RATE_LIMITED, email=tried, detail=f"{guard.refusal.scope} ({guard.refusal.seconds} s)")
         return _too_many_sign_ins(form, guard.refusal)
     try:
-        signed_in = auth.sign_in(session=get_session(), email=form.email.data, password=form.password.data,
-                                 policy=session_policy(), break_glass_only=current_app.config["SSO_ONLY"],
-                                 where=where_from())
+        user = auth.check_password(session=get_session(), email=form.email.data, password=form.password.data,
+                                   break_glass_only=current_app.config["SSO_ONLY"])
     except DomainError as passwords_off:
         audit.record(audit.SIGN_IN_REFUSED, email=tried, detail="passwords are off (SSO_ONLY)")
         return _sign_in_page(form, passwords_off.message, 403)
-    if not signed_in:
+    if not user:
         sign_in_guard.count_failure(guard, form.email.data)
         audit.record(audit.SIGN_IN_REFUSED, email=tried)
         form.password.errors.append(auth.SIGN_IN_REFUSED)
         return _sign_in_page(form)
-    user, token = signed_in
+    next_page = safe_next(request.args.get("next"))
+    step = second_factor.needed(user, admins_must=current_app.config["SECOND_FACTOR_FOR_ADMINS"])
+    if step:
+        return _ask_second_factor(user, step, next_page)
+    detail = "account held; known device" if guard.exempt and guard.account_held else None
+    return complete_sign_in(user, guard, next_page, detail=detail)
+
+
+def complete_sign_in(user: User, guard: limits.SignInGuard, next_page: str, *, detail: str | None = None,
+                     keep: dict | None = None):
+    """Every proof is in: a new session (nothing from before survives it but `keep`), and on to next_page."""
+    token = auth.start_session(session=get_session(), user=user, policy=session_policy(), where=where_from())
     limits.forget_failures(guard.forgiven, session=get_session())
-    audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id,
-                 detail="account held; known device" if guard.exempt and guard.account_held else None)
-    session.clear()  # a new session at sign-in: nothing from before survives
+    audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id, detail=detail)
+    session.clear()
+    session.update(keep or {})
     login_user(Account(auth.SignedIn.of(user), token))
-    return sign_in_guard.remember_device(redirect(safe_next(request.args.get("next"))), user.email)
+    return sign_in_guard.remember_device(redirect(next_page), user.email)
+
+
+def _ask_second_factor(user: User, step: str, next_page: str):
+    """The password was right; the code comes next, within HALF_SIGNED_IN_SECONDS, in this browser only."""
+    session.clear()
+    session[HALF_SIGNED_IN] = {"user_id": user.id, "email": user.email, "step": step, "since": time.time(),
+                               "next": next_page}
+    endpoint = "second_factor.code" if step == second_factor.CHECK else "second_factor.enrol"
+    return redirect(url_for(endpoint), code=303)
+
+
+def half_signed_in(step: str) -> dict | None:
+    """Who typed the right password in this browser and still owes this step of the second factor, if anyone."""
+    half = session.get(HALF_SIGNED_IN)
+    if not half or half.get("step") != step or time.time() - half.get("since", 0) > HALF_SIGNED_IN_SECONDS:
+        return None
+    return half
 
 
 def _tried(email) -> str | None:

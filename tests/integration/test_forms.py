@@ -47,7 +47,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 # may note when a session was last seen).
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
-          "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities")
+          "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities",
+          "recovery_codes")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -299,12 +300,17 @@ POSTS = {
     "passwords.change": Endpoint(values=lambda w: {"current": PASSWORD, "password": "a brand new password",
                                                    "confirm": "a brand new password"}),
     "passwords.forgot": Endpoint(values=lambda w: {"email": w.emails["staff"]}),
+    "second_factor.code": Endpoint(values=lambda w: {"code": "123456"}),
+    "second_factor.enrol": Endpoint(values=lambda w: {"code": "123456"}),
+    "second_factor.mine": Endpoint(values=lambda w: {"code": "123456"}),
+    "second_factor.turn_off": Endpoint(values=lambda w: {"code": "123456"}),
     "passwords.reset": Endpoint(lambda w: {"token": w.reset_token},
                                 lambda w: {"password": "a brand new password", "confirm": "a brand new password"}),
 }
 # Posted by hand elsewhere, never fuzzed here, and why.
 NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session the other examples use",
-              "me.end_other_sessions": "takes no fields; tested in integration/views/test_me_sessions.py"}
+              "me.end_other_sessions": "takes no fields; tested in integration/views/test_me_sessions.py",
+              "second_factor.new_codes": "takes no fields; tested in integration/views/test_second_factor.py"}
 
 # Pages and fragments that read the query string, with the values a person might send.
 PARAMETERS = {
@@ -325,6 +331,7 @@ PARAMETERS = {
     "admin.audit": Endpoint(values=lambda w: {"person": "person", "kind": "sign-in ok", "since": "2026-01-01",
                                               "until": "2026-12-31", "page": "1"}),
     "sso.start": Endpoint(values=lambda w: {"next": "/nominations"}),
+    "second_factor.shown_codes": Endpoint(values=lambda w: {"next": "/nominations"}),
     "sso.callback": Endpoint(values=lambda w: {"code": "a-code", "state": "a-state", "error": "access_denied",
                                                "error_description": "The person declined."}),
 }
@@ -344,6 +351,9 @@ PAGES = {
     "passwords.reset": Endpoint(lambda w: {"token": w.reset_token}),
     "passwords.forgot": Endpoint(),
     "passwords.change": Endpoint(),
+    "second_factor.code": Endpoint(),
+    "second_factor.enrol": Endpoint(),
+    "second_factor.mine": Endpoint(),
     "admin.index": Endpoint(),
     "admin.user": Endpoint(lambda w: {"user_id": w.ids["victim"]}),
     "admin.new_user": Endpoint(),

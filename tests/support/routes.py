@@ -35,6 +35,15 @@ MATRIX = {
     ("me.notices", "GET"): SIGNED_IN,
     ("me.mark_read", "POST"): SIGNED_IN,
     ("me.sessions", "GET"): SIGNED_IN,
+    ("second_factor.code", "GET"): EVERYONE,
+    ("second_factor.code", "POST"): EVERYONE,
+    ("second_factor.enrol", "GET"): EVERYONE,
+    ("second_factor.enrol", "POST"): EVERYONE,
+    ("second_factor.shown_codes", "GET"): SIGNED_IN,
+    ("second_factor.mine", "GET"): SIGNED_IN,
+    ("second_factor.mine", "POST"): SIGNED_IN,
+    ("second_factor.new_codes", "POST"): SIGNED_IN,
+    ("second_factor.turn_off", "POST"): SIGNED_IN,
     ("passwords.change", "GET"): SIGNED_IN,
     ("passwords.change", "POST"): SIGNED_IN,
     ("passwords.forgot", "GET"): EVERYONE,
@@ -72,6 +81,8 @@ MATRIX = {
     ("sign_on_admin.mappings", "POST"): ADMIN,
     ("sign_on_admin.unmap", "POST"): ADMIN,
 }
+# Open to anyone, but only after the right password in the same browser: without it they lead to /login.
+AFTER_PASSWORD = {"second_factor.code", "second_factor.enrol"}
 ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.EXECUTIVE,),
              "admin": (Role.ADMIN,)}
 

@@ -32,7 +32,7 @@ def served(database_url: str, log_path: Path | None, *, workers: int | None = 2,
     """
     port = free_port()
     env = {"DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only", "PATH": f"{BIN}:/usr/bin:/bin",
-           **(extra_env or {})}
+           "SECOND_FACTOR_FOR_ADMINS": "0", **(extra_env or {})}  # as tests/conftest.py: admins sign in as others
     limit = (lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))) \
         if file_size_limit else None
     with (log_path.open("w") if log_path else open(os.devnull, "w")) as log:
