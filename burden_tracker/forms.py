@@ -330,6 +330,11 @@ class CodeForm(FlaskForm):
                        description="The 6 digits your authenticator app shows now, or one of your recovery codes.")
 
 
+class ConfirmForm(FlaskForm):
+    password = PasswordField("Your password", validators=[InputRequired("Type your password."), Length(max=1024)])
+    code = StringField("Code from your authenticator app", validators=[Length(max=64)])
+
+
 class ForgotPasswordForm(FlaskForm):
     email = StringField("Email", validators=[InputRequired("Type the email address you sign in with."),
                                              Length(max=254)])

@@ -62,6 +62,8 @@ class UserSession(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utc_now)
     id_token: str | None = Field(default=None, sa_type=sa.Text)  # single sign-on's, to sign out at the provider too
     user_agent: str | None = Field(default=None, max_length=255)  # where it is, for the person's list of sessions
+    # When the person last proved who they are in it (sign-in, or asked again before a sensitive admin action).
+    proved_at: datetime | None = None
     address: str | None = Field(default=None, max_length=64)
 
 

@@ -28,6 +28,8 @@ PASSWORDS_OFF = "Passwords are turned off here: sign in with single sign-on abov
 # A session's last_seen_at is written at most this often, so reading pages is not a write per request.
 TOUCH_EVERY = timedelta(minutes=1)
 IDLE, LIFETIME = "idle", "lifetime"
+# How long a proof of who one is (a sign-in, or the password asked again) lets sensitive admin actions go ahead.
+FRESH_PROOF = timedelta(minutes=10)
 
 # The hash of a random password nobody knows, made with the hasher's parameters. An unknown email is checked
 # against it so that it costs one argon2 verify, like a wrong password. Kept as a constant so that the first
@@ -126,10 +128,23 @@ def start_session(*, session: Session, user: User, policy: SessionPolicy | None 
         _forget_ended_sessions(session=session, user_id=user.id, policy=policy, now=now)
     token, where = secrets.token_urlsafe(32), where or Where()
     session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
-                            id_token=id_token, user_agent=(where.user_agent or "")[:255] or None,
+                            proved_at=now, id_token=id_token, user_agent=(where.user_agent or "")[:255] or None,
                             address=where.address and where.address[:64]))
     session.commit()
     return token
+
+
+def proof_is_fresh(*, session: Session, token: str, now: datetime | None = None) -> bool:
+    """Whether the person proved who they are in this session within FRESH_PROOF (sensitive admin actions ask)."""
+    row = session.get(UserSession, _token_hash(token))
+    return bool(row and row.proved_at and (now or utc_now()) - row.proved_at <= FRESH_PROOF)
+
+
+def proved_again(*, session: Session, token: str, now: datetime | None = None) -> None:
+    """The person proved who they are again in this session. Commits."""
+    session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token))
+                    .values(proved_at=now or utc_now()))
+    session.commit()
 
 
 def session_key(token: str) -> str:

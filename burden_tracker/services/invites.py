@@ -55,14 +55,15 @@ def accept_invite(*, session: Session, token: str, password: str, purpose: str =
 
 def email_invite(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, link: str) -> bool:
     """Emails the link; False (and a log entry without the link) when the mail server fails."""
-    return email_link(smtp_host=smtp_host, smtp_port=smtp_port, mail_from=mail_from, to=to,
+    return email_person(smtp_host=smtp_host, smtp_port=smtp_port, mail_from=mail_from, to=to,
                       subject="Burden Tracker: set your password",
                       text=f"You have an account in Burden Tracker. Set your password here (the link works once, "
                            f"for {INVITE_LIFETIME.days} days):\n\n{link}\n")
 
 
-def email_link(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, subject: str, text: str) -> bool:
-    """Emails a one-time link; False (and a log entry without the link) when the mail server fails."""
+def email_person(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, subject: str, text: str) -> bool:
+    """Emails one person a message of their own (a link, a change to their account); False, and a log entry
+    without the message, when the mail server fails."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = mail_from, to, subject
     message.set_content(text, cte="quoted-printable")
@@ -70,7 +71,7 @@ def email_link(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, subje
         with smtplib.SMTP(smtp_host, smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError) as error:
-        log.error("Emailing a link (%s) through %s:%s failed: %s", subject, smtp_host, smtp_port,
+        log.error("Emailing %r through %s:%s failed: %s", subject, smtp_host, smtp_port,
                   type(error).__name__)
         return False
     return True

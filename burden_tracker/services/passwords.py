@@ -11,7 +11,7 @@ from ..models import Invite, User, utc_now
 from ..queries.invites import RESET, token_hash
 from ..queries.users import find_user, get_user
 from .auth import end_other_sessions
-from .invites import cancel_invites, email_link
+from .invites import cancel_invites
 from .users import checked_password, password_matches
 
 RESET_LIFETIME = timedelta(hours=1)
@@ -42,10 +42,10 @@ def issue_reset(*, session: Session, email: str, passwords_for_all: bool) -> tup
     return user, token
 
 
-def email_reset(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, link: str) -> bool:
-    """Emails the link; False (and a log entry without the link) when the mail server fails."""
-    return email_link(smtp_host=smtp_host, smtp_port=smtp_port, mail_from=mail_from, to=to,
-                      subject="Burden Tracker: choose a new password",
-                      text="Someone, most likely you, asked to choose a new password for your Burden Tracker "
-                           f"account. The link works once, for one hour:\n\n{link}\n\nIf it was not you, ignore "
-                           "this email: your password stays as it is.\n")
+RESET_SUBJECT = "Burden Tracker: choose a new password"
+
+
+def reset_text(link: str) -> str:
+    return ("Someone, most likely you, asked to choose a new password for your Burden Tracker account. The link "
+            f"works once, for one hour:\n\n{link}\n\nIf it was not you, ignore this email: your password stays as "
+            "it is.\n")

@@ -35,6 +35,7 @@ def init_app(app) -> None:
         nominate,
         nominations,
         passwords,
+        reauth,
         rendering,
         reports,
         second_factor,
@@ -50,8 +51,8 @@ def init_app(app) -> None:
     sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me, passwords, second_factor, board, decide, admin,
-                   sign_on_admin, wins, dashboard, reports):
+    for module in (health, browse, nominations, nominate, me, passwords, second_factor, reauth, board, decide,
+                   admin, sign_on_admin, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

@@ -19,6 +19,7 @@ from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
 from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
+from ..naming import person_named
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
 from ..queries.invites import InviteRefused, invited_user
@@ -27,6 +28,8 @@ from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, accept_invite, email_invite
 from .addresses import emailed_address
 from .filters import read_page, read_search, read_value
+from .mailing import email_once_answered
+from .reauth import fresh_proof_required
 from .rendering import render, show_errors, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -93,6 +96,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@fresh_proof_required
 def new_user():
     form = UserForm()
     if form.validate_on_submit():
@@ -108,8 +112,9 @@ def new_user():
     return render_template("admin/user_new.html", form=form), _status(form)
 
 
-def _hand_over_invite(user, token: str) -> None:
+def _hand_over_invite(user, token: str) -> bool:
     """The admin sees the link once, on the next page; it is emailed too when SMTP and BASE_URL are configured.
+    Whether it was emailed.
 
     The emailed link starts with BASE_URL only: the request's Host is the client's word. Without BASE_URL the
     page shows the link under the address the admin's own browser used, and nothing is emailed.
@@ -119,16 +124,17 @@ def _hand_over_invite(user, token: str) -> None:
     link = emailed_address("invite.accept", token=token) or url_for("invite.accept", token=token, _external=True)
     browser_session["invite_link"] = {"user_id": user.id, "link": link}
     if not config.get("SMTP_HOST"):
-        return
+        return False
     if not base_url:
         log.warning("BASE_URL is not set: an invite link was not emailed; the admin was asked to send it.")
         flash("The invite link was not emailed (this server has no BASE_URL set): copy it below and send it "
               "yourself.")
-        return
+        return False
     sent = email_invite(smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
                         mail_from=config["MAIL_FROM"], to=user.email, link=link)
     flash(f"The invite link was emailed to {user.email}." if sent
           else "The invite link could not be emailed: copy it below and send it yourself.")
+    return sent
 
 
 @bp.get("/users/<int:user_id>")
@@ -152,18 +158,21 @@ def _user_page(user_id: int, *, form: RolesForm | None = None, problem: str | No
 
 
 @bp.post("/users/<int:user_id>/roles")
+@fresh_proof_required
 def change_roles(user_id: int):
     form = RolesForm()
     if form.validate_on_submit():
         try:
-            service.change_roles(session=get_session(), actor_id=current_user.id, user_id=user_id,
-                                 roles={Role(r) for r in form.roles.data or []})
+            user = service.change_roles(session=get_session(), actor_id=current_user.id, user_id=user_id,
+                                        roles={Role(r) for r in form.roles.data or []})
         except NotFound:
             abort(404)
         except DomainError as error:
             show_errors(form, error)
         else:
             flash("Roles saved.")
+            _tell(user, "your roles changed", f"changed your roles: you are now "
+                                              f"{', '.join(role.value for role in Role if role in user.roles)}.")
             return redirect(url_for("admin.user", user_id=user_id), code=303)
     return _user_page(user_id, form=form, status=422)
 
@@ -175,7 +184,17 @@ USER_ACTIONS = {
 }
 
 
+# What the person whose account an admin changed is told, by email: the subject's end, and what the admin did.
+TOLD = {
+    "deactivate": ("your account was deactivated", "deactivated your account: you are signed out everywhere."),
+    "activate": ("your account is active again", "made your account active again."),
+    "invite": ("a new link to set your password", "made a new link to set your password; earlier links stop "
+                                                  "working. The administrator hands it to you."),
+}
+
+
 @bp.post("/users/<int:user_id>/<any(deactivate, activate, invite):action>")
+@fresh_proof_required
 def user_action(user_id: int, action: str):
     act, done = USER_ACTIONS[action]
     session = get_session()
@@ -186,9 +205,19 @@ def user_action(user_id: int, action: str):
     except DomainError as error:
         return _user_page(user_id, problem=error.message, status=422)
     flash(done)
-    if isinstance(result, str):  # activating an account without a password, or a new link, gives a token
-        _hand_over_invite(get_user(session=session, user_id=user_id), result)
+    person = get_user(session=session, user_id=user_id)
+    emailed_link = isinstance(result, str) and _hand_over_invite(person, result)  # activating may give a link too
+    if not emailed_link:
+        _tell(person, *TOLD[action])
     return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+
+def _tell(person, subject_end: str, what: str) -> None:
+    """The person whose roles or account an admin changed is emailed: a change they did not expect is a warning."""
+    admin = person_named(current_user.name, current_user.email)
+    email_once_answered(to=person.email, subject=f"Burden Tracker: {subject_end}",
+                        text=f"{admin}, an administrator of Burden Tracker, {what}\n\nIf you did not expect this, "
+                             "tell your IT service desk.\n")
 
 
 # Departments and categories
@@ -265,6 +294,7 @@ def set_named_active(kind: str, item_id: int, action: str):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@fresh_proof_required
 def settings():
     session = get_session()
     form = SettingsForm(data=queries.settings_values(session=session))

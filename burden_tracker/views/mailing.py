@@ -12,9 +12,10 @@ go out without links.
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, after_this_request, current_app, request
 
 from ..db import open_session
+from ..services.invites import email_person
 from ..services.mail import send_pending_notices
 from .addresses import emailed_address
 
@@ -51,3 +52,17 @@ def deliver_notices(app: Flask) -> int:
 
 def _nomination_address(nomination_id: int) -> str:
     return emailed_address("nominations.show", nomination_id=nomination_id)
+
+
+def email_once_answered(*, to: str, subject: str, text: str) -> None:
+    """Emails one person once this response has gone, when an SMTP server is configured: a slow mail server slows
+    nobody, and the time the answer took says nothing of whether an email was sent."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return
+
+    @after_this_request
+    def send(response):
+        response.call_on_close(lambda: email_person(smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
+                                                    mail_from=config["MAIL_FROM"], to=to, subject=subject, text=text))
+        return response

@@ -6,17 +6,7 @@ link is emailed once the response has gone. Every request for a link counts agai
 typed, so nobody floods an inbox; a run of wrong links counts like wrong invite links (views/auth.py).
 """
 
-from flask import (
-    Blueprint,
-    abort,
-    after_this_request,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit, limits
@@ -27,6 +17,7 @@ from ..queries.invites import RESET, InviteRefused, invited_user
 from ..services import passwords
 from ..services.invites import accept_invite
 from .addresses import emailed_address
+from .mailing import email_once_answered
 from .rendering import show_errors
 from .sign_on_provider import provider, provider_name
 
@@ -63,7 +54,8 @@ def forgot():
     if issued:
         user, token = issued
         audit.record(audit.RESET_ASKED, email=user.email, user_id=user.id)
-        _email_once_answered(user.email, emailed_address("passwords.reset", token=token))
+        email_once_answered(to=user.email, subject=passwords.RESET_SUBJECT,
+                            text=passwords.reset_text(emailed_address("passwords.reset", token=token)))
     flash(SENT)
     return redirect(url_for("auth.login"), code=303)
 
@@ -72,18 +64,6 @@ def _forgot_page(form, problem: str | None = None, status: int | None = None):
     status = status or (422 if form.errors else 200)
     return render_template("auth/forgot.html", form=form, problem=problem, mail_ready=mail_ready(),
                            provider_name=provider_name() if provider() else None), status
-
-
-def _email_once_answered(to: str, link: str) -> None:
-    """Sent after the response, so that an account's existence does not show in how long the answer took."""
-    config = current_app.config
-
-    @after_this_request
-    def send(response):
-        response.call_on_close(lambda: passwords.email_reset(
-            smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"], mail_from=config["MAIL_FROM"], to=to,
-            link=link))
-        return response
 
 
 @bp.route("/login/reset/<token>", methods=["GET", "POST"])

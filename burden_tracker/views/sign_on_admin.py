@@ -10,6 +10,7 @@ from ..errors import DomainError
 from ..forms import SignOnRoleForm
 from ..queries.sign_on import role_mapping_rows
 from ..services import single_sign_on
+from .reauth import fresh_proof_required
 from .rendering import show_errors
 
 bp = Blueprint("sign_on_admin", __name__, url_prefix="/admin/sign-on")
@@ -22,6 +23,7 @@ def admins_only():
 
 
 @bp.route("", methods=["GET", "POST"])
+@fresh_proof_required
 def mappings():
     form = SignOnRoleForm()
     if form.validate_on_submit():
@@ -38,6 +40,7 @@ def mappings():
 
 
 @bp.post("/remove")
+@fresh_proof_required
 def unmap():
     form = SignOnRoleForm()
     if not form.validate_on_submit() or not form.claim_value.data:

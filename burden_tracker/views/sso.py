@@ -8,7 +8,7 @@ happened, and a line in the security trail.
 """
 
 from flask import Blueprint, abort, current_app, render_template, request, session, url_for
-from flask_login import login_user
+from flask_login import current_user, login_user
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
 from requests import RequestException
 
@@ -65,8 +65,10 @@ def init_app(app) -> None:
 def start():
     client = provider() or abort(404)
     session["sso_next"] = safe_next(request.args.get("next"))
+    # Confirming who one is before a sensitive action (views/reauth.py): the provider must ask again too.
+    asked_again = {"prompt": "login"} if request.args.get("confirm") == "yes" else {}
     try:
-        return client.authorize_redirect(redirect_uri=address_for_provider("sso.callback"))
+        return client.authorize_redirect(redirect_uri=address_for_provider("sso.callback"), **asked_again)
     except (RequestException, ValueError) as error:  # unreachable, or its discovery document is not JSON
         return _refused(PROVIDER_DOWN, detail=type(error).__name__)
 
@@ -118,6 +120,8 @@ def _sign_in(claims: ProviderClaims, *, id_token: str):
             user, token, how = single_sign_on.sign_in_with_provider(
                 session=writer, claims=claims, trusted_domains=config["OIDC_TRUSTED_DOMAINS"],
                 policy=session_policy(), id_token=id_token, where=where_from())
+            if current_user.is_authenticated:  # signed in here already: that session gives way to the new one
+                auth.sign_out(session=writer, token=current_user.token)
     except SignOnRefused as refused:
         return _refused(refused.reason, email=claims.email)
     audit.record(audit.SIGN_IN_OK, email=user.email, user_id=user.id, detail=f"single sign-on ({how})")

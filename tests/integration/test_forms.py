@@ -301,6 +301,7 @@ POSTS = {
                                                    "confirm": "a brand new password"}),
     "passwords.forgot": Endpoint(values=lambda w: {"email": w.emails["staff"]}),
     "second_factor.code": Endpoint(values=lambda w: {"code": "123456"}),
+    "reauth.confirm": Endpoint(values=lambda w: {"password": PASSWORD, "code": ""}),
     "second_factor.enrol": Endpoint(values=lambda w: {"code": "123456"}),
     "second_factor.mine": Endpoint(values=lambda w: {"code": "123456"}),
     "second_factor.turn_off": Endpoint(values=lambda w: {"code": "123456"}),
@@ -332,6 +333,7 @@ PARAMETERS = {
                                               "until": "2026-12-31", "page": "1"}),
     "sso.start": Endpoint(values=lambda w: {"next": "/nominations"}),
     "second_factor.shown_codes": Endpoint(values=lambda w: {"next": "/nominations"}),
+    "reauth.confirm": Endpoint(values=lambda w: {"next": "/admin"}),
     "sso.callback": Endpoint(values=lambda w: {"code": "a-code", "state": "a-state", "error": "access_denied",
                                                "error_description": "The person declined."}),
 }

@@ -44,6 +44,8 @@ MATRIX = {
     ("second_factor.mine", "POST"): SIGNED_IN,
     ("second_factor.new_codes", "POST"): SIGNED_IN,
     ("second_factor.turn_off", "POST"): SIGNED_IN,
+    ("reauth.confirm", "GET"): SIGNED_IN,
+    ("reauth.confirm", "POST"): SIGNED_IN,
     ("passwords.change", "GET"): SIGNED_IN,
     ("passwords.change", "POST"): SIGNED_IN,
     ("passwords.forgot", "GET"): EVERYONE,

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from burden_tracker.enums import AuditKind, Role
-from burden_tracker.models import AuditEntry, SignOnIdentity, SignOnRole, User, UserSession
+from burden_tracker.models import AuditEntry, SignOnIdentity, SignOnRole, User, UserRole, UserSession
 from burden_tracker.queries.users import find_user
 from tests.support.factories import make_user
 from tests.support.identity_provider import PROVIDER_NAME, ResigningProxy, an_hour_ago
@@ -112,7 +112,7 @@ def test_roles_follow_the_mapped_claim_and_leave_the_others_to_admin(sso_app, id
     sign_in_through(app.test_client(), identity_provider, subject)
     user = find_user(session=session, email="chair@hospital.test")
     assert user.roles == {Role.BOARD}
-    user.role_links.append(type(user.role_links[0])(role=Role.ADMIN))  # granted on /admin: no mapping names it
+    user.role_links.append(UserRole(role=Role.ADMIN))  # granted on /admin: no mapping names it
     session.commit()
 
     identity_provider.set_claims(subject, email="chair@hospital.test", email_verified=True, groups=["other"])
