@@ -18,17 +18,18 @@ from .. import hours
 from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
-from ..forms import NameForm, RolesForm, SetPasswordForm, SettingsForm, UserForm
+from ..forms import NameForm, RolesForm, SettingsForm, UserForm
 from ..naming import person_named
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
-from ..queries.invites import InviteRefused, invited_user
+from ..queries.invites import INVITE
 from ..queries.users import get_user
 from ..services import admin as service
-from ..services.invites import INVITE_LIFETIME, accept_invite, email_invite
+from ..services.invites import INVITE_LIFETIME, email_invite
 from .addresses import emailed_address
 from .filters import read_page, read_search, read_value
 from .mailing import email_once_answered
+from .passwords import one_time_link_page
 from .reauth import fresh_proof_required
 from .rendering import render, show_errors, wants_fragment
 
@@ -314,20 +315,5 @@ def settings():
 
 @invite_bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept(token: str):
-    form = SetPasswordForm()
-    try:
-        if form.validate_on_submit():
-            accept_invite(session=get_session(), token=token, password=form.password.data)
-            flash("Your password is set. Sign in with it.")
-            return redirect(url_for("auth.login"), code=303)
-    except (NotFound, InviteRefused):
-        pass  # told below, as for a GET
-    except DomainError as error:
-        show_errors(form, error)
-    try:
-        person = invited_user(session=get_session(), token=token)
-    except NotFound:
-        abort(404)
-    except InviteRefused as refused:
-        return render_template("admin/invite_refused.html", message=refused.message), 410
-    return render_template("admin/invite.html", form=form, person=person), _status(form)
+    return one_time_link_page(token, purpose=INVITE, template="admin/invite.html",
+                              done="Your password is set. Sign in with it.")

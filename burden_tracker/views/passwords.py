@@ -68,24 +68,32 @@ def _forgot_page(form, problem: str | None = None, status: int | None = None):
 
 @bp.route("/login/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
+    return one_time_link_page(token, purpose=RESET, template="auth/reset.html",
+                              done="Your new password is set, and every browser you were signed in on is signed out. "
+                                   "Sign in with it.")
+
+
+def one_time_link_page(token: str, *, purpose: str, template: str, done: str):
+    """The page of a one-time link to set a password (an admin's invite, or a reset): its form, the password set
+    once, or why the link no longer works (410). A token never issued for this purpose is no such page."""
     form = SetPasswordForm()
     try:
         if form.validate_on_submit():
-            user = accept_invite(session=get_session(), token=token, password=form.password.data, purpose=RESET)
-            audit.record(audit.PASSWORD_CHANGED, email=user.email, user_id=user.id, detail="through a reset link")
-            flash("Your new password is set, and every browser you were signed in on is signed out. Sign in with it.")
+            user = accept_invite(session=get_session(), token=token, password=form.password.data, purpose=purpose)
+            audit.record(audit.PASSWORD_CHANGED, email=user.email, user_id=user.id, detail=f"through a {purpose} link")
+            flash(done)
             return redirect(url_for("auth.login"), code=303)
     except (NotFound, InviteRefused):
         pass  # told below, as for a GET
     except DomainError as error:
         show_errors(form, error)
     try:
-        person = invited_user(session=get_session(), token=token, purpose=RESET)
+        person = invited_user(session=get_session(), token=token, purpose=purpose)
     except NotFound:
         abort(404)
     except InviteRefused as refused:
         return render_template("admin/invite_refused.html", message=refused.message), 410
-    return render_template("auth/reset.html", form=form, person=person), 422 if form.errors else 200
+    return render_template(template, form=form, person=person), 422 if form.errors else 200
 
 
 @bp.route("/me/password", methods=["GET", "POST"])

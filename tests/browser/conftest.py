@@ -11,6 +11,7 @@ from burden_tracker import create_app
 from burden_tracker.db import open_session
 from burden_tracker.services.demo import DEMO_PASSWORD, load_demo
 from tests.support.pages import SCREENSHOTS
+from tests.support.serving import closed_before_written
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -49,7 +50,7 @@ def live_db(live_app):
 @pytest.fixture
 def live_server(live_app):
     """The app served on a free port of 127.0.0.1; yields its base address."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_before_written(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -10,8 +10,8 @@ from sqlalchemy import exists, select
 from burden_tracker.db import open_session
 from burden_tracker.enums import State, VoteChoice
 from burden_tracker.models import Event, Nomination, User, Vote
-from burden_tracker.services.demo import DEMO_PASSWORD
 from burden_tracker.services.votes import cast_vote
+from tests.support import pages
 from tests.support.pages import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -44,20 +44,11 @@ def signed_in(browser, live_server):
 
     def sign_in(email: str, width: int):
         contexts.append(browser.new_context(viewport={"width": width, "height": 900}))
-        return _signed_in(contexts[-1].new_page(), live_server, email)
+        return pages.signed_in(contexts[-1].new_page(), live_server, email)
 
     yield sign_in
     for context in contexts:
         context.close()
-
-
-def _signed_in(page, live_server, email: str):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
 
 
 def retire(page):

@@ -4,18 +4,9 @@ on a phone's screen and a desktop's."""
 import pytest
 from playwright.sync_api import expect
 
-from burden_tracker.services.demo import DEMO_PASSWORD
+from tests.support.pages import signed_in
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(page, live_server: str, email: str):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
 
 
 def test_a_person_signs_their_other_browser_out(browser, page, live_server, screen):

@@ -4,6 +4,7 @@ page that maps the provider's groups to roles, on a phone's screen and a desktop
 
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -14,30 +15,45 @@ from burden_tracker.db import open_session
 from burden_tracker.models import SignOnRole
 from burden_tracker.queries.users import find_user
 from burden_tracker.services.demo import load_demo
-from tests.support.identity_provider import PROVIDER_NAME
+from tests.support.identity_provider import PROVIDER_NAME, ResigningProxy, an_hour_ago
+from tests.support.serving import closed_before_written, free_port
 
 pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def served_app(sqlite_template, tmp_path, settings: dict):
+    """The demo, served with these settings from a thread; yields (address, app)."""
+    database = tmp_path / "browser.sqlite3"
+    shutil.copy(sqlite_template, database)
+    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only", **settings})
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        load_demo(session=session)
+        session.add(SignOnRole(claim_value="board-group-0042", role="board"))
+        session.commit()
+    server = make_server("127.0.0.1", 0, closed_before_written(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["db_engine"].dispose()
+
+
+@contextmanager
+def served_with_provider(sqlite_template, tmp_path, settings: dict):
+    with served_app(sqlite_template, tmp_path, settings) as (address, _):
+        yield address
 
 
 @pytest.fixture
 def sso_server(sqlite_template, tmp_path, identity_provider, monkeypatch):
     """The demo, served with single sign-on through the test provider; yields (address, app)."""
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the test provider speaks plain HTTP on loopback
-    database = tmp_path / "browser.sqlite3"
-    shutil.copy(sqlite_template, database)
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only",
-                      **identity_provider.app_settings()})
-    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
-        load_demo(session=session)
-        session.add(SignOnRole(claim_value="board-group-0042", role="board"))
-        session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["db_engine"].dispose()
+    with served_app(sqlite_template, tmp_path, identity_provider.app_settings()) as served:
+        yield served
 
 
 def at_the_provider(page, subject: str) -> None:
@@ -71,15 +87,46 @@ def test_a_first_sign_in_and_a_sign_out_through_the_provider(page, sso_server, i
     expect(page).to_have_url(address + "/login?next=%2Fboard")
 
 
-def test_a_refused_sign_in_says_why_on_a_page_of_its_own(page, sso_server, identity_provider):
-    address, _ = sso_server
-    subject = identity_provider.add_person(email="new.nurse@hospital.test", email_verified=False)
+@pytest.mark.parametrize(("claims", "heading", "said"), [
+    ({"email_verified": False}, "Your email address is not verified", "is not verified"),
+    ({"aud": "another-application"}, "We could not verify your sign-in", "it was meant for another application"),
+    ({"exp": an_hour_ago(), "iat": an_hour_ago() - 60}, "We could not verify your sign-in", "it has expired"),
+    ({"nonce": "a-nonce-from-another-sign-in"}, "We could not verify your sign-in",
+     "it was not issued for this sign-in"),
+], ids=["unverified email", "wrong audience", "expired", "nonce of another sign-in"])
+def test_a_refused_sign_in_says_why_on_a_page_of_its_own(page, sso_server, identity_provider, claims, heading, said):
+    address, app = sso_server
+    subject = identity_provider.add_person(email="new.nurse@hospital.test", **claims)
     page.goto(address + "/login")
     page.get_by_role("button", name=f"Sign in with {PROVIDER_NAME}").click()
     at_the_provider(page, subject)
-    expect(page.get_by_role("heading", name="Your email address is not verified")).to_be_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    with app.app_context(), open_session(app.extensions["db_engine"], read_only=True) as session:
+        assert find_user(session=session, email="new.nurse@hospital.test") is None
     page.get_by_role("link", name="Back to the sign-in page").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_a_token_signed_with_another_key_is_refused_in_the_browser(page, sqlite_template, tmp_path,
+                                                                    identity_provider, monkeypatch):
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    with ResigningProxy(identity_provider).running() as proxy, served_with_provider(
+            sqlite_template, tmp_path, identity_provider.app_settings(OIDC_ISSUER=proxy.issuer)) as address:
+        subject = identity_provider.add_person(email="new.nurse@hospital.test")
+        page.goto(address + "/login")
+        page.get_by_role("button", name=f"Sign in with {PROVIDER_NAME}").click()
+        at_the_provider(page, subject)
+        expect(page.get_by_role("alert")).to_contain_text(f"it was not signed with a key {PROVIDER_NAME} publishes")
+
+
+def test_a_provider_that_does_not_answer_gets_a_page_that_says_so(page, sqlite_template, tmp_path,
+                                                                   identity_provider):
+    settings = identity_provider.app_settings(OIDC_ISSUER=f"http://127.0.0.1:{free_port()}")
+    with served_with_provider(sqlite_template, tmp_path, settings) as address:
+        page.goto(address + "/login")
+        page.get_by_role("button", name=f"Sign in with {PROVIDER_NAME}").click()
+        expect(page.get_by_role("heading", name=f"{PROVIDER_NAME} did not answer")).to_be_visible()
 
 
 def test_an_admin_maps_a_group_to_a_role(page, sso_server, sign_in_as_on):

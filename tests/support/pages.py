@@ -1,8 +1,11 @@
-"""Helpers the browser tests share: telling an in-place swap from a full page load, and checking every cell."""
+"""Helpers the browser tests share: signing in, telling an in-place swap from a full page load, and checking every
+cell."""
 
 from pathlib import Path
 
 from playwright.sync_api import expect
+
+from burden_tracker.services.demo import DEMO_PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -48,3 +51,13 @@ def violations(page) -> list[str]:
 
 
 HTMX_CANCELLED = ("htmx:sendAbort", "htmx:afterRequest")
+
+
+def signed_in(page, live_server: str, email: str):
+    """The page, signed in as a demo account once its header says so."""
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    return page

@@ -172,3 +172,20 @@ class Visit:
             return response.status, response.headers, response.read().decode()
         finally:
             connection.close()
+
+
+def closed_before_written(app):
+    """The app, each response closed before it is written. Werkzeug's development server skips a response's close()
+    when the browser has reset the connection by then (it first reads what is left of the request); gunicorn, which
+    serves the app, always calls it. What the app does once a response is done (emails, the security trail) then
+    happens here too, a little earlier."""
+
+    def serve(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return list(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return serve
