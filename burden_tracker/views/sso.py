@@ -7,6 +7,7 @@ services/single_sign_on.py, which opens, links or refuses the account. Every ref
 happened, and a line in the security trail.
 """
 
+from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from flask import Blueprint, abort, current_app, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
@@ -51,6 +52,16 @@ REFUSALS = {
     single_sign_on.DEACTIVATED: (
         "This account is deactivated", 403, "Ask an administrator of Burden Tracker to reactivate it."),
 }
+# What the provider's error codes (RFC 6749 and OpenID Connect) mean, in words.
+PROVIDER_ERRORS = {
+    "access_denied": "access was denied (you declined, or your account may not use this application)",
+    "login_required": "you need to sign in there first",
+    "interaction_required": "it needs you to do something there first",
+    "consent_required": "it needs your consent first",
+    "temporarily_unavailable": "it is unavailable for a moment: try again",
+    "server_error": "it had a problem of its own: try again",
+    "invalid_grant": "the sign-in took too long, or was used already: start again",
+}
 # What a failed check of the ID token means, in words.
 FAILED_CLAIM = {"aud": "it was meant for another application", "iss": "it came from another issuer",
                 "nonce": "it was not issued for this sign-in", "exp": "it has expired"}
@@ -75,11 +86,9 @@ def start():
 
 @bp.get("/login/sso/callback")
 def callback():
-    from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
-
     client = provider() or abort(404)
-    if request.args.get("error"):
-        return _refused(CANCELLED, why=request.args.get("error_description") or request.args["error"])
+    if request.args.get("error"):  # its words are not shown: anyone can put words in this address
+        return _refused(CANCELLED, why=_provider_error(request.args["error"]), detail=request.args["error"])
     try:
         token = client.authorize_access_token(claims_options=_claims_expected(client), leeway=LEEWAY_SECONDS)
     except MismatchingStateError:
@@ -87,13 +96,17 @@ def callback():
     except JoseError as error:
         return _refused(UNTRUSTED_TOKEN, why=_failed_check(error), detail=repr(error))
     except OAuthError as error:  # the token endpoint refused the code
-        return _refused(CANCELLED, why=error.description or error.error, detail=error.error)
+        return _refused(CANCELLED, why=_provider_error(error.error), detail=error.error)
     except (RequestException, ValueError) as error:
         return _refused(PROVIDER_DOWN, detail=type(error).__name__)
     if not token.get("userinfo"):
         return _refused(UNTRUSTED_TOKEN, why="it held no ID token")
     return _sign_in(ProviderClaims.of(token["userinfo"], roles_claim=current_app.config["OIDC_ROLES_CLAIM"]),
                     id_token=token["id_token"])
+
+
+def _provider_error(code) -> str:
+    return PROVIDER_ERRORS.get(code, "it did not let you sign in")
 
 
 def _claims_expected(client) -> dict:

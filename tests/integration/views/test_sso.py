@@ -200,7 +200,14 @@ def test_a_sign_in_cancelled_at_the_provider_says_so(sso_app, identity_provider,
     answer = client.get(denied.headers["Location"])
     assert answer.status_code == 400
     assert "Sign-in was not completed" in answer.get_data(as_text=True)
+    assert "access was denied" in answer.get_data(as_text=True)
     assert nothing_created(session, users_before=0)
+
+
+def test_words_put_in_the_address_are_not_shown(sso_app):
+    client = sso_app().test_client()
+    answer = client.get("/login/sso/callback?error=access_denied&error_description=Call+the+help+desk+at+555-0100")
+    assert answer.status_code == 400 and "555-0100" not in answer.get_data(as_text=True)
 
 
 def test_a_deactivated_account_is_refused(sso_app, identity_provider, session):
