@@ -193,11 +193,41 @@ def _print_import_report(report) -> None:
     click.echo(f"{verb} {_count(report.imported, 'nominations')}.")
 
 
-_SINGULAR = {"departments": "department", "categories": "category", "users": "user", "nominations": "nomination"}
+_SINGULAR = {"departments": "department", "categories": "category", "users": "user", "nominations": "nomination",
+             "rows": "row", "figures": "figure"}
 
 
 def _count(number: int, plural: str) -> str:
     return f"{number:,} {_SINGULAR[plural] if number == 1 else plural}"
+
+
+@click.group("metrics")
+def metrics_group():
+    """EHR-use metrics from the vendor's exports."""
+
+
+@metrics_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
+@with_appcontext
+def metrics_import_command(file, dry_run):
+    """Import EHR-use metrics from .xlsx or .csv, all or nothing; exits 0 only when every row was (or would be)
+    imported."""
+    from .services.importer import read_table
+    from .services.metrics_import import import_metrics
+
+    try:
+        report = import_metrics(session=_session(), table=read_table(file), dry_run=dry_run)
+    except DomainError as error:
+        _fail(error.message)
+    for line in [*(f"warning: {w}" for w in report.warnings), *(f"error: {e}" for e in report.errors)]:
+        click.echo(line, err=True)
+    if report.errors:
+        click.echo(f"Nothing was imported: {len({e.row for e in report.errors})} row(s) have errors.", err=True)
+        sys.exit(1)
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {_count(report.rows, 'rows')} ({report.shape} shape) as "
+               f"{_count(report.figures, 'figures')}: one per department, month and metric.")
 
 
 @click.command("export")
@@ -307,7 +337,7 @@ def quarter_keep_command():
     click.echo(f"Counted {', '.join(map(str, counted))}." if counted else "Every kept quarter was up to date.")
 
 
-COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, export_command, backup_command,
-            quarter_group)
+COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, metrics_group, export_command,
+            backup_command, quarter_group)
 for _command in COMMANDS:
     main.add_command(_command)

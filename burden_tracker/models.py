@@ -78,6 +78,31 @@ class RecoveryCode(SQLModel, table=True):
     used_at: datetime | None = None
 
 
+class MetricName(SQLModel, table=True):
+    """A name an EHR vendor's export gives a canonical metric (ehr_metrics.METRICS): the defaults, and an admin's."""
+
+    __tablename__ = "metric_names"
+    name_key: str = Field(max_length=120, primary_key=True)  # ehr_metrics.name_key of the name
+    name: str = Field(max_length=120)
+    metric: str = Field(max_length=32)
+
+
+class DepartmentMonth(SQLModel, table=True):
+    """One metric for one department and calendar month, summed over its clinicians: a person's own figures are
+    never kept. A vendor sheet that gives only the department's figure leaves it in value, which cannot be pooled
+    with others."""
+
+    __tablename__ = "department_months"
+    department_id: int = Field(foreign_key="departments.id", primary_key=True)
+    metric: str = Field(max_length=32, primary_key=True)
+    month: date = Field(primary_key=True)  # its first day
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None
+    clinicians: int | None = None
+    imported_at: datetime = Field(default_factory=utc_now)
+
+
 class SignOnIdentity(SQLModel, table=True):
     """A person as a single sign-on provider knows them: its issuer and their subject there. Never their email,
     which the provider may let them change, or give to someone else later."""

@@ -1,9 +1,11 @@
-"""Reference data every database needs: the settings, an hourly rate per affected role and the starting categories."""
+"""Reference data every database needs: the settings, an hourly rate per affected role, the starting categories,
+and the names EHR vendors give the metrics."""
 
 from sqlmodel import Session, select
 
+from ..ehr_metrics import DEFAULT_VENDOR_NAMES, name_key
 from ..enums import DEFAULT_CATEGORIES
-from ..models import Category, HourlyRate, Settings
+from ..models import Category, HourlyRate, MetricName, Settings
 from ..queries.reference import DEFAULT_HOURLY_RATES
 
 
@@ -17,4 +19,8 @@ def ensure_reference_data(*, session: Session) -> None:
             session.add(HourlyRate(affected_role=role, usd_per_hour=rate))
     if session.exec(select(Category.id).limit(1)).first() is None:
         session.add_all(Category(name=name) for name in DEFAULT_CATEGORIES)
+    if session.exec(select(MetricName.name_key).limit(1)).first() is None:
+        names = {name_key(name): (name, metric) for metric, names in DEFAULT_VENDOR_NAMES.items()
+                 for name in (metric, *names)}
+        session.add_all(MetricName(name_key=key, name=name, metric=metric) for key, (name, metric) in names.items())
     session.commit()

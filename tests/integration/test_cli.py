@@ -14,6 +14,7 @@ from burden_tracker.enums import Role
 from burden_tracker.models import Nomination, User
 from burden_tracker.queries.users import find_user
 from burden_tracker.services.users import password_matches
+from tests.support.factories import make_department
 
 BIN = Path(sys.executable).parent
 
@@ -113,3 +114,20 @@ def test_backup_copies_a_live_sqlite_database_that_restores_whole(runner, app, d
     with open_session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Nomination)) == 200
     engine.dispose()
+
+
+def test_metrics_import_says_what_it_did_or_why_not(runner, session, tmp_path):
+    make_department(session, "Surgery")
+    headers = "Department,Month,Metric,Numerator,Denominator\n"
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(headers + "Surgery,2026-01,WOW8,1.5,8\nSurgery,2026-02,WOW8,1,8\n", encoding="utf-8")
+    bad.write_text(headers + "Surgery,2026-01,WOW8,1.5,8\nCardiology,2026-02,WOW8,1,8\n", encoding="utf-8")
+    dry = runner.invoke(args=["metrics", "import", str(good), "--dry-run"])
+    assert (dry.exit_code, dry.output) == (0, "Would import 2 rows (template shape) as 2 figures: one per "
+                                              "department, month and metric.\n")
+    refused = runner.invoke(args=["metrics", "import", str(bad)])
+    assert refused.exit_code == 1
+    assert "error: row 3, department: no department is named 'Cardiology'" in refused.stderr
+    assert "Nothing was imported: 1 row(s) have errors." in refused.stderr
+    done = runner.invoke(args=["metrics", "import", str(good)])
+    assert done.exit_code == 0 and done.output.startswith("Imported 2 rows")
