@@ -1,8 +1,12 @@
 """Importing the EHR vendor's usage metrics (.xlsx first sheet, or UTF-8 .csv): all or nothing.
 
-Two shapes are read, told apart by their headers:
+Three shapes are read, told apart by their headers:
 - long, as vendors export it: `Provider Identifier` (optional), `Department`, `ReportingPeriodStartDate`,
   `ReportingPeriodEndDate`, `Metric`, `Numerator`, `Denominator`, and optionally `Value` and `Clinicians`;
+- wide, as vendors' workbooks are laid out: `Department`, `Metric`, then a column per month (`2026-01`, or a
+  real date). A row named for a metric holds the department's figure for each month (a value, which cannot be
+  pooled further or turned into hours); a ratio comes as two rows, "WOW8 numerator" and "WOW8 denominator"; a
+  row named `Clinicians` counts the department's clinicians each month;
 - the product's own template: `Department`, `Month` (2026-01), `Metric`, `Numerator`, `Denominator`, and
   optionally `Value` and `Clinicians`.
 Headers match with case, spaces and underscores ignored, as for nominations. Rows are added up to department ×
@@ -26,14 +30,18 @@ from ..models import Department, DepartmentMonth, MetricName, utc_now
 from .import_rows import RowError, column_key
 from .importer import Table
 
-LONG, TEMPLATE = "long", "template"
-SHAPES = {  # the columns each shape must have
+LONG, TEMPLATE, WIDE = "long", "template", "wide"
+SHAPES = {  # the columns each shape must have; a wide sheet has months for the rest
     LONG: ("department", "reportingperiodstartdate", "reportingperiodenddate", "metric"),
     TEMPLATE: ("department", "month", "metric"),
+    WIDE: ("department", "metric"),
 }
+PARTS = ("numerator", "denominator")  # a wide sheet's metric row may be one part of a ratio: "WOW8 numerator"
+CLINICIANS = "clinicians"  # a wide sheet's row of each month's clinicians, for the department's every metric
 OPTIONAL = ("provideridentifier", "numerator", "denominator", "value", "clinicians")
 SHAPES_IN_WORDS = ("Department, ReportingPeriodStartDate, ReportingPeriodEndDate and Metric (as vendors export "
-                   "it), or Department, Month and Metric (the template)")
+                   "it), Department and Metric then a column per month (2026-01), or Department, Month and Metric "
+                   "(the template)")
 
 
 @dataclass
@@ -73,20 +81,26 @@ class _Figure:
 
 def import_metrics(*, session: Session, table: Table, dry_run: bool = False) -> MetricsReport:
     columns = {column_key(header): index for index, header in enumerate(table.headers) if header is not None}
-    shape = next((shape for shape, needed in SHAPES.items() if all(c in columns for c in needed)), None)
+    months = {index: month_of(header) for index, header in enumerate(table.headers) if month_of(header)}
+    shape = next((shape for shape, needed in SHAPES.items() if all(c in columns for c in needed)
+                  and (shape != WIDE or months)), None)
     if shape is None:
         raise DomainError(f"These columns are not an EHR metrics sheet: it needs {SHAPES_IN_WORDS}.")
     report = MetricsReport(shape=shape, dry_run=dry_run)
-    known = set(SHAPES[shape]) | set(OPTIONAL)
+    known = set(SHAPES[shape]) | (set() if shape == WIDE else set(OPTIONAL))
     report.warnings.extend(f"column {header!r} is not one the import reads; it was ignored"
-                           for header in table.headers if header is not None and column_key(header) not in known)
+                           for index, header in enumerate(table.headers)
+                           if header is not None and column_key(header) not in known and index not in months)
     reader = _Reader(session, shape, columns)
     for number, cells in table.rows:
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             continue
         report.rows += 1
-        reader.read(number, cells, report.errors)
-    report.errors.extend(reader.clashes())
+        if shape == WIDE:
+            reader.read_wide(number, cells, months, report.errors)
+        else:
+            reader.read(number, cells, report.errors)
+    report.errors.extend(reader.finish_wide() if shape == WIDE else reader.clashes())
     report.figures = len(reader.figures)
     if report.errors or dry_run:
         session.rollback()
@@ -103,6 +117,7 @@ class _Reader:
         self.departments = {name.casefold(): department_id for department_id, name
                             in session.exec(select(Department.id, Department.name))}
         self.figures: dict[tuple[int, str, date], _Figure] = defaultdict(_Figure)
+        self.wide: dict[tuple[int, str, date], dict] = defaultdict(dict)  # each part: (number, row)
 
     def cell(self, cells: tuple, column: str):
         index = self.columns.get(column)
@@ -134,6 +149,46 @@ class _Reader:
         elif numbers["clinicians"] is not None:
             figure.clinicians += int(numbers["clinicians"])
 
+    def read_wide(self, row: int, cells: tuple, months: dict[int, date], errors: list[RowError]) -> None:
+        """A row of a wide sheet: one metric (or one part of its ratio, or the clinicians) for each month."""
+        faults: list[RowError] = []
+        department = self._department(row, cells, faults)
+        label = str(self.cell(cells, "metric") or "")
+        name, _, part = label.rpartition(" ")
+        if part.casefold() not in PARTS:
+            name, part = label, "value"
+        metric = CLINICIANS if name_key(name) == CLINICIANS else self._metric(row, (name,), faults, column=0)
+        for index, month in months.items():
+            number = self._number(row, cells, f"{month:%Y-%m}", faults, index=index)
+            if number is not None and department is not None and metric is not None:
+                self.wide[(department, metric, month)][part.casefold()] = (number, row)
+        errors.extend(faults)
+
+    def finish_wide(self) -> list[RowError]:
+        """The parts of each month put together: a numerator needs its denominator, a value stands alone."""
+        errors = []
+        for (department, metric, month), parts in self.wide.items():
+            if metric == CLINICIANS:
+                continue
+            numerator, denominator, value = (parts.get(part) for part in ("numerator", "denominator", "value"))
+            clinicians = self.wide.get((department, CLINICIANS, month), {}).get("value")
+            figure = self.figures[(department, metric, month)]
+            figure.clinicians = int(clinicians[0]) if clinicians else 0
+            if value and (numerator or denominator):
+                errors.append(RowError(value[1], f"{month:%Y-%m}", "the month has a value and a numerator or "
+                                                                   "denominator row too: give one or the other"))
+            elif value:
+                figure.value = value[0]
+            elif not (numerator and denominator):
+                given = numerator or denominator
+                errors.append(RowError(given[1], f"{month:%Y-%m}", f"no {'denominator' if numerator else 'numerator'}"
+                                                                   " row gives this month"))
+            elif denominator[0] == 0:
+                errors.append(RowError(denominator[1], f"{month:%Y-%m}", "must be more than 0"))
+            else:
+                figure.numerator, figure.denominator = numerator[0], denominator[0]
+        return sorted(errors, key=lambda error: (error.row, error.column))
+
     def clashes(self) -> list[RowError]:
         """A department's figure given as a Value cannot stand beside other rows for the same month."""
         return [RowError(figure.rows[1], "value", f"the department's figure for this month and metric is given "
@@ -151,8 +206,8 @@ class _Reader:
             faults.append(RowError(row, "department", f"no department is named {name!r}"))
         return found
 
-    def _metric(self, row, cells, faults) -> str | None:
-        name = self.cell(cells, "metric")
+    def _metric(self, row, cells, faults, column: str | int = "metric") -> str | None:
+        name = cells[column] if isinstance(column, int) else self.cell(cells, column)
         found = self.metrics.get(name_key(name)) if name not in (None, "") else None
         if found is None or found not in METRICS:
             faults.append(RowError(row, "metric", f"{name!r} is not a metric Burden Tracker knows by that name"
@@ -179,8 +234,10 @@ class _Reader:
             faults.append(RowError(row, "reportingperiodenddate", "the period must lie within one calendar month"))
         return start.replace(day=1)
 
-    def _number(self, row, cells, column, faults) -> float | None:
-        value = self.cell(cells, column)
+    def _number(self, row, cells, column, faults, index: int | None = None) -> float | None:
+        """The cell of `column` (a wide sheet's month column by its index) as a number of 0 or more."""
+        value = self.cell(cells, column) if index is None else (cells[index] if index < len(cells) else None)
+        value = value.strip() if isinstance(value, str) else value
         if value in (None, ""):
             return None
         try:

@@ -145,3 +145,38 @@ def test_the_vendors_files_are_read_as_csv_and_as_xlsx(session, departments, tmp
         assert import_metrics(session=session, table=read_table(tmp_path / name)).ok
     assert stored(session) == {(surgery.id, "Note-Time8", date(2026, 1, 1)): (12.5, 100.0, None, 1),
                                (surgery.id, "Note-Time8", date(2026, 2, 1)): (7.5, 50.0, None, 1)}
+
+
+def test_a_wide_sheet_gives_ratios_from_two_rows_values_from_one_and_clinicians_from_their_own(session, departments):
+    emergency, surgery = departments
+    report = import_metrics(session=session, table=table(
+        ["Department", "Metric", "2026-01", datetime(2026, 2, 1), "Notes"],
+        ("Emergency Department", "WOW8 numerator", 120, 150, "from Signal"),
+        ("Emergency Department", "WOW8 Denominator", 960, 1000, None),
+        ("Emergency Department", "Clinicians", 12, 13, None),
+        ("Surgery", "EHR-Time8", 5.2, 5.0, None),
+    ))
+    assert report.ok and (report.shape, report.figures) == ("wide", 4)
+    assert report.warnings == ["column 'Notes' is not one the import reads; it was ignored"]
+    assert stored(session) == {
+        (emergency.id, "WOW8", date(2026, 1, 1)): (120.0, 960.0, None, 12),
+        (emergency.id, "WOW8", date(2026, 2, 1)): (150.0, 1000.0, None, 13),
+        (surgery.id, "EHR-Time8", date(2026, 1, 1)): (None, None, 5.2, None),
+        (surgery.id, "EHR-Time8", date(2026, 2, 1)): (None, None, 5.0, None),
+    }
+
+
+def test_a_wide_sheets_bad_cells_are_reported_by_row_and_month(session, departments):
+    report = import_metrics(session=session, table=table(
+        ["Department", "Metric", "2026-01", "2026-02"],
+        ("Surgery", "WOW8 numerator", 120, 150),
+        ("Surgery", "WOW8 denominator", 960, None),
+        ("Surgery", "Pajama time", "n/a", 31),
+        ("Cardiology", "WOW8", 1, 2),
+    ))
+    assert [str(error) for error in report.errors] == [
+        "row 4, 2026-01: 'n/a' is not a number",
+        "row 5, department: no department is named 'Cardiology'",
+        "row 2, 2026-02: no denominator row gives this month",
+    ]
+    assert stored(session) == {}
