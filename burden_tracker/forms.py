@@ -30,6 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
+from .ehr_metrics import METRICS
 from .enums import AffectedRole, RequirementSource, Role, VoteChoice
 from .errors import as_sentence
 from .schemas import Estimate, NominationIn, field_errors, without_nul
@@ -267,6 +268,12 @@ class SignOnRoleForm(FlaskForm):
                               description="Exactly as the provider sends it: a group's id (Microsoft Entra ID sends "
                                           "ids, not names) or a role's name.")
     role = SelectField("Grants the role", choices=ROLE_CHOICES)
+
+
+class MetricNameForm(FlaskForm):
+    name = StringField("Name in the vendor's export", filters=[_blank_is_none],
+                       description="As the export writes it; case, spaces, hyphens and underscores do not matter.")
+    metric = SelectField("Is the metric", choices=[SelectChoice(key, key) for key in METRICS])
 
 
 class NameForm(FlaskForm):

@@ -32,6 +32,7 @@ def init_app(app) -> None:
         health,
         mailing,
         me,
+        metrics_admin,
         nominate,
         nominations,
         passwords,
@@ -52,7 +53,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     mailing.init_app(app)
     for module in (health, browse, nominations, nominate, me, passwords, second_factor, reauth, board, decide,
-                   admin, sign_on_admin, wins, dashboard, reports):
+                   admin, sign_on_admin, metrics_admin, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

@@ -48,7 +48,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
           "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities",
-          "recovery_codes")
+          "recovery_codes", "metric_names")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -293,6 +293,8 @@ POSTS = {
     "admin.settings": Endpoint(values=lambda w: dict(w.settings)),
     "sign_on_admin.mappings": Endpoint(values=lambda w: {"claim_value": "7d1c-board-group", "role": "board"}),
     "sign_on_admin.unmap": Endpoint(values=lambda w: {"claim_value": "a-mapped-group", "role": "executive"}),
+    "metrics_admin.index": Endpoint(values=lambda w: {"name": "Time Outside Scheduled Hours (min)", "metric": "WOW8"}),
+    "metrics_admin.remove_name": Endpoint(values=lambda w: {"name": "BPA Firings"}),
     "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},
@@ -364,6 +366,8 @@ PAGES = {
     "admin.rename": Endpoint(_spare),
     "admin.settings": Endpoint(),
     "sign_on_admin.mappings": Endpoint(),
+    "metrics_admin.index": Endpoint(),
+    "metrics_admin.template": Endpoint(),
 }
 ROLE_ORDER = ("staff", "board", "admin", "executive")
 

@@ -82,6 +82,10 @@ MATRIX = {
     ("sign_on_admin.mappings", "GET"): ADMIN,
     ("sign_on_admin.mappings", "POST"): ADMIN,
     ("sign_on_admin.unmap", "POST"): ADMIN,
+    ("metrics_admin.index", "GET"): ADMIN,
+    ("metrics_admin.index", "POST"): ADMIN,
+    ("metrics_admin.remove_name", "POST"): ADMIN,
+    ("metrics_admin.template", "GET"): ADMIN,
 }
 # Open to anyone, but only after the right password in the same browser: without it they lead to /login.
 AFTER_PASSWORD = {"second_factor.code", "second_factor.enrol"}
