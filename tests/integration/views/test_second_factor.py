@@ -60,6 +60,7 @@ def test_an_admin_enrols_at_their_first_sign_in(app, session):
     assert len(re.findall(r"<li><code>[0-9a-f]{5}-[0-9a-f]{5}</code></li>", codes_page)) == 10
     assert client.get("/me/two-step/codes").status_code == 303  # shown once
     assert client.get("/admin").status_code == 200
+    assert " · second factor on" in client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
     session.expire_all()
     assert session.get(User, admin.id).totp_secret == key_shown(page)
 

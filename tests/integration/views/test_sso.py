@@ -252,6 +252,9 @@ def test_sso_only_turns_passwords_off_but_for_break_glass_accounts(sso_app, sess
     assert "Passwords are turned off here" in refused.get_data(as_text=True)
     wrong = sign_in(app.test_client(), person.email, "not the password")
     assert "Passwords are turned off" not in wrong.get_data(as_text=True)  # said only to whoever knows it
-    assert sign_in(app.test_client(), operator.email, PASSWORD).status_code == 302
+    operators_browser = app.test_client()
+    assert sign_in(operators_browser, operator.email, PASSWORD).status_code == 302
+    own_page = operators_browser.get(f"/admin/users/{operator.id}").get_data(as_text=True)
+    assert "may sign in with a password while passwords are off (named by an operator)" in own_page
     page = app.test_client().get("/login").get_data(as_text=True)
     assert re.search(r"<details[^>]*>\s*<summary>Emergency sign-in with a password", page)
