@@ -33,8 +33,9 @@ from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path
 
 TARGET_RATIO, TARGET_MB = 1.3, 250  # issue 7
 ARTIFACTS = ROOT / "test-artifacts"
-ROW_SHEETS = ("Retired", "Pipeline", "Decisions")  # in the order the export streams them
-SHEETS = ("Summary", "Retired", "Pipeline", "By department", "By category", "Decisions", "Assumptions")
+ROW_SHEETS = ("Retired", "Pipeline", "Retiring soon", "Decisions")  # in the order the export streams them
+SHEETS = ("Summary", "Retired", "Pipeline", "Retiring soon", "By department", "By category", "Decisions",
+          "Assumptions")
 
 
 def main(sizes: list[int], runs: int) -> None:
@@ -142,7 +143,8 @@ def _bare_openpyxl(engine, statements: dict, path: Path) -> None:
     from burden_tracker import export
     from burden_tracker.queries.report_rows import BATCH
 
-    headers = {"Retired": export.RETIRED, "Pipeline": export.PIPELINE, "Decisions": export.DECISIONS}
+    headers = {"Retired": export.RETIRED, "Pipeline": export.PIPELINE, "Retiring soon": export.RETIRING_SOON,
+               "Decisions": export.DECISIONS}
     connection = engine.raw_connection()
     book = Workbook(write_only=True)
     for title in SHEETS:
@@ -153,7 +155,7 @@ def _bare_openpyxl(engine, statements: dict, path: Path) -> None:
         sheet.append([column.header for column in headers[title]])
         statement, parameters = statements[title]
         # Server-side on PostgreSQL, as the export's yield_per is; SQLite's cursor steps through rows anyway.
-        cursor = (connection.driver_connection.cursor(name=f"floor_{title.lower()}")
+        cursor = (connection.driver_connection.cursor(name=f"floor_{title.lower().replace(' ', '_')}")
                   if engine.dialect.name == "postgresql" else connection.cursor())
         cursor.execute(statement, parameters)
         zoned = None
