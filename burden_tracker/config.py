@@ -27,6 +27,8 @@ def load_config(app, test_config=None):
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         SESSION_MAX_HOURS=int(os.environ.get("SESSION_MAX_HOURS", "12")),
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),  # forms hold text only
+        # A file sent to a view that takes one (forms.accepts_upload): the body's limit then, the text still 2 MB.
+        UPLOAD_MAX_BYTES=int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))),
         # Signing out answers Clear-Site-Data: "cookies", "storage", so that a shared computer keeps nothing of
         # the session (the device cookie is handed over and set again: views/sign_in_guard.py). Browsers clear
         # "cookies" for the whole registrable domain, though: an installation that shares it with the hospital's

@@ -9,10 +9,11 @@ body that they all rely on: a field added to one is checked against the others' 
 from itertools import chain
 from urllib.parse import parse_qsl
 
-from flask import Request
+from flask import Request, current_app
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from pydantic import ValidationError
-from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
@@ -347,12 +348,29 @@ class ForgotPasswordForm(FlaskForm):
                                              Length(max=254)])
 
 
+class MetricsUploadForm(FlaskForm):
+    file = FileField("The vendor's export, or the template filled in",
+                     description=".xlsx or .csv (UTF-8): the long export, the wide workbook, or the template.")
+    dry_run = BooleanField("Only check it: import nothing")
+
+
 # How a form's body is read. Browsers send our forms urlencoded or as multipart text, in UTF-8, each name once (a list
 # of checkboxes aside). Anything else is forged or broken, and Werkzeug and Flask-WTF would make something of it:
 # bytes that are not UTF-8 become U+FFFD or stay %-escaped and are stored as if typed, a repeated name gives the form
 # its first value, a file part hands a validator a FileStorage (a 500), and Flask-WTF reads a JSON body as the form,
 # numbers and lists included. Such a request is refused whole with the plain 400 page before any form or service sees
 # it: CSRF protection reads the form of every POST first.
+#
+# A file is read only by a view marked with accepts_upload, and only in the field it names; the body may then be as
+# large as UPLOAD_MAX_BYTES, while its text fields keep the forms' limit.
+
+
+def accepts_upload(field_name: str):
+    """Marks a view whose form carries one file, in the field of this name."""
+    def mark(view):
+        view.upload_field = field_name
+        return view
+    return mark
 
 
 def _several_valued(forms) -> frozenset[str]:
@@ -370,6 +388,8 @@ READ_SIZE = 64 * 1024
 class StrictFormParser(FormDataParser):
     """Werkzeug's form parser, but what it would mend or silently drop is refused (400)."""
 
+    upload_field: str | None = None  # set by FormRequest for a view marked with accepts_upload
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs, silent=False)
 
@@ -384,6 +404,8 @@ class StrictFormParser(FormDataParser):
         return parsed
 
     def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        if self.max_form_memory_size is not None and (content_length or 0) > self.max_form_memory_size:
+            raise RequestEntityTooLarge()
         pairs = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="strict")
         return stream, self.cls(pairs), self.cls()
 
@@ -392,25 +414,52 @@ class StrictFormParser(FormDataParser):
         if not boundary:
             raise ValueError("multipart without a boundary")
         decoder = MultipartDecoder(boundary, self.max_form_memory_size, max_parts=self.max_form_parts)
-        return stream, self.cls(list(_text_parts(decoder, stream, self.max_form_memory_size))), self.cls()
+        fields, files = [], []
+        try:
+            for name, value in _parts(decoder, stream, self.max_form_memory_size, self._open_file):
+                (files if isinstance(value, FileStorage) else fields).append((name, value))
+            _one_value_each(self.cls(files))
+        except Exception:  # a refused body keeps none of its files: the request would never close them
+            for _name, file in files:
+                file.close()
+            raise
+        return stream, self.cls(fields), self.cls(files)
+
+    def _open_file(self, part: File) -> FileStorage:
+        if part.name != self.upload_field:
+            raise ValueError(f"{part.name!r} is a file")
+        content_type = part.headers.get("content-type", "application/octet-stream")
+        return FileStorage(self.stream_factory(None, content_type, part.filename), filename=part.filename,
+                           name=part.name, headers=part.headers)
 
 
-def _text_parts(decoder: MultipartDecoder, stream, limit: int | None):
-    """Each part's name and text, read as UTF-8 without mending; a file part is refused."""
-    name, value = None, bytearray()
-    for chunk in chain(iter(lambda: stream.read(READ_SIZE), b""), [None]):
-        decoder.receive_data(chunk)
-        while not isinstance(event := decoder.next_event(), (NeedData, Epilogue)):
-            if isinstance(event, File):
-                raise ValueError(f"{event.name!r} is a file")
-            if isinstance(event, Field):
-                name, value = event.name, bytearray()
-            elif isinstance(event, Data):
-                value += event.data
-                if limit is not None and len(value) > limit:
-                    raise RequestEntityTooLarge()
-                if not event.more_data:
-                    yield name, value.decode()
+def _parts(decoder: MultipartDecoder, stream, limit: int | None, open_file):
+    """Each part's name and its text, read as UTF-8 without mending, or its file (which open_file may refuse)."""
+    name, value, file = None, bytearray(), None
+    try:
+        for chunk in chain(iter(lambda: stream.read(READ_SIZE), b""), [None]):
+            decoder.receive_data(chunk)
+            while not isinstance(event := decoder.next_event(), (NeedData, Epilogue)):
+                if isinstance(event, File):
+                    name, file = event.name, open_file(event)
+                elif isinstance(event, Field):
+                    name, value, file = event.name, bytearray(), None
+                elif isinstance(event, Data) and file is not None:
+                    file.stream.write(event.data)
+                    if not event.more_data:
+                        file.stream.seek(0)
+                        yield name, file
+                        file = None
+                elif isinstance(event, Data):
+                    value += event.data
+                    if limit is not None and len(value) > limit:
+                        raise RequestEntityTooLarge()
+                    if not event.more_data:
+                        yield name, value.decode()
+    except Exception:
+        if file is not None:  # cut off halfway: too large, or broken
+            file.close()
+        raise
 
 
 def _one_value_each(form: MultiDict) -> None:
@@ -421,6 +470,26 @@ def _one_value_each(form: MultiDict) -> None:
 
 class FormRequest(Request):
     form_data_parser_class = StrictFormParser
+
+    @property
+    def upload_field(self) -> str | None:
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        return getattr(view, "upload_field", None)
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and self.upload_field:
+            return current_app.config["UPLOAD_MAX_BYTES"]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def make_form_data_parser(self) -> StrictFormParser:
+        parser = super().make_form_data_parser()
+        parser.upload_field = self.upload_field
+        return parser
 
     def _load_form_data(self) -> None:
         try:

@@ -8,6 +8,9 @@ same way and writes nothing either.
 
 import csv
 import gc
+import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -83,6 +86,17 @@ def read_table(path: Path) -> Table:
     if not lines:
         raise DomainError(f"{path.name} is empty: the first row must name the columns.")
     return Table(list(lines[0]), [(number, tuple(values)) for number, values in enumerate(lines[1:], start=2)])
+
+
+def read_upload(stream, filename: str) -> Table:
+    """A file sent from a page, read as read_table reads one on disk: its name's suffix says its kind."""
+    sent = Path(filename or "file")
+    name = re.sub(r"[^\w\- ]", "_", sent.stem)[:60] + re.sub(r"[^\w.]", "_", sent.suffix.lower())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (name or "file")
+        with path.open("wb") as copy:
+            shutil.copyfileobj(stream, copy)
+        return read_table(path)
 
 
 def _read_csv(path: Path) -> list:

@@ -7,10 +7,12 @@ from flask_login import current_user
 from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError
-from ..forms import MetricNameForm
+from ..forms import MetricNameForm, MetricsUploadForm, accepts_upload
 from ..metrics_template import template_workbook
 from ..queries.ehr_metrics import metrics_shown
 from ..services import metric_names
+from ..services.importer import read_upload
+from ..services.metrics_import import import_metrics
 from .rendering import show_errors
 
 bp = Blueprint("metrics_admin", __name__, url_prefix="/admin/metrics")
@@ -35,8 +37,40 @@ def index():
         else:
             flash(f"The import now reads {form.name.data.strip()!r} as {form.metric.data}.")
             return redirect(url_for("metrics_admin.index"), code=303)
-    return render_template("admin/metrics.html", form=form, metrics=metrics_shown(session=get_session())), \
-        422 if form.errors else 200
+    return _page(form=form, upload=MetricsUploadForm(formdata=None))
+
+
+@bp.post("/import")
+@accepts_upload("file")
+def upload():
+    """The vendor's export sent from the page: imported all or nothing, or only checked."""
+    upload = MetricsUploadForm()
+    report = None
+    if upload.validate_on_submit() and _file_chosen(upload):
+        try:
+            report = import_metrics(session=get_session(), table=read_upload(upload.file.data.stream,
+                                                                              upload.file.data.filename),
+                                    dry_run=upload.dry_run.data)
+        except DomainError as error:
+            upload.file.errors = [error.message]
+    if report and report.ok and not report.dry_run:
+        flash(f"Imported {report.rows:,} row{'s' if report.rows != 1 else ''} ({report.shape} shape) as "
+              f"{report.figures:,} figure{'s' if report.figures != 1 else ''}: one per department, month and metric.")
+        return redirect(url_for("metrics_admin.index"), code=303)
+    return _page(form=MetricNameForm(formdata=None), upload=upload, report=report)
+
+
+def _file_chosen(upload: MetricsUploadForm) -> bool:
+    if upload.file.data is None or not upload.file.data.filename:
+        upload.file.errors = ["Choose the file to import."]
+        return False
+    return True
+
+
+def _page(*, form: MetricNameForm, upload: MetricsUploadForm, report=None):
+    refused = form.errors or upload.errors or (report is not None and not report.ok)
+    return render_template("admin/metrics.html", form=form, upload=upload, report=report,
+                           metrics=metrics_shown(session=get_session())), 422 if refused else 200
 
 
 @bp.post("/names/remove")
