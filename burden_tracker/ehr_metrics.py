@@ -13,22 +13,37 @@ from datetime import date, datetime
 
 @dataclass(frozen=True)
 class Metric:
+    """A canonical metric: numerator ÷ denominator × per, in its unit. The numerator is time in the EHR (hours or
+    minutes), or alert firings; the denominator counts what the time is spread over (scheduled hours, days,
+    shifts, weeks), which is what turns a change of the metric back into hours."""
+
     key: str
     name: str
     unit: str
+    numerator: str = "hours"  # hours, minutes or firings
+    denominator: str = "scheduled hours"
+    per: float = 8
     lower_is_better: bool = True
+
+    def hours_in_numerator(self, minutes_per_occurrence: float) -> float:
+        """Hours one unit of the numerator stands for: a firing costs the nomination's minutes each time."""
+        return {"hours": 1.0, "minutes": 1 / 60}.get(self.numerator, minutes_per_occurrence / 60)
+
+
+def _time8(key: str, name: str) -> Metric:
+    return Metric(key, name, "hours per 8 scheduled hours")
 
 
 METRICS = {metric.key: metric for metric in (
-    Metric("EHR-Time8", "EHR time per 8 hours of scheduled patient time", "hours per 8 scheduled hours"),
-    Metric("WOW8", "Work outside of work: EHR time outside scheduled patient hours, per 8 scheduled hours",
-           "hours per 8 scheduled hours"),
-    Metric("Pajama time", "EHR time on weekday evenings and weekends", "minutes a day"),
-    Metric("IB-Time8", "Inbox time per 8 hours of scheduled patient time", "hours per 8 scheduled hours"),
-    Metric("Note-Time8", "Note time per 8 hours of scheduled patient time", "hours per 8 scheduled hours"),
-    Metric("Order-Time8", "Order time per 8 hours of scheduled patient time", "hours per 8 scheduled hours"),
-    Metric("Flowsheet time", "Time in flowsheets per 12-hour nursing shift", "minutes per shift"),
-    Metric("Alert firings", "Alert firings per week", "firings a week"),
+    _time8("EHR-Time8", "EHR time per 8 hours of scheduled patient time"),
+    _time8("WOW8", "Work outside of work: EHR time outside scheduled patient hours, per 8 scheduled hours"),
+    Metric("Pajama time", "EHR time on weekday evenings and weekends", "minutes a day", "minutes", "days", 1),
+    _time8("IB-Time8", "Inbox time per 8 hours of scheduled patient time"),
+    _time8("Note-Time8", "Note time per 8 hours of scheduled patient time"),
+    _time8("Order-Time8", "Order time per 8 hours of scheduled patient time"),
+    Metric("Flowsheet time", "Time in flowsheets per 12-hour nursing shift", "minutes per shift", "minutes",
+           "shifts", 1),
+    Metric("Alert firings", "Alert firings per week", "firings a week", "firings", "weeks", 1),
 )}
 
 # Names a vendor's export may use for each metric, besides the canonical key itself (which name_key already matches

@@ -173,6 +173,17 @@ def _board_estimate(form: str, said: str = "") -> tuple[StringField, StringField
         ("clinicians_affected", "People who do it")))
 
 
+def _measuring(form: str) -> tuple[SelectField, SelectMultipleField]:
+    """The EHR metric a retirement should move and the departments it affects, chosen when evaluating or
+    retiring. The departments' choices come from the view."""
+    return (SelectField("EHR metric it should move", id=f"{form}-measured_metric", validate_choice=False,
+                        filters=[_blank_is_none], choices=[SelectChoice("", "None: not measured"), *(
+                            SelectChoice(key, f"{key}: {metric.name}") for key, metric in METRICS.items())]),
+            SelectMultipleField("Departments it affects", id=f"{form}-affected_departments", validate_choice=False,
+                                description="Their metric is compared with the other departments'. None chosen: "
+                                            "its own department."))
+
+
 class EvaluateForm(DecisionForm):
     minutes_per_occurrence, occurrences_per_week, clinicians_affected = _board_estimate("evaluate")
     confirmed_source = SelectField("Confirmed source of the requirement", id="evaluate-confirmed_source",
@@ -180,6 +191,7 @@ class EvaluateForm(DecisionForm):
                                    choices=[s.value for s in RequirementSource])
     note = _note("Evaluation note (the submitter sees it)", "evaluate")
     owner_id = SelectField("Owner", id="evaluate-owner_id", default="")  # choices: active board members, from the view
+    measured_metric, affected_departments = _measuring("evaluate")
 
     def problems(self) -> dict[str, str]:
         numbers = ("minutes_per_occurrence", "occurrences_per_week", "clinicians_affected")
@@ -197,6 +209,7 @@ class ReopenForm(DecisionForm):
 class RetireForm(DecisionForm):
     retired_on = DateField("Effective date", id="retire-retired_on", validators=[Optional()])
     note = _note("What was changed", "retire")
+    measured_metric, affected_departments = _measuring("retire")
 
 
 class RejectForm(DecisionForm):
@@ -303,6 +316,12 @@ class SettingsForm(FlaskForm):
     audit_retention_days = StringField("Keep the security trail (days)", filters=[_blank_is_none],
                                        description="Sign-ins, refusals and admin changes older than this are "
                                                    "deleted, 30–3,650.")
+    measure_window_months = StringField("Months measured before and after", filters=[_blank_is_none],
+                                        description="A retirement's EHR metric is compared over this many months "
+                                                    "before it and as many after, 1–12.")
+    fewest_clinicians_shown = StringField("Fewest clinicians shown", filters=[_blank_is_none],
+                                          description="A department's own EHR metrics are shown for a month only "
+                                                      "when it counts at least this many clinicians, 1–100.")
 
     def rate_fields(self) -> list:
         return [self[settings_rate_field(role)] for role in AffectedRole]

@@ -50,6 +50,13 @@ def realized_hours(annual: float, retired_on: date, first_day: date, last_day: d
     return realized_hours_of(annual, days_counted(retired_on, first_day, last_day))
 
 
+def measured_hours_a_year(change: float, denominators_a_year: float, hours_each: float) -> float:
+    """Clinician-hours a year a measured change of an EHR metric gives back: the change, as numerator per
+    denominator (negative when the metric fell), times the denominators of a year (scheduled hours, days, shifts
+    or weeks) and the hours one unit of the numerator is. A fall gives hours back: a positive figure."""
+    return -change * denominators_a_year * hours_each
+
+
 def today_in(zone: str, now: datetime | None = None) -> date:
     """The organization's today: the date on its clocks (an IANA zone such as America/Chicago)."""
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()

@@ -25,11 +25,11 @@ def template_workbook() -> bytes:
     for column, width in zip("ABCDEFG", (28, 10, 16, 12, 13, 9, 11), strict=True):
         sheet.column_dimensions[column].width = width
     names = book.create_sheet("Metric names")
-    names.append(("Metric", "What it measures", "Unit"))
+    names.append(("Metric", "What it measures", "Unit", "Numerator", "Denominator"))
     for cell in names[1]:
         cell.font = Font(bold=True)
     for metric in METRICS.values():
-        names.append((metric.key, metric.name, metric.unit))
+        names.append((metric.key, metric.name, metric.unit, metric.numerator, metric.denominator))
     names.column_dimensions["B"].width = 80
     out = BytesIO()
     book.save(out)

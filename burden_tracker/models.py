@@ -103,6 +103,15 @@ class DepartmentMonth(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utc_now)
 
 
+class AffectedDepartment(SQLModel, table=True):
+    """A department a nomination's retirement should change, beside its own, as the board names them for
+    measuring it (Nomination.measured_metric). None named: its own department only."""
+
+    __tablename__ = "affected_departments"
+    nomination_id: int = Field(foreign_key="nominations.id", primary_key=True)
+    department_id: int = Field(foreign_key="departments.id", primary_key=True)
+
+
 class SignOnIdentity(SQLModel, table=True):
     """A person as a single sign-on provider knows them: its issuer and their subject there. Never their email,
     which the provider may let them change, or give to someone else later."""
@@ -178,6 +187,9 @@ class Nomination(SQLModel, table=True):
     what_changed: str | None = Field(default=None, sa_type=sa.Text)
     rejection_rationale: str | None = Field(default=None, sa_type=sa.Text)
     duplicate_of_id: int | None = Field(default=None, foreign_key="nominations.id")
+    # The EHR metric (ehr_metrics.METRICS) its retirement should move, in the departments of affected_departments
+    # (its own when none are named there): the board's choice.
+    measured_metric: str | None = Field(default=None, max_length=32)
     version: int | None = Field(default=None, sa_column=_nomination_version)
     # Kept by the database itself (triggers on supporters, migration 0005), so that the lists can sort by it.
     supporters_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -334,6 +346,10 @@ class Settings(SQLModel, table=True):
     # The organization's clocks: what "today" and a day are for reports and lists (event times are stored in UTC).
     time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
     annual_target_hours: float | None = None  # hours to realize in a fiscal year; none until an admin sets one
+    # Measured impact (measured.py): the months before and after a retirement, and the fewest clinicians a
+    # department must count in a month for its own figure to be shown.
+    measure_window_months: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    fewest_clinicians_shown: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
 
 
 class ReferenceStamp(SQLModel, table=True):

@@ -22,6 +22,8 @@ SETTING_LABELS = {
     "audit_retention_days": "security trail kept (days)",
     "time_zone": "time zone",
     "annual_target_hours": "annual target (hours)",
+    "measure_window_months": "months measured before and after",
+    "fewest_clinicians_shown": "fewest clinicians shown",
 }
 
 

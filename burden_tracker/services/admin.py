@@ -208,6 +208,8 @@ class _Settings(BaseModel):
     audit_retention_days: Annotated[int, Limits(ge=30, le=3650)]
     time_zone: Annotated[str, Limits(max_length=64), AfterValidator(_a_time_zone)]
     annual_target_hours: Annotated[float | None, Limits(gt=0, le=100_000_000, allow_inf_nan=False)] = None
+    measure_window_months: Annotated[int, Limits(ge=1, le=12)] = 3
+    fewest_clinicians_shown: Annotated[int, Limits(ge=1, le=100)] = 5
 
 
 Rate = Annotated[float, Limits(ge=0, le=10_000, allow_inf_nan=False)]

@@ -21,6 +21,7 @@ from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
 from .keeping import counting_change
+from .measuring import link_measure
 from .notices import notify
 
 
@@ -82,6 +83,7 @@ def _evaluate(session, nomination: Nomination, fields: dict) -> None:
     nomination.evaluation_note = fields["note"].strip()
     if fields.get("owner_id"):
         nomination.owner_id = int(fields["owner_id"])
+    link_measure(session, nomination, fields)
 
 
 def _retire(session, nomination: Nomination, fields: dict) -> None:
@@ -93,6 +95,7 @@ def _retire(session, nomination: Nomination, fields: dict) -> None:
                           fields={"retired_on": "must be on or after the submission date"})
     nomination.retired_on = retired_on
     nomination.what_changed = fields["note"].strip()
+    link_measure(session, nomination, fields)
 
 
 def _reject(session, nomination: Nomination, fields: dict) -> None:

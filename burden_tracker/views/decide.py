@@ -35,6 +35,7 @@ from ..forms import (
 )
 from ..queries.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
 from ..queries.details import nomination_details
+from ..queries.measured_impact import affected_department_ids
 from ..queries.redaction import Redactable
 from ..queries.reference import for_lists
 from ..services.board_notes import add_note
@@ -268,11 +269,15 @@ def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
     """Evaluate starts from the estimate in force (the submitter's, or the board's after a reopen)."""
     nomination = panel.nomination
     data = {}
+    if move in (Move.EVALUATE, Move.RETIRE):
+        data = {"measured_metric": nomination.measured_metric or "",
+                "affected_departments": [str(id_) for id_ in affected_department_ids(session=get_session(),
+                                                                                     nomination=nomination)]}
     if move is Move.EVALUATE:
         minutes, per_week, clinicians = nomination.estimate
         source = nomination.confirmed_source or nomination.requirement_source
         owner = nomination.owner_id or current_user.id
-        data = {"minutes_per_occurrence": _plain(minutes), "occurrences_per_week": _plain(per_week),
+        data |= {"minutes_per_occurrence": _plain(minutes), "occurrences_per_week": _plain(per_week),
                 "clinicians_affected": _plain(clinicians), "confirmed_source": RequirementSource(source).value,
                 "note": nomination.evaluation_note, "owner_id": str(owner)}
     form = FORMS[move](formdata=None, data=data)
@@ -301,8 +306,12 @@ def _offer_places(form: RevisionForm) -> None:
 
 
 def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:
+    """The choices the view gives: owners (board members) and the departments a retirement may affect."""
     if isinstance(form, EvaluateForm):
         form.owner_id.choices = [("", "No owner yet"), *((str(id_), name) for id_, name in panel.board_members)]
+    if isinstance(form, EvaluateForm | RetireForm):
+        form.affected_departments.choices = [(str(id_), name) for id_, name
+                                             in for_lists(session=get_session()).departments]
 
 
 def _label(text: Redactable) -> str:

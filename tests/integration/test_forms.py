@@ -247,8 +247,9 @@ def _deciding(name: str) -> Endpoint:
 DECISIONS = {
     "to_evaluate": lambda w: {"minutes_per_occurrence": "1", "occurrences_per_week": "2", "clinicians_affected": "10",
                               "confirmed_source": "payer", "note": "Checked with the payer.",
-                              "owner_id": str(w.ids["board"])},
-    "to_retire": lambda w: {"retired_on": "2026-07-01", "note": "The second row is gone."},
+                              "owner_id": str(w.ids["board"]), "measured_metric": "WOW8"},
+    "to_retire": lambda w: {"retired_on": "2026-07-01", "note": "The second row is gone.",
+                            "measured_metric": "Flowsheet time"},
     "to_reject": lambda w: {"note": "The law requires it."},
     "to_reopen": lambda w: {"note": "Which unit?"},
     "to_duplicate": lambda w: {"q": "sepsis", "duplicate_of": str(w.ids["other"])},

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from burden_tracker.enums import EventKind, RequirementSource, Role, State, VoteChoice
 from burden_tracker.models import BoardNote, Event, Nomination, Supporter, Vote
+from burden_tracker.queries.measured_impact import affected_department_ids
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
 from burden_tracker.workflow import Actor, Move, moves_offered
-from tests.support.factories import make_duplicate_pair, make_nomination, make_user
+from tests.support.factories import make_department, make_duplicate_pair, make_nomination, make_user
 from tests.support.web import HTMX, count, csrf_token, sign_in
 
 ROUTES = {Move.EVALUATE: "evaluate", Move.REOPEN: "reopen", Move.RETIRE: "retire", Move.REJECT: "reject",
@@ -164,6 +165,8 @@ def test_evaluating_stores_the_boards_estimate_source_note_and_owner(board_clien
     ("minutes_per_occurrence", "200", "More than 40 hours a week"),
     ("confirmed_source", "my boss", "Must be one of"),
     ("owner_id", "999999", "Not a valid choice."),
+    ("measured_metric", "Happiness", "Is not a metric Burden Tracker measures"),
+    ("affected_departments", "999999", "Names a department that does not exist"),
 ])
 def test_a_bad_evaluation_is_refused_beside_its_field_and_changes_nothing(board_client, session, field, value,
                                                                           message):
@@ -176,6 +179,23 @@ def test_a_bad_evaluation_is_refused_beside_its_field_and_changes_nothing(board_
     unchanged = reloaded(session, nomination)
     assert (unchanged.state, unchanged.version, unchanged.board_minutes_per_occurrence) == (State.PROPOSED, 1, None)
     assert count(session, Event) == 0
+
+
+
+def test_the_board_names_the_metric_and_the_departments_a_retirement_should_move(board_client, session):
+    nomination = make_nomination(session)
+    surgery, oncology = make_department(session, "Surgery"), make_department(session, "Oncology")
+    panel = board_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    own = re.search(r'<select[^>]*id="evaluate-affected_departments".*?</select>', panel, re.S)[0]
+    assert re.search(rf'<option selected value="{nomination.department_id}">', own), "its own department first"
+    decide(board_client, nomination, Move.EVALUATE, {**EVALUATION, "measured_metric": "Flowsheet time",
+                                                     "affected_departments": [str(surgery.id), str(oncology.id)]})
+    evaluated = reloaded(session, nomination)
+    assert evaluated.measured_metric == "Flowsheet time"
+    assert affected_department_ids(session=session, nomination=evaluated) == sorted([surgery.id, oncology.id])
+    panel = board_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    retire = re.search(r'<select[^>]*id="retire-measured_metric".*?</select>', panel, re.S)[0]
+    assert '<option selected value="Flowsheet time">' in retire, "the retire form starts from the board's choice"
 
 
 # Votes

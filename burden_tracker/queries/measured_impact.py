@@ -1,0 +1,162 @@
+"""What a retirement measurably gave back: its EHR metric before and after, in the departments it affected and in
+the others (measured.py does the arithmetic), and the hours a year that stands for (hours.py).
+
+Only department aggregates are read. A group of affected departments that counts fewer clinicians than the
+setting in some month of its windows is not measured: its figure would be a few people's own.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlmodel import Session, select
+
+from .. import hours
+from ..ehr_metrics import METRICS, Metric
+from ..enums import State
+from ..measured import Measured, measure, months_around
+from ..models import AffectedDepartment, DepartmentMonth, Nomination
+from .reference import for_lists, get_settings
+
+NO_DENOMINATORS = ("the metric was imported as the departments' figures alone, with no scheduled hours (or days, "
+                   "shifts, weeks) beneath them: the hours it stands for are not computed")
+
+
+@dataclass(frozen=True)
+class Impact:
+    """A retired nomination's measured effect, in its metric's units, and in hours a year given back."""
+
+    nomination_id: int
+    title: str
+    retired_on: date
+    metric: Metric
+    departments: list[str]
+    measured: Measured
+    hours_estimated: float
+    hours_measured: float | None = None  # given back a year: positive when the metric fell
+    hours_low: float | None = None
+    hours_high: float | None = None
+    why_no_hours: str | None = None
+
+
+@dataclass
+class _MetricData:
+    """One metric's months of every department: (numerator, denominator) pairs, or values in ratio terms."""
+
+    series: dict[int, dict[date, object]] = field(default_factory=lambda: defaultdict(dict))
+    clinicians: dict[int, dict[date, int | None]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def affected_department_ids(*, session: Session, nomination: Nomination) -> list[int]:
+    """The departments the board named as affected, or the nomination's own when it named none."""
+    named = session.exec(select(AffectedDepartment.department_id)
+                         .where(AffectedDepartment.nomination_id == nomination.id)
+                         .order_by(AffectedDepartment.department_id)).all()
+    return list(named) or [nomination.department_id]
+
+
+def measured_impacts(*, session: Session, today: date, nomination_ids: list[int] | None = None) -> list[Impact]:
+    """Every retired nomination linked to a metric (or those of nomination_ids), newest retirement first."""
+    settings = get_settings(session=session)
+    retired = _retired_with_metrics(session)
+    affected = _affected(session, [row.id for row in retired])
+    data = {metric: _metric_data(session, metric) for metric in {row.measured_metric for row in retired}}
+    names = dict(for_lists(session=session).departments)
+    wanted = retired if nomination_ids is None else [row for row in retired if row.id in set(nomination_ids)]
+    return [_impact(row, affected, retired, data[row.measured_metric], names, settings, today) for row in wanted]
+
+
+def _retired_with_metrics(session: Session) -> list:
+    return session.exec(select(Nomination).where(Nomination.state == State.RETIRED,
+                                                 Nomination.measured_metric.is_not(None))
+                        .order_by(Nomination.retired_on.desc(), Nomination.id.desc())).all()
+
+
+def _affected(session: Session, ids: list[int]) -> dict[int, set[int]]:
+    named = defaultdict(set)
+    if ids:
+        for nomination_id, department_id in session.exec(
+                select(AffectedDepartment.nomination_id, AffectedDepartment.department_id)
+                .where(AffectedDepartment.nomination_id.in_(ids))):
+            named[nomination_id].add(department_id)
+    return named
+
+
+def _metric_data(session: Session, key: str) -> _MetricData:
+    per = METRICS[key].per
+    data = _MetricData()
+    for row in session.exec(select(DepartmentMonth).where(DepartmentMonth.metric == key)):
+        # A department's figure given as a value is in the metric's unit; measured.py works in numerator ÷
+        # denominator, so the value is brought to those terms.
+        pair = (row.numerator, row.denominator) if row.value is None else row.value / per
+        data.series[row.department_id][row.month] = pair
+        data.clinicians[row.department_id][row.month] = row.clinicians
+    return data
+
+
+def _impact(row: Nomination, affected: dict, retired: list, data: _MetricData, names: dict, settings,
+            today: date) -> Impact:
+    metric = METRICS[row.measured_metric]
+    departments = affected.get(row.id) or {row.department_id}
+    window = settings.measure_window_months
+    before, after = months_around(row.retired_on, window)
+    minutes, per_week, clinicians = row.estimate
+    estimated = hours.annual_hours(hours.weekly_hours(minutes, per_week, clinicians),
+                                   settings.working_weeks_per_year)
+    impact = Impact(row.id, row.title, row.retired_on, metric, sorted(names.get(d, "?") for d in departments),
+                    Measured(), estimated)
+    too_few = _too_few_clinicians(data, departments, before + after, settings.fewest_clinicians_shown)
+    if too_few:
+        return replace(impact, measured=Measured(why_not=too_few))
+    others = _comparison(row, departments, affected, retired, data, before[0], after[-1])
+    measured = measure([data.series.get(d, {}) for d in sorted(departments)],
+                       [data.series[d] for d in others], row.retired_on, today=today, window=window)
+    impact = replace(impact, measured=_in_units(measured, metric.per))
+    if measured.effect is None:
+        return impact
+    return _with_hours(impact, measured, [data.series[d] for d in departments], after, window, minutes)
+
+
+def _too_few_clinicians(data: _MetricData, departments: set[int], months: list[date], fewest: int) -> str | None:
+    for month in months:
+        counts = [data.clinicians.get(d, {}).get(month) for d in departments]
+        if all(count is not None for count in counts) and sum(counts) < fewest:
+            return (f"the affected departments count fewer than {fewest} clinicians in {month:%B %Y}: so that no "
+                    "one's own figures can be read from it, it is not measured")
+    return None
+
+
+def _comparison(row: Nomination, departments: set[int], affected: dict, retired: list, data: _MetricData,
+                first: date, last: date) -> list[int]:
+    """Every other department with the metric, but those with their own retirement on it inside the windows."""
+    busy = set()
+    for other in retired:
+        if other.id != row.id and other.measured_metric == row.measured_metric \
+                and first <= other.retired_on.replace(day=1) <= last:
+            busy |= affected.get(other.id) or {other.department_id}
+    return sorted(set(data.series) - departments - busy)
+
+
+def _in_units(measured: Measured, per: float) -> Measured:
+    """measured.py's figures are numerator ÷ denominator: the metric's unit is that times `per`."""
+    scaled = {name: (value * per if value is not None else None) for name, value in (
+        ("effect", measured.effect), ("low", measured.low), ("high", measured.high), ("before", measured.before),
+        ("after", measured.after), ("comparison_before", measured.comparison_before),
+        ("comparison_after", measured.comparison_after))}
+    return replace(measured, **scaled)
+
+
+def _with_hours(impact: Impact, measured: Measured, series: list, after: list[date], window: int,
+                minutes_per_occurrence: float) -> Impact:
+    months = [one[month] for one in series for month in after]
+    if not all(isinstance(month, tuple) for month in months):
+        return replace(impact, why_no_hours=NO_DENOMINATORS)
+    denominators_a_year = sum(month[1] for month in months) * 12 / window
+    each = impact.metric.hours_in_numerator(minutes_per_occurrence)
+
+    def given_back(change):
+        return None if change is None else hours.measured_hours_a_year(change, denominators_a_year, each)
+
+    # A larger fall gives more hours back: High comes from the effect's Low, and the other way.
+    return replace(impact, hours_measured=given_back(measured.effect), hours_low=given_back(measured.high),
+                   hours_high=given_back(measured.low))

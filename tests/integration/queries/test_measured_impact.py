@@ -1,0 +1,127 @@
+"""Measured impact from imported EHR metrics, on both databases: a known effect injected after a retirement is
+recovered within its interval and turned into hours a year through the scheduled hours; the windows, the
+comparison departments and the fewest clinicians shown each say why when there is no figure."""
+
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import insert
+
+from burden_tracker.enums import State
+from burden_tracker.measured import PERCENTILE_INTERVAL
+from burden_tracker.models import AffectedDepartment, DepartmentMonth, utc_now
+from burden_tracker.queries.measured_impact import NO_DENOMINATORS, measured_impacts
+from tests.support.factories import make_department, make_nomination
+
+TODAY = date(2026, 12, 6)
+RETIRED_ON = date(2026, 6, 15)
+MONTHS = [date(2026, month, 1) for month in range(1, 12)]
+SCHEDULED = 1600.0  # scheduled hours a month in each department: 10 clinicians
+
+
+def departments(session, count: int) -> list[int]:
+    return [make_department(session, f"Department {n:02}").id for n in range(count)]
+
+
+def import_months(session, metric: str, ids: list[int], *, effect: dict[int, float] | None = None,
+                  clinicians: int = 10, seed: int = 7, values_only: bool = False) -> None:
+    """WOW8 about 1.0 hour per 8 scheduled hours, sharing a month-to-month swing; `effect` moves a department
+    from the month after RETIRED_ON on, by that many hours per 8 scheduled hours."""
+    rng = random.Random(seed)
+    swing = {month: rng.gauss(0, 0.05) for month in MONTHS}
+    rows = []
+    for department in ids:
+        base = rng.uniform(0.8, 1.2)
+        for month in MONTHS:
+            per_8 = base + swing[month] + rng.gauss(0, 0.02)
+            if effect and department in effect and month > RETIRED_ON:
+                per_8 += effect[department]
+            numerator = per_8 / 8 * SCHEDULED
+            rows.append({"department_id": department, "metric": metric, "month": month, "clinicians": clinicians,
+                         "numerator": None if values_only else numerator,
+                         "denominator": None if values_only else SCHEDULED,
+                         "value": per_8 if values_only else None, "imported_at": utc_now()})
+    session.execute(insert(DepartmentMonth), rows)
+    session.commit()
+
+
+def retired(session, department: int, metric="WOW8", on=RETIRED_ON, affected=(), **values):
+    nomination = make_nomination(session, state=State.RETIRED, department_id=department, retired_on=on,
+                                 measured_metric=metric, title=values.pop("title", f"Retired in {department}"),
+                                 **values)
+    session.add_all(AffectedDepartment(nomination_id=nomination.id, department_id=d) for d in affected)
+    session.commit()
+    return nomination
+
+
+def test_an_injected_effect_is_recovered_within_its_interval_and_in_hours(session):
+    ids = departments(session, 12)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    nomination = retired(session, ids[0])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    measured = impact.measured
+    assert impact.nomination_id == nomination.id and impact.departments == ["Department 00"]
+    assert measured.interval == PERCENTILE_INTERVAL
+    assert measured.low <= -0.5 <= measured.high
+    assert measured.effect == pytest.approx(-0.5, abs=0.1)
+    # Half an hour less per 8 scheduled hours, over 1,600 scheduled hours a month: 100 hours a month.
+    assert impact.hours_measured == pytest.approx(1200, rel=0.2)
+    assert impact.hours_low <= 1200 <= impact.hours_high
+    assert impact.hours_estimated == pytest.approx(0.5 * 36 * 200 / 60 * 46)
+
+
+def test_no_effect_gives_an_interval_around_zero_and_no_hours_to_speak_of(session):
+    """One data set; how often the interval covers the truth over 200 of them is tests/unit/test_measured.py's."""
+    ids = departments(session, 12)
+    import_months(session, "WOW8", ids, seed=11)
+    retired(session, ids[3])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    assert impact.measured.low <= 0 <= impact.measured.high
+    assert abs(impact.hours_measured) < 200
+
+
+def test_affected_departments_are_pooled_and_a_department_with_its_own_retirement_is_no_comparison(session):
+    ids = departments(session, 12)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.4, ids[1]: -0.4, ids[2]: -0.9})
+    retired(session, ids[0], affected=[ids[0], ids[1]], title="Two departments")
+    retired(session, ids[2], on=date(2026, 5, 20), title="Its own, a month earlier")
+    impacts = {impact.title: impact for impact in measured_impacts(session=session, today=TODAY)}
+    both = impacts["Two departments"]
+    assert both.departments == ["Department 00", "Department 01"]
+    # Were Department 02 a comparison, its fall of 0.9 would hide most of the effect.
+    assert both.measured.effect == pytest.approx(-0.4, abs=0.1)
+
+
+def test_without_a_figure_it_says_why(session):
+    ids = departments(session, 3)
+    import_months(session, "WOW8", ids)
+    import_months(session, "IB-Time8", ids[:1])
+    import_months(session, "Note-Time8", ids, clinicians=3)
+    retired(session, ids[0], on=date(2026, 10, 2), title="Too recent")
+    retired(session, ids[0], metric="IB-Time8", title="Alone")
+    retired(session, ids[0], metric="Note-Time8", title="Few people")
+    retired(session, ids[1], on=date(2026, 1, 20), title="Too early")
+    why = {impact.title: impact.measured.why_not for impact in measured_impacts(session=session, today=TODAY)}
+    assert why["Too recent"] == "the after window is not over: it ends with January 2027"
+    assert why["Alone"] == "no comparison department has every month of both windows"
+    assert why["Few people"].startswith("the affected departments count fewer than 5 clinicians in March 2026")
+    assert why["Too early"] == "the affected departments lack some of the 6 months around it"
+
+
+def test_with_three_comparison_departments_there_is_an_effect_but_no_interval(session):
+    ids = departments(session, 4)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    retired(session, ids[0])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    assert impact.measured.effect == pytest.approx(-0.5, abs=0.15)
+    assert impact.measured.low is None and impact.measured.interval.startswith("no interval: 3 comparison")
+
+
+def test_figures_given_as_values_measure_the_effect_but_not_its_hours(session):
+    ids = departments(session, 10)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5}, values_only=True)
+    retired(session, ids[0])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    assert impact.measured.effect == pytest.approx(-0.5, abs=0.1)
+    assert impact.hours_measured is None and impact.why_no_hours == NO_DENOMINATORS
