@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from .. import hours
 from ..ehr_metrics import METRICS, Metric
 from ..enums import State
-from ..measured import Measured, measure, months_around
+from ..measured import Measured, level, measure, months_around
 from ..models import AffectedDepartment, DepartmentMonth, Nomination
 from .reference import for_lists, get_settings
 
@@ -37,6 +37,22 @@ class Impact:
     hours_low: float | None = None
     hours_high: float | None = None
     why_no_hours: str | None = None
+    affected_ids: tuple[int, ...] = ()
+    comparison_ids: tuple[int, ...] = ()
+    window_months: int = 3
+
+
+@dataclass(frozen=True)
+class MonthChart:
+    """A metric by month, in its unit, for the affected departments and the comparison (None: not shown)."""
+
+    months: list[date]
+    affected: list[float | None]
+    comparison: list[float | None]
+    marked: date  # the month the change took effect
+
+
+CHART_MONTHS = 12  # shown on each side of the retirement, where there is data
 
 
 @dataclass
@@ -60,10 +76,40 @@ def measured_impacts(*, session: Session, today: date, nomination_ids: list[int]
     settings = get_settings(session=session)
     retired = _retired_with_metrics(session)
     affected = _affected(session, [row.id for row in retired])
-    data = {metric: _metric_data(session, metric) for metric in {row.measured_metric for row in retired}}
-    names = dict(for_lists(session=session).departments)
     wanted = retired if nomination_ids is None else [row for row in retired if row.id in set(nomination_ids)]
+    data = {metric: _metric_data(session, metric) for metric in {row.measured_metric for row in wanted}}
+    names = dict(for_lists(session=session).departments)
     return [_impact(row, affected, retired, data[row.measured_metric], names, settings, today) for row in wanted]
+
+
+def impact_of(*, session: Session, nomination: Nomination, today: date) -> tuple[Impact, MonthChart] | None:
+    """A retired nomination's measured impact and the chart of its metric around the retirement; None when it
+    is not retired or not linked to a metric."""
+    if nomination.state is not State.RETIRED or not nomination.measured_metric:
+        return None
+    found = measured_impacts(session=session, today=today, nomination_ids=[nomination.id])
+    if not found:
+        return None
+    impact = found[0]
+    data = _metric_data(session, impact.metric.key)
+    fewest = get_settings(session=session).fewest_clinicians_shown
+    marked = impact.retired_on.replace(day=1)
+    before, after = months_around(impact.retired_on, CHART_MONTHS)
+    months = [month for month in [*before, marked, *after]
+              if any(month in data.series.get(d, {}) for d in impact.affected_ids)]
+    per = impact.metric.per
+
+    def line(ids, hidden=lambda month: False):
+        values = []
+        for month in months:
+            pooled = level([data.series[d] for d in ids if month in data.series.get(d, {})], [month])
+            values.append(None if pooled is None or hidden(month) else pooled * per)
+        return values
+
+    def too_few(month):
+        return _too_few_clinicians(data, set(impact.affected_ids), [month], fewest) is not None
+
+    return impact, MonthChart(months, line(impact.affected_ids, too_few), line(impact.comparison_ids), marked)
 
 
 def _retired_with_metrics(session: Session) -> list:
@@ -85,12 +131,14 @@ def _affected(session: Session, ids: list[int]) -> dict[int, set[int]]:
 def _metric_data(session: Session, key: str) -> _MetricData:
     per = METRICS[key].per
     data = _MetricData()
-    for row in session.exec(select(DepartmentMonth).where(DepartmentMonth.metric == key)):
+    month = DepartmentMonth
+    for department, when, numerator, denominator, value, clinicians in session.exec(
+            select(month.department_id, month.month, month.numerator, month.denominator, month.value,
+                   month.clinicians).where(month.metric == key)):
         # A department's figure given as a value is in the metric's unit; measured.py works in numerator ÷
         # denominator, so the value is brought to those terms.
-        pair = (row.numerator, row.denominator) if row.value is None else row.value / per
-        data.series[row.department_id][row.month] = pair
-        data.clinicians[row.department_id][row.month] = row.clinicians
+        data.series[department][when] = (numerator, denominator) if value is None else value / per
+        data.clinicians[department][when] = clinicians
     return data
 
 
@@ -104,14 +152,15 @@ def _impact(row: Nomination, affected: dict, retired: list, data: _MetricData, n
     estimated = hours.annual_hours(hours.weekly_hours(minutes, per_week, clinicians),
                                    settings.working_weeks_per_year)
     impact = Impact(row.id, row.title, row.retired_on, metric, sorted(names.get(d, "?") for d in departments),
-                    Measured(), estimated)
+                    Measured(), estimated, affected_ids=tuple(sorted(departments)), window_months=window)
     too_few = _too_few_clinicians(data, departments, before + after, settings.fewest_clinicians_shown)
     if too_few:
         return replace(impact, measured=Measured(why_not=too_few))
     others = _comparison(row, departments, affected, retired, data, before[0], after[-1])
     measured = measure([data.series.get(d, {}) for d in sorted(departments)],
                        [data.series[d] for d in others], row.retired_on, today=today, window=window)
-    impact = replace(impact, measured=_in_units(measured, metric.per))
+    impact = replace(impact, measured=_in_units(measured, metric.per), affected_ids=tuple(sorted(departments)),
+                     comparison_ids=tuple(others))
     if measured.effect is None:
         return impact
     return _with_hours(impact, measured, [data.series[d] for d in departments], after, window, minutes)

@@ -15,6 +15,7 @@ from ..enums import Role, VoteChoice
 from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
 from ..queries.reference import get_settings, organization_today
 from ..workflow import Move
+from .demo_metrics import add_demo_metrics
 from .importer import Table, import_table
 from .reference import ensure_reference_data
 from .transitions import move_nomination
@@ -42,6 +43,7 @@ def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | Non
     ids = dict(session.execute(select(Nomination.title, Nomination.id)).all())
     _add_activity(session, sheets, ids, users, shift)
     _make_later_moves(session, sheets["Later moves"], ids, users)
+    add_demo_metrics(session=session, today=today)
     return report.imported
 
 

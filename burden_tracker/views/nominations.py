@@ -8,6 +8,8 @@ from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion
 from ..forms import CommentForm, MoveForm, SupportForm
 from ..queries.details import nomination_details
+from ..queries.measured_impact import impact_of
+from ..queries.reference import organization_today
 from ..services import nominations as service
 from ..services.transitions import move_nomination
 from ..workflow import Move
@@ -32,8 +34,11 @@ def _details(nomination_id: int):
 @bp.get("/<int:nomination_id>")
 def show(nomination_id: int):
     details = _details(nomination_id)
+    session = get_session()
+    impact = impact_of(session=session, nomination=details.nomination, today=organization_today(session=session))
     return render_template("nominations/show.html", details=details, board=board_tools_for_page(nomination_id),
-                           comment_form=CommentForm(), support_form=SupportForm(), move_form=MoveForm())
+                           impact=impact, comment_form=CommentForm(), support_form=SupportForm(),
+                           move_form=MoveForm())
 
 
 @bp.post("/<int:nomination_id>/comments")

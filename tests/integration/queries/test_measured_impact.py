@@ -2,57 +2,15 @@
 recovered within its interval and turned into hours a year through the scheduled hours; the windows, the
 comparison departments and the fewest clinicians shown each say why when there is no figure."""
 
-import random
 from datetime import date
 
 import pytest
-from sqlalchemy import insert
 
-from burden_tracker.enums import State
 from burden_tracker.measured import PERCENTILE_INTERVAL
-from burden_tracker.models import AffectedDepartment, DepartmentMonth, utc_now
-from burden_tracker.queries.measured_impact import NO_DENOMINATORS, measured_impacts
-from tests.support.factories import make_department, make_nomination
-
-TODAY = date(2026, 12, 6)
-RETIRED_ON = date(2026, 6, 15)
-MONTHS = [date(2026, month, 1) for month in range(1, 12)]
-SCHEDULED = 1600.0  # scheduled hours a month in each department: 10 clinicians
-
-
-def departments(session, count: int) -> list[int]:
-    return [make_department(session, f"Department {n:02}").id for n in range(count)]
-
-
-def import_months(session, metric: str, ids: list[int], *, effect: dict[int, float] | None = None,
-                  clinicians: int = 10, seed: int = 7, values_only: bool = False) -> None:
-    """WOW8 about 1.0 hour per 8 scheduled hours, sharing a month-to-month swing; `effect` moves a department
-    from the month after RETIRED_ON on, by that many hours per 8 scheduled hours."""
-    rng = random.Random(seed)
-    swing = {month: rng.gauss(0, 0.05) for month in MONTHS}
-    rows = []
-    for department in ids:
-        base = rng.uniform(0.8, 1.2)
-        for month in MONTHS:
-            per_8 = base + swing[month] + rng.gauss(0, 0.02)
-            if effect and department in effect and month > RETIRED_ON:
-                per_8 += effect[department]
-            numerator = per_8 / 8 * SCHEDULED
-            rows.append({"department_id": department, "metric": metric, "month": month, "clinicians": clinicians,
-                         "numerator": None if values_only else numerator,
-                         "denominator": None if values_only else SCHEDULED,
-                         "value": per_8 if values_only else None, "imported_at": utc_now()})
-    session.execute(insert(DepartmentMonth), rows)
-    session.commit()
-
-
-def retired(session, department: int, metric="WOW8", on=RETIRED_ON, affected=(), **values):
-    nomination = make_nomination(session, state=State.RETIRED, department_id=department, retired_on=on,
-                                 measured_metric=metric, title=values.pop("title", f"Retired in {department}"),
-                                 **values)
-    session.add_all(AffectedDepartment(nomination_id=nomination.id, department_id=d) for d in affected)
-    session.commit()
-    return nomination
+from burden_tracker.models import DepartmentMonth
+from burden_tracker.queries.measured_impact import NO_DENOMINATORS, impact_of, measured_impacts
+from tests.support.factories import make_nomination
+from tests.support.metrics import MONTHS, TODAY, departments, import_months, retired
 
 
 def test_an_injected_effect_is_recovered_within_its_interval_and_in_hours(session):
@@ -125,3 +83,17 @@ def test_figures_given_as_values_measure_the_effect_but_not_its_hours(session):
     [impact] = measured_impacts(session=session, today=TODAY)
     assert impact.measured.effect == pytest.approx(-0.5, abs=0.1)
     assert impact.hours_measured is None and impact.why_no_hours == NO_DENOMINATORS
+
+
+def test_the_chart_shows_both_groups_by_month_and_hides_a_month_of_too_few_clinicians(session):
+    ids = departments(session, 10)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    session.get(DepartmentMonth, (ids[0], "WOW8", date(2026, 2, 1))).clinicians = 4
+    session.commit()
+    nomination = retired(session, ids[0])
+    impact, chart = impact_of(session=session, nomination=nomination, today=TODAY)
+    assert chart.months == MONTHS and chart.marked == date(2026, 6, 1)
+    assert chart.affected[1] is None, "February counts 4 clinicians: not shown on its own"
+    assert chart.affected[0] == pytest.approx(1.0, abs=0.35) and chart.affected[10] < chart.comparison[10]
+    assert impact.comparison_ids == tuple(ids[1:])
+    assert impact_of(session=session, nomination=make_nomination(session), today=TODAY) is None

@@ -6,7 +6,18 @@ from sqlalchemy import func, select
 
 from burden_tracker.enums import AffectedRole, State
 from burden_tracker.hours import Quarter
-from burden_tracker.models import Comment, Department, Event, Nomination, Settings, Supporter, User, Vote
+from burden_tracker.models import (
+    Comment,
+    Department,
+    DepartmentMonth,
+    Event,
+    Nomination,
+    Settings,
+    Supporter,
+    User,
+    Vote,
+)
+from burden_tracker.queries.measured_impact import measured_impacts
 from burden_tracker.queries.users import demo_logins, find_user
 from burden_tracker.services.demo import DEMO_PASSWORD, load_demo
 from burden_tracker.services.users import password_matches
@@ -59,3 +70,20 @@ def test_demo_accounts_sign_in_with_the_printed_password_and_cover_every_role(se
     assert password_matches(find_user(session=session, email="board@demo.test"), DEMO_PASSWORD)
     frontline = session.scalars(select(User).where(User.active.is_(False))).all()
     assert frontline and all(u.password_hash is None for u in frontline)
+
+
+def test_the_demo_has_two_years_of_ehr_metrics_and_retirements_measured_against_them(session):
+    today = date(2026, 12, 6)
+    load_demo(session=session, today=today)
+    months = session.execute(select(func.min(DepartmentMonth.month), func.max(DepartmentMonth.month),
+                                    func.count(func.distinct(DepartmentMonth.department_id)))).one()
+    assert months == (date(2024, 12, 1), date(2026, 11, 1), 12)
+    impacts = {impact.title: impact for impact in measured_impacts(session=session, today=today)}
+    flowsheets = impacts["Intensive Care Unit: full fall-risk score recomputed every shift for stable patients"]
+    assert flowsheets.measured.high < 0, "a clear fall in flowsheet time"
+    assert 200 <= flowsheets.measured.before <= 260, "near the published 227 minutes a shift"
+    no_change = impacts["Surgery: hospital course written twice: discharge summary and AVS"]
+    assert no_change.measured.low <= 0 <= no_change.measured.high
+    recent = impacts["Full fall-risk score recomputed every shift for stable patients (Surgery)"]
+    assert recent.measured.why_not.startswith("the after window is not over")
+    assert sum(impact.measured.effect is not None and impact.measured.high < 0 for impact in impacts.values()) == 3

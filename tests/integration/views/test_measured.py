@@ -1,0 +1,36 @@
+"""A retired nomination's page shows what its EHR metric did, beside the estimate: the effect, the hours it
+stands for, the chart with its numbers as a table; or why there is no figure."""
+
+import re
+
+from burden_tracker.enums import Role
+from tests.support.factories import make_user
+from tests.support.metrics import departments, import_months, retired
+from tests.support.web import sign_in
+
+
+def page_of(client, session, nomination) -> str:
+    sign_in(client, make_user(session, Role.STAFF, can_sign_in=True).email)
+    answer = client.get(f"/nominations/{nomination.id}")
+    assert answer.status_code == 200
+    return " ".join(answer.get_data(as_text=True).split())
+
+
+def test_a_measured_retirement_shows_its_effect_hours_and_chart(client, session):
+    ids = departments(session, 10)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    page = page_of(client, session, retired(session, ids[0]))
+    assert "<h2 id=\"measured-heading\">Measured in the EHR</h2>" in page
+    assert re.search(r"WOW8 fell by 0\.[45]\d hours per 8 scheduled hours against the other departments", page)
+    assert re.search(r"About 1,[0-3]\d\d clinician-hours a year given back, measured \(from [\d,]+ to [\d,]+\), "
+                     r"beside the estimate of 2,760", page)
+    assert "in the 9 comparison departments" in page
+    assert re.search(r'<svg class="chart line-chart"[^>]*role="img"', page)
+    assert "<th scope=\"row\">2026-06 (retired)</th>" in page
+
+
+def test_a_retirement_that_cannot_be_measured_says_why(client, session):
+    ids = departments(session, 2)
+    import_months(session, "IB-Time8", ids[:1])
+    page = page_of(client, session, retired(session, ids[0], metric="IB-Time8"))
+    assert "Not measured: no comparison department has every month of both windows." in page
