@@ -33,6 +33,7 @@ from . import hours
 from .enums import EventKind, State
 from .hours import Quarter
 from .queries import executive, quarter_report, reporting
+from .queries.measured_impact import Impact, measured_impacts
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
 # What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
@@ -322,6 +323,16 @@ HISTORY = _columns(
     ("Hours a year retired by the end", "annualized_hours", "hours", 16), ("FTE retired", "annualized_fte", "fte", 10),
     ("Cost realized (USD)", "realized_cost", "money", 16))
 
+MEASURED = _columns(
+    ("Nomination", "nomination_id", "id", 11), ("Title", "title", "text", 40), ("Retired on", "retired_on", "date", 12),
+    ("Metric", "metric", "text", 14), ("Departments", "departments", "text", 28), ("Before", "before", "number", 10),
+    ("After", "after", "number", 10), ("Comparison before", "comparison_before", "number", 12),
+    ("Comparison after", "comparison_after", "number", 12), ("Effect", "effect", "number", 10),
+    ("Low", "low", "number", 10), ("High", "high", "number", 10),
+    ("Hours a year measured", "hours_measured", "hours", 14, True),
+    ("Hours a year estimated", "hours_estimated", "hours", 14, True),
+    ("Why there is no figure, or no interval", "why_not", "text", 60))
+
 
 class _Record:
     """A group's or a quarter's figures as a row: its name, then each figure by attribute."""
@@ -358,10 +369,11 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     _fill_groups(workbook, "By category", report, "category")
     decisions = _fill(Sheet(workbook, "Decisions", DECISIONS), rows("decisions"),
                       counted, f"No decisions were taken in {quarter}.")
+    measured = _fill_measured(workbook, measured_impacts(session=session, today=report.today), quarter)
     if report.restated:
         _write_restatements(workbook, report.restated)
     fte_hours_cell = _write_assumptions(workbook, report, generated_by)
-    _write_summary(summary, report, (retired, pipeline, soon, by_department, decisions), fte_hours_cell)
+    _write_summary(summary, report, (retired, pipeline, soon, by_department, decisions, measured), fte_hours_cell)
     _headed_for_print(workbook, quarter)
     workbook.save(destination)
 
@@ -391,6 +403,21 @@ def _fill(sheet: Sheet, rows: Result, counted: _Counter, empty_message: str) -> 
         counted.one()
     counted.flush()
     sheet.finish(empty_message)
+    return sheet
+
+
+def _fill_measured(workbook, impacts: list[Impact], quarter: Quarter) -> Sheet:
+    """Each retirement by the quarter's end linked to an EHR metric: measured as of the report's day, beside its
+    estimate, which stays the figure the other sheets count."""
+    sheet = Sheet(workbook, "Measured impact", MEASURED)
+    sheet.impacts = [impact for impact in impacts if impact.retired_on <= quarter.last_day]  # for the Summary
+    for impact in sheet.impacts:
+        m = impact.measured
+        sheet.add([impact.nomination_id, impact.title, impact.retired_on, impact.metric.key,
+                   "; ".join(impact.departments), m.before, m.after, m.comparison_before, m.comparison_after,
+                   m.effect, m.low, m.high, impact.hours_measured, impact.hours_estimated,
+                   m.why_not or impact.why_no_hours or (m.interval if m.low is None else None)])
+    sheet.finish(f"No retirement by {quarter.last_day:%-d %B %Y} is linked to an EHR metric.")
     return sheet
 
 
@@ -480,7 +507,7 @@ def _counted_through(quarter: Quarter, today: date) -> tuple:
 
 
 def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple[Sheet, ...], fte_hours_cell: str) -> None:
-    retired, pipeline, soon, by_department, decisions = sheets
+    retired, pipeline, soon, by_department, decisions, measured = sheets
     quarter, today, quarters = report.quarter, report.today, report.history
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
         ws.column_dimensions[letter].width = width
@@ -492,7 +519,7 @@ def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple[Sheet
     _write_headline(ws, _headline(quarter, today, quarters[-1][1], checks))
     ws.append([])
     _write_compared(ws, quarters, under_way=today <= quarter.last_day)
-    _write_target_and_basis(ws, report.target, report.figures)
+    _write_target_and_basis(ws, report.target, report.figures, measured.impacts)
     ws.append([])
     _write_largest_wins(ws, report.wins)
     if report.restated:
@@ -588,8 +615,9 @@ def _write_compared(ws, quarters: list[tuple], under_way: bool) -> None:
                    cell(ws, getattr(year, key), kind)])
 
 
-def _write_target_and_basis(ws, target, figures: reporting.Figures) -> None:
-    """Progress against the annual target, and the hours a year by the basis of their estimate."""
+def _write_target_and_basis(ws, target, figures: reporting.Figures, impacts: list[Impact]) -> None:
+    """Progress against the annual target, and the hours a year by the basis of their estimate; measured hours
+    stand beside the estimates of the same retirements, never in the headline."""
     if target:
         rows = [("Annual target: hours to realize in the fiscal year", target.hours, "hours"),
                 ("Realized toward it, fiscal year to date", target.realized, "hours"),
@@ -601,8 +629,17 @@ def _write_target_and_basis(ws, target, figures: reporting.Figures) -> None:
         ("Hours a year retired, on the submitter's estimate alone", figures.annualized_hours_submitter, "hours"),
         ("Potential hours a year, on the board's validated estimate", figures.potential_hours_board, "hours"),
         ("Potential hours a year, on the submitter's estimate alone", figures.potential_hours_submitter, "hours"),
-        ("Hours a year measured from EHR-use data", "none yet: no usage metrics have been imported", "text"),
     ]
+    counted = [impact for impact in impacts if impact.hours_measured is not None]
+    if counted:
+        rows += [(f"Hours a year measured from EHR-use data, {len(counted)} retirement"
+                  f"{'s' if len(counted) != 1 else ''} (the Measured impact sheet)",
+                  sum(impact.hours_measured for impact in counted), "hours"),
+                 ("Hours a year estimated for the same retirements",
+                  sum(impact.hours_estimated for impact in counted), "hours")]
+    else:
+        rows.append(("Hours a year measured from EHR-use data", "none: no retirement is measured in hours yet",
+                     "text"))
     for label, value, kind in rows:
         ws.append([text_cell(ws, label), cell(ws, value, kind)])
 

@@ -16,6 +16,7 @@ from ..enums import State
 from ..models import Category, Department, Nomination
 from .estimates import annual_hours_column
 from .listing import Listing
+from .measured_impact import Impact, measured_impacts
 from .reference import get_settings, organization_today
 from .reporting import retired_by
 
@@ -29,6 +30,7 @@ class Win:
     retired_on: date
     what_changed: str | None
     annual_hours: float
+    measured_metric: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def list_wins(*, session: Session, page: int, per_page: int) -> Listing:
     """One query; one row more than the page holds tells whether another page follows."""
     query = (
         select(Nomination.id, Nomination.title, Department.name, Category.name, Nomination.retired_on,
-               Nomination.what_changed, annual_hours_column(session=session))
+               Nomination.what_changed, annual_hours_column(session=session), Nomination.measured_metric)
         .join(Department, Department.id == Nomination.department_id)
         .join(Category, Category.id == Nomination.category_id)
         .where(Nomination.state == State.RETIRED)
@@ -54,6 +56,16 @@ def list_wins(*, session: Session, page: int, per_page: int) -> Listing:
     )
     wins = [Win(*row) for row in session.execute(query)]
     return Listing(rows=wins[:per_page], page=page, per_page=per_page, has_next=len(wins) > per_page)
+
+
+def measured_wins(*, session: Session, wins: list[Win], today: date) -> dict[int, Impact]:
+    """The measured impact of the wins linked to an EHR metric that have a figure, by nomination id."""
+    linked = [win.id for win in wins if win.measured_metric]
+    if not linked:
+        return {}
+    return {impact.nomination_id: impact for impact in measured_impacts(session=session, today=today,
+                                                                        nomination_ids=linked)
+            if impact.measured.effect is not None}
 
 
 def headline(*, session: Session, today: date | None = None) -> Headline:

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request
 
 from ..db import get_session
 from ..queries.reference import organization_today
-from ..queries.wins import headline, list_wins
+from ..queries.wins import headline, list_wins, measured_wins
 from .filters import read_page
 from .rendering import render
 
@@ -22,4 +22,5 @@ def index():
     listing = list_wins(session=session, page=read_page(request.args),
                         per_page=current_app.config["NOMINATIONS_PER_PAGE"])
     return render("wins/index.html", "wins/_list.html", listing=listing, today=today,
+                  measured=measured_wins(session=session, wins=listing.rows, today=today),
                   headline=headline(session=session, today=today))

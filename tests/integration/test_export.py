@@ -18,7 +18,8 @@ from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled
 from tests.support.web import sign_in
 
 Q3 = hours.Quarter(2026, 3)
-SHEETS = ["Summary", "Retired", "Pipeline", "Retiring soon", "By department", "By category", "Decisions", "Assumptions"]
+SHEETS = ["Summary", "Retired", "Pipeline", "Retiring soon", "By department", "By category", "Decisions",
+          "Measured impact", "Assumptions"]
 
 
 def export(session, path, quarter=Q3):

@@ -34,3 +34,16 @@ def test_a_retirement_that_cannot_be_measured_says_why(client, session):
     import_months(session, "IB-Time8", ids[:1])
     page = page_of(client, session, retired(session, ids[0], metric="IB-Time8"))
     assert "Not measured: no comparison department has every month of both windows." in page
+
+
+def test_wins_mark_a_measured_retirement_with_its_effect(client, session):
+    ids = departments(session, 10)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    measured = retired(session, ids[0], title="Measured one")
+    retired(session, ids[1], metric=None, title="Not linked")
+    page_of(client, session, measured)
+    wins = " ".join(client.get("/wins").get_data(as_text=True).split())
+    marks = re.findall(r'<span class="measured-mark">(.*?)</span>', wins)
+    assert len(marks) == 1
+    assert re.fullmatch(r"<strong>Measured:</strong> WOW8 fell by 0\.[45]\d hours per 8 scheduled hours, about "
+                        r"1,[0-3]\d\d hours a year", marks[0])
