@@ -63,6 +63,30 @@ class _MetricData:
     clinicians: dict[int, dict[date, int | None]] = field(default_factory=lambda: defaultdict(dict))
 
 
+@dataclass(frozen=True)
+class DepartmentTrend:
+    """One department's metric by month (None: nothing imported, or too few clinicians to show), and the months
+    in which a retirement linked to an EHR metric took effect there."""
+
+    department: str
+    months: list[date]
+    values: list[float | None]
+    marked: list[date]
+
+
+@dataclass(frozen=True)
+class MeasuredShare:
+    """Of the hours a year retired by a day, those whose retirement the EHR metrics measure in hours."""
+
+    retirements: int
+    hours_estimated: float  # their estimate, the figure the reports count
+    hours_measured: float
+    share: float  # of all hours a year retired, on the estimate
+
+
+TREND_METRIC, TREND_MONTHS = "WOW8", 12
+
+
 def affected_department_ids(*, session: Session, nomination: Nomination) -> list[int]:
     """The departments the board named as affected, or the nomination's own when it named none."""
     named = session.exec(select(AffectedDepartment.department_id)
@@ -209,3 +233,36 @@ def _with_hours(impact: Impact, measured: Measured, series: list, after: list[da
     # A larger fall gives more hours back: High comes from the effect's Low, and the other way.
     return replace(impact, hours_measured=given_back(measured.effect), hours_low=given_back(measured.high),
                    hours_high=given_back(measured.low))
+
+
+def measured_share(*, session: Session, today: date, last_day: date, annualized_hours: float) -> MeasuredShare:
+    """The retirements by last_day measured in hours, against the hours a year retired by then."""
+    counted = [impact for impact in measured_impacts(session=session, today=today)
+               if impact.retired_on <= last_day and impact.hours_measured is not None]
+    estimated = sum(impact.hours_estimated for impact in counted)
+    return MeasuredShare(len(counted), estimated, sum(impact.hours_measured for impact in counted),
+                         estimated / annualized_hours if annualized_hours else 0.0)
+
+
+def department_trends(*, session: Session, today: date, metric: str = TREND_METRIC,
+                      months: int = TREND_MONTHS) -> list[DepartmentTrend]:
+    """Each department's metric over the last months before this one, by name; only departments with data."""
+    shown = months_around(today.replace(day=1), months)[0]
+    data = _metric_data(session, metric)
+    fewest = get_settings(session=session).fewest_clinicians_shown
+    retired = defaultdict(set)
+    linked = _retired_with_metrics(session)
+    affected = _affected(session, [nomination.id for nomination in linked])
+    for nomination in linked:
+        for department in affected.get(nomination.id) or {nomination.department_id}:
+            retired[department].add(nomination.retired_on.replace(day=1))
+    per = METRICS[metric].per
+    trends = []
+    for department_id, name in for_lists(session=session).departments:
+        series = data.series.get(department_id)
+        if not series:
+            continue
+        values = [None if month not in series or _too_few_clinicians(data, {department_id}, [month], fewest)
+                  else level([series], [month]) * per for month in shown]
+        trends.append(DepartmentTrend(name, shown, values, sorted(retired[department_id] & set(shown))))
+    return trends

@@ -15,7 +15,8 @@ from ..errors import DomainError
 from ..forms import CloseQuarterForm, ReopenQuarterForm
 from ..hours import Quarter
 from ..queries import executive, quarter_report, reporting
-from ..queries.reference import organization_today
+from ..queries.measured_impact import department_trends, measured_share
+from ..queries.reference import get_settings, organization_today
 from ..services import closing
 from .auth import role_required
 from .errors import draw
@@ -92,7 +93,10 @@ def _dashboard(quarter: Quarter, closing_form=None, problem: str | None = None):
         kind_of=quarter_report.kind_of, may_close=current_user.has_any(Role.ADMIN) and quarter < current,
         close_form=closing_form if isinstance(closing_form, CloseQuarterForm) else CloseQuarterForm(),
         reopen_form=closing_form if isinstance(closing_form, ReopenQuarterForm) else ReopenQuarterForm(),
-        problem=problem)
+        problem=problem, trends=department_trends(session=session, today=today),
+        fewest_clinicians=get_settings(session=session).fewest_clinicians_shown,
+        measured_share=measured_share(session=session, today=today, last_day=quarter.last_day,
+                                      annualized_hours=report.figures.annualized_hours))
 
 
 def quarter_choices(quarter: Quarter, current: Quarter) -> list[Quarter]:

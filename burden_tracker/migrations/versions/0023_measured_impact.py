@@ -23,6 +23,7 @@ def upgrade() -> None:
     # Plain ALTER TABLE ADD COLUMN, which SQLite has: a table rebuilt would lose its triggers (0005, 0006).
     op.add_column('nominations', sa.Column('measured_metric', sqlmodel.sql.sqltypes.AutoString(length=32),
                                            nullable=True))
+    op.create_index('ix_nominations_measured_metric', 'nominations', ['measured_metric'], unique=False)
     op.add_column('settings', sa.Column('measure_window_months', sa.Integer(), server_default='3', nullable=False))
     op.add_column('settings', sa.Column('fewest_clinicians_shown', sa.Integer(), server_default='5', nullable=False))
     op.create_table(
@@ -39,4 +40,5 @@ def downgrade() -> None:
     op.drop_table('affected_departments')
     op.drop_column('settings', 'fewest_clinicians_shown')
     op.drop_column('settings', 'measure_window_months')
+    op.drop_index('ix_nominations_measured_metric', table_name='nominations')
     op.drop_column('nominations', 'measured_metric')

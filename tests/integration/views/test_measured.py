@@ -4,7 +4,7 @@ stands for, the chart with its numbers as a table; or why there is no figure."""
 import re
 
 from burden_tracker.enums import Role
-from tests.support.factories import make_user
+from tests.support.factories import make_department, make_user
 from tests.support.metrics import departments, import_months, retired
 from tests.support.web import sign_in
 
@@ -47,3 +47,20 @@ def test_wins_mark_a_measured_retirement_with_its_effect(client, session):
     assert len(marks) == 1
     assert re.fullmatch(r"<strong>Measured:</strong> WOW8 fell by 0\.[45]\d hours per 8 scheduled hours, about "
                         r"1,[0-3]\d\d hours a year", marks[0])
+
+
+def test_the_dashboard_shows_the_share_measured_and_each_departments_trend(client, session):
+    ids = departments(session, 10)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    import_months(session, "WOW8", [make_department(session, "Small unit").id], clinicians=3, seed=3)
+    retired(session, ids[0], title="Measured one")
+    sign_in(client, make_user(session, Role.EXECUTIVE, can_sign_in=True).email)
+    page = " ".join(client.get("/dashboard?quarter=2026-Q3").get_data(as_text=True).split())
+    assert re.search(r"1 retirement by 30 September 2026 is measured in hours: <strong>100%</strong> of the hours a "
+                     r"year retired, on their estimate\. Measured, they give back about 1,[0-3]\d\d hours a year, "
+                     r"against their estimate of 2,760\.", page)
+    assert page.count('<figure class="chart-figure"> <figcaption>Department') == 10
+    trend = re.search(r'<desc id="trend-1-desc">(.*?)</desc>', page)[1]
+    assert "A retirement took effect in June 2026." in trend
+    small = re.search(r"<figcaption>Small unit</figcaption>.*?<desc[^>]*>(.*?)</desc>", page)[1]
+    assert small.count("not shown") == len(re.findall(r"\b20\d\d \S", small)), "3 clinicians: never shown alone"
