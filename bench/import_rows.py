@@ -34,8 +34,9 @@ from bench.databases import KINDS, fresh_database  # noqa: E402  (after the path
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine, open_session
 from burden_tracker.models import Category, Department, Event, EventNote, Nomination, User, UserRole
-from burden_tracker.services.importer import import_file, read_table
+from burden_tracker.services.importer import import_file
 from burden_tracker.services.reference import ensure_reference_data
+from burden_tracker.services.sheet_files import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 3.0

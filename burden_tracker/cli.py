@@ -162,7 +162,8 @@ def user_break_glass_command(email, off):
 @with_appcontext
 def import_command(file, create_missing, dry_run):
     """Import nominations from .xlsx or .csv; exits 0 only when every row was (or would be) imported."""
-    from .services.importer import import_table, read_table
+    from .services.importer import import_table
+    from .services.sheet_files import read_table
 
     try:
         table = read_table(file)
@@ -213,8 +214,8 @@ def metrics_group():
 def metrics_import_command(file, dry_run):
     """Import EHR-use metrics from .xlsx or .csv, all or nothing; exits 0 only when every row was (or would be)
     imported."""
-    from .services.importer import read_table
     from .services.metrics_import import import_metrics
+    from .services.sheet_files import read_table
 
     try:
         report = import_metrics(session=_session(), table=read_table(file), dry_run=dry_run)

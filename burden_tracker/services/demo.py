@@ -16,8 +16,9 @@ from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
 from ..queries.reference import get_settings, organization_today
 from ..workflow import Move
 from .demo_metrics import add_demo_metrics
-from .importer import Table, import_table
+from .importer import import_table
 from .reference import ensure_reference_data
+from .sheet_files import Table
 from .transitions import move_nomination
 from .users import hash_password
 

@@ -17,8 +17,8 @@ from sqlmodel import Session
 from ..ehr_metrics import METRICS
 from ..measured import months_around
 from ..models import AffectedDepartment, Department, Nomination
-from .importer import Table
 from .metrics_import import import_metrics
+from .sheet_files import Table
 
 MONTHS = 24
 SEED = 20260

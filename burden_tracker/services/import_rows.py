@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
+from ..ehr_metrics import METRICS, name_key
 from ..enums import AffectedRole, EventKind, RequirementSource, State
 from ..errors import DomainError
 from ..schemas import NominationIn, field_errors
@@ -21,6 +22,7 @@ COLUMNS = (
     "title", "description", "category", "department", "affected_role", "minutes_per_occurrence",
     "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_by", "submitted_on",
     "status", "retired_on", "decision_note", "anonymous", "decided_on", "suggested_change",
+    "measured_metric", "affected_departments",
 )
 REQUIRED_COLUMNS = COLUMNS[:9]
 NAMED_COLUMNS = ("category", "department")  # names of rows in tables an admin manages
@@ -68,6 +70,8 @@ class ParsedRow:
     decision_note: str | None
     names: dict[str, str] = field(default_factory=dict)  # category and department, still to be looked up
     errors: list[RowError] = field(default_factory=list)
+    measured_metric: str | None = None  # the EHR metric its retirement should move
+    affected: tuple[str, ...] = ()  # names of the departments it affects, still to be looked up
 
 
 def is_blank(values: dict) -> bool:
@@ -97,6 +101,10 @@ def parse_row(row: int, values: dict, *, today: date) -> ParsedRow:
     unreadable_submitted_on = len(errors) > errors_before
     retired_on = convert("retired_on", _optional_date)
     decided_on = convert("decided_on", _optional_date)
+    measured_metric = convert("measured_metric", _metric)
+    affected = _departments_named(values.get("affected_departments"))
+    if affected and values.get("measured_metric") in (None, ""):
+        errors.append(RowError(row, "affected_departments", "names departments but no measured_metric"))
 
     nomination = None
     try:
@@ -119,7 +127,7 @@ def parse_row(row: int, values: dict, *, today: date) -> ParsedRow:
     faulty = {e.column for e in errors} if errors else ()
     names = {c: text[c] for c in NAMED_COLUMNS if text[c] and c not in faulty}
     return ParsedRow(row, None if errors else nomination, status, submitter_email, retired_on,
-                     decided_on or submitted_on, text["decision_note"], names, errors)
+                     decided_on or submitted_on, text["decision_note"], names, errors, measured_metric, affected)
 
 
 def _validate_nomination(values: dict) -> NominationIn:
@@ -221,6 +229,21 @@ def _yes_no(value) -> bool:
     if text in _NO:
         return False
     raise ValueError("must be yes or no")
+
+
+def _metric(value) -> str | None:
+    """A canonical metric, in any case and spacing (WOW8, wow 8); blank: none."""
+    text = _text(value)
+    found = next((key for key in METRICS if name_key(key) == name_key(text)), None)
+    if text is not None and found is None:
+        raise ValueError(f"“{text}” is not a metric Burden Tracker measures: one of {', '.join(METRICS)}")
+    return found
+
+
+def _departments_named(value) -> tuple[str, ...]:
+    """Department names separated by semicolons, each once."""
+    names = [name.strip() for name in (_text(value) or "").split(";")]
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 @lru_cache(maxsize=4096, typed=True)

@@ -6,30 +6,21 @@ sheet, its column and the reason, and then nothing at all is written. A dry run 
 same way and writes nothing either.
 """
 
-import csv
-import gc
-import re
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import cast, func, insert, select
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session
 
 from ..enums import Role, State
-from ..errors import DomainError
-from ..models import Category, Department, Event, EventNote, Nomination, User, UserRole
+from ..models import AffectedDepartment, Category, Department, Event, EventNote, Nomination, User, UserRole
 from ..queries.reference import organization_today
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
 from .keeping import count_kept_afresh, counting_change
+from .sheet_files import Table, cycle_collector_paused, read_table
 
 Progress = Callable[[int], None]  # told how many more rows are done
 _MODELS = {"category": (Category, "categories"), "department": (Department, "departments")}
@@ -53,83 +44,13 @@ class ImportReport:
         return not self.errors
 
 
-@dataclass
-class Table:
-    headers: list
-    rows: list[tuple[int, tuple]]  # (row number in the sheet, cell values)
-
-
-@contextmanager
-def _cycle_collector_paused():
-    """Reading and checking a large sheet makes millions of objects, and hundreds of thousands of them live
-    until the import ends. Python's cycle collector would walk them over and over, with everything else the
-    process holds: about a quarter of an import's time. Reference counting still frees what is dropped;
-    the few cycles left (a workbook and its sheets) are collected once the collector resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@_cycle_collector_paused()
-def read_table(path: Path) -> Table:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        lines = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        lines = _read_xlsx(path)
-    else:
-        raise DomainError(f"{path.name}: import reads .xlsx or .csv (UTF-8) files; save it as one of those.")
-    if not lines:
-        raise DomainError(f"{path.name} is empty: the first row must name the columns.")
-    return Table(list(lines[0]), [(number, tuple(values)) for number, values in enumerate(lines[1:], start=2)])
-
-
-def read_upload(stream, filename: str) -> Table:
-    """A file sent from a page, read as read_table reads one on disk: its name's suffix says its kind."""
-    sent = Path(filename or "file")
-    name = re.sub(r"[^\w\- ]", "_", sent.stem)[:60] + re.sub(r"[^\w.]", "_", sent.suffix.lower())
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (name or "file")
-        with path.open("wb") as copy:
-            shutil.copyfileobj(stream, copy)
-        return read_table(path)
-
-
-def _read_csv(path: Path) -> list:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return list(csv.reader(handle))
-    except UnicodeDecodeError:
-        raise DomainError(f"{path.name} is not UTF-8 text: save it as “CSV UTF-8”, or as .xlsx.") from None
-    except csv.Error as error:
-        raise DomainError(f"{path.name} could not be read as CSV: {error}") from None
-
-
-def _read_xlsx(path: Path) -> list:
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise DomainError(f"{path.name} could not be opened as an Excel workbook (.xlsx).") from None
-    try:
-        sheet = book.worksheets[0]
-        # Some programs record a wrong used range (often just A1); read what is really there.
-        sheet.reset_dimensions()
-        return list(sheet.iter_rows(values_only=True))  # tuples already
-    finally:
-        book.close()
-
-
 def import_file(*, session: Session, path: Path, create_missing=False, dry_run=False,
                 progress: Progress | None = None, today: date | None = None) -> ImportReport:
     return import_table(session=session, table=read_table(path), source=path.name, create_missing=create_missing,
                         dry_run=dry_run, progress=progress, today=today)
 
 
-@_cycle_collector_paused()
+@cycle_collector_paused()
 def import_table(*, session: Session, table: Table, source: str, create_missing=False, dry_run=False,
                  progress: Progress | None = None, today: date | None = None) -> ImportReport:
     today = today or organization_today(session=session)
@@ -205,7 +126,7 @@ class _Names:
                 select(User.id, func.lower(User.email)).where(func.lower(User.email).in_(wanted))))
         names = cls(ids | {"submitted_by": known_users}, {"departments": [], "categories": [], "users": []})
         for row in rows:
-            for column, name in row.names.items():
+            for column, name in [*row.names.items(), *(("department", name) for name in row.affected)]:
                 if name.casefold() not in names.ids[column]:
                     names.ids[column][name.casefold()] = None
                     names.to_create[_MODELS[column][1]].append(name)  # first spelling wins
@@ -221,6 +142,10 @@ class _Names:
         return [
             RowError(row.row, column, f"“{name}” is not a {column} we know (--create-missing adds it)")
             for row in rows for column, name in row.names.items() if self.ids[column][name.casefold()] is None
+        ] + [
+            RowError(row.row, "affected_departments", f"“{name}” is not a department we know (--create-missing "
+                                                      "adds it)")
+            for row in rows for name in row.affected if self.ids["department"][name.casefold()] is None
         ]
 
     def create(self, session: Session) -> None:
@@ -246,6 +171,10 @@ def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str)
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         batch = list(zip(ids[start:start + _ROWS_PER_INSERT], rows[start:start + _ROWS_PER_INSERT], strict=True))
         session.execute(insert(Nomination.__table__), [_nomination_values(id_, row, names) for id_, row in batch])
+        affected = [{"nomination_id": id_, "department_id": department} for id_, row in batch
+                    for department in {names.id_of("department", name) for name in row.affected}]
+        if affected:
+            session.execute(insert(AffectedDepartment.__table__), affected)
         events = [event for id_, row in batch for event in history(id_, row, source)]
         noted = [event for event in events if event["note"]]
         note_ids = session.scalars(insert(EventNote.__table__).returning(EventNote.id, sort_by_parameter_order=True),
@@ -291,6 +220,7 @@ def _nomination_values(id_: int, row: ParsedRow, names: _Names) -> dict:
         retired_on=row.retired_on,
         what_changed=note if row.status is State.RETIRED else None,
         rejection_rationale=note if row.status is State.REJECTED else None,
+        measured_metric=row.measured_metric,
     )
     return values
 

@@ -28,7 +28,7 @@ from ..ehr_metrics import METRICS, month_of, name_key
 from ..errors import DomainError
 from ..models import Department, DepartmentMonth, MetricName, utc_now
 from .import_rows import RowError, column_key
-from .importer import Table
+from .sheet_files import Table
 
 LONG, TEMPLATE, WIDE = "long", "template", "wide"
 SHAPES = {  # the columns each shape must have; a wide sheet has months for the rest

@@ -11,8 +11,8 @@ from ..forms import MetricNameForm, MetricsUploadForm, accepts_upload
 from ..metrics_template import template_workbook
 from ..queries.ehr_metrics import metrics_shown
 from ..services import metric_names
-from ..services.importer import read_upload
 from ..services.metrics_import import import_metrics
+from ..services.sheet_files import read_upload
 from .rendering import show_errors
 
 bp = Blueprint("metrics_admin", __name__, url_prefix="/admin/metrics")

@@ -13,8 +13,9 @@ from burden_tracker.export import write_workbook
 from burden_tracker.models import Nomination
 from burden_tracker.queries import reporting
 from burden_tracker.services.closing import close_quarter
-from burden_tracker.services.importer import Table, import_table
+from burden_tracker.services.importer import import_table
 from burden_tracker.services.revisions import revise_nomination
+from burden_tracker.services.sheet_files import Table
 from tests.support.factories import make_nomination, make_user, retire_through_the_board
 from tests.support.reporting_data import build_program
 from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled

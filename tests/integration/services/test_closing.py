@@ -13,8 +13,9 @@ from burden_tracker.queries import quarter_report, reporting
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.admin import update_settings
 from burden_tracker.services.closing import close_quarter, reopen_quarter
-from burden_tracker.services.importer import Table, import_table
+from burden_tracker.services.importer import import_table
 from burden_tracker.services.redaction import redact
+from burden_tracker.services.sheet_files import Table
 from tests.support.factories import make_nomination, make_user, retire_through_the_board
 from tests.support.reporting_data import build_program
 from tests.support.web import count

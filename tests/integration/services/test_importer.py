@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Role, State
 from burden_tracker.errors import DomainError
-from burden_tracker.models import Category, Department, Event, Nomination, User
+from burden_tracker.models import AffectedDepartment, Category, Department, Event, Nomination, User
+from burden_tracker.queries.measured_impact import affected_department_ids
 from burden_tracker.services.importer import import_file
 from tests.support.factories import make_department, make_nomination, make_user
 from tests.support.web import count
@@ -758,3 +759,40 @@ def test_cli_refuses_a_text_file_with_a_clear_message(runner, session, tmp_path)
     assert result.exit_code != 0
     assert "nominations.txt: import reads .xlsx or .csv" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_row_may_name_the_metric_its_retirement_should_move_and_the_departments_it_affects(session, emergency,
+                                                                                            sheet_path):
+    surgery = make_department(session, "Surgery")
+    write_sheet(sheet_path, [
+        nomination_row(title="Linked", measured_metric="wow 8", affected_departments="surgery; Emergency Department"),
+        nomination_row(title="Not linked"),
+    ], headers=[*VALID, "measured_metric", "affected_departments"])
+
+    report = import_file(session=session, path=sheet_path, today=TODAY)
+
+    assert report.ok, report.errors
+    linked = session.scalars(select(Nomination).where(Nomination.title == "Linked")).one()
+    assert linked.measured_metric == "WOW8"
+    assert affected_department_ids(session=session, nomination=linked) == sorted([emergency.id, surgery.id])
+    unlinked = session.scalars(select(Nomination).where(Nomination.title == "Not linked")).one()
+    assert unlinked.measured_metric is None
+    assert affected_department_ids(session=session, nomination=unlinked) == [emergency.id]
+
+
+def test_a_metric_or_department_the_row_cannot_name_is_reported(session, emergency, sheet_path):
+    write_sheet(sheet_path, [
+        nomination_row(measured_metric="Happiness"),
+        nomination_row(measured_metric="WOW8", affected_departments="Radiology"),
+        nomination_row(affected_departments="Emergency Department"),
+    ], headers=[*VALID, "measured_metric", "affected_departments"])
+
+    report = import_file(session=session, path=sheet_path, today=TODAY)
+
+    assert [str(error) for error in report.errors] == [
+        "row 2, measured_metric: “Happiness” is not a metric Burden Tracker measures: one of EHR-Time8, WOW8, "
+        "Pajama time, IB-Time8, Note-Time8, Order-Time8, Flowsheet time, Alert firings",
+        "row 3, affected_departments: “Radiology” is not a department we know (--create-missing adds it)",
+        "row 4, affected_departments: names departments but no measured_metric",
+    ]
+    assert count(session, Nomination) == 0 and count(session, AffectedDepartment) == 0

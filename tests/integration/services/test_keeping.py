@@ -16,10 +16,11 @@ from burden_tracker.queries.reference import organization_today
 from burden_tracker.schemas import NominationIn
 from burden_tracker.services.admin import update_settings
 from burden_tracker.services.closing import close_quarter
-from burden_tracker.services.importer import Table, import_table
+from burden_tracker.services.importer import import_table
 from burden_tracker.services.keeping import keep_current_quarters
 from burden_tracker.services.nominations import nominate
 from burden_tracker.services.revisions import revise_nomination
+from burden_tracker.services.sheet_files import Table
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 from tests.support.factories import as_it_stands, make_nomination, make_user, retire_through_the_board

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from burden_tracker.errors import DomainError
 from burden_tracker.models import DepartmentMonth
-from burden_tracker.services.importer import Table, read_table
 from burden_tracker.services.metrics_import import import_metrics
+from burden_tracker.services.sheet_files import Table, read_table
 from tests.support.factories import make_department
 
 LONG = ["Provider Identifier", "Department", "ReportingPeriodStartDate", "ReportingPeriodEndDate", "Metric",

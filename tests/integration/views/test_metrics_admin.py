@@ -11,8 +11,8 @@ from sqlmodel import select
 from burden_tracker.enums import AuditKind, Role
 from burden_tracker.metrics_template import COLUMNS
 from burden_tracker.models import AuditEntry, Department, DepartmentMonth, MetricName
-from burden_tracker.services.importer import Table
 from burden_tracker.services.metrics_import import import_metrics
+from burden_tracker.services.sheet_files import Table
 from tests.support.factories import make_department, make_user
 from tests.support.spreadsheets import recalculated_by_libreoffice
 from tests.support.web import count, csrf_token, sign_in
