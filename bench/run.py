@@ -18,6 +18,7 @@ BENCHMARKS = [
     ("The quarterly workbook against bare openpyxl, with peak memory", "export_workbook.py"),
     ("Import of 20,000 rows against a bare bulk insert", "import_rows.py"),
     ("HTTP throughput of /nominations under serve --workers 2 against /healthz", "http_throughput.py"),
+    ("EHR metrics: a provider-level import, and a nomination's page with its measured impact", "metrics.py"),
 ]
 
 

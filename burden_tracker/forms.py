@@ -367,6 +367,12 @@ class ForgotPasswordForm(FlaskForm):
                                              Length(max=254)])
 
 
+class DepartmentNameForm(FlaskForm):
+    department_name = StringField("How the export names the department", filters=[_blank_is_none],
+                                  description="As the export writes it; case does not matter.")
+    department_id = SelectField("Is our department", validate_choice=False, filters=[_blank_is_none])  # from the view
+
+
 class MetricsUploadForm(FlaskForm):
     file = FileField("The vendor's export, or the template filled in",
                      description=".xlsx or .csv (UTF-8): the long export, the wide workbook, or the template.")

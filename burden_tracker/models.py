@@ -87,6 +87,16 @@ class MetricName(SQLModel, table=True):
     metric: str = Field(max_length=32)
 
 
+class DepartmentName(SQLModel, table=True):
+    """A name an EHR vendor's export gives one of our departments, where it is not the department's own name
+    (which the import matches in any case without this)."""
+
+    __tablename__ = "department_names"
+    name_key: str = Field(max_length=120, primary_key=True)  # the name stripped and case-folded
+    name: str = Field(max_length=120)
+    department_id: int = Field(foreign_key="departments.id", index=True)
+
+
 class DepartmentMonth(SQLModel, table=True):
     """One metric for one department and calendar month, summed over its clinicians: a person's own figures are
     never kept. A vendor sheet that gives only the department's figure leaves it in value, which cannot be pooled

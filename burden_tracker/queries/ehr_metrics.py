@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..ehr_metrics import METRICS, Metric
-from ..models import DepartmentMonth, MetricName
+from ..models import Department, DepartmentMonth, DepartmentName, MetricName
 
 
 @dataclass(frozen=True)
@@ -29,3 +29,10 @@ def metrics_shown(*, session: Session) -> list[MetricShown]:
         select(DepartmentMonth.metric, func.count(func.distinct(DepartmentMonth.department_id)),
                func.min(DepartmentMonth.month), func.max(DepartmentMonth.month)).group_by(DepartmentMonth.metric))}
     return [MetricShown(metric, names[key], *imported.get(key, (0, None, None))) for key, metric in METRICS.items()]
+
+
+def department_names_shown(*, session: Session) -> list[tuple[str, str]]:
+    """(the vendor's name, our department's) for each name an admin added, by the vendor's name."""
+    return list(session.exec(select(DepartmentName.name, Department.name)
+                             .join(Department, Department.id == DepartmentName.department_id)
+                             .order_by(DepartmentName.name)))

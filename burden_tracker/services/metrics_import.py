@@ -1,20 +1,13 @@
 """Importing the EHR vendor's usage metrics (.xlsx first sheet, or UTF-8 .csv): all or nothing.
 
-Three shapes are read, told apart by their headers:
-- long, as vendors export it: `Provider Identifier` (optional), `Department`, `ReportingPeriodStartDate`,
-  `ReportingPeriodEndDate`, `Metric`, `Numerator`, `Denominator`, and optionally `Value` and `Clinicians`;
-- wide, as vendors' workbooks are laid out: `Department`, `Metric`, then a column per month (`2026-01`, or a
-  real date). A row named for a metric holds the department's figure for each month (a value, which cannot be
-  pooled further or turned into hours); a ratio comes as two rows, "WOW8 numerator" and "WOW8 denominator"; a
-  row named `Clinicians` counts the department's clinicians each month;
-- the product's own template: `Department`, `Month` (2026-01), `Metric`, `Numerator`, `Denominator`, and
-  optionally `Value` and `Clinicians`.
-Headers match with case, spaces and underscores ignored, as for nominations. Rows are added up to department ×
-calendar month × metric as they are read: numerators and denominators summed, never an average of averages, and
-the clinicians counted (distinct providers, or the Clinicians column of a department's row). Provider identifiers
-are only counted, never stored. A department's row with a Value and no numerator is its figure for the month and
-cannot be pooled with other rows. Every bad row is reported (row, column, reason) and then nothing is written; a
-month imported again replaces that month for that metric and department.
+Three shapes, told apart by their headers (matched as for nominations): long, as vendors export it (one row per
+provider or department and reporting period); wide, as vendors' workbooks are laid out (`Department`, `Metric`,
+then a column per month; a ratio as two rows, "WOW8 numerator" and "WOW8 denominator"; a row of values alone is
+the department's figure, which cannot be pooled or turned into hours unless a `Scheduled hours` row gives the
+department's scheduled hours; `Clinicians` and `Scheduled hours` rows serve all its metrics); and the template.
+Rows are added up to department × calendar month × metric as read: numerators and denominators summed, never an
+average of averages, the clinicians counted (distinct providers, never stored, or a department row's Clinicians).
+Every bad row is reported (row, column, reason), then nothing is written; a month imported again replaces it.
 """
 
 from collections import defaultdict
@@ -26,7 +19,7 @@ from sqlmodel import Session, select
 
 from ..ehr_metrics import METRICS, month_of, name_key
 from ..errors import DomainError
-from ..models import Department, DepartmentMonth, MetricName, utc_now
+from ..models import Department, DepartmentMonth, DepartmentName, MetricName, utc_now
 from .import_rows import RowError, column_key
 from .sheet_files import Table
 
@@ -37,7 +30,8 @@ SHAPES = {  # the columns each shape must have; a wide sheet has months for the 
     WIDE: ("department", "metric"),
 }
 PARTS = ("numerator", "denominator")  # a wide sheet's metric row may be one part of a ratio: "WOW8 numerator"
-CLINICIANS = "clinicians"  # a wide sheet's row of each month's clinicians, for the department's every metric
+# A wide sheet's rows of a department's clinicians and scheduled hours each month, which serve all its metrics.
+CLINICIANS, SCHEDULED = DEPARTMENT_ROWS = ("clinicians", "scheduledhours")
 OPTIONAL = ("provideridentifier", "numerator", "denominator", "value", "clinicians")
 SHAPES_IN_WORDS = ("Department, ReportingPeriodStartDate, ReportingPeriodEndDate and Metric (as vendors export "
                    "it), Department and Metric then a column per month (2026-01), or Department, Month and Metric "
@@ -101,6 +95,7 @@ def import_metrics(*, session: Session, table: Table, dry_run: bool = False) -> 
         else:
             reader.read(number, cells, report.errors)
     report.errors.extend(reader.finish_wide() if shape == WIDE else reader.clashes())
+    report.warnings.extend(reader.warnings)
     report.figures = len(reader.figures)
     if report.errors or dry_run:
         session.rollback()
@@ -116,8 +111,10 @@ class _Reader:
         self.metrics = {row.name_key: row.metric for row in session.exec(select(MetricName))}
         self.departments = {name.casefold(): department_id for department_id, name
                             in session.exec(select(Department.id, Department.name))}
+        self.departments |= dict(session.exec(select(DepartmentName.name_key, DepartmentName.department_id)).all())
         self.figures: dict[tuple[int, str, date], _Figure] = defaultdict(_Figure)
         self.wide: dict[tuple[int, str, date], dict] = defaultdict(dict)  # each part: (number, row)
+        self.warnings: list[str] = []
 
     def cell(self, cells: tuple, column: str):
         index = self.columns.get(column)
@@ -157,7 +154,7 @@ class _Reader:
         name, _, part = label.rpartition(" ")
         if part.casefold() not in PARTS:
             name, part = label, "value"
-        metric = CLINICIANS if name_key(name) == CLINICIANS else self._metric(row, (name,), faults, column=0)
+        metric = name_key(name) if name_key(name) in DEPARTMENT_ROWS else self._metric(row, (name,), faults, column=0)
         for index, month in months.items():
             number = self._number(row, cells, f"{month:%Y-%m}", faults, index=index)
             if number is not None and department is not None and metric is not None:
@@ -166,9 +163,9 @@ class _Reader:
 
     def finish_wide(self) -> list[RowError]:
         """The parts of each month put together: a numerator needs its denominator, a value stands alone."""
-        errors = []
+        errors, unscheduled = [], set()
         for (department, metric, month), parts in self.wide.items():
-            if metric == CLINICIANS:
+            if metric in DEPARTMENT_ROWS:
                 continue
             numerator, denominator, value = (parts.get(part) for part in ("numerator", "denominator", "value"))
             clinicians = self.wide.get((department, CLINICIANS, month), {}).get("value")
@@ -178,7 +175,13 @@ class _Reader:
                 errors.append(RowError(value[1], f"{month:%Y-%m}", "the month has a value and a numerator or "
                                                                    "denominator row too: give one or the other"))
             elif value:
-                figure.value = value[0]
+                scheduled = self.wide.get((department, SCHEDULED, month), {}).get("value")
+                if scheduled and scheduled[0] > 0 and METRICS[metric].denominator == "scheduled hours":
+                    figure.numerator = value[0] / METRICS[metric].per * scheduled[0]
+                    figure.denominator = scheduled[0]
+                else:
+                    figure.value = value[0]
+                    unscheduled.add(metric)
             elif not (numerator and denominator):
                 given = numerator or denominator
                 errors.append(RowError(given[1], f"{month:%Y-%m}", f"no {'denominator' if numerator else 'numerator'}"
@@ -187,6 +190,10 @@ class _Reader:
                 errors.append(RowError(denominator[1], f"{month:%Y-%m}", "must be more than 0"))
             else:
                 figure.numerator, figure.denominator = numerator[0], denominator[0]
+        self.warnings.extend(f"{metric} is given as the departments' figures alone, with no row of its "
+                             f"{METRICS[metric].denominator} (for a metric per scheduled hour: a Scheduled hours "
+                             "row): it can be measured, but the hours it stands for will not be computed"
+                             for metric in sorted(unscheduled))
         return sorted(errors, key=lambda error: (error.row, error.column))
 
     def clashes(self) -> list[RowError]:
@@ -201,7 +208,7 @@ class _Reader:
         if name in (None, ""):
             faults.append(RowError(row, "department", "is empty"))
             return None
-        found = self.departments.get(str(name).casefold())
+        found = self.departments.get(str(name).strip().casefold())
         if found is None:
             faults.append(RowError(row, "department", f"no department is named {name!r}"))
         return found

@@ -7,9 +7,10 @@ from flask_login import current_user
 from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError
-from ..forms import MetricNameForm, MetricsUploadForm, accepts_upload
+from ..forms import DepartmentNameForm, MetricNameForm, MetricsUploadForm, accepts_upload
 from ..metrics_template import template_workbook
-from ..queries.ehr_metrics import metrics_shown
+from ..queries.ehr_metrics import department_names_shown, metrics_shown
+from ..queries.reference import for_lists
 from ..services import metric_names
 from ..services.metrics_import import import_metrics
 from ..services.sheet_files import read_upload
@@ -40,6 +41,40 @@ def index():
     return _page(form=form, upload=MetricsUploadForm(formdata=None))
 
 
+@bp.post("/departments")
+def add_department_name():
+    form = _offer_departments(DepartmentNameForm())
+    if form.validate_on_submit():
+        try:
+            metric_names.add_department_name(session=get_session(), actor_id=current_user.id,
+                                             name=form.department_name.data,
+                                             department_id=_whole(form.department_id.data))
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(f"The import now reads {form.department_name.data.strip()!r} as one of our departments.")
+            return redirect(url_for("metrics_admin.index"), code=303)
+    return _page(form=MetricNameForm(formdata=None), upload=MetricsUploadForm(formdata=None), department_form=form)
+
+
+@bp.post("/departments/remove")
+def remove_department_name():
+    name = request.form.get("name", "")
+    metric_names.remove_department_name(session=get_session(), actor_id=current_user.id, name=name)
+    flash(f"The import no longer reads {name!r} as a department.")
+    return redirect(url_for("metrics_admin.index"), code=303)
+
+
+def _whole(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
+
+
+def _offer_departments(form: DepartmentNameForm) -> DepartmentNameForm:
+    form.department_id.choices = [("", "Choose a department"), *((str(id_), name) for id_, name
+                                                                 in for_lists(session=get_session()).departments)]
+    return form
+
+
 @bp.post("/import")
 @accepts_upload("file")
 def upload():
@@ -67,10 +102,13 @@ def _file_chosen(upload: MetricsUploadForm) -> bool:
     return True
 
 
-def _page(*, form: MetricNameForm, upload: MetricsUploadForm, report=None):
-    refused = form.errors or upload.errors or (report is not None and not report.ok)
+def _page(*, form: MetricNameForm, upload: MetricsUploadForm, report=None, department_form=None):
+    department_form = department_form or _offer_departments(DepartmentNameForm(formdata=None))
+    refused = form.errors or upload.errors or department_form.errors or (report is not None and not report.ok)
+    session = get_session()
     return render_template("admin/metrics.html", form=form, upload=upload, report=report,
-                           metrics=metrics_shown(session=get_session())), 422 if refused else 200
+                           department_form=department_form, metrics=metrics_shown(session=session),
+                           department_names=department_names_shown(session=session)), 422 if refused else 200
 
 
 @bp.post("/names/remove")

@@ -23,14 +23,25 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]}
 
 
-@pytest.fixture
-def live_app(sqlite_template, tmp_path):
-    """The app with the demo data in its own SQLite file; `live_db()` opens a session on it."""
-    database = tmp_path / "browser.sqlite3"
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory):
+    """A database with the demo loaded, once for each test worker: each test copies it, as it copies the empty
+    template, rather than loading the demo again (seconds each time)."""
+    database = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     shutil.copy(sqlite_template, database)
     app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only"})
     with app.app_context(), open_session(app.extensions["db_engine"]) as session:
         load_demo(session=session)
+    app.extensions["db_engine"].dispose()  # the last connection closed: its write-ahead log is folded in
+    return database
+
+
+@pytest.fixture
+def live_app(demo_template, tmp_path):
+    """The app with the demo data in its own SQLite file; `live_db()` opens a session on it."""
+    database = tmp_path / "browser.sqlite3"
+    shutil.copy(demo_template, database)
+    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only"})
     yield app
     app.extensions["db_engine"].dispose()
 

@@ -27,7 +27,7 @@ def test_an_admin_checks_then_imports_an_export_and_sees_each_bad_row(page, live
                                                                        tmp_path):
     good = tmp_path / "signal.csv"
     good.write_text("Department,Month,Metric,Numerator,Denominator,Clinicians\n"
-                    "Cardiology,2026-01,WOW8,30,200,12\nCardiology,2026-02,WOW8,28,190,12\n")
+                    "Cardiology,2026-01,IB-Time8,30,200,12\nCardiology,2026-02,IB-Time8,28,190,12\n")
     bad = tmp_path / "signal-bad.csv"
     bad.write_text("Department,Month,Metric,Numerator,Denominator\nCardiology,2026-13,WOW8,30,200\n"
                    "Radiology,2026-01,WOW8,1,8\n")
@@ -43,9 +43,9 @@ def test_an_admin_checks_then_imports_an_export_and_sees_each_bad_row(page, live
     page.get_by_label("Only check it: import nothing").check()
     page.get_by_role("button", name="Import the file").click()
     expect(page.get_by_role("status")).to_contain_text("The file can be imported: 2 rows (template shape)")
-    expect(page.get_by_role("row", name="WOW8", exact=False)).to_contain_text("nothing yet")
+    expect(page.get_by_role("row", name="IB-Time8", exact=False)).to_contain_text("nothing yet")
     page.get_by_label("The vendor's export, or the template filled in").set_input_files(good)
     page.get_by_label("Only check it: import nothing").uncheck()
     page.get_by_role("button", name="Import the file").click()
     expect(page.get_by_text("Imported 2 rows (template shape) as 2 figures")).to_be_visible()
-    expect(page.get_by_role("row", name="WOW8", exact=False)).to_contain_text("1 department, 2026-01 to 2026-02")
+    expect(page.get_by_role("row", name="IB-Time8", exact=False)).to_contain_text("1 department, 2026-01 to 2026-02")

@@ -298,6 +298,9 @@ POSTS = {
     "metrics_admin.remove_name": Endpoint(values=lambda w: {"name": "BPA Firings"}),
     # Its file is sent in tests/integration/views/test_metrics_admin.py: here it is the form around it.
     "metrics_admin.upload": Endpoint(values=lambda w: {"dry_run": "y"}),
+    "metrics_admin.add_department_name": Endpoint(values=lambda w: {"department_name": "ED Main",
+                                                                    "department_id": str(w.ids["department"])}),
+    "metrics_admin.remove_department_name": Endpoint(values=lambda w: {"name": "ED Main"}),
     "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},

@@ -86,6 +86,8 @@ MATRIX = {
     ("metrics_admin.index", "POST"): ADMIN,
     ("metrics_admin.remove_name", "POST"): ADMIN,
     ("metrics_admin.upload", "POST"): ADMIN,
+    ("metrics_admin.add_department_name", "POST"): ADMIN,
+    ("metrics_admin.remove_department_name", "POST"): ADMIN,
     ("metrics_admin.template", "GET"): ADMIN,
 }
 # Open to anyone, but only after the right password in the same browser: without it they lead to /login.

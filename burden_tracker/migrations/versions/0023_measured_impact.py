@@ -1,7 +1,8 @@
 """Measured impact
 
-The metric a nomination's retirement should move and the departments it affects, and the settings of measuring
-it: the months before and after, and the fewest clinicians a department's own figure needs.
+The metric a nomination's retirement should move and the departments it affects, the names a vendor gives our
+departments, and the settings of measuring it: the months before and after, and the fewest clinicians a
+department's own figure needs.
 
 Revision ID: 0023
 Revises: 0022
@@ -27,6 +28,15 @@ def upgrade() -> None:
     op.add_column('settings', sa.Column('measure_window_months', sa.Integer(), server_default='3', nullable=False))
     op.add_column('settings', sa.Column('fewest_clinicians_shown', sa.Integer(), server_default='5', nullable=False))
     op.create_table(
+        'department_names',
+        sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column('department_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['department_id'], ['departments.id']),
+        sa.PrimaryKeyConstraint('name_key'),
+    )
+    op.create_index('ix_department_names_department_id', 'department_names', ['department_id'], unique=False)
+    op.create_table(
         'affected_departments',
         sa.Column('nomination_id', sa.Integer(), nullable=False),
         sa.Column('department_id', sa.Integer(), nullable=False),
@@ -38,6 +48,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('affected_departments')
+    op.drop_index('ix_department_names_department_id', table_name='department_names')
+    op.drop_table('department_names')
     op.drop_column('settings', 'fewest_clinicians_shown')
     op.drop_column('settings', 'measure_window_months')
     op.drop_index('ix_nominations_measured_metric', table_name='nominations')

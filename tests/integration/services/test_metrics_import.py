@@ -157,7 +157,11 @@ def test_a_wide_sheet_gives_ratios_from_two_rows_values_from_one_and_clinicians_
         ("Surgery", "EHR-Time8", 5.2, 5.0, None),
     ))
     assert report.ok and (report.shape, report.figures) == ("wide", 4)
-    assert report.warnings == ["column 'Notes' is not one the import reads; it was ignored"]
+    assert report.warnings == [
+        "column 'Notes' is not one the import reads; it was ignored",
+        "EHR-Time8 is given as the departments' figures alone, with no row of its scheduled hours (for a metric per "
+        "scheduled hour: a Scheduled hours row): it can be measured, but the hours it stands for will not be "
+        "computed"]
     assert stored(session) == {
         (emergency.id, "WOW8", date(2026, 1, 1)): (120.0, 960.0, None, 12),
         (emergency.id, "WOW8", date(2026, 2, 1)): (150.0, 1000.0, None, 13),
@@ -180,3 +184,26 @@ def test_a_wide_sheets_bad_cells_are_reported_by_row_and_month(session, departme
         "row 2, 2026-02: no denominator row gives this month",
     ]
     assert stored(session) == {}
+
+
+def test_a_wide_sheets_scheduled_hours_turn_its_values_into_ratios_and_values_alone_are_said_to_give_no_hours(
+        session, departments):
+    emergency, surgery = departments
+    report = import_metrics(session=session, table=table(
+        ["Department", "Metric", "2026-01"],
+        ("Emergency Department", "WOW8", 1.2),
+        ("Emergency Department", "Scheduled hours", 1600),
+        ("Surgery", "WOW8", 0.9),
+        ("Surgery", "Flowsheet time", 220),
+        ("Surgery", "Scheduled hours", 800),
+    ))
+    assert report.ok and report.figures == 3
+    assert stored(session) == {
+        (emergency.id, "WOW8", date(2026, 1, 1)): (pytest.approx(1.2 / 8 * 1600), 1600.0, None, None),
+        (surgery.id, "WOW8", date(2026, 1, 1)): (pytest.approx(0.9 / 8 * 800), 800.0, None, None),
+        (surgery.id, "Flowsheet time", date(2026, 1, 1)): (None, None, 220.0, None),
+    }
+    assert report.warnings == [
+        "Flowsheet time is given as the departments' figures alone, with no row of its shifts (for a metric per "
+        "scheduled hour: a Scheduled hours row): it can be measured, but the hours it stands for will not be "
+        "computed"]

@@ -160,3 +160,28 @@ def test_uploads_have_their_own_limit_and_other_forms_take_no_file(client, sessi
     twice = client.post("/admin/metrics/import", content_type="multipart/form-data",
                         data={"csrf_token": token, "file": [(BytesIO(b"a"), "a.csv"), (BytesIO(b"b"), "b.csv")]})
     assert twice.status_code == 400
+
+
+def test_a_vendors_name_for_a_department_is_read_by_the_import_and_can_be_taken_back(client, session):
+    admin_client(client, session)
+    surgery = make_department(session, "Surgery")
+    token = csrf_token(client, "/admin/metrics")
+    refused = client.post("/admin/metrics/departments", data={"csrf_token": token, "department_name": "SURG 4W",
+                                                                 "department_id": "999999"})
+    assert refused.status_code == 422
+    assert re.search(r'id="department_id-error"[^>]*>Choose one of the departments', refused.get_data(as_text=True))
+    added = client.post("/admin/metrics/departments", data={"csrf_token": token, "department_name": "SURG 4W",
+                                                               "department_id": str(surgery.id)},
+                        follow_redirects=True)
+    page = added.get_data(as_text=True)
+    assert "The import now reads &#39;SURG 4W&#39; as one of our departments." in page and "SURG 4W → Surgery" in page
+    report = import_metrics(session=session, table=Table(
+        ["Department", "Month", "Metric", "Numerator", "Denominator"], [(2, ("surg 4w", "2026-01", "WOW8", 1, 8))]))
+    assert report.ok and count(session, DepartmentMonth, department_id=surgery.id) == 1
+    taken = client.post("/admin/metrics/departments", data={"csrf_token": token, "department_name": "Surg 4w",
+                                                               "department_id": str(surgery.id)})
+    assert re.search(r'id="department_name-error"[^>]*>Already names another department', taken.get_data(as_text=True))
+    client.post("/admin/metrics/departments/remove", data={"csrf_token": token, "name": "SURG 4W"})
+    again = import_metrics(session=session, table=Table(
+        ["Department", "Month", "Metric", "Numerator", "Denominator"], [(2, ("surg 4w", "2026-02", "WOW8", 1, 8))]))
+    assert [str(error) for error in again.errors] == ["row 2, department: no department is named 'surg 4w'"]
