@@ -68,6 +68,18 @@ def level(series: list[Series], months: list[date]) -> float | None:
     return statistics.fmean(statistics.fmean(_value(pair) for pair in months_of_one) for months_of_one in pairs)
 
 
+def month_levels(series: list[Series], months: list[date]) -> list[float | None]:
+    """Each month's level of the departments that have it, pooled as level() pools them; None where none has."""
+    levels = []
+    for month in months:
+        given = [one[month] for one in series if month in one]
+        if given and all(isinstance(pair, tuple) for pair in given):
+            levels.append(sum(pair[0] for pair in given) / sum(pair[1] for pair in given))
+        else:
+            levels.append(statistics.fmean(_value(pair) for pair in given) if given else None)
+    return levels
+
+
 def _value(month: Month) -> float:
     return month[0] / month[1] if isinstance(month, tuple) else month
 
@@ -95,15 +107,34 @@ def _interval(effect: float, comparison: list[Series], before: list[date], after
     if count < FEWEST_FOR_A_RANGE:
         return None, None, f"no interval: {count} comparison department{'s' if count != 1 else ''}, fewer than " \
                            f"{FEWEST_FOR_A_RANGE}"
-    placebos = []
-    for index, pretend in enumerate(comparison):
-        others = comparison[:index] + comparison[index + 1:]
-        placebos.append((level([pretend], after) - level([pretend], before))
-                        - (level(others, after) - level(others, before)))
+    placebos = [change - others for change, others in _placebo_changes(comparison, before, after)]
     if count >= FEWEST_FOR_PERCENTILES:
         lower, upper = _percentile(placebos, 0.05), _percentile(placebos, 0.95)
         return effect - upper, effect - lower, PERCENTILE_INTERVAL
     return effect - max(placebos), effect - min(placebos), PLACEBO_RANGE
+
+
+def _placebo_changes(comparison: list[Series], before: list[date], after: list[date]) -> list[tuple[float, float]]:
+    """For each comparison department: its change between the windows, and the change of all the others pooled
+    without it, as level() pools them. Where every month is a ratio, the others' sums are the group's less the
+    department's own: one pass over the departments rather than one over all of them for each."""
+    if not all(isinstance(one[month], tuple) for one in comparison for month in before + after):
+        return [(level([pretend], after) - level([pretend], before),
+                 level(others, after) - level(others, before))
+                for index, pretend in enumerate(comparison)
+                for others in [comparison[:index] + comparison[index + 1:]]]
+    sums = [(_summed(one, before), _summed(one, after)) for one in comparison]
+    total = [(sum(own[side][0] for own in sums), sum(own[side][1] for own in sums)) for side in (0, 1)]
+
+    def without(own, side):
+        return (total[side][0] - own[side][0]) / (total[side][1] - own[side][1])
+
+    return [(own[1][0] / own[1][1] - own[0][0] / own[0][1], without(own, 1) - without(own, 0)) for own in sums]
+
+
+def _summed(series: Series, months: list[date]) -> tuple[float, float]:
+    """A department's numerators and denominators summed over some months."""
+    return sum(series[month][0] for month in months), sum(series[month][1] for month in months)
 
 
 def _percentile(values: list[float], share: float) -> float:

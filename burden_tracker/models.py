@@ -113,6 +113,10 @@ class DepartmentMonth(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utc_now)
 
 
+# A retirement is measured on one metric across every department, over some months: read by metric and month.
+sa.Index("ix_department_months_metric_month", DepartmentMonth.metric, DepartmentMonth.month)
+
+
 class AffectedDepartment(SQLModel, table=True):
     """A department a nomination's retirement should change, beside its own, as the board names them for
     measuring it (Nomination.measured_metric). None named: its own department only."""

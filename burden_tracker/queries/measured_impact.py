@@ -9,13 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import hours
 from ..ehr_metrics import METRICS, Metric
 from ..enums import State
-from ..measured import Measured, level, measure, months_around
-from ..models import AffectedDepartment, DepartmentMonth, Nomination
+from ..measured import Measured, level, measure, month_levels, months_around
+from ..models import ESTIMATE_IN_FORCE, AffectedDepartment, DepartmentMonth, Nomination
 from .reference import for_lists, get_settings
 
 NO_DENOMINATORS = ("the metric was imported as the departments' figures alone, with no scheduled hours (or days, "
@@ -52,7 +53,7 @@ class MonthChart:
     marked: date  # the month the change took effect
 
 
-CHART_MONTHS = 12  # shown on each side of the retirement, where there is data
+CHART_BEYOND = 3  # months shown beyond each window on the nomination's chart, where there is data
 
 
 @dataclass
@@ -97,13 +98,19 @@ def affected_department_ids(*, session: Session, nomination: Nomination) -> list
 
 def measured_impacts(*, session: Session, today: date, nomination_ids: list[int] | None = None) -> list[Impact]:
     """Every retired nomination linked to a metric (or those of nomination_ids), newest retirement first."""
-    settings = get_settings(session=session)
+    return _measured(session, today, nomination_ids)[0]
+
+
+def _measured(session: Session, today: date, nomination_ids: list[int] | None, settings=None):
+    """The impacts, and each metric's data they were measured on."""
+    settings = settings or get_settings(session=session)
     retired = _retired_with_metrics(session)
     affected = _affected(session, [row.id for row in retired])
     wanted = retired if nomination_ids is None else [row for row in retired if row.id in set(nomination_ids)]
     data = {metric: _metric_data(session, metric) for metric in {row.measured_metric for row in wanted}}
     names = dict(for_lists(session=session).departments)
-    return [_impact(row, affected, retired, data[row.measured_metric], names, settings, today) for row in wanted]
+    return [_impact(row, affected, retired, data[row.measured_metric], names, settings, today)
+            for row in wanted], data
 
 
 def impact_of(*, session: Session, nomination: Nomination, today: date) -> tuple[Impact, MonthChart] | None:
@@ -111,35 +118,39 @@ def impact_of(*, session: Session, nomination: Nomination, today: date) -> tuple
     is not retired or not linked to a metric."""
     if nomination.state is not State.RETIRED or not nomination.measured_metric:
         return None
-    found = measured_impacts(session=session, today=today, nomination_ids=[nomination.id])
+    settings = get_settings(session=session)
+    span = settings.measure_window_months + CHART_BEYOND
+    found, read = _measured(session, today, [nomination.id], settings)
     if not found:
         return None
     impact = found[0]
-    data = _metric_data(session, impact.metric.key)
-    fewest = get_settings(session=session).fewest_clinicians_shown
+    data = read[impact.metric.key]
     marked = impact.retired_on.replace(day=1)
-    before, after = months_around(impact.retired_on, CHART_MONTHS)
+    before, after = months_around(impact.retired_on, span)
     months = [month for month in [*before, marked, *after]
               if any(month in data.series.get(d, {}) for d in impact.affected_ids)]
     per = impact.metric.per
 
     def line(ids, hidden=lambda month: False):
-        values = []
-        for month in months:
-            pooled = level([data.series[d] for d in ids if month in data.series.get(d, {})], [month])
-            values.append(None if pooled is None or hidden(month) else pooled * per)
-        return values
+        pooled = month_levels([data.series[d] for d in ids if d in data.series], months)
+        return [None if value is None or hidden(month) else value * per for month, value in zip(months, pooled,
+                                                                                                 strict=True)]
 
     def too_few(month):
-        return _too_few_clinicians(data, set(impact.affected_ids), [month], fewest) is not None
+        return _too_few_clinicians(data, set(impact.affected_ids), [month], settings.fewest_clinicians_shown)
 
     return impact, MonthChart(months, line(impact.affected_ids, too_few), line(impact.comparison_ids), marked)
 
 
 def _retired_with_metrics(session: Session) -> list:
-    return session.exec(select(Nomination).where(Nomination.state == State.RETIRED,
-                                                 Nomination.measured_metric.is_not(None))
-                        .order_by(Nomination.retired_on.desc(), Nomination.id.desc())).all()
+    """What measuring needs of each retired nomination linked to a metric: rows, not whole nominations."""
+    minutes, per_week, clinicians = ESTIMATE_IN_FORCE
+    return session.connection().execute(
+        select(Nomination.id, Nomination.title, Nomination.department_id, Nomination.measured_metric,
+               Nomination.retired_on, minutes.label("minutes"), per_week.label("per_week"),
+               clinicians.label("clinicians"))
+        .where(Nomination.state == State.RETIRED, Nomination.measured_metric.is_not(None))
+        .order_by(Nomination.retired_on.desc(), Nomination.id.desc())).all()
 
 
 def _affected(session: Session, ids: list[int]) -> dict[int, set[int]]:
@@ -152,13 +163,33 @@ def _affected(session: Session, ids: list[int]) -> dict[int, set[int]]:
     return named
 
 
+# Each worker keeps the months of each metric it has read, while the metric's rows are those it read them from:
+# a measured nomination's page needs every department's months of its metric, more rows than the rest of the page
+# reads together, and they change only when an admin imports. An import stamps every row it writes with its time
+# and replaces rows whole, so the latest stamp and the count of rows tell whether the kept copy still holds.
+_KEPT: dict[tuple[str, str], tuple[tuple, _MetricData]] = {}
+
+
 def _metric_data(session: Session, key: str) -> _MetricData:
+    month = DepartmentMonth
+    stamp = tuple(session.connection().execute(select(func.max(month.imported_at), func.count())
+                                               .where(month.metric == key)).one())
+    place = (str(session.get_bind().url), key)
+    kept = _KEPT.get(place)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    data = _read_metric_data(session, key)
+    _KEPT[place] = (stamp, data)
+    return data
+
+
+def _read_metric_data(session: Session, key: str) -> _MetricData:
     per = METRICS[key].per
     data = _MetricData()
     month = DepartmentMonth
-    for department, when, numerator, denominator, value, clinicians in session.exec(
-            select(month.department_id, month.month, month.numerator, month.denominator, month.value,
-                   month.clinicians).where(month.metric == key)):
+    query = select(month.department_id, month.month, month.numerator, month.denominator, month.value,
+                   month.clinicians).where(month.metric == key)
+    for department, when, numerator, denominator, value, clinicians in session.connection().execute(query):
         # A department's figure given as a value is in the metric's unit; measured.py works in numerator ÷
         # denominator, so the value is brought to those terms.
         data.series[department][when] = (numerator, denominator) if value is None else value / per
@@ -166,13 +197,13 @@ def _metric_data(session: Session, key: str) -> _MetricData:
     return data
 
 
-def _impact(row: Nomination, affected: dict, retired: list, data: _MetricData, names: dict, settings,
+def _impact(row, affected: dict, retired: list, data: _MetricData, names: dict, settings,
             today: date) -> Impact:
     metric = METRICS[row.measured_metric]
     departments = affected.get(row.id) or {row.department_id}
     window = settings.measure_window_months
     before, after = months_around(row.retired_on, window)
-    minutes, per_week, clinicians = row.estimate
+    minutes, per_week, clinicians = row.minutes, row.per_week, row.clinicians
     estimated = hours.annual_hours(hours.weekly_hours(minutes, per_week, clinicians),
                                    settings.working_weeks_per_year)
     impact = Impact(row.id, row.title, row.retired_on, metric, sorted(names.get(d, "?") for d in departments),
@@ -199,7 +230,7 @@ def _too_few_clinicians(data: _MetricData, departments: set[int], months: list[d
     return None
 
 
-def _comparison(row: Nomination, departments: set[int], affected: dict, retired: list, data: _MetricData,
+def _comparison(row, departments: set[int], affected: dict, retired: list, data: _MetricData,
                 first: date, last: date) -> list[int]:
     """Every other department with the metric, but those with their own retirement on it inside the windows."""
     busy = set()

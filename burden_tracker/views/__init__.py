@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
+from .. import charts
 from ..forms import LARGEST_ID
 from .rendering import htmx
 
@@ -62,6 +63,7 @@ def init_app(app) -> None:
         app.add_template_filter(number_format)
     app.add_template_filter(rendering.named)
     app.add_template_filter(rendering.browser_named)
+    app.add_template_global(charts.month_chart, "place_month_chart")
 
 
 def _unread_notices() -> dict:

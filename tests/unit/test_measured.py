@@ -91,3 +91,22 @@ def test_no_figure_when_the_data_cannot_carry_one():
 def test_departments_that_gave_only_values_count_once_each():
     month = date(2026, 1, 1)
     assert level([{month: 0.4}, {month: (60.0, 100.0)}], [month]) == pytest.approx(0.5)
+
+
+def test_the_placebos_pool_the_other_departments_as_level_does():
+    """The placebo effects come from the group's sums less each department's own: the same figures as pooling
+    the others afresh for each, with level()."""
+    rng = random.Random(5)
+    affected, comparison = simulated(rng, 12, -0.1)
+    before, after = months_around(RETIRED_ON)
+    placebos = []
+    for index, pretend in enumerate(comparison):
+        others = comparison[:index] + comparison[index + 1:]
+        placebos.append((level([pretend], after) - level([pretend], before))
+                        - (level(others, after) - level(others, before)))
+    ordered = sorted(placebos)
+    measured = measure(affected, comparison, RETIRED_ON, today=TODAY)
+    lower = ordered[0] + (ordered[1] - ordered[0]) * (0.05 * 11 - 0)
+    upper = ordered[10] + (ordered[11] - ordered[10]) * (0.95 * 11 - 10)
+    assert measured.high == pytest.approx(measured.effect - lower)
+    assert measured.low == pytest.approx(measured.effect - upper)

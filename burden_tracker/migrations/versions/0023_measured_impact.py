@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['department_id'], ['departments.id']),
         sa.PrimaryKeyConstraint('name_key'),
     )
+    op.create_index('ix_department_months_metric_month', 'department_months', ['metric', 'month'], unique=False)
     op.create_index('ix_department_names_department_id', 'department_names', ['department_id'], unique=False)
     op.create_table(
         'affected_departments',
@@ -49,6 +50,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('affected_departments')
     op.drop_index('ix_department_names_department_id', table_name='department_names')
+    op.drop_index('ix_department_months_metric_month', table_name='department_months')
     op.drop_table('department_names')
     op.drop_column('settings', 'fewest_clinicians_shown')
     op.drop_column('settings', 'measure_window_months')
