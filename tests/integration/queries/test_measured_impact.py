@@ -9,6 +9,8 @@ import pytest
 from burden_tracker.measured import PERCENTILE_INTERVAL
 from burden_tracker.models import DepartmentMonth
 from burden_tracker.queries.measured_impact import NO_DENOMINATORS, impact_of, measured_impacts
+from burden_tracker.services.metrics_import import import_metrics
+from burden_tracker.services.sheet_files import Table
 from tests.support.factories import make_nomination
 from tests.support.metrics import MONTHS, TODAY, departments, import_months, retired
 
@@ -97,3 +99,21 @@ def test_the_chart_shows_both_groups_by_month_and_hides_a_month_of_too_few_clini
     assert chart.affected[0] == pytest.approx(1.0, abs=0.35) and chart.affected[10] < chart.comparison[10]
     assert impact.comparison_ids == tuple(ids[1:])
     assert impact_of(session=session, nomination=make_nomination(session), today=TODAY) is None
+
+
+def test_a_metric_imported_again_is_measured_afresh(session):
+    """Each worker keeps a metric's months while they stand: an import that replaces them is read at once."""
+    ids = departments(session, 10)
+    import_months(session, "WOW8", ids)
+    nomination = retired(session, ids[0])
+    before = measured_impacts(session=session, today=TODAY)[0].measured.effect
+    names = {id_: f"Department {n:02}" for n, id_ in enumerate(ids)}
+    report = import_metrics(session=session, table=Table(
+        ["Department", "Month", "Metric", "Numerator", "Denominator"],
+        [(number, (names[ids[0]], f"2026-{month:02}", "WOW8", 0.2 * 200, 1600))
+         for number, month in enumerate(range(7, 10), start=2)]))
+    assert report.ok
+    after = measured_impacts(session=session, today=TODAY)[0]
+    assert after.nomination_id == nomination.id
+    assert after.measured.after == pytest.approx(0.2 * 200 / 1600 * 8)
+    assert after.measured.effect < before - 0.5
