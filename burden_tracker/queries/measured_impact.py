@@ -6,17 +6,18 @@ setting in some month of its windows is not measured: its figure would be a few 
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from .. import hours
 from ..ehr_metrics import METRICS, Metric
 from ..enums import State
 from ..measured import Measured, level, measure, month_levels, months_around
-from ..models import ESTIMATE_IN_FORCE, AffectedDepartment, DepartmentMonth, Nomination
+from ..models import ESTIMATE_IN_FORCE, AffectedDepartment, Nomination
+from .metric_months import MetricMonths, metric_months
 from .reference import for_lists, get_settings
 
 NO_DENOMINATORS = ("the metric was imported as the departments' figures alone, with no scheduled hours (or days, "
@@ -54,14 +55,6 @@ class MonthChart:
 
 
 CHART_BEYOND = 3  # months shown beyond each window on the nomination's chart, where there is data
-
-
-@dataclass
-class _MetricData:
-    """One metric's months of every department: (numerator, denominator) pairs, or values in ratio terms."""
-
-    series: dict[int, dict[date, object]] = field(default_factory=lambda: defaultdict(dict))
-    clinicians: dict[int, dict[date, int | None]] = field(default_factory=lambda: defaultdict(dict))
 
 
 @dataclass(frozen=True)
@@ -107,7 +100,7 @@ def _measured(session: Session, today: date, nomination_ids: list[int] | None, s
     retired = _retired_with_metrics(session)
     affected = _affected(session, [row.id for row in retired])
     wanted = retired if nomination_ids is None else [row for row in retired if row.id in set(nomination_ids)]
-    data = {metric: _metric_data(session, metric) for metric in {row.measured_metric for row in wanted}}
+    data = {metric: metric_months(session, metric) for metric in {row.measured_metric for row in wanted}}
     names = dict(for_lists(session=session).departments)
     return [_impact(row, affected, retired, data[row.measured_metric], names, settings, today)
             for row in wanted], data
@@ -151,8 +144,6 @@ _RETIRED_LINKED = (
     .order_by(Nomination.retired_on.desc(), Nomination.id.desc()))
 _AFFECTED = select(AffectedDepartment.nomination_id, AffectedDepartment.department_id).where(
     AffectedDepartment.nomination_id.in_(bindparam("ids", expanding=True)))
-_IMPORTED = select(func.max(DepartmentMonth.imported_at), func.count()).where(
-    DepartmentMonth.metric == bindparam("metric"))
 
 
 def _retired_with_metrics(session: Session) -> list:
@@ -168,39 +159,7 @@ def _affected(session: Session, ids: list[int]) -> dict[int, set[int]]:
     return named
 
 
-# Each worker keeps the months of each metric it has read, while the metric's rows are those it read them from:
-# a measured nomination's page needs every department's months of its metric, more rows than the rest of the page
-# reads together, and they change only when an admin imports. An import stamps every row it writes with its time
-# and replaces rows whole, so the latest stamp and the count of rows tell whether the kept copy still holds.
-_KEPT: dict[tuple[str, str], tuple[tuple, _MetricData]] = {}
-
-
-def _metric_data(session: Session, key: str) -> _MetricData:
-    stamp = tuple(session.connection().execute(_IMPORTED, {"metric": key}).one())
-    place = (str(session.get_bind().url), key)
-    kept = _KEPT.get(place)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    data = _read_metric_data(session, key)
-    _KEPT[place] = (stamp, data)
-    return data
-
-
-def _read_metric_data(session: Session, key: str) -> _MetricData:
-    per = METRICS[key].per
-    data = _MetricData()
-    month = DepartmentMonth
-    query = select(month.department_id, month.month, month.numerator, month.denominator, month.value,
-                   month.clinicians).where(month.metric == key)
-    for department, when, numerator, denominator, value, clinicians in session.connection().execute(query):
-        # A department's figure given as a value is in the metric's unit; measured.py works in numerator ÷
-        # denominator, so the value is brought to those terms.
-        data.series[department][when] = (numerator, denominator) if value is None else value / per
-        data.clinicians[department][when] = clinicians
-    return data
-
-
-def _impact(row, affected: dict, retired: list, data: _MetricData, names: dict, settings,
+def _impact(row, affected: dict, retired: list, data: MetricMonths, names: dict, settings,
             today: date) -> Impact:
     metric = METRICS[row.measured_metric]
     departments = affected.get(row.id) or {row.department_id}
@@ -224,7 +183,7 @@ def _impact(row, affected: dict, retired: list, data: _MetricData, names: dict, 
     return _with_hours(impact, measured, [data.series[d] for d in departments], after, window, minutes)
 
 
-def _too_few_clinicians(data: _MetricData, departments: set[int], months: list[date], fewest: int) -> str | None:
+def _too_few_clinicians(data: MetricMonths, departments: set[int], months: list[date], fewest: int) -> str | None:
     for month in months:
         counts = [data.clinicians.get(d, {}).get(month) for d in departments]
         if all(count is not None for count in counts) and sum(counts) < fewest:
@@ -233,7 +192,7 @@ def _too_few_clinicians(data: _MetricData, departments: set[int], months: list[d
     return None
 
 
-def _comparison(row, departments: set[int], affected: dict, retired: list, data: _MetricData,
+def _comparison(row, departments: set[int], affected: dict, retired: list, data: MetricMonths,
                 first: date, last: date) -> list[int]:
     """Every other department with the metric, but those with their own retirement on it inside the windows."""
     busy = set()
@@ -282,7 +241,7 @@ def department_trends(*, session: Session, today: date, metric: str = TREND_METR
                       months: int = TREND_MONTHS) -> list[DepartmentTrend]:
     """Each department's metric over the last months before this one, by name; only departments with data."""
     shown = months_around(today.replace(day=1), months)[0]
-    data = _metric_data(session, metric)
+    data = metric_months(session, metric)
     fewest = get_settings(session=session).fewest_clinicians_shown
     retired = defaultdict(set)
     linked = _retired_with_metrics(session)
