@@ -129,10 +129,11 @@ def impact_of(*, session: Session, nomination: Nomination, today: date) -> tuple
         return [None if value is None or hidden(month) else value * per for month, value in zip(months, pooled,
                                                                                                  strict=True)]
 
-    def too_few(month):
-        return _too_few_clinicians(data, set(impact.affected_ids), [month], settings.fewest_clinicians_shown)
+    def too_few(ids):
+        return lambda month: _too_few_clinicians(data, set(ids), [month], settings.fewest_clinicians_shown)
 
-    return impact, MonthChart(months, line(impact.affected_ids, too_few), line(impact.comparison_ids), marked)
+    return impact, MonthChart(months, line(impact.affected_ids, too_few(impact.affected_ids)),
+                              line(impact.comparison_ids, too_few(impact.comparison_ids)), marked)
 
 
 # The statements a measured nomination's page runs, built once: building them took as long as running them.
@@ -174,6 +175,9 @@ def _impact(row, affected: dict, retired: list, data: MetricMonths, names: dict,
     if too_few:
         return replace(impact, measured=Measured(why_not=too_few))
     others = _comparison(row, departments, affected, retired, data, before[0], after[-1])
+    too_few = _too_few_clinicians(data, set(others), before + after, settings.fewest_clinicians_shown, "comparison")
+    if others and too_few:
+        return replace(impact, measured=Measured(why_not=too_few))
     measured = measure([data.series.get(d, {}) for d in sorted(departments)],
                        [data.series[d] for d in others], row.retired_on, today=today, window=window)
     impact = replace(impact, measured=_in_units(measured, metric.per), affected_ids=tuple(sorted(departments)),
@@ -183,11 +187,13 @@ def _impact(row, affected: dict, retired: list, data: MetricMonths, names: dict,
     return _with_hours(impact, measured, [data.series[d] for d in departments], after, window, minutes)
 
 
-def _too_few_clinicians(data: MetricMonths, departments: set[int], months: list[date], fewest: int) -> str | None:
+def _too_few_clinicians(data: MetricMonths, departments: set[int], months: list[date], fewest: int,
+                        group: str = "affected") -> str | None:
+    """Why a group's figures cannot be shown: it counts fewer clinicians than the setting in some month."""
     for month in months:
         counts = [data.clinicians.get(d, {}).get(month) for d in departments]
         if all(count is not None for count in counts) and sum(counts) < fewest:
-            return (f"the affected departments count fewer than {fewest} clinicians in {month:%B %Y}: so that no "
+            return (f"the {group} departments count fewer than {fewest} clinicians in {month:%B %Y}: so that no "
                     "one's own figures can be read from it, it is not measured")
     return None
 

@@ -117,3 +117,14 @@ def test_a_metric_imported_again_is_measured_afresh(session):
     assert after.nomination_id == nomination.id
     assert after.measured.after == pytest.approx(0.2 * 200 / 1600 * 8)
     assert after.measured.effect < before - 0.5
+
+
+def test_a_comparison_too_small_to_show_is_not_shown_through_the_measurement(session):
+    """Its figures would stand on their own as the comparison's: one small department's people."""
+    ids = departments(session, 2)
+    import_months(session, "WOW8", ids[:1])
+    import_months(session, "WOW8", ids[1:], clinicians=3, seed=9)
+    retired(session, ids[0])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    assert impact.measured.effect is None and impact.measured.comparison_before is None
+    assert impact.measured.why_not.startswith("the comparison departments count fewer than 5 clinicians")
