@@ -390,10 +390,12 @@ class MetricsUploadForm(FlaskForm):
 # large as UPLOAD_MAX_BYTES, while its text fields keep the forms' limit.
 
 
-def accepts_upload(field_name: str):
-    """Marks a view whose form carries one file, in the field of this name."""
+def accepts_upload(field_name: str, *, only_for):
+    """Marks a view whose form carries one file, in the field of this name, for the people only_for() accepts:
+    the form is read before the view's own checks run (CSRF protection reads it), so no one else's file is
+    even written to a temporary file."""
     def mark(view):
-        view.upload_field = field_name
+        view.upload_field, view.upload_allowed = field_name, only_for
         return view
     return mark
 
@@ -443,6 +445,7 @@ class StrictFormParser(FormDataParser):
         try:
             for name, value in _parts(decoder, stream, self.max_form_memory_size, self._open_file):
                 (files if isinstance(value, FileStorage) else fields).append((name, value))
+            _one_value_each(self.cls(fields))
             _one_value_each(self.cls(files))
         except Exception:  # a refused body keeps none of its files: the request would never close them
             for _name, file in files:
@@ -499,7 +502,9 @@ class FormRequest(Request):
     @property
     def upload_field(self) -> str | None:
         view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
-        return getattr(view, "upload_field", None)
+        if view is None or not getattr(view, "upload_field", None) or not view.upload_allowed():
+            return None
+        return view.upload_field
 
     @property
     def max_content_length(self) -> int | None:

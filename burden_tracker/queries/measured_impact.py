@@ -120,8 +120,10 @@ def impact_of(*, session: Session, nomination: Nomination, today: date) -> tuple
     data = read[impact.metric.key]
     marked = impact.retired_on.replace(day=1)
     before, after = months_around(impact.retired_on, span)
-    months = [month for month in [*before, marked, *after]
-              if any(month in data.series.get(d, {}) for d in impact.affected_ids)]
+    spanned = [*before, marked, *after]
+    held = [index for index, month in enumerate(spanned)
+            if any(month in data.series.get(d, {}) for d in impact.affected_ids)]
+    months = spanned[held[0]:held[-1] + 1] if held else []  # a month missing between them stays, as a gap
     per = impact.metric.per
 
     def line(ids, hidden=lambda month: False):
@@ -174,7 +176,8 @@ def _impact(row, affected: dict, retired: list, data: MetricMonths, names: dict,
     too_few = _too_few_clinicians(data, departments, before + after, settings.fewest_clinicians_shown)
     if too_few:
         return replace(impact, measured=Measured(why_not=too_few))
-    others = _comparison(row, departments, affected, retired, data, before[0], after[-1])
+    others = [d for d in _comparison(row, departments, affected, retired, data, before[0], after[-1])
+              if all(month in data.series[d] for month in before + after)]  # as measure() keeps them
     too_few = _too_few_clinicians(data, set(others), before + after, settings.fewest_clinicians_shown, "comparison")
     if others and too_few:
         return replace(impact, measured=Measured(why_not=too_few))
@@ -189,10 +192,14 @@ def _impact(row, affected: dict, retired: list, data: MetricMonths, names: dict,
 
 def _too_few_clinicians(data: MetricMonths, departments: set[int], months: list[date], fewest: int,
                         group: str = "affected") -> str | None:
-    """Why a group's figures cannot be shown: it counts fewer clinicians than the setting in some month."""
+    """Why a group's figures cannot be shown: the departments that have a month count fewer clinicians than the
+    setting in it, or one of them does not say how many (a figure of unknown size may be one person's)."""
     for month in months:
-        counts = [data.clinicians.get(d, {}).get(month) for d in departments]
-        if all(count is not None for count in counts) and sum(counts) < fewest:
+        counts = [data.clinicians[d].get(month) for d in departments if month in data.series.get(d, {})]
+        if any(count is None for count in counts):
+            return (f"the {group} departments' clinicians are not counted in {month:%B %Y} (the import needs "
+                    "them): so that no one's own figures can be read from it, it is not measured")
+        if counts and sum(counts) < fewest:
             return (f"the {group} departments count fewer than {fewest} clinicians in {month:%B %Y}: so that no "
                     "one's own figures can be read from it, it is not measured")
     return None
@@ -259,7 +266,7 @@ def department_trends(*, session: Session, today: date, metric: str = TREND_METR
     trends = []
     for department_id, name in for_lists(session=session).departments:
         series = data.series.get(department_id)
-        if not series:
+        if not series or not any(month in series for month in shown):
             continue
         values = [None if month not in series or _too_few_clinicians(data, {department_id}, [month], fewest)
                   else level([series], [month]) * per for month in shown]

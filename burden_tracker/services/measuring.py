@@ -22,10 +22,11 @@ def link_measure(session: Session, nomination: Nomination, fields: dict) -> None
     known = {id_ for id_, _name in for_lists(session=session).departments}
     chosen = set()
     for value in fields.get("affected_departments") or []:
-        if not str(value).isdigit() or int(value) not in known:
+        text = str(value)
+        if not (text.isascii() and text.isdigit() and len(text) < 10) or int(text) not in known:
             raise MoveRefused("Please choose the departments from the list.",
                               fields={"affected_departments": "names a department that does not exist"})
-        chosen.add(int(value))
+        chosen.add(int(text))
     nomination.measured_metric = metric
     # On the connection, not the session: flushing the nomination here would write it (and its version) twice.
     connection = session.connection()

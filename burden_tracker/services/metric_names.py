@@ -1,7 +1,8 @@
 """The names an EHR vendor's export gives each canonical metric and our departments: an admin adds their
 vendor's spelling, or takes one back. A metric's own name always stays; a department's own name needs none."""
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from ..ehr_metrics import METRICS, name_key
 from ..errors import DomainError
@@ -52,6 +53,10 @@ def add_department_name(*, session: Session, actor_id: int, name: str, departmen
     if not 1 <= len(name) <= NAME_MAX or not name.isprintable():
         raise DomainError("Type the name as the export writes it.", fields={"department_name": f"must be 1 to "
                                                                         f"{NAME_MAX} characters one can see"})
+    own = session.exec(select(Department.name).where(func.lower(Department.name) == name.lower())).first()
+    if own is not None:
+        raise DomainError("That name is a department's own.", fields={"department_name": f"is the department "
+                                                                      f"{own}'s own name: the import reads it already"})
     taken = session.get(DepartmentName, department_key(name))
     if taken is not None:
         raise DomainError("That name is taken.", fields={"department_name": f"already names another department "

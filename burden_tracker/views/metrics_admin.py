@@ -66,7 +66,8 @@ def remove_department_name():
 
 
 def _whole(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _offer_departments(form: DepartmentNameForm) -> DepartmentNameForm:
@@ -75,8 +76,12 @@ def _offer_departments(form: DepartmentNameForm) -> DepartmentNameForm:
     return form
 
 
+def _is_admin() -> bool:
+    return current_user.is_authenticated and current_user.has_any(Role.ADMIN)
+
+
 @bp.post("/import")
-@accepts_upload("file")
+@accepts_upload("file", only_for=_is_admin)
 def upload():
     """The vendor's export sent from the page: imported all or nothing, or only checked."""
     upload = MetricsUploadForm()

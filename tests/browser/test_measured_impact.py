@@ -57,7 +57,7 @@ def test_a_measured_retirement_shows_on_its_page_on_wins_and_on_the_dashboard(pa
     section = page.locator(".measured-in-ehr")
     expect(section).to_contain_text(re.compile(r"4 retirements by .*\s+are measured in hours: \d+%"))
     expect(section.get_by_role("img", name="Work outside of work in Intensive Care Unit by month")).to_be_visible()
-    expect(section.locator("figure", has_text="Pharmacy")).to_contain_text("Not shown: it counts fewer than 5")
+    expect(section.locator("figure", has_text="Pharmacy")).to_contain_text("it counts fewer than 5 clinicians")
     fits(page, width)
     section.screenshot(path=str(SCREENSHOTS / f"dashboard-measured-{name}.png"))
 

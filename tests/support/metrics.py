@@ -21,7 +21,8 @@ def departments(session, count: int) -> list[int]:
 
 
 def import_months(session, metric: str, ids: list[int], *, effect: dict[int, float] | None = None,
-                  clinicians: int = 10, seed: int = 7, values_only: bool = False) -> None:
+                  clinicians: int | None = 10, seed: int = 7, values_only: bool = False,
+                  months: list[date] | None = None) -> None:
     """WOW8 about 1.0 hour per 8 scheduled hours, sharing a month-to-month swing; `effect` moves a department
     from the month after RETIRED_ON on, by that many hours per 8 scheduled hours."""
     rng = random.Random(seed)
@@ -29,7 +30,7 @@ def import_months(session, metric: str, ids: list[int], *, effect: dict[int, flo
     rows = []
     for department in ids:
         base = rng.uniform(0.8, 1.2)
-        for month in MONTHS:
+        for month in months or MONTHS:
             per_8 = base + swing[month] + rng.gauss(0, 0.02)
             if effect and department in effect and month > RETIRED_ON:
                 per_8 += effect[department]

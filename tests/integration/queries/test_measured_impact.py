@@ -109,8 +109,8 @@ def test_a_metric_imported_again_is_measured_afresh(session):
     before = measured_impacts(session=session, today=TODAY)[0].measured.effect
     names = {id_: f"Department {n:02}" for n, id_ in enumerate(ids)}
     report = import_metrics(session=session, table=Table(
-        ["Department", "Month", "Metric", "Numerator", "Denominator"],
-        [(number, (names[ids[0]], f"2026-{month:02}", "WOW8", 0.2 * 200, 1600))
+        ["Department", "Month", "Metric", "Numerator", "Denominator", "Clinicians"],
+        [(number, (names[ids[0]], f"2026-{month:02}", "WOW8", 0.2 * 200, 1600, 10))
          for number, month in enumerate(range(7, 10), start=2)]))
     assert report.ok
     after = measured_impacts(session=session, today=TODAY)[0]
@@ -128,3 +128,29 @@ def test_a_comparison_too_small_to_show_is_not_shown_through_the_measurement(ses
     [impact] = measured_impacts(session=session, today=TODAY)
     assert impact.measured.effect is None and impact.measured.comparison_before is None
     assert impact.measured.why_not.startswith("the comparison departments count fewer than 5 clinicians")
+
+
+def test_a_small_department_is_not_the_comparison_alone_when_the_larger_one_lacks_a_month(session):
+    ids = departments(session, 3)
+    import_months(session, "WOW8", ids[:1])
+    import_months(session, "WOW8", ids[1:2], clinicians=3, seed=9)
+    import_months(session, "WOW8", ids[2:], months=[month for month in MONTHS if month != date(2026, 8, 1)])
+    retired(session, ids[0])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    assert impact.measured.why_not.startswith("the comparison departments count fewer than 5 clinicians")
+
+
+def test_figures_whose_clinicians_are_not_counted_are_not_measured(session):
+    ids = departments(session, 6)
+    import_months(session, "WOW8", ids, clinicians=None)
+    retired(session, ids[0])
+    [impact] = measured_impacts(session=session, today=TODAY)
+    assert impact.measured.why_not.startswith("the affected departments' clinicians are not counted in March 2026")
+
+
+def test_a_month_missing_inside_the_chart_stays_a_gap(session):
+    ids = departments(session, 6)
+    import_months(session, "WOW8", ids, months=[month for month in MONTHS if month != date(2026, 2, 1)])
+    nomination = retired(session, ids[0])
+    _impact, chart = impact_of(session=session, nomination=nomination, today=TODAY)
+    assert chart.months == MONTHS and chart.affected[1] is None and chart.comparison[1] is None

@@ -167,6 +167,7 @@ def test_evaluating_stores_the_boards_estimate_source_note_and_owner(board_clien
     ("owner_id", "999999", "Not a valid choice."),
     ("measured_metric", "Happiness", "Is not a metric Burden Tracker measures"),
     ("affected_departments", "999999", "Names a department that does not exist"),
+    ("affected_departments", "²", "Names a department that does not exist"),
 ])
 def test_a_bad_evaluation_is_refused_beside_its_field_and_changes_nothing(board_client, session, field, value,
                                                                           message):

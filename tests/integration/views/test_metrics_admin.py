@@ -185,3 +185,22 @@ def test_a_vendors_name_for_a_department_is_read_by_the_import_and_can_be_taken_
     again = import_metrics(session=session, table=Table(
         ["Department", "Month", "Metric", "Numerator", "Denominator"], [(2, ("surg 4w", "2026-02", "WOW8", 1, 8))]))
     assert [str(error) for error in again.errors] == ["row 2, department: no department is named 'surg 4w'"]
+
+
+def test_only_an_admin_may_send_a_file_at_all(client, session):
+    sign_in(client, make_user(session, Role.STAFF, can_sign_in=True).email)
+    token = csrf_token(client, "/nominations")
+    answer = upload(client, token, "signal.csv", LONG_CSV.encode())
+    assert answer.status_code == 400, "the file is refused as the form is read, before it is written anywhere"
+
+
+def test_a_departments_own_name_needs_no_vendors_name(client, session):
+    admin_client(client, session)
+    make_department(session, "Surgery")
+    oncology = make_department(session, "Oncology")
+    token = csrf_token(client, "/admin/metrics")
+    answer = client.post("/admin/metrics/departments", data={"csrf_token": token, "department_name": "surgery",
+                                                                "department_id": str(oncology.id)})
+    assert answer.status_code == 422
+    assert re.search(r'id="department_name-error"[^>]*>Is the department Surgery&#39;s own name',
+                     answer.get_data(as_text=True))

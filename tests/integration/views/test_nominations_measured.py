@@ -62,5 +62,5 @@ def test_the_dashboard_shows_the_share_measured_and_each_departments_trend(clien
     assert page.count('<figure class="chart-figure"> <figcaption>Department') == 10
     trend = re.search(r'<desc id="trend-1-desc">(.*?)</desc>', page)[1]
     assert "A retirement took effect in June 2026." in trend
-    assert "<figcaption>Small unit</figcaption> <p><small>Not shown: it counts fewer than 5 clinicians in each of " \
-           "these months" in page, "3 clinicians: never shown on its own"
+    assert "<figcaption>Small unit</figcaption> <p><small>Not shown: in each of these months it counts fewer than 5 " \
+           "clinicians" in page, "3 clinicians: never shown on its own"
