@@ -50,6 +50,11 @@ def realized_hours(annual: float, retired_on: date, first_day: date, last_day: d
     return realized_hours_of(annual, days_counted(retired_on, first_day, last_day))
 
 
+def a_year_of(total: float, months: int) -> float:
+    """A total over some months, brought to twelve."""
+    return total * 12 / months
+
+
 def measured_hours_a_year(change: float, denominators_a_year: float, hours_each: float) -> float:
     """Clinician-hours a year a measured change of an EHR metric gives back: the change, as numerator per
     denominator (negative when the metric fell), times the denominators of a year (scheduled hours, days, shifts

@@ -36,3 +36,8 @@ def department_names_shown(*, session: Session) -> list[tuple[str, str]]:
     return list(session.exec(select(DepartmentName.name, Department.name)
                              .join(Department, Department.id == DepartmentName.department_id)
                              .order_by(DepartmentName.name)))
+
+
+def department_owning_name(*, session: Session, name: str) -> str | None:
+    """The department whose own name this is, in any case; None when it is none's."""
+    return session.exec(select(Department.name).where(func.lower(Department.name) == name.lower())).first()

@@ -230,7 +230,7 @@ def _with_hours(impact: Impact, measured: Measured, series: list, after: list[da
     months = [one[month] for one in series for month in after]
     if not all(isinstance(month, tuple) for month in months):
         return replace(impact, why_no_hours=NO_DENOMINATORS)
-    denominators_a_year = sum(month[1] for month in months) * 12 / window
+    denominators_a_year = hours.a_year_of(sum(month[1] for month in months), window)
     each = impact.metric.hours_in_numerator(minutes_per_occurrence)
 
     def given_back(change):

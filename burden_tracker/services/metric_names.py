@@ -1,12 +1,12 @@
 """The names an EHR vendor's export gives each canonical metric and our departments: an admin adds their
 vendor's spelling, or takes one back. A metric's own name always stays; a department's own name needs none."""
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ..ehr_metrics import METRICS, name_key
 from ..errors import DomainError
 from ..models import Department, DepartmentName, MetricName
+from ..queries.ehr_metrics import department_owning_name
 from .admin import record_admin_change
 
 NAME_MAX = 120
@@ -53,7 +53,7 @@ def add_department_name(*, session: Session, actor_id: int, name: str, departmen
     if not 1 <= len(name) <= NAME_MAX or not name.isprintable():
         raise DomainError("Type the name as the export writes it.", fields={"department_name": f"must be 1 to "
                                                                         f"{NAME_MAX} characters one can see"})
-    own = session.exec(select(Department.name).where(func.lower(Department.name) == name.lower())).first()
+    own = department_owning_name(session=session, name=name)
     if own is not None:
         raise DomainError("That name is a department's own.", fields={"department_name": f"is the department "
                                                                       f"{own}'s own name: the import reads it already"})
