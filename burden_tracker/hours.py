@@ -67,6 +67,14 @@ def today_in(zone: str, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
 
 
+def on_clocks_of(moment: datetime, zone: str) -> datetime:
+    """A stored moment as the organization's clocks show it. SQLite gives stored moments back without their
+    zone; they were written in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone))
+
+
 def midnight_starting(day: date, zone: str) -> datetime:
     """The moment the organization's day begins, in UTC, for comparing stored event times."""
     return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)

@@ -5,23 +5,24 @@ changes); services/audit_trail.py stores them and deletes those older than the r
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as day_time
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from .. import hours
 from ..enums import AuditKind
 from ..models import AuditEntry, User
 from ..naming import person_named
+from .reference import for_lists
 
 
 @dataclass(frozen=True)
 class TrailFilters:
     person: str = ""  # part of an email or a name
     kind: AuditKind | None = None
-    since: date | None = None  # days in UTC, both included
+    since: date | None = None  # days on the organization's clocks, both included
     until: date | None = None
 
 
@@ -53,17 +54,14 @@ def trail_page(*, session: Session, filters: TrailFilters, page: int, per_page: 
                                   for column in (AuditEntry.email, person.email, person.name))))
     if filters.kind:
         query = query.where(AuditEntry.kind == filters.kind)
+    zone = for_lists(session=session).time_zone
     if filters.since:
-        query = query.where(AuditEntry.at >= _start_of(filters.since))
+        query = query.where(AuditEntry.at >= hours.midnight_starting(filters.since, zone))
     if filters.until:
-        query = query.where(AuditEntry.at < _start_of(filters.until + timedelta(days=1)))
+        query = query.where(AuditEntry.at < hours.midnight_starting(filters.until + timedelta(days=1), zone))
     query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset((page - 1) * per_page) \
         .limit(per_page + 1)
     rows = session.execute(query).all()
     lines = [TrailLine(entry.at, entry.kind, person_named(name, email, nobody="—"), email or entry.email or "—",
                        entry.address, entry.method, entry.path, entry.detail) for entry, name, email in rows[:per_page]]
     return TrailPage(lines, page, has_next=len(rows) > per_page)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, day_time(), tzinfo=UTC)

@@ -7,7 +7,7 @@ this module writes it.
 The same table keeps, for a minute, what a sign-out hands over to the sign-in page after it (limits.py).
 
 The account holder is told by email when their account starts a wait: what happened, from which address and
-when, in UTC. The email holds no password and no link a request could have chosen.
+when, on the organization's clocks. The email holds no password and no link a request could have chosen.
 """
 
 import logging
@@ -21,6 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from .. import hours
 from ..models import FailureTally
 from ..queries.sign_in_guard import STANDING, standing_of
 from ..waits import MINUTE, Standing, wait_in_words
@@ -99,6 +100,7 @@ class FailureAlert:
     address: str | None
     at: float
     wait: float  # seconds their account is held for, from then
+    time_zone: str = "UTC"  # the organization's, for telling when
 
 
 def compose_alert(alert: FailureAlert, *, mail_from: str, base_url: str | None) -> EmailMessage:
@@ -113,7 +115,7 @@ def compose_alert(alert: FailureAlert, *, mail_from: str, base_url: str | None) 
 
 
 def _alert_lines(alert: FailureAlert, base_url: str | None) -> list[str]:
-    at = _moment(alert.at).strftime("%Y-%m-%d %H:%M UTC")
+    at = hours.on_clocks_of(_moment(alert.at), alert.time_zone).strftime("%Y-%m-%d %H:%M %Z")
     site = f"Burden Tracker ({base_url})" if base_url else "Burden Tracker"
     return [
         f"Someone has typed a wrong password for your account on {site} several times in a row.",

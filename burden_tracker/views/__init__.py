@@ -64,6 +64,7 @@ def init_app(app) -> None:
     app.add_template_filter(rendering.named)
     app.add_template_filter(rendering.browser_named)
     app.add_template_global(charts.month_chart, "place_month_chart")
+    app.add_template_global(rendering.shown_time)
 
 
 def _unread_notices() -> dict:

@@ -13,6 +13,7 @@ from flask import after_this_request, current_app, request
 
 from .. import limits
 from ..db import get_session, open_session
+from ..queries.reference import for_lists
 from ..queries.users import find_user
 from ..services.sign_in_guard import FailureAlert, send_alert
 
@@ -35,7 +36,8 @@ def _alert_account_holder(email: str, wait: float) -> None:
         return  # nobody can sign in as it: nothing to warn of
     if not limits.claim_alert(email, session=get_session()):
         return
-    alert = FailureAlert(user.email, request.remote_addr, time.time(), wait)
+    alert = FailureAlert(user.email, request.remote_addr, time.time(), wait,
+                         for_lists(session=get_session()).time_zone)
 
     @after_this_request
     def send_once_sent(response):

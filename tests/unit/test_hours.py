@@ -1,6 +1,6 @@
 """The hours arithmetic and quarters of docs/product.md: hand-checked examples and properties."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -170,3 +170,12 @@ def test_later_retirement_never_realizes_more(annual, a, b):
     earlier, later = min(a, b), max(a, b)
     assert hours.realized_hours(annual, later, q.first_day, q.last_day) <= hours.realized_hours(
         annual, earlier, q.first_day, q.last_day)
+
+
+def test_a_stored_moment_is_shown_on_the_organizations_clocks():
+    evening = hours.on_clocks_of(datetime(2026, 10, 2, 3, 30, tzinfo=UTC), "America/Chicago")
+    assert (evening.date(), evening.hour, evening.tzname()) == (date(2026, 10, 1), 22, "CDT")
+
+
+def test_a_moment_sqlite_gives_back_without_its_zone_is_read_as_utc():
+    assert hours.on_clocks_of(datetime(2026, 1, 15, 12, 0), "America/Chicago").hour == 6  # CST, six hours behind

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from burden_tracker.models import Settings
 from tests.support.factories import make_user, time_passes
 from tests.support.serving import Visit, free_port, served
 from tests.support.web import PASSWORD, csrf_token
@@ -71,6 +72,16 @@ def test_the_email_says_from_where_and_when_and_holds_nothing_a_request_chose(gu
     assert abs(datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=UTC) - datetime.now(UTC)) < timedelta(minutes=2)
     assert "paused for 15 minutes" in body and BASE_URL in body
     assert "evil.example" not in body and GUESS not in body and "localhost" not in body
+
+
+def test_the_email_says_when_on_the_organizations_clocks(guesser, inbox, nurse, session):
+    session.get(Settings, 1).time_zone = "Pacific/Honolulu"  # no daylight time: always ten hours behind UTC
+    session.commit()
+    for _ in range(5):
+        guess(guesser, nurse.email)
+    at = re.search(r"at (\d{4}-\d\d-\d\d \d\d:\d\d) HST", inbox.to(nurse.email)[0].get_content())[1]
+    honolulu = datetime.now(UTC) - timedelta(hours=10)
+    assert abs(datetime.strptime(at, "%Y-%m-%d %H:%M") - honolulu.replace(tzinfo=None)) < timedelta(minutes=2)
 
 
 def test_the_email_goes_once_the_response_has(guesser, inbox, nurse):
