@@ -36,7 +36,8 @@ class VoteSummary:
 @dataclass(frozen=True)
 class BoardPanel:
     nomination: Nomination
-    moves: list[Move]
+    moves: list[Move]  # open now
+    waiting: list[Move]  # offered by the state, waiting for the board's vote to pass
     votes: VoteSummary
     owner: str | None
     board_members: list[tuple[int, str]]
@@ -48,10 +49,14 @@ def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardP
     _board_only(viewer)
     nomination = get_nomination(session=session, nomination_id=nomination_id)
     members = active_board_members(session=session)
+    votes = vote_summary(session=session, nomination_id=nomination_id, viewer=viewer)
+    offered = _board_moves(nomination, viewer)
+    waiting = [move for move in offered if workflow.MOVES[move].needs_passed_vote and not votes.tally.passed]
     return BoardPanel(
         nomination=nomination,
-        moves=_board_moves(nomination, viewer),
-        votes=vote_summary(session=session, nomination_id=nomination_id, viewer=viewer),
+        moves=[move for move in offered if move not in waiting],
+        waiting=waiting,
+        votes=votes,
         owner=dict(members).get(nomination.owner_id) or _owner_name(session, nomination.owner_id),
         board_members=members,
         notes=notes_for(session=session, nomination_id=nomination_id, viewer=viewer),

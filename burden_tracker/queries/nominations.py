@@ -3,9 +3,11 @@ one may be filed under."""
 
 from sqlmodel import Session, select
 
+from .. import hours
 from ..errors import NotFound
 from ..models import Category, Department, Event, Nomination, User
 from ..naming import nobody_for, person_named
+from .reference import for_lists
 
 
 def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
@@ -40,4 +42,5 @@ def changed_under_you(session: Session, nomination: Nomination) -> str:
     event, user = latest
     who = person_named(user and user.name, user and user.email, acted_as=event.acted_as,
                        anonymous_nomination=nomination.anonymous, nobody=nobody_for(event.kind))
-    return f"This nomination was changed by {who} at {event.at:%Y-%m-%d %H:%M} UTC. Reload it to see the change."
+    at = hours.on_clocks_of(event.at, for_lists(session=session).time_zone)
+    return f"This nomination was changed by {who} at {at:%Y-%m-%d %H:%M %Z}. Reload it to see the change."

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from .. import hours
 from ..db import get_session
 from ..enums import AffectedRole, RequirementSource, Role, VoteChoice
 from ..errors import DomainError, NotFound, StaleVersion, as_sentence
@@ -66,6 +67,8 @@ class BoardTools:
     forms: dict[str, FlaskForm] = field(default_factory=dict)
     message: str | None = None
     candidates: list = field(default_factory=list)
+    posted: str | None = None  # the decision just sent, kept open with what was typed
+    typed_note: str | None = None  # what was typed in a decision no longer on offer, to copy from
 
 
 @role_required(Role.BOARD)
@@ -155,14 +158,20 @@ def vote(nomination_id: int):
         return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
     tools = _board_tools(nomination_id, message=message)
     return _answer(nomination_id, "nominations/_votes.html", 422 if message else 200, tools,
-                   votes=tools.panel.votes, vote_form=tools.forms["vote"], vote_message=message)
+                   votes=tools.panel.votes, vote_form=tools.forms["vote"], vote_message=message,
+                   decisions_out_of_band=wants_fragment())  # a vote may open the retirement, or close it
 
 
 @bp.get("/<int:nomination_id>/tally")
 @role_required(Role.BOARD)
 def tally(nomination_id: int):
+    """The tally, polled; with the decisions too once the vote has passed, or no longer has, since the page
+    was drawn (`passed` is what the page shows)."""
     votes = vote_summary(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
-    response = make_response(render_template("nominations/_tally.html", votes=votes))
+    outcome_changed = request.args.get("passed") != str(int(votes.tally.passed))
+    board = _board_tools(nomination_id) if outcome_changed else None
+    response = make_response(render_template("nominations/_tally.html", votes=votes, board=board,
+                                             decisions_out_of_band=outcome_changed))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -251,9 +260,8 @@ def _tools(panel: BoardPanel, *, message: str | None = None, posted: tuple | Non
     tools.forms = {move.value: _fresh_form(move, panel) for move in panel.moves}
     if may_revise(panel.nomination.state):
         tools.forms["revise"] = revision_form or _fresh_revision(panel)
-    if posted and posted[0] in panel.moves:
-        move, form = posted
-        tools.forms[move.value] = form  # what was typed stays; the version is always the fresh one
+    if posted:
+        _keep_typed(tools, *posted)
     tools.forms["vote"] = VoteForm(formdata=None)
     tools.forms["note"] = note_form or BoardNoteForm(formdata=None)
     tools.forms["redact"] = redact_form or RedactForm(formdata=None)
@@ -263,6 +271,15 @@ def _tools(panel: BoardPanel, *, message: str | None = None, posted: tuple | Non
         tools.candidates = duplicate_candidates(session=get_session(), nomination_id=panel.nomination.id,
                                                 q=duplicate_form.q.data)
     return tools
+
+
+def _keep_typed(tools: BoardTools, move: Move, form: DecisionForm) -> None:
+    """What was typed stays, in its form when the move is still offered (the version is always the fresh
+    one), and otherwise beside the message, so a note written while someone else decided is not lost."""
+    if move in tools.panel.moves:
+        tools.forms[move.value], tools.posted = form, move.value
+    elif getattr(form, "note", None) is not None and (form.note.data or "").strip():
+        tools.typed_note = form.note.data
 
 
 def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
@@ -315,7 +332,8 @@ def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:
 
 
 def _label(text: Redactable) -> str:
-    when = f" of {text.at:%Y-%m-%d %H:%M} UTC" if text.at else ""
+    when = f" of {hours.on_clocks_of(text.at, for_lists(session=get_session()).time_zone):%Y-%m-%d %H:%M %Z}" \
+        if text.at else ""
     return f"{as_sentence(text.what)}{when}: “{text.excerpt}”"
 
 

@@ -10,12 +10,15 @@ from sqlalchemy import exists, select
 from burden_tracker.db import open_session
 from burden_tracker.enums import State, VoteChoice
 from burden_tracker.models import Event, Nomination, User, Vote
+from burden_tracker.services.revisions import revise_nomination
 from burden_tracker.services.votes import cast_vote
 from tests.support import pages
+from tests.support.factories import as_it_stands
 from tests.support.pages import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 POLL = 12_000  # the tally is polled every 5 s
+REJECTION = "Required by the state board of nursing:\nthe daily weight stays for every admission."
 WHAT_CHANGED = "The 4 a.m. weight is ordered only for patients on diuretics or with heart failure."
 
 
@@ -139,3 +142,33 @@ def test_a_board_member_evaluates_in_place_and_finds_a_duplicate_by_typing(
     expect(page.get_by_role("status")).to_contain_text("Evaluated. The board can vote on it now.")
     expect(page.locator("header .state").first).to_have_text("evaluated")
     expect(page.locator("#votes")).to_contain_text("You have not voted yet.")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_retiring_waits_for_the_vote_and_a_stale_rejection_keeps_its_note(
+        signed_in, live_server, live_app, ready_for_the_vote, width):
+    nomination_id, _title, _submitter = ready_for_the_vote
+    page = signed_in("board@demo.test", width)
+    page.goto(f"{live_server}/nominations/{nomination_id}")
+    panel = page.locator("#board-panel")
+    expect(panel.locator(".move-waiting")).to_contain_text(
+        "Retire: waits for the board's vote to pass. 1 of 5 board members have voted, not yet a quorum.")
+    expect(panel.get_by_text("Retire it")).to_have_count(0)
+
+    panel.get_by_text("Reject it").click()
+    panel.locator("#decision-reject").get_by_label("Rationale").fill(REJECTION)
+    with open_session(live_app.extensions["db_engine"]) as session:  # meanwhile, a colleague revises it
+        nomination = session.get(Nomination, nomination_id)
+        colleague = session.scalars(select(User).where(User.email == "board2@demo.test")).one()
+        revise_nomination(session=session, nomination_id=nomination_id, actor=colleague,
+                          expected_version=nomination.version,
+                          values={**as_it_stands(nomination), "clinicians_affected": 90})
+    panel.locator("#decision-reject").get_by_role("button", name="Reject", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("What you typed is kept below")
+    expect(panel.locator("#decision-reject").get_by_label("Rationale")).to_have_value(REJECTION)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.screenshot(path=str(SCREENSHOTS / f"board-panel-kept-after-conflict-{width}.png"))
+
+    panel.locator("#decision-reject").get_by_role("button", name="Reject", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Rejected; the submitter sees the rationale.")

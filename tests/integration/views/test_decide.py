@@ -9,10 +9,11 @@ from sqlalchemy import select
 from burden_tracker.enums import EventKind, RequirementSource, Role, State, VoteChoice
 from burden_tracker.models import BoardNote, Event, Nomination, Supporter, Vote
 from burden_tracker.queries.measured_impact import affected_department_ids
+from burden_tracker.services.revisions import revise_nomination
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
-from burden_tracker.workflow import Actor, Move, moves_offered
-from tests.support.factories import make_department, make_duplicate_pair, make_nomination, make_user
+from burden_tracker.workflow import MOVES, Actor, Move, moves_offered
+from tests.support.factories import as_it_stands, make_department, make_duplicate_pair, make_nomination, make_user
 from tests.support.web import HTMX, count, csrf_token, sign_in
 
 ROUTES = {Move.EVALUATE: "evaluate", Move.REOPEN: "reopen", Move.RETIRE: "retire", Move.REJECT: "reject",
@@ -69,8 +70,8 @@ def decision_forms(page: str) -> set[str]:
 def test_board_is_offered_exactly_the_moves_the_workflow_allows_from_each_state(board_client, session, state):
     nomination = make_nomination(session, state=state)
     page = board_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
-    allowed = {ROUTES[move] for move in moves_offered(state, {Actor.BOARD})}
-    assert decision_forms(page) == allowed
+    allowed = {ROUTES[move] for move in moves_offered(state, {Actor.BOARD}) if not MOVES[move].needs_passed_vote}
+    assert decision_forms(page) == allowed  # retiring waits for a vote, and none has passed here
     assert 'id="board-panel"' in page
 
 
@@ -183,7 +184,8 @@ def test_a_bad_evaluation_is_refused_beside_its_field_and_changes_nothing(board_
 
 
 
-def test_the_board_names_the_metric_and_the_departments_a_retirement_should_move(board_client, session):
+def test_the_board_names_the_metric_and_the_departments_a_retirement_should_move(board_client, session, chair,
+                                                                                 colleague):
     nomination = make_nomination(session)
     surgery, oncology = make_department(session, "Surgery"), make_department(session, "Oncology")
     panel = board_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
@@ -194,12 +196,24 @@ def test_the_board_names_the_metric_and_the_departments_a_retirement_should_move
     evaluated = reloaded(session, nomination)
     assert evaluated.measured_metric == "Flowsheet time"
     assert affected_department_ids(session=session, nomination=evaluated) == sorted([surgery.id, oncology.id])
+    pass_the_vote(session, evaluated, chair, colleague)
     panel = board_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
     retire = re.search(r'<select[^>]*id="retire-measured_metric".*?</select>', panel, re.S)[0]
     assert '<option selected value="Flowsheet time">' in retire, "the retire form starts from the board's choice"
 
 
 # Votes
+
+
+def test_the_vote_that_passes_opens_the_retirement_in_place(board_client, session, colleague):
+    nomination = make_nomination(session, state=State.EVALUATED)
+    cast_vote(session=session, nomination_id=nomination.id, voter=colleague, choice=VoteChoice.APPROVE)
+    fragment = post(board_client, nomination, "votes", {"choice": "approve"}).get_data(as_text=True)
+    assert '<div id="decisions" hx-swap-oob="true">' in fragment
+    assert decision_forms(fragment) == {"retire", "reopen", "reject"}
+    fragment = post(board_client, nomination, "votes", {"choice": "reject"}).get_data(as_text=True)
+    assert decision_forms(fragment) == {"reopen", "reject"}
+    assert "Approvals must outnumber rejections: 1 to 1" in fragment
 
 
 def test_votes_are_one_per_member_changeable_and_tallied(board_client, session, chair, colleague):
@@ -220,11 +234,14 @@ def test_the_polled_tally_shows_other_members_votes_quorum_and_the_outcome(board
                                                                          colleague):
     nomination = make_nomination(session, state=State.EVALUATED)
     third = make_user(session, Role.BOARD)
-    before = board_client.get(f"/nominations/{nomination.id}/tally").get_data(as_text=True)
+    before = board_client.get(f"/nominations/{nomination.id}/tally?passed=0").get_data(as_text=True)
     assert "0 of 3 board members have voted; no quorum yet." in before and 'hx-trigger="every 5s"' in before
+    assert 'id="decisions"' not in before, "nothing else changes while the outcome stays"
     pass_the_vote(session, nomination, colleague, third)
-    after = board_client.get(f"/nominations/{nomination.id}/tally").get_data(as_text=True)
+    after = board_client.get(f"/nominations/{nomination.id}/tally?passed=0").get_data(as_text=True)
     assert "2 of 3 board members have voted; quorum reached." in after and "The vote has passed." in after
+    assert '<div id="decisions" hx-swap-oob="true">' in after and "retire" in decision_forms(after)
+    assert "/tally?passed=1" in after
 
 
 def test_a_double_clicked_vote_leaves_one_row(board_client, session):
@@ -251,7 +268,9 @@ def test_votes_close_with_the_decision(board_client, session, colleague):
 def test_board_cannot_retire_before_the_vote_passes_and_is_told_why(board_client, session):
     nomination = make_nomination(session, state=State.EVALUATED)
     page = board_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
-    assert "It can be retired once the board's vote has passed." in page
+    assert ("waits for the board's vote to pass. 0 of 1 board members have voted, not yet a quorum."
+            in " ".join(page.split()))
+    assert "retire" not in decision_forms(page)
     response = decide(board_client, nomination, Move.RETIRE, {"retired_on": "2026-03-01", "note": "Row removed."})
     assert response.status_code == 422
     assert "It can be retired only after the board&#39;s vote has passed." in response.get_data(as_text=True)
@@ -390,6 +409,22 @@ def test_a_stale_decision_is_refused_with_who_changed_it_and_the_fresh_panel(boa
     retired = reloaded(session, nomination)
     assert (retired.retired_on, retired.what_changed, retired.version) == (date(2026, 3, 1), "Row removed.", 2)
     assert count(session, Event, nomination_id=nomination.id) == 1
+    assert '<blockquote class="prewrap typed-note">Also gone.</blockquote>' in fragment, "the note to copy"
+
+
+def test_a_stale_decision_keeps_what_was_typed_in_the_fresh_form(board_client, session, colleague):
+    nomination = make_nomination(session)
+    revise_nomination(session=session, nomination_id=nomination.id, actor=colleague, expected_version=1,
+                      values={**as_it_stands(nomination), "clinicians_affected": 250})
+    response = decide(board_client, nomination, Move.REJECT, {"note": "Required by the <state> board of nursing."})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 409 and "changed by Linda Okoro at" in fragment
+    assert "What you typed is kept below" in fragment
+    reject = fragment[fragment.index('<details class="decision" id="decision-reject"'):]
+    assert reject.startswith('<details class="decision" id="decision-reject" open>')
+    assert "Required by the &lt;state&gt; board of nursing.</textarea>" in reject[:reject.index("</details>")]
+    assert 'name="version" value="2"' in reject[:reject.index("</details>")], "sent again, it goes through"
+    assert reloaded(session, nomination).state is State.PROPOSED
 
 
 def test_a_double_clicked_decision_makes_one_event(board_client, session, chair):
