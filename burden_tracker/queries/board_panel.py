@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import Role, VoteChoice
+from ..enums import Role, State, VoteChoice
 from ..errors import DomainError
 from ..models import Nomination, User, UserRole, Vote
 from ..naming import person_named
@@ -85,14 +85,16 @@ def active_board_members(*, session: Session) -> list[tuple[int, str]]:
 
 
 def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> list[NominationRow]:
-    """Nominations whose title or description has every word typed, newest first; never the nomination itself.
+    """Nominations whose title or description has every word typed, newest first, that may stay in this one's
+    place (workflow.MERGE_TARGET_REFUSED); never the nomination itself.
 
     As on /nominations, the search is cut to its first MAX_SEARCH_LENGTH characters and NUL dropped: SQLite
     refuses a very long LIKE pattern and PostgreSQL any NUL."""
     q = without_nul(q)[:MAX_SEARCH_LENGTH]
     if not q.strip():
         return []
-    listing = list_nominations(session=session, page=1, per_page=MAX_CANDIDATES + 1, filters=Filters(q=q))
+    filters = Filters(q=q, states=frozenset(State) - workflow.MERGE_TARGET_REFUSED)
+    listing = list_nominations(session=session, page=1, per_page=MAX_CANDIDATES + 1, filters=filters)
     return [row for row in listing.rows if row.id != nomination_id][:MAX_CANDIDATES]
 
 

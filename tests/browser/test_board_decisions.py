@@ -126,6 +126,13 @@ def test_a_board_member_evaluates_in_place_and_finds_a_duplicate_by_typing(
     panel.get_by_label("Find the nomination that stays").press_sequentially("sepsis", delay=30)
     expect(panel.locator("#duplicate-candidates input[type=radio]").first).to_be_visible()
     expect(panel.locator("#duplicate-candidates")).to_contain_text("sepsis")
+    first = panel.locator("#duplicate-candidates label").first
+    radio, state = first.locator("input").bounding_box(), first.locator(".state").bounding_box()
+    title_top = first.evaluate("label => label.querySelector('span').getBoundingClientRect().top")
+    assert abs(radio["y"] - title_top) < 12, "the radio button sits on the title's first line"
+    assert state["y"] >= radio["y"] + radio["height"] - 2, "the state is drawn below the title, not over it"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.locator("#decision-mark_duplicate").screenshot(path=str(SCREENSHOTS / f"duplicate-picker-{width}.png"))
 
     panel.get_by_label("Minutes each time", exact=True).fill("0")
     panel.get_by_role("button", name="Evaluate", exact=True).click()

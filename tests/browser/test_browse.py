@@ -36,7 +36,9 @@ def test_typing_a_search_narrows_the_list_in_place(page, live_server, sign_in_as
     expect(page).to_have_url(re.compile(r"\?q=Sepsis$"))
     expect(rows(page)).to_have_count(6)
     page.get_by_label("Search titles and descriptions").fill("no such burden anywhere")
-    expect(page.locator("#nomination-list")).to_contain_text("No nominations match.")
+    expect(page.locator("#nomination-summary")).to_have_text("No nominations match.")
+    expect(page.locator("#nomination-list")).not_to_contain_text("No nominations match.")
+    expect(page.locator("#nomination-list")).to_contain_text("Try other words or fewer filters")
     assert still_the_same_document(page)
 
 
@@ -107,3 +109,23 @@ def test_the_filtered_list_reads_well_at_phone_and_desktop_width(page, live_serv
     screenshot(f"browse-{name}")
     page.locator("#nomination-list").scroll_into_view_if_needed()
     screenshot(f"browse-{name}-list")
+
+
+def test_each_state_has_its_own_colour_beside_its_name_and_the_focus_ring_shows(
+        page, live_server, sign_in_as, screenshot, screen):
+    name, _width = screen
+    sign_in_as("staff@demo.test")
+    colours = {}
+    for state in ("proposed", "evaluated", "retired", "rejected", "duplicate", "withdrawn"):
+        page.goto(f"{live_server}/nominations?state={state}")
+        badge = rows(page).first.locator(".state")
+        expect(badge).to_have_text(state)
+        colours[state] = badge.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert len(set(colours.values())) == 6, colours
+    page.goto(live_server + "/nominations")
+    page.keyboard.press("Tab")  # the skip link first, then the header's links
+    page.keyboard.press("Tab")
+    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] == "solid" and ring[1] >= 3
+    screenshot(f"states-and-focus-{name}")

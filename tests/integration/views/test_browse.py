@@ -135,10 +135,17 @@ def test_a_page_past_the_end_says_so_and_leads_back(staff_client, session):
     assert 'href="/nominations?state=proposed"' in page
 
 
-def test_no_match_says_so(staff_client, session):
+def test_no_match_says_so_once_and_offers_a_next_step(staff_client, session):
     make_nomination(session, title="Pain score twice")
     page = staff_client.get("/nominations?q=astrology").get_data(as_text=True)
-    assert "No nominations match." in page and "<table" not in page
+    assert page.count("No nominations match.") == 1 and "<table" not in page
+    assert "Clear filters" not in page and "clear the filters</a> to see every nomination." in page
+
+
+def test_an_empty_list_offers_the_first_step(staff_client):
+    page = staff_client.get("/nominations").get_data(as_text=True)
+    assert page.count("No nominations yet.") == 1
+    assert '<a href="/nominations/new">Nominate a burden</a>' in page
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):

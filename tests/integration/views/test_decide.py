@@ -360,7 +360,15 @@ def test_the_duplicate_picker_finds_nominations_by_words_but_not_the_nomination_
     assert re.findall(r'name="duplicate_of" value="(\d+)"', fragment) == [str(survivor.id)]
     assert "Morse fall score repeated at night" in fragment
     nothing = board_client.get(f"/nominations/{nomination.id}/duplicate-candidates?q=<b>zebra</b>")
-    assert "No nomination has all of “&lt;b&gt;zebra&lt;/b&gt;”." in nothing.get_data(as_text=True)
+    assert "No nomination that can stay has all of “&lt;b&gt;zebra&lt;/b&gt;”." in nothing.get_data(as_text=True)
+
+
+def test_the_duplicate_picker_lists_only_nominations_that_can_stay(board_client, session):
+    nomination = make_nomination(session, title="Fall risk rescored every shift")
+    stays = {state: make_nomination(session, state=state, title=f"Fall risk, {state.value}") for state in State}
+    picker = board_client.get(f"/nominations/{nomination.id}/duplicate-candidates?q=fall+risk").get_data(as_text=True)
+    listed = {int(id_) for id_ in re.findall(r'name="duplicate_of" value="(\d+)"', picker)}
+    assert listed == {stays[state].id for state in (State.PROPOSED, State.EVALUATED, State.RETIRED, State.REJECTED)}
 
 
 def test_merging_a_duplicate_moves_supporters_once_and_both_histories_show_the_link(board_client, session):
