@@ -21,7 +21,7 @@ from .nominations import get_nomination
 
 @dataclass(frozen=True)
 class Entry:
-    at: datetime
+    at: datetime | date  # a day for the submission: its date is what was recorded (an import's may be older)
     who: str
     text: str
 
@@ -63,9 +63,10 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
         takes_support=nomination.state in workflow.OPEN_STATES,
-        events=[Entry(e.at, names.of(e.actor_id, e.acted_as, nobody_for(e.kind)), _describe(e))
-                for e in session.scalars(
-                    select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id))],
+        events=[Entry(nomination.submitted_on, names.of(nomination.submitter_id, Actor.SUBMITTER), "Submitted."),
+                *(Entry(e.at, names.of(e.actor_id, e.acted_as, nobody_for(e.kind)), _describe(e))
+                  for e in session.scalars(
+                      select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id)))],
         comments=[Entry(c.created_at, names.of(c.author_id, c.acted_as), c.body) for c in session.scalars(
             select(Comment).where(Comment.nomination_id == nomination.id).order_by(Comment.created_at, Comment.id))],
         moves=workflow.moves_offered(nomination.state, workflow.capacities(

@@ -59,7 +59,7 @@ def init_app(app) -> None:
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)
-    for number_format in (rendering.whole, rendering.tenths, rendering.thousands):
+    for number_format in (rendering.whole, rendering.tenths, rendering.thousands, rendering.plain):
         app.add_template_filter(number_format)
     app.add_template_filter(rendering.named)
     app.add_template_filter(rendering.browser_named)

@@ -1,5 +1,7 @@
 """One way to answer: the fragment for a real htmx request, the whole page otherwise."""
 
+from datetime import datetime
+
 from flask import g, make_response, render_template
 from flask_htmx import HTMX
 from markupsafe import Markup
@@ -37,9 +39,16 @@ def thousands(count) -> str:
     return f"{count:,}"
 
 
+def plain(number) -> str:
+    """A typed or derived figure with the decimals that carry information, up to two: 15, 46, 0.4, 1,234.56."""
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
 def shown_time(moment, *, seconds: bool = False, day_only: bool = False) -> Markup:
     """A stored moment on the organization's clocks (the time_zone setting), as a <time> element that names
-    the zone: `{{ shown_time(comment.at) }}`."""
+    the zone: `{{ shown_time(comment.at) }}`. A day is already the organization's, and shown as it is."""
+    if not isinstance(moment, datetime):
+        return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), moment.isoformat())
     local = hours.on_clocks_of(moment, _organization_zone())
     shown = "%Y-%m-%d" if day_only else "%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z"
     return Markup('<time datetime="{}">{}</time>').format(local.isoformat(), local.strftime(shown))

@@ -93,3 +93,26 @@ def test_the_form_fits_a_phone_and_a_desktop_without_sideways_scrolling(page, li
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     page.get_by_label("Title").scroll_into_view_if_needed()
     screenshot(f"nominate-{name}-typed")
+
+
+def test_the_new_nomination_shows_its_submission_and_plain_numbers(page, live_server, sign_in_as, screenshot, screen):
+    name, width = screen
+    open_form(page, live_server, sign_in_as)
+    page.get_by_label("Title").fill("Wound photo uploaded twice")
+    page.get_by_label("What is done today").fill("Nurses upload the wound photo to the EHR and again to the portal.")
+    page.get_by_label("Category").select_option("documentation")
+    page.get_by_label("Department").select_option("Surgery")
+    page.get_by_label("Who does it").select_option("nurse")
+    fill_numbers(page, "3", "15", "40")
+    page.get_by_role("button", name="Send nomination").click()
+    expect(page).to_have_url(re.compile(r"/nominations/\d+$"))
+    expect(page.locator("#estimate")).to_contain_text("3 minutes × 15 times a week × 40 people ÷ 60 = 30 hours a week; "
+                                                      "× 46 working weeks = 1,380 hours a year.")
+    history = page.locator("#timeline li")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("Priya Nair, RN: Submitted.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("#estimate").scroll_into_view_if_needed()
+    screenshot(f"new-nomination-estimate-{name}")
+    page.locator("#timeline").scroll_into_view_if_needed()
+    screenshot(f"new-nomination-history-{name}")

@@ -1,5 +1,8 @@
 """One nomination's page: what it shows, comments and "me too" in place, withdrawing, anonymity."""
 
+import re
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -29,8 +32,23 @@ def test_the_page_shows_every_field_the_estimate_and_how_it_was_computed(nurse_c
     page = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
     for text in (nomination.title, nomination.description, "nurse", "internal policy", "Emergency Department",
                  "Pull it from the monitor.", "About 9,936 clinician-hours a year (4.8 FTE)",
-                 "= 216.0 hours a week", "not yet validated by the board", "proposed"):
+                 "0.4 minutes × 36 times a week × 900 people ÷ 60\n    = 216 hours a week; × 46 working weeks",
+                 "not yet validated by the board", "proposed"):
         assert text in page
+
+
+def test_a_new_nominations_history_begins_with_its_submission(nurse_client, session, nurse):
+    mine = make_nomination(session, submitter=nurse, submitted_on=date(2026, 11, 30))
+    hidden = make_nomination(session, submitter=nurse, anonymous=True, submitted_on=date(2026, 12, 1))
+    history = timeline_of(nurse_client.get(f"/nominations/{mine.id}").get_data(as_text=True))
+    assert history == ['<li><time datetime="2026-11-30">2026-11-30</time> · Priya Nair: Submitted.</li>']
+    history = timeline_of(nurse_client.get(f"/nominations/{hidden.id}").get_data(as_text=True))
+    assert history == ['<li><time datetime="2026-12-01">2026-12-01</time> · the submitter (anonymous): Submitted.</li>']
+
+
+def timeline_of(page: str) -> list[str]:
+    section = page[page.index('<section id="timeline"'):]
+    return re.findall(r"<li>.*?</li>", section[:section.index("</section>")], re.S)
 
 
 def test_an_unknown_nomination_is_a_404(nurse_client):
