@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from burden_tracker.queries import reporting
-from tests.support.pages import mark_the_document, still_the_same_document, violations
+from tests.support.pages import SCREENSHOTS, mark_the_document, still_the_same_document, violations
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +113,25 @@ def test_the_dashboard_reads_well_at_phone_and_desktop_width(page, live_server, 
     for part in ("#history-heading", "#breakdown-heading", "#pipeline-heading"):
         page.evaluate(f"document.querySelector('{part}').scrollIntoView()")
         screenshot(f"dashboard-{name}-{part[1:].removesuffix('-heading')}")
+
+
+def test_a_table_cut_off_by_a_phone_says_it_scrolls_sideways(page, live_server, sign_in_as, quarters, screen):
+    name, width = screen
+    _current, previous, _figures = quarters
+    sign_in_as("executive@demo.test")
+    page.goto(f"{live_server}/dashboard?quarter={previous}")
+    for table in page.locator("#dashboard-body table").all():
+        if not table.is_visible():
+            continue
+        box = table.locator("xpath=..")
+        cut_off = table.evaluate("t => t.scrollWidth > t.parentElement.clientWidth + 1")
+        hint = box.get_attribute("aria-describedby")
+        if cut_off:
+            assert hint, f"a table cut off at {width} px says nothing: {table.get_attribute('id')}"
+            expect(page.locator(f"#{hint}")).to_be_visible()
+            expect(page.locator(f"#{hint}")).to_contain_text("scroll the table sideways")
+        elif hint:
+            expect(page.locator(f"#{hint}")).to_be_hidden()
+    page.locator("#breakdown-heading").scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"dashboard-scroll-hint-{name}.png"))
