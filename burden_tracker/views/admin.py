@@ -315,5 +315,5 @@ def settings():
 
 @invite_bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept(token: str):
-    return one_time_link_page(token, purpose=INVITE, template="admin/invite.html",
+    return one_time_link_page(token, purpose=INVITE, template="admin/invite.html", signs_in=True,
                               done="Your password is set. Sign in with it.")

@@ -220,6 +220,24 @@ def complete_sign_in(user: User, guard: limits.SignInGuard, next_page: str, *, d
     return sign_in_guard.remember_device(redirect(next_page), user.email)
 
 
+def sign_in_through_link(user: User, next_page: str, *, detail: str):
+    """A one-time link emailed to the person just proved who they are, and they chose a password: signed in, or on
+    to their second factor when they need one. Where passwords are off (SSO_ONLY), only a break-glass account
+    may use one, as at the sign-in form. The link was held to its own limits (limits.invite_counters)."""
+    if current_app.config["SSO_ONLY"] and not user.break_glass:
+        return None
+    step = second_factor.needed(user, admins_must=current_app.config["SECOND_FACTOR_FOR_ADMINS"])
+    if step:
+        answer = _ask_second_factor(user, step, next_page)
+        flash("Your password is set. One more step: your second factor.")  # into the session begun just now
+        return answer
+    device = limits.device_nonce(request.cookies.get(limits.DEVICE_COOKIE), user.email)
+    guard = limits.guard_sign_in(user.email, request.remote_addr, device, session=get_session())
+    answer = complete_sign_in(user, guard, next_page, detail=detail)
+    flash("Your password is set, and you are signed in. Welcome to Burden Tracker.")
+    return answer
+
+
 def _ask_second_factor(user: User, step: str, next_page: str):
     """The password was right; the code comes next, within HALF_SIGNED_IN_SECONDS, in this browser only."""
     session.clear()

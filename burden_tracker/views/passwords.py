@@ -17,6 +17,7 @@ from ..queries.invites import RESET, InviteRefused, invited_user
 from ..services import passwords
 from ..services.invites import accept_invite
 from .addresses import emailed_address
+from .auth import sign_in_through_link
 from .mailing import email_once_answered
 from .rendering import show_errors
 from .sign_on_provider import provider, provider_name
@@ -73,14 +74,18 @@ def reset(token: str):
                                    "Sign in with it.")
 
 
-def one_time_link_page(token: str, *, purpose: str, template: str, done: str):
+def one_time_link_page(token: str, *, purpose: str, template: str, done: str, signs_in: bool = False):
     """The page of a one-time link to set a password (an admin's invite, or a reset): its form, the password set
-    once, or why the link no longer works (410). A token never issued for this purpose is no such page."""
+    once, or why the link no longer works (410). A token never issued for this purpose is no such page. With
+    signs_in, the person is signed in once the password is set (views/auth.sign_in_through_link)."""
     form = SetPasswordForm()
     try:
         if form.validate_on_submit():
             user = accept_invite(session=get_session(), token=token, password=form.password.data, purpose=purpose)
             audit.record(audit.PASSWORD_CHANGED, email=user.email, user_id=user.id, detail=f"through a {purpose} link")
+            signed_in = signs_in and sign_in_through_link(user, url_for("index"), detail=f"through a {purpose} link")
+            if signed_in:
+                return signed_in
             flash(done)
             return redirect(url_for("auth.login"), code=303)
     except (NotFound, InviteRefused):

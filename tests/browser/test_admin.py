@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from burden_tracker.enums import AuditKind
 from burden_tracker.models import AuditEntry, Department, Settings, User
-from tests.support.pages import violations
+from tests.support.pages import SCREENSHOTS, violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a brand new password"
@@ -63,11 +63,13 @@ def test_a_new_user_sets_a_password_through_the_copied_invite_link_and_signs_in(
         newcomer.get_by_label("New password").fill(PASSWORD)
         newcomer.get_by_label("The same password again").fill(PASSWORD)
         newcomer.get_by_role("button", name="Set password").click()
-        expect(newcomer).to_have_url(re.compile(r"/login$"))
-        newcomer.get_by_label("Email").fill("new.nurse@demo.test")
-        newcomer.get_by_label("Password").fill(PASSWORD)
-        newcomer.get_by_role("button", name="Sign in").click()
+        welcome = newcomer.locator("p.notice[role=status]")
+        expect(welcome).to_contain_text("Your password is set, and you are signed in.")
         expect(newcomer.get_by_role("link", name="Nominate")).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width in (375, 1280):
+            newcomer.set_viewport_size({"width": width, "height": 800})
+            newcomer.screenshot(path=str(SCREENSHOTS / f"invite-signed-in-{width}.png"))
         newcomer.goto(link)
         expect(newcomer.get_by_role("heading", level=1)).to_have_text("This link no longer works")
     finally:

@@ -189,8 +189,9 @@ def test_an_invite_link_sets_the_password_once(app, session, invited):
     user_id, token = invited
     visitor = app.test_client()
     assert "Set your password" in visitor.get(f"/invite/{token}").get_data(as_text=True)
-    response = set_password(app, token)
-    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    response = post(visitor, f"/invite/{token}", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/", "signed in, on to the first page"
+    assert "you are signed in" in visitor.get("/nominations").get_data(as_text=True)
     assert password_matches(fetch(session, User, user_id), NEW_PASSWORD)
     assert sign_in(app.test_client(), "new.person@example.org", NEW_PASSWORD).status_code == 302
 
@@ -198,6 +199,15 @@ def test_an_invite_link_sets_the_password_once(app, session, invited):
     assert again.status_code == 410 and "has been used already" in again.get_data(as_text=True)
     assert visitor.get(f"/invite/{token}").status_code == 410
     assert password_matches(fetch(session, User, user_id), NEW_PASSWORD)
+
+
+def test_an_invited_admin_goes_on_to_set_up_a_second_factor_before_being_signed_in(admin_client, app, session):
+    app.config["SECOND_FACTOR_FOR_ADMINS"] = True
+    token = invite_token(admin_client, add_user(admin_client, roles=["admin"]).headers["Location"])
+    visitor = app.test_client()
+    response = post(visitor, f"/invite/{token}", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/login/enrol"
+    assert visitor.get("/nominations").status_code == 302, "not signed in until the second factor is set up"
 
 
 def test_an_expired_invite_link_is_refused(app, session, invited):
@@ -215,7 +225,7 @@ def test_a_new_link_replaces_the_old_one(admin_client, app, session, invited):
     response = post(admin_client, f"/admin/users/{user_id}/invite", {}, page=f"/admin/users/{user_id}")
     new = invite_token(admin_client, response.headers["Location"])
     assert app.test_client().get(f"/invite/{old}").status_code == 404
-    assert set_password(app, new).status_code == 303
+    assert set_password(app, new).status_code == 302  # signed in
 
 
 def test_a_wrong_invite_token_is_not_found(app, invited):
@@ -235,7 +245,7 @@ def test_the_password_is_at_least_8_characters_typed_twice(app, session, invited
     assert response.status_code == 422
     assert re.search(rf'id="{field}-error"[^>]*>{message}', response.get_data(as_text=True))
     assert fetch(session, User, user_id).password_hash is None
-    assert set_password(app, token).status_code == 303  # the link still works after a mistake
+    assert set_password(app, token).status_code == 302  # the link still works after a mistake
 
 
 def test_a_deactivated_account_cannot_use_its_link(admin_client, app, invited):
