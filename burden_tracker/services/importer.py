@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from ..enums import Role, State
 from ..models import AffectedDepartment, Category, Department, Event, EventNote, Nomination, User, UserRole
-from ..queries.reference import organization_today
+from ..queries.reference import for_lists, organization_today
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
 from .keeping import count_kept_afresh, counting_change
 from .sheet_files import Table, cycle_collector_paused, read_table
@@ -84,7 +84,7 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
     newer_than = session.scalar(select(func.max(Nomination.id))) or 0
     with counting_change(session, lambda ids: ids > newer_than, into_kept=False) as restated:
         restated.change = f"imported from {source}"
-        report.imported = _insert(session, rows, names, source)
+        report.imported = _insert(session, rows, names, source, for_lists(session=session).time_zone)
     count_kept_afresh(session=session)
     session.commit()
     return report
@@ -164,7 +164,7 @@ class _Names:
         return self.ids[column][name.casefold()] if name else None
 
 
-def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str) -> int:
+def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str, zone: str) -> int:
     # Ids drawn up front let each batch go in by a plain Core executemany, without RETURNING, which the
     # driver runs in C (SQLite) or pipelined (psycopg): as a bare bulk insert of the same rows does.
     ids = _new_nomination_ids(session, len(rows)) if rows else []
@@ -175,7 +175,7 @@ def _insert(session: Session, rows: list[ParsedRow], names: _Names, source: str)
                     for department in {names.id_of("department", name) for name in row.affected}]
         if affected:
             session.execute(insert(AffectedDepartment.__table__), affected)
-        events = [event for id_, row in batch for event in history(id_, row, source)]
+        events = [event for id_, row in batch for event in history(id_, row, source, zone)]
         noted = [event for event in events if event["note"]]
         note_ids = session.scalars(insert(EventNote.__table__).returning(EventNote.id, sort_by_parameter_order=True),
                                    [{"body": event["note"]} for event in noted]).all()

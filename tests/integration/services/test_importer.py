@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Role, State
 from burden_tracker.errors import DomainError
-from burden_tracker.models import AffectedDepartment, Category, Department, Event, Nomination, User
+from burden_tracker.hours import Quarter, on_clocks_of
+from burden_tracker.models import AffectedDepartment, Category, Department, Event, Nomination, Settings, User
+from burden_tracker.queries import reporting
 from burden_tracker.queries.measured_impact import affected_department_ids
 from burden_tracker.services.importer import import_file
 from tests.support.factories import make_department, make_nomination, make_user
@@ -199,6 +201,20 @@ def test_real_excel_date_cells_and_iso_text_dates_both_import(session, emergency
     assert date_and_time.submitted_on == date(2026, 1, 8)
     assert [event.at.date() for event in deciding(session)] == [
         date(2026, 3, 2), date(2026, 2, 1), date(2026, 2, 3), date(2026, 1, 8)]
+
+
+def test_a_sheets_days_are_the_organizations_and_count_in_their_own_quarter(session, emergency, tmp_path):
+    session.get(Settings, 1).time_zone = "America/Chicago"
+    session.commit()
+    path = write_sheet(tmp_path / "chicago.csv", [
+        nomination_row(status="evaluated", submitted_on="2026-09-30", decided_on="2026-10-01",
+                       decision_note="Confirmed by the unit managers.")])
+    assert import_file(session=session, path=path, today=TODAY.replace(month=12)).ok
+    arrival, evaluation = events(session)
+    assert on_clocks_of(arrival.at, "UTC") == datetime(2026, 9, 30, 5, 0, tzinfo=UTC)  # midnight, on daylight time
+    assert on_clocks_of(evaluation.at, "UTC") == datetime(2026, 10, 1, 5, 0, tzinfo=UTC)
+    assert reporting.quarter_figures(session=session, quarter=Quarter(2026, 4)).evaluated == 1
+    assert reporting.quarter_figures(session=session, quarter=Quarter(2026, 3)).evaluated == 0
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_sheet_numbers(session, emergency, sheet_path):
