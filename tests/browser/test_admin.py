@@ -98,6 +98,26 @@ def test_a_department_is_renamed_in_place(page, live_server, sign_in_as, live_db
     live_db.rollback()
 
 
+def test_deactivating_a_person_asks_first(page, live_server, sign_in_as, live_db, screenshot, screen):
+    name, width = screen
+    nurse_id = live_db.scalars(select(User.id).where(User.email == "nurse@demo.test")).one()
+    live_db.rollback()
+    sign_in_as("admin@demo.test")
+    page.goto(f"{live_server}/admin/users/{nurse_id}")
+    page.get_by_role("button", name="Deactivate Priya Nair, RN").click()
+    confirm = page.get_by_role("button", name="Yes, deactivate")
+    expect(page.locator("#deactivate")).to_contain_text("cannot sign in until an admin activates them again")
+    confirm.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"admin-deactivate-asked-{name}")
+    assert live_db.get(User, nurse_id).active is True, "asking changes nothing"
+    live_db.rollback()
+    confirm.click()
+    expect(page.get_by_role("button", name="Activate")).to_be_visible()
+    assert live_db.get(User, nurse_id).active is False
+    live_db.rollback()
+
+
 def test_the_admin_pages_fit_a_phone_and_a_desktop_without_serious_accessibility_faults(
         page, live_server, sign_in_as, live_db, screenshot, screen):
     name, width = screen

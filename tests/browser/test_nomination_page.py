@@ -43,14 +43,26 @@ def test_comment_and_me_too_update_the_page_in_place(live_server, live_db, sign_
     screenshot("nomination-desktop")
 
 
-def test_the_submitter_withdraws_a_proposed_nomination(live_server, live_db, sign_in_as, screenshot, page):
+def test_the_submitter_withdraws_a_proposed_nomination_once_they_confirm(live_server, live_db, sign_in_as,
+                                                                         screenshot, page, screen):
+    name, width = screen
     nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=True)
-    page.set_viewport_size({"width": 375, "height": 812})
     sign_in_as("staff@demo.test")
     page.goto(f"{live_server}/nominations/{nomination_id}")
-    screenshot("nomination-phone")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(f"nomination-{name}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("button", name="Withdraw my nomination").click()
+    confirm = page.get_by_role("button", name="Yes, withdraw it")
+    expect(page.locator("#withdraw")).to_contain_text("Withdrawing closes it for good")
+    confirm.scroll_into_view_if_needed()
+    screenshot(f"nomination-withdraw-asked-{name}")
+    page.get_by_role("button", name="Withdraw my nomination").click()  # changed their mind: it folds away
+    expect(confirm).to_be_hidden()
+    live_db.rollback()
+    assert live_db.get(Nomination, nomination_id).state is State.PROPOSED
+    live_db.rollback()
+    page.get_by_role("button", name="Withdraw my nomination").click()
+    confirm.click()
     expect(page.get_by_role("status")).to_contain_text("You withdrew your nomination.")
     expect(page.locator("header .state").first).to_have_text("withdrawn")
     expect(page.get_by_role("button", name="Withdraw my nomination")).to_have_count(0)
