@@ -36,6 +36,7 @@ class Details:
     estimate: EstimateFigures
     estimated_by_board: bool
     supporters: int
+    supporter_names: list[str]  # the first SUPPORTERS_NAMED, in the order they said "me too"
     viewer_supports: bool
     viewer_is_submitter: bool
     takes_support: bool
@@ -59,19 +60,43 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         estimate=estimate_figures(session=session, minutes=minutes, per_week=per_week, clinicians=clinicians),
         estimated_by_board=nomination.board_minutes_per_occurrence is not None,
         supporters=session.scalar(select(func.count()).where(Supporter.nomination_id == nomination.id)),
+        supporter_names=_supporter_names(session, nomination),
         viewer_supports=session.scalar(select(func.count()).where(
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
         takes_support=nomination.state in workflow.OPEN_STATES,
-        events=[Entry(nomination.submitted_on, names.of(nomination.submitter_id, Actor.SUBMITTER), "Submitted."),
-                *(Entry(e.at, names.of(e.actor_id, e.acted_as, nobody_for(e.kind)), _describe(e))
-                  for e in session.scalars(
-                      select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id)))],
+        events=_history(session, nomination, names),
         comments=[Entry(c.created_at, names.of(c.author_id, c.acted_as), c.body) for c in session.scalars(
             select(Comment).where(Comment.nomination_id == nomination.id).order_by(Comment.created_at, Comment.id))],
         moves=workflow.moves_offered(nomination.state, workflow.capacities(
             is_board=viewer.has_role(Role.BOARD), is_submitter=nomination.submitter_id == viewer.id)),
     )
+
+
+def _history(session: Session, nomination: Nomination, names: "_Names") -> list[Entry]:
+    """Its events, after its submission unless an event records its arrival (an import's "Recorded as")."""
+    events = list(session.scalars(
+        select(Event).where(Event.nomination_id == nomination.id).order_by(Event.at, Event.id)))
+    history = [Entry(e.at, names.of(e.actor_id, e.acted_as, nobody_for(e.kind)), _describe(e)) for e in events]
+    arrived = events and events[0].from_state is None and events[0].to_state is not None
+    if not arrived:
+        history.insert(0, Entry(nomination.submitted_on, names.of(nomination.submitter_id, Actor.SUBMITTER),
+                                "Submitted."))
+    return history
+
+
+SUPPORTERS_NAMED = 50
+
+
+def _supporter_names(session: Session, nomination: Nomination) -> list[str]:
+    """Who said "me too", named by the one rule. A submitter never supports their own nomination (services/
+    nominations.support), and one who stays anonymous is left out here all the same."""
+    query = (select(User.name, User.email).join(Supporter, Supporter.user_id == User.id)
+             .where(Supporter.nomination_id == nomination.id)
+             .order_by(Supporter.created_at, Supporter.id).limit(SUPPORTERS_NAMED))
+    if nomination.anonymous and nomination.submitter_id is not None:
+        query = query.where(User.id != nomination.submitter_id)
+    return [person_named(name, email) for name, email in session.execute(query)]
 
 
 class _Names:

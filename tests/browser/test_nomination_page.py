@@ -19,7 +19,8 @@ def proposed_nomination(db, *, submitted_by: str, mine: bool) -> int:
     return nomination_id
 
 
-def test_comment_and_me_too_update_the_page_in_place(live_server, live_db, sign_in_as, screenshot):
+def test_comment_and_me_too_update_the_page_in_place(live_server, live_db, sign_in_as, screenshot, screen):
+    name, _width = screen
     nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=False)
     page = sign_in_as("staff@demo.test")
     page.goto(f"{live_server}/nominations/{nomination_id}")
@@ -35,12 +36,14 @@ def test_comment_and_me_too_update_the_page_in_place(live_server, live_db, sign_
     page.get_by_label("Times a week for you").fill("10")
     page.get_by_role("button", name="Me too").click()
     expect(page.locator("#support")).to_contain_text("You support this nomination.")
+    expect(page.locator("#support .supporters")).to_contain_text("Sam Rivera")  # staff@demo.test, now named
 
     assert page.evaluate("window.loadedOnce") is True
     assert live_db.scalars(select(Comment.body).where(Comment.nomination_id == nomination_id)).all()[-1] == (
         "Same on 4 West: <b>twice</b> a shift.")
     live_db.rollback()
-    screenshot("nomination-desktop")
+    page.locator("#support").scroll_into_view_if_needed()
+    screenshot(f"nomination-supporters-{name}")
 
 
 def test_the_submitter_withdraws_a_proposed_nomination_once_they_confirm(live_server, live_db, sign_in_as,

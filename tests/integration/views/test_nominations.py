@@ -1,14 +1,14 @@
 """One nomination's page: what it shows, comments and "me too" in place, withdrawing, anonymity."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from burden_tracker.enums import Role, State
-from burden_tracker.models import Comment, Event, Nomination, Supporter
-from burden_tracker.services.nominations import comment
+from burden_tracker.enums import EventKind, Role, State
+from burden_tracker.models import Comment, Event, Nomination, Supporter, event_note
+from burden_tracker.services.nominations import comment, support
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 from tests.support.factories import make_nomination, make_user
@@ -44,6 +44,15 @@ def test_a_new_nominations_history_begins_with_its_submission(nurse_client, sess
     assert history == ['<li><time datetime="2026-11-30">2026-11-30</time> · Priya Nair: Submitted.</li>']
     history = timeline_of(nurse_client.get(f"/nominations/{hidden.id}").get_data(as_text=True))
     assert history == ['<li><time datetime="2026-12-01">2026-12-01</time> · the submitter (anonymous): Submitted.</li>']
+
+
+def test_an_imported_nominations_history_begins_with_its_arrival_once(nurse_client, session):
+    imported = make_nomination(session)
+    session.add(Event(nomination_id=imported.id, kind=EventKind.IMPORTED, to_state=State.PROPOSED,
+                      at=datetime(2026, 1, 5, tzinfo=UTC), note=event_note("Imported from unit-sheet.xlsx.")))
+    session.commit()
+    history = timeline_of(nurse_client.get(f"/nominations/{imported.id}").get_data(as_text=True))
+    assert len(history) == 1 and "Recorded as proposed. Imported from unit-sheet.xlsx." in history[0]
 
 
 def timeline_of(page: str) -> list[str]:
@@ -90,6 +99,18 @@ def test_me_too_counts_a_person_once_with_their_own_frequency(nurse_client, sess
     assert again.status_code == 422 and "already support" in again.get_data(as_text=True)
     supporter = session.scalars(select(Supporter)).one()
     assert (supporter.user_id, supporter.occurrences_per_week) == (nurse.id, 12.5)
+
+
+def test_the_page_names_who_said_me_too_in_order(nurse_client, session, nurse):
+    nomination = make_nomination(session, anonymous=True)
+    for name in ("Sam Rivera", "Ada Osei"):
+        support(session=session, nomination_id=nomination.id, user=make_user(session, name=name),
+                occurrences_per_week=5)
+    page = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    assert '<p class="supporters">Sam Rivera and Ada Osei.</p>' in page
+    support(session=session, nomination_id=nomination.id, user=nurse, occurrences_per_week=5)
+    page = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    assert '<p class="supporters">Sam Rivera, Ada Osei and Priya Nair.</p>' in page
 
 
 @pytest.mark.parametrize("frequency,message", [("0", "more than 0"), ("abc", "must be a number"),
