@@ -1,17 +1,18 @@
 """Open nominations like the one being typed, so that people say "me too" instead of nominating it again.
 
-Matching is lower(...) LIKE per word, the same on SQLite and PostgreSQL: a word in a title counts
-twice as much as one in a description. Nothing here names a submitter.
+Matching is by whole words, ranked by each database's text search (queries/word_search.py): a word in a
+title counts more than one in a description. Nothing here names a submitter.
 """
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, literal, or_, select
+from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
 from .. import workflow
 from ..models import Department, Nomination, Supporter
+from .word_search import with_any_word
 
 MAX_WORDS = 12
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -49,19 +50,12 @@ def meaningful_words(text: str) -> list[str]:
 
 
 def similar_nominations(*, session: Session, text: str, viewer_id: int, limit: int = 5) -> list[Suggestion]:
-    """Up to `limit` open nominations sharing words with `text`, best matches first."""
+    """Up to `limit` open nominations sharing whole words with `text`, best matches first."""
     words = meaningful_words(text)
     if not words:
         return []
-    title, description = func.lower(Nomination.title), func.lower(Nomination.description)
-    in_title = [title.like(f"%{word}%") for word in words]
-    in_description = [description.like(f"%{word}%") for word in words]
-    score = sum((case((match, 2), else_=0) for match in in_title), literal(0)) + sum(
-        (case((match, 1), else_=0) for match in in_description), literal(0))
-    query = (_suggestions(viewer_id)
-             .where(Nomination.state.in_(workflow.OPEN_STATES), or_(*in_title, *in_description))
-             .order_by(score.desc(), Nomination.id.desc())
-             .limit(limit))
+    query = _suggestions(viewer_id).where(Nomination.state.in_(workflow.OPEN_STATES))
+    query = with_any_word(query, session.get_bind().dialect.name, words).order_by(Nomination.id.desc()).limit(limit)
     return [Suggestion(*row) for row in session.execute(query)]
 
 

@@ -116,3 +116,16 @@ def test_the_new_nomination_shows_its_submission_and_plain_numbers(page, live_se
     screenshot(f"new-nomination-estimate-{name}")
     page.locator("#timeline").scroll_into_view_if_needed()
     screenshot(f"new-nomination-history-{name}")
+
+
+def test_similar_nominations_match_whole_words_not_parts_of_them(page, live_server, sign_in_as, screenshot, screen):
+    name, _width = screen
+    open_form(page, live_server, sign_in_as)
+    page.get_by_label("Title").press_sequentially("attestation", delay=20)
+    expect(page.locator("#similar li").filter(has_text="teaching-physician attestation").first).to_be_visible()
+    page.get_by_label("Title").fill("")
+    page.get_by_label("Title").press_sequentially("Glucose test", delay=20)
+    expect(page.locator("#similar li").filter(has_text="Glucose")).to_have_count(0)
+    page.wait_for_load_state("networkidle")  # the last suggestion request has answered
+    expect(page.locator("#similar")).not_to_contain_text("attestation")  # "test" is no part of "attestation"
+    screenshot(f"nominate-similar-whole-words-{name}")
