@@ -126,6 +126,8 @@ def test_a_board_member_evaluates_in_place_and_finds_a_duplicate_by_typing(
     panel.get_by_label("Find the nomination that stays").press_sequentially("sepsis", delay=30)
     expect(panel.locator("#duplicate-candidates input[type=radio]").first).to_be_visible()
     expect(panel.locator("#duplicate-candidates")).to_contain_text("sepsis")
+    states = panel.locator("#duplicate-candidates .state").all_inner_texts()
+    assert states and not {"duplicate", "withdrawn"} & set(states), states  # only nominations that can stay
     first = panel.locator("#duplicate-candidates label").first
     radio, state = first.locator("input").bounding_box(), first.locator(".state").bounding_box()
     title_top = first.evaluate("label => label.querySelector('span').getBoundingClientRect().top")

@@ -28,7 +28,8 @@ def test_filters_change_the_list_in_place_and_the_address_keeps_them(page, live_
     expect_summary_kept(page, "Nominations 1–2, newest first.")
 
 
-def test_typing_a_search_narrows_the_list_in_place(page, live_server, sign_in_as):
+def test_typing_a_search_narrows_the_list_in_place(page, live_server, sign_in_as, screenshot, screen):
+    name, _width = screen
     sign_in_as("staff@demo.test")
     page.goto(live_server + "/nominations")
     mark_the_document(page, "nomination-summary")
@@ -39,6 +40,7 @@ def test_typing_a_search_narrows_the_list_in_place(page, live_server, sign_in_as
     expect(page.locator("#nomination-summary")).to_have_text("No nominations match.")
     expect(page.locator("#nomination-list")).not_to_contain_text("No nominations match.")
     expect(page.locator("#nomination-list")).to_contain_text("Try other words or fewer filters")
+    screenshot(f"search-no-match-{name}")
     assert still_the_same_document(page)
 
 
