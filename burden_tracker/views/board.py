@@ -11,11 +11,14 @@ from flask import Blueprint, current_app, request
 
 from ..db import get_session
 from ..enums import RequirementSource, Role, State
+from ..list_files import BOARD_COLUMNS
 from ..queries.board_panel import active_board_members
+from ..queries.list_exports import every_listed
 from ..queries.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
 from ..queries.reference import for_lists, organization_today
 from ..workflow import OPEN_STATES
 from .auth import role_required
+from .downloads import filters_in_words, send_list
 from .filters import FilterReader, one_of, one_of_ids, push_address, read_page, shared_address_values
 from .rendering import render, wants_fragment
 
@@ -32,10 +35,7 @@ def queue():
     session = get_session()
     today = organization_today(session=session)
     overdue_after_days = for_lists(session=session).stale_after_days
-    choices = filter_choices(session=session) | {
-        "owners": active_board_members(session=session), "states": list(State),
-        "sources": list(RequirementSource), "sorts": SORT_LABELS,
-        "ages": {"new": f"Last {NEW_DAYS} days", "overdue": "Overdue"}}
+    choices = queue_choices(session)
     filters, ignored = read_filters(request.args, choices)
     page = read_page(request.args)
     listing = list_nominations(session=session, page=page, filters=filters, today=today, owners=True,
@@ -50,6 +50,26 @@ def queue():
                       ignored=ignored, overdue_after_days=overdue_after_days, state_choice=chosen,
                       in_place=wants_fragment())
     return push_address(response, "board.queue", query, page) if wants_fragment() else response
+
+
+@bp.get("/board.<any(csv, xlsx):file_type>")
+@role_required(Role.BOARD)
+def download(file_type: str):
+    """Every nomination of the queue the page's filters find, in its order, as a file."""
+    session = get_session()
+    choices = queue_choices(session)
+    filters, _ignored = read_filters(request.args, choices)
+    query = address_values(filters)
+    return send_list(file_type, every_listed(session=session, filters=filters, owners=True), BOARD_COLUMNS,
+                     name="board-queue", title="Board queue",
+                     about=filters_in_words(query, choices, SORT_LABELS, DEFAULT_SORT))
+
+
+def queue_choices(session) -> dict:
+    return filter_choices(session=session) | {
+        "owners": active_board_members(session=session), "states": list(State),
+        "sources": list(RequirementSource), "sorts": SORT_LABELS,
+        "ages": {"new": f"Last {NEW_DAYS} days", "overdue": "Overdue"}}
 
 
 def read_filters(args, choices) -> tuple[Filters, list[str]]:

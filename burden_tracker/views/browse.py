@@ -9,7 +9,10 @@ from flask import Blueprint, current_app, request
 
 from ..db import get_session
 from ..enums import RequirementSource, State
+from ..list_files import NOMINATION_COLUMNS
+from ..queries.list_exports import every_listed
 from ..queries.listing import Filters, filter_choices, list_nominations
+from .downloads import filters_in_words, send_list
 from .filters import (
     MAX_SEARCH_LENGTH,
     FilterReader,
@@ -38,6 +41,18 @@ def index():
                       query=query, choices=choices, ignored=ignored, in_place=wants_fragment(),
                       shortened=len(request.args.get("q", "").strip()) > MAX_SEARCH_LENGTH)
     return push_address(response, "browse.index", query, page) if wants_fragment() else response
+
+
+@bp.get("/nominations.<any(csv, xlsx):file_type>")
+def download(file_type: str):
+    """Every nomination the page's filters find, in its order, as a file: the same query string as the page."""
+    session = get_session()
+    choices = filter_choices(session=session)
+    filters, _ignored = read_filters(request.args, choices)
+    query = address_values(filters)
+    return send_list(file_type, every_listed(session=session, filters=filters), NOMINATION_COLUMNS,
+                     name="nominations", title="Nominations",
+                     about=filters_in_words(query, choices, SORT_LABELS, Filters.sort))
 
 
 def read_filters(args, choices) -> tuple[Filters, list[str]]:

@@ -1,7 +1,9 @@
 """Browse and search in Chromium: the list changes in place, the address keeps the filters, history works."""
 
+import csv
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -131,3 +133,29 @@ def test_each_state_has_its_own_colour_beside_its_name_and_the_focus_ring_shows(
                          " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
     assert ring[0] == "solid" and ring[1] >= 3
     screenshot(f"states-and-focus-{name}")
+
+
+def test_the_filtered_list_downloads_as_csv_and_as_a_workbook(page, live_server, sign_in_as, screenshot, screen,
+                                                              tmp_path):
+    name, _width = screen
+    sign_in_as("staff@demo.test")
+    page.goto(live_server + "/nominations")
+    page.get_by_label("State").select_option("retired")
+    expect(page).to_have_url(re.compile(r"/nominations\?state=retired$"))
+    titles = rows(page).locator("td.title").all_inner_texts()
+    page.locator(".downloads").scroll_into_view_if_needed()
+    screenshot(f"list-downloads-{name}")
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="CSV file").click()
+    saved = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(saved)
+    assert re.fullmatch(r"nominations-\d{4}-\d\d-\d\d\.csv", saved.name)
+    lines = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines()))
+    assert {line[4] for line in lines[1:]} == {"retired"}
+    assert [line[1] for line in lines[1:len(titles) + 1]] == titles, "the first page's rows, in its order"
+    with page.expect_download() as workbook_download:
+        page.get_by_role("link", name="Excel workbook").click()
+    workbook = tmp_path / workbook_download.value.suggested_filename
+    workbook_download.value.save_as(workbook)
+    sheet = openpyxl.load_workbook(workbook)["Nominations"]
+    assert sheet.max_row == len(lines) + 1, "the same rows, and a totals row"

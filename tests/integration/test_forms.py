@@ -327,12 +327,16 @@ PARAMETERS = {
     "browse.index": Endpoint(values=lambda w: {
         "state": "proposed", "department": str(w.ids["department"]), "category": str(w.ids["category"]),
         "source": "internal policy", "q": "pain", "sort": "hours", "page": "1"}),
+    "browse.download": Endpoint(lambda w: {"file_type": "csv"}, lambda w: {
+        "state": "proposed", "department": str(w.ids["department"]), "q": "pain", "sort": "hours"}),
     "nominate.estimate": Endpoint(values=lambda w: {"minutes_per_occurrence": "2", "occurrences_per_week": "5",
                                                     "clinicians_affected": "10"}),
     "nominate.similar": Endpoint(values=lambda w: {"title": "sepsis alert", "occurrences_per_week": "2"}),
     "board.queue": Endpoint(values=lambda w: {
         "state": "all", "department": str(w.ids["department"]), "category": str(w.ids["category"]),
         "source": "payer", "owner": "none", "age": "overdue", "sort": "age", "page": "1"}),
+    "board.download": Endpoint(lambda w: {"file_type": "xlsx"}, lambda w: {
+        "state": "all", "department": str(w.ids["department"]), "owner": "none", "age": "overdue", "sort": "age"}),
     "decide.candidates": Endpoint(_open, lambda w: {"q": "sepsis"}),
     "wins.index": Endpoint(values=lambda w: {"page": "1"}),
     "dashboard.index": Endpoint(values=lambda w: {"quarter": "2026-Q3"}),
@@ -830,6 +834,7 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
 
     hostile = [("q", SCRIPT), ("quarter", SCRIPT), ("department", IMG), ("title", SCRIPT), ("next", IMG)]
     args = {"filename": "css/app.css", "token": world.invite_token, "quarter": "2026-Q3", "kind": "departments",
+            "file_type": "xlsx",
             "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"]}
     for rule, method in routes(world.app):
         if method == "GET":

@@ -235,6 +235,8 @@ def _ask(program, client, viewer, url, own_page, method, headers, data=None):
             program.outputs.append((viewer, f"{method} {url}", html_pieces(text, own_page)))
         elif response.mimetype.endswith("spreadsheetml.sheet"):
             program.outputs.append((viewer, f"{method} {url}", workbook_pieces(response.get_data())))
+        elif response.mimetype == "text/csv":
+            program.outputs.append((viewer, f"{method} {url}", response.get_data(as_text=True).splitlines()))
 
 
 def workbook_pieces(content: bytes) -> list[str]:

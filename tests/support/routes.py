@@ -69,6 +69,8 @@ MATRIX = {
     ("wins.index", "GET"): SIGNED_IN,
     ("dashboard.index", "GET"): REPORT_READERS,
     ("reports.workbook", "GET"): REPORT_READERS,
+    ("browse.download", "GET"): SIGNED_IN,
+    ("board.download", "GET"): BOARD,
     ("dashboard.close", "POST"): ADMIN,
     ("dashboard.reopen", "POST"): ADMIN,
     ("invite.accept", "GET"): EVERYONE,
@@ -97,4 +99,5 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 
 # Values for the arguments of routes; each route takes the one it knows: harmless either way.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
+             "file_type": ["csv", "xlsx"],
              "action": ["invite", "reactivate"]}

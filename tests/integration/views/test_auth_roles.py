@@ -14,7 +14,7 @@ from tests.support.routes import AFTER_PASSWORD, MATRIX, ROLE_SETS, ROLES
 from tests.support.web import sign_in
 
 SAMPLE_ARGUMENTS = {"filename": "css/app.css", "token": "not-a-real-token", "quarter": "2026-Q3",
-                    "kind": "departments", "action": "deactivate"}
+                    "kind": "departments", "action": "deactivate", "file_type": "xlsx"}
 
 
 

@@ -1,8 +1,10 @@
 """The board's triage queue at /board: counts per state, filters, sorting, paging and overdue marking."""
 
+import io
 import re
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 
 from burden_tracker.enums import Role, State
@@ -266,3 +268,17 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(board_client, session
         add_supporters(session, make_nomination(session, owner_id=owner.id if number % 2 else None,
                                                 submitted_on=days_ago(number * 10)), 2)
     assert statements_for(app, board_client, "/board?sort=supporters&state=all") == few
+
+
+def test_the_queue_leaves_as_a_workbook_with_owners_and_days_waiting(board_client, session):
+    owner = make_user(session, Role.BOARD, name="Dr. Alex Chen")
+    make_nomination(session, title="Owned and waiting", owner_id=owner.id, submitted_on=date.today() - timedelta(40))
+    make_nomination(session, title="Retired long ago", state=State.RETIRED)
+    with board_client.get("/board.xlsx") as response:
+        assert response.status_code == 200 and "board-queue-" in response.headers["Content-Disposition"]
+        sheet = openpyxl.load_workbook(io.BytesIO(response.get_data()))["Board queue"]
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert header[-3:] == ["Owner", "Days waiting", "Overdue"]
+    assert [row[1] for row in rows[:-1]] == ["Owned and waiting"], "the open queue, as the page shows it"
+    assert rows[-1][0] == "Total"
+    assert rows[0][-3:] == ["Dr. Alex Chen", 40, "overdue"]

@@ -198,3 +198,27 @@ def test_the_list_is_paged(staff_client, session):
 def test_the_home_page_leads_to_the_list(staff_client):
     client = staff_client
     assert client.get("/").headers["Location"].endswith("/nominations")
+
+
+def test_the_list_leaves_as_csv_with_the_pages_filters_and_every_page(staff_client, session, app):
+    app.config["NOMINATIONS_PER_PAGE"] = 2
+    pharmacy = make_department(session, "Pharmacy").id
+    for number in range(5):
+        make_nomination(session, title=f"Fax cover sheet {number}", department_id=pharmacy,
+                        submitted_on=date(2026, 3, number + 1))
+    make_nomination(session, title="Fax in another department")
+    make_nomination(session, title="Pharmacy burden without the word", department_id=pharmacy)
+    page = staff_client.get(f"/nominations?q=fax&department={pharmacy}").get_data(as_text=True)
+    assert f'href="/nominations.csv?q=fax&amp;department={pharmacy}"' in page
+    with staff_client.get(f"/nominations.csv?q=fax&department={pharmacy}") as response:
+        assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "private, no-store"
+        assert re.fullmatch(r'attachment; filename=nominations-\d{4}-\d\d-\d\d\.csv',
+                            response.headers["Content-Disposition"])
+        lines = response.get_data(as_text=True).removeprefix("\ufeff").splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == [f"Fax cover sheet {n}" for n in (4, 3, 2, 1, 0)]
+
+
+def test_a_list_file_leaves_out_what_the_address_cannot_read_as_the_page_does(staff_client, session):
+    make_nomination(session, title="Only one")
+    with staff_client.get("/nominations.xlsx?state=nonsense&department=abc") as response:
+        assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
