@@ -18,7 +18,8 @@ from sqlmodel import Session
 from ..enums import Role, State
 from ..models import AffectedDepartment, Category, Department, Event, EventNote, Nomination, User, UserRole
 from ..queries.reference import for_lists, organization_today
-from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, history, is_blank, parse_row
+from .import_history import history
+from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, is_blank, parse_row
 from .keeping import count_kept_afresh, counting_change
 from .sheet_files import Table, cycle_collector_paused, read_table
 
