@@ -138,6 +138,10 @@ class SupportForm(FlaskForm):
     occurrences_per_week = StringField("Times a week for you", validators=[InputRequired()])
 
 
+class TakeBackForm(FlaskForm):
+    """Nothing to fill in: the form carries its CSRF token."""
+
+
 class MoveForm(FlaskForm):
     """Carries the version of the page the person saw, so a stale decision is refused."""
 

@@ -1,7 +1,8 @@
-"""Nominating a burden, supporting one ("me too"), and commenting."""
+"""Nominating a burden, supporting one ("me too") or taking that back, and commenting."""
 
 
 from pydantic import ValidationError
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -63,6 +64,19 @@ def support(*, session: Session, nomination_id: int, user: User, occurrences_per
         session.rollback()
         raise DomainError("You already support this nomination.") from None
     return supporter
+
+
+def take_back_support(*, session: Session, nomination_id: int, user: User) -> None:
+    """Removes the person's "me too" while the nomination is open; a decided one keeps the support it was decided
+    with."""
+    nomination = get_nomination(session=session, nomination_id=nomination_id)
+    if nomination.state not in workflow.OPEN_STATES:
+        raise DomainError(f"This nomination is {nomination.state.value}; the support it was decided with stays.")
+    mine = delete(Supporter).where(Supporter.nomination_id == nomination_id, Supporter.user_id == user.id)
+    if session.execute(mine).rowcount == 0:
+        session.rollback()
+        raise DomainError("You do not support this nomination.")
+    session.commit()
 
 
 def comment(*, session: Session, nomination_id: int, author: User, body: str) -> Comment:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion
-from ..forms import CommentForm, MoveForm, SupportForm
+from ..forms import CommentForm, MoveForm, SupportForm, TakeBackForm
 from ..queries.details import nomination_details
 from ..queries.measured_impact import impact_of
 from ..queries.reference import organization_today
@@ -59,6 +59,15 @@ def support(nomination_id: int):
     status = _act_in_place(form, form.occurrences_per_week, lambda: service.support(
         session=get_session(), nomination_id=nomination_id, user=current_user.user,
         occurrences_per_week=form.occurrences_per_week.data))
+    return _answer(nomination_id, "nominations/_support.html", status, support_form=form)
+
+
+@bp.post("/<int:nomination_id>/support/take-back")
+@role_required(Role.STAFF, Role.BOARD)
+def take_back_support(nomination_id: int):
+    form = SupportForm(formdata=None)
+    status = _act_in_place(TakeBackForm(), form.occurrences_per_week, lambda: service.take_back_support(
+        session=get_session(), nomination_id=nomination_id, user=current_user.user))
     return _answer(nomination_id, "nominations/_support.html", status, support_form=form)
 
 

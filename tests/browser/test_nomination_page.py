@@ -45,6 +45,11 @@ def test_comment_and_me_too_update_the_page_in_place(live_server, live_db, sign_
     page.locator("#support").scroll_into_view_if_needed()
     screenshot(f"nomination-supporters-{name}")
 
+    page.get_by_role("button", name="Take back my “me too”").click()  # changed their mind
+    expect(page.get_by_role("button", name="Me too")).to_be_visible()
+    expect(page.locator("#support")).not_to_contain_text("Sam Rivera")
+    assert page.evaluate("window.loadedOnce") is True
+
 
 def test_the_submitter_withdraws_a_proposed_nomination_once_they_confirm(live_server, live_db, sign_in_as,
                                                                          screenshot, page, screen):

@@ -319,6 +319,7 @@ POSTS = {
 # Posted by hand elsewhere, never fuzzed here, and why.
 NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session the other examples use",
               "me.end_other_sessions": "takes no fields; tested in integration/views/test_me_sessions.py",
+              "nominations.take_back_support": "takes no fields; tested in integration/views/test_nominations.py",
               "second_factor.new_codes": "takes no fields; tested in integration/views/test_second_factor.py"}
 
 # Pages and fragments that read the query string, with the values a person might send.

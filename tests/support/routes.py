@@ -26,6 +26,7 @@ MATRIX = {
     ("nominations.comment", "POST"): STAFF_AND_BOARD,
     ("nominations.support", "POST"): STAFF_AND_BOARD,
     ("nominations.withdraw", "POST"): STAFF_AND_BOARD,
+    ("nominations.take_back_support", "POST"): STAFF_AND_BOARD,
     ("nominate.new", "GET"): STAFF_AND_BOARD,
     ("nominate.new", "POST"): STAFF_AND_BOARD,
     ("nominate.estimate", "GET"): STAFF_AND_BOARD,

@@ -101,6 +101,34 @@ def test_me_too_counts_a_person_once_with_their_own_frequency(nurse_client, sess
     assert (supporter.user_id, supporter.occurrences_per_week) == (nurse.id, 12.5)
 
 
+def test_a_supporter_takes_back_their_me_too_while_it_is_open(nurse_client, session, nurse):
+    nomination = make_nomination(session)
+    support(session=session, nomination_id=nomination.id, user=nurse, occurrences_per_week=5)
+    page = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    token = csrf_token(nurse_client, f"/nominations/{nomination.id}")
+    assert "Take back my “me too”" in page
+    answer = nurse_client.post(f"/nominations/{nomination.id}/support/take-back", headers=HTMX,
+                               data={"csrf_token": token})
+    fragment = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "0 people have said “me too”" in fragment and "Me too</button>" in fragment
+    assert count(session, Supporter, nomination_id=nomination.id) == 0
+    again = nurse_client.post(f"/nominations/{nomination.id}/support/take-back", headers=HTMX,
+                              data={"csrf_token": token})
+    assert again.status_code == 422 and "You do not support this nomination." in again.get_data(as_text=True)
+
+
+def test_a_decided_nomination_keeps_the_support_it_was_decided_with(nurse_client, session, nurse):
+    nomination = make_nomination(session)
+    support(session=session, nomination_id=nomination.id, user=nurse, occurrences_per_week=5)
+    nomination.state = State.REJECTED
+    session.commit()
+    assert "Take back" not in nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    answer = nurse_client.post(f"/nominations/{nomination.id}/support/take-back", headers=HTMX,
+                               data={"csrf_token": csrf_token(nurse_client, f"/nominations/{nomination.id}")})
+    assert answer.status_code == 422 and "the support it was decided with stays" in answer.get_data(as_text=True)
+    assert count(session, Supporter, nomination_id=nomination.id) == 1
+
+
 def test_the_page_names_who_said_me_too_in_order(nurse_client, session, nurse):
     nomination = make_nomination(session, anonymous=True)
     for name in ("Sam Rivera", "Ada Osei"):
