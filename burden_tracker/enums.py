@@ -75,6 +75,7 @@ class EventKind(Vocabulary):
     MERGED = "merged"
     REDACTED = "redacted"  # a board member replaced a stored text; the event names the field, never the text
     REVISED = "revised"  # the board changed the estimate or classification, with a reason (event_changes)
+    EDITED = "edited"  # its submitter changed it while proposed (event_changes for all but the free text)
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 

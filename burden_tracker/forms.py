@@ -116,6 +116,16 @@ class NominationForm(SchemaForm):
         return valid and not problems
 
 
+class EditNominationForm(NominationForm):
+    """The submitter's own nomination, changed while it is proposed: the same fields but anonymity, and the version
+    of the page they saw."""
+
+    version = StringField(validators=[InputRequired()])
+
+    def schema_values(self) -> dict:
+        return {name: value for name, value in super().schema_values().items() if name not in ("version", "anonymous")}
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment", filters=[_blank_is_none], validators=[
         InputRequired("Write a comment first."),

@@ -52,6 +52,12 @@ CLOSED_STATES = frozenset(State) - OPEN_STATES  # decided; no move leaves them
 VOTING_STATES = frozenset({State.EVALUATED})  # the board votes on an evaluated nomination
 MERGE_TARGET_REFUSED = frozenset({State.DUPLICATE, State.WITHDRAWN})  # no duplicate may point at these
 NOT_REVISED = frozenset({State.WITHDRAWN})  # its submitter took it back: the board revises every other state
+EDITABLE = frozenset({State.PROPOSED})  # its submitter may change it until the board takes it up
+
+
+def may_edit(state: State) -> bool:
+    """Whether the submitter may still change their nomination: the board has not evaluated it."""
+    return state in EDITABLE
 
 
 def may_revise(state: State) -> bool:

@@ -39,6 +39,7 @@ class Details:
     supporter_names: list[str]  # the first SUPPORTERS_NAMED, in the order they said "me too"
     viewer_supports: bool
     viewer_is_submitter: bool
+    viewer_may_edit: bool
     takes_support: bool
     events: list[Entry]
     comments: list[Entry]
@@ -64,6 +65,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         viewer_supports=session.scalar(select(func.count()).where(
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
+        viewer_may_edit=nomination.submitter_id == viewer.id and workflow.may_edit(nomination.state),
         takes_support=nomination.state in workflow.OPEN_STATES,
         events=_history(session, nomination, names),
         comments=[Entry(c.created_at, names.of(c.author_id, c.acted_as), c.body) for c in session.scalars(

@@ -1,5 +1,5 @@
-"""One nomination by its id, who changed it last, whether there are any, and the departments and categories a new
-one may be filed under."""
+"""One nomination by its id, its version and its form's values as they stand, who changed it last, whether there
+are any, and the departments and categories a new one may be filed under."""
 
 from sqlmodel import Session, select
 
@@ -15,6 +15,26 @@ def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
     if nomination is None:
         raise NotFound(f"There is no nomination #{nomination_id}.")
     return nomination
+
+
+def nomination_version(*, session: Session, nomination_id: int) -> int | None:
+    """The version as it stands now, for a form sent again after someone else changed the nomination."""
+    return session.scalar(select(Nomination.version).where(Nomination.id == nomination_id))
+
+
+def as_it_stands(*, session: Session, nomination: Nomination) -> dict:
+    """The nomination form's values for this nomination, as its submitter last left them."""
+    def plain(number) -> str:
+        return f"{int(number)}" if float(number).is_integer() else f"{number}"
+
+    return {"title": nomination.title, "description": nomination.description,
+            "category": session.get(Category, nomination.category_id).name,
+            "department": session.get(Department, nomination.department_id).name,
+            "affected_role": str(nomination.affected_role), "requirement_source": str(nomination.requirement_source),
+            "minutes_per_occurrence": plain(nomination.minutes_per_occurrence),
+            "occurrences_per_week": plain(nomination.occurrences_per_week),
+            "clinicians_affected": plain(nomination.clinicians_affected),
+            "suggested_change": nomination.suggested_change, "version": str(nomination.version)}
 
 
 def active_names(*, session: Session) -> dict[str, list[str]]:

@@ -6,20 +6,22 @@ from wtforms import SelectChoice
 
 from ..db import get_session
 from ..enums import Role
-from ..errors import DomainError, NotFound, as_sentence
-from ..forms import NominationForm, SupportForm
+from ..errors import DomainError, NotFound, StaleVersion, as_sentence
+from ..forms import EditNominationForm, NominationForm, SupportForm
 from ..queries.estimates import estimate_figures
-from ..queries.nominations import active_names
+from ..queries.nominations import active_names, as_it_stands, get_nomination, nomination_version
 from ..queries.similar import similar_nominations, suggestion
 from ..schemas import IMPLAUSIBLE
+from ..services.editing import edit_nomination
 from ..services.nominations import nominate, support
+from ..workflow import may_edit
 from .auth import role_required
 
 bp = Blueprint("nominate", __name__, url_prefix="/nominations")
 
 
-def _form() -> NominationForm:
-    form = NominationForm()
+def _form(form_class=NominationForm, **data) -> NominationForm:
+    form = form_class(**data)
     names = active_names(session=get_session())
     form.category.choices = [SelectChoice("", "Choose a category"), *names["categories"]]
     form.department.choices = [SelectChoice("", "Choose a department"), *names["departments"]]
@@ -42,6 +44,50 @@ def new():
     status = 422 if form.errors else 200
     return render_template("nominations/new.html", form=form, preview=_preview(form),
                            suggestions=_suggestions(form.title.data)), status
+
+
+@bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF, Role.BOARD)
+def edit(nomination_id: int):
+    """The submitter changes their nomination while it is proposed (services/editing.py)."""
+    nomination = _own_editable(nomination_id)
+    stands = None if request.method == "POST" else as_it_stands(session=get_session(), nomination=nomination)
+    form = _form(EditNominationForm, data=stands)
+    status, message = 200, None
+    if form.validate_on_submit():
+        try:
+            changed = edit_nomination(session=get_session(), nomination_id=nomination_id, editor=current_user.user,
+                                      expected_version=int(form.version.data), data=form.checked)
+        except StaleVersion as stale:
+            status, message = 409, f"{stale.message} What you typed is kept: check it, then save again."
+            get_session().rollback()  # the refused edit leaves nothing; the version is read afresh
+            form.version.data = str(nomination_version(session=get_session(), nomination_id=nomination_id))
+        except DomainError as error:
+            status, message = 422, error.message
+            for name, said in error.fields.items():
+                if name in form:
+                    form[name].errors = [as_sentence(said)]
+        else:
+            flash(f"Saved: {', '.join(changed)}.")
+            return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
+    elif form.errors:
+        status = 422
+    return render_template("nominations/edit.html", form=form, nomination_id=nomination_id, message=message,
+                           preview=_preview(form), suggestions=[]), status
+
+
+def _own_editable(nomination_id: int):
+    try:
+        nomination = get_nomination(session=get_session(), nomination_id=nomination_id)
+    except NotFound:
+        abort(404)
+    if nomination.submitter_id != current_user.id:
+        abort(403)
+    if not may_edit(nomination.state):
+        flash(f"This nomination is {nomination.state.value}: the board has taken it up, so it can no longer be "
+              "edited. Add a comment instead.")
+        abort(redirect(url_for("nominations.show", nomination_id=nomination_id), code=303))
+    return nomination
 
 
 @bp.get("/estimate")

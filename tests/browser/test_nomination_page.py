@@ -74,3 +74,20 @@ def test_the_submitter_withdraws_a_proposed_nomination_once_they_confirm(live_se
     expect(page.get_by_role("status")).to_contain_text("You withdrew your nomination.")
     expect(page.locator("header .state").first).to_have_text("withdrawn")
     expect(page.get_by_role("button", name="Withdraw my nomination")).to_have_count(0)
+
+
+def test_the_submitter_edits_their_proposed_nomination(live_server, live_db, sign_in_as, screenshot, page, screen):
+    name, width = screen
+    nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=True)
+    sign_in_as("staff@demo.test")
+    page.goto(f"{live_server}/nominations/{nomination_id}")
+    page.get_by_role("button", name="Edit my nomination").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit your nomination")
+    page.get_by_label("Times a week", exact=True).fill("12")
+    expect(page.locator("#estimate-preview")).to_contain_text("12 a week")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"nomination-edit-{name}")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("p.notice[role=status]")).to_contain_text("Saved: estimate")
+    expect(page.locator("#timeline li").last).to_contain_text("Sam Rivera: Edited: estimate")
+    expect(page.locator("#estimate")).to_contain_text("× 12 times a week")

@@ -178,6 +178,7 @@ def world(app, engine, session):
                    for name in ("open", "to_evaluate", "to_reject", "to_duplicate")}
     nominations["other"] = make_nomination(session, submitter=submitter, title="Sepsis screening alert fires twice")
     nominations["own"] = make_nomination(session, submitter=people["staff"], title="My own burden, to withdraw")
+    nominations["to_edit"] = make_nomination(session, submitter=people["staff"], title="My own burden, to edit")
     for name in ("evaluated", "to_retire", "to_reopen"):
         nominations[name] = make_nomination(session, submitter=submitter, state=State.EVALUATED,
                                             title=f"Evaluated burden whose vote passed, {name}")
@@ -267,6 +268,9 @@ POSTS = {
     "nominations.withdraw": Endpoint(lambda w: {"nomination_id": w.ids["own"]},
                                      lambda w: {"version": w.version("own")}),
     "nominate.new": Endpoint(values=lambda w: dict(NOMINATION)),
+    "nominate.edit": Endpoint(lambda w: {"nomination_id": w.ids["to_edit"]},
+                              lambda w: {**{name: value for name, value in NOMINATION.items() if name != "anonymous"},
+                                         "title": "My own burden, edited", "version": w.version("to_edit")}),
     "nominate.support_similar": Endpoint(
         lambda w: {"nomination_id": w.ids["other"]},
         lambda w: {f"similar-{w.ids['other']}-occurrences_per_week": "2"}),
@@ -357,6 +361,7 @@ PAGES = {
     "index": Endpoint(),
     "nominations.show": Endpoint(_open),
     "nominate.new": Endpoint(),
+    "nominate.edit": Endpoint(lambda w: {"nomination_id": w.ids["to_edit"]}),
     "me.nominations": Endpoint(),
     "me.notices": Endpoint(),
     "me.sessions": Endpoint(),

@@ -30,6 +30,8 @@ MATRIX = {
     ("nominate.new", "GET"): STAFF_AND_BOARD,
     ("nominate.new", "POST"): STAFF_AND_BOARD,
     ("nominate.estimate", "GET"): STAFF_AND_BOARD,
+    ("nominate.edit", "GET"): STAFF_AND_BOARD,
+    ("nominate.edit", "POST"): STAFF_AND_BOARD,
     ("nominate.similar", "GET"): STAFF_AND_BOARD,
     ("nominate.support_similar", "POST"): STAFF_AND_BOARD,
     ("me.nominations", "GET"): STAFF_AND_BOARD,

@@ -293,3 +293,49 @@ def test_me_too_without_a_csrf_token_is_refused(client, session, staff):
 
 def test_me_too_for_a_nomination_that_does_not_exist_is_not_found(client, staff):
     assert me_too(client, 999, "3").status_code == 404
+
+
+# The submitter's edit
+
+
+def edit(client, nomination, **changes):
+    page = f"/nominations/{nomination.id}/edit"
+    data = {**GOOD, "csrf_token": csrf_token(client, page), "version": str(nomination.version), **changes}
+    return client.post(page, data={k: v for k, v in data.items() if v is not None})
+
+
+def test_the_submitter_edits_a_proposed_nomination_from_a_form_filled_as_it_stands(client, session, staff):
+    post(client)
+    nomination = session.scalars(select(Nomination)).one()
+    session.commit()
+    page = client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    assert f'href="/nominations/{nomination.id}/edit"' in page
+    form = client.get(f"/nominations/{nomination.id}/edit").get_data(as_text=True)
+    assert f'value="{GOOD["title"]}"' in form and 'name="version" value="1"' in form and "Hide my name" not in form
+    response = edit(client, nomination, title="Discharge checklist signed twice", clinicians_affected="60")
+    assert response.status_code == 303 and response.headers["Location"] == f"/nominations/{nomination.id}"
+    shown = words(client.get(f"/nominations/{nomination.id}"))
+    assert "Saved: title, estimate" in shown and "Edited: title; estimate" in shown
+    session.refresh(nomination)
+    assert (nomination.title, nomination.clinicians_affected) == ("Discharge checklist signed twice", 60)
+
+
+def test_an_edit_from_a_stale_page_keeps_what_was_typed_for_sending_again(client, session, staff):
+    post(client)
+    nomination = session.scalars(select(Nomination)).one()
+    session.commit()
+    edit(client, nomination, title="Edited in another tab first")
+    stale = edit(client, nomination, title="Edited from the old tab")
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "What you typed is kept" in page
+    assert 'value="Edited from the old tab"' in page and 'name="version" value="2"' in page
+
+
+def test_only_the_submitter_edits_and_only_while_it_is_proposed(client, session, staff):
+    theirs = make_nomination(session)
+    assert client.get(f"/nominations/{theirs.id}/edit").status_code == 403
+    mine = make_nomination(session, submitter=staff, state=State.EVALUATED)
+    response = client.get(f"/nominations/{mine.id}/edit")
+    assert response.status_code == 303 and response.headers["Location"] == f"/nominations/{mine.id}"
+    assert "can no longer be edited" in words(client.get(f"/nominations/{mine.id}"))
+    assert client.get("/nominations/999999/edit").status_code == 404
