@@ -76,6 +76,7 @@ class EventKind(Vocabulary):
     REDACTED = "redacted"  # a board member replaced a stored text; the event names the field, never the text
     REVISED = "revised"  # the board changed the estimate or classification, with a reason (event_changes)
     EDITED = "edited"  # its submitter changed it while proposed (event_changes for all but the free text)
+    COMMENT_HIDDEN = "comment hidden"  # a board member hid a comment; the reason goes to its author alone
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 

@@ -148,6 +148,11 @@ class SupportForm(FlaskForm):
     occurrences_per_week = StringField("Times a week for you", validators=[InputRequired()])
 
 
+class HideCommentForm(FlaskForm):
+    reason = TextAreaField("Why hide it? (its author reads this)", filters=[_blank_is_none], validators=[
+        InputRequired("Say why, in a sentence its author will read."), Length(max=1000)])
+
+
 class TakeBackForm(FlaskForm):
     """Nothing to fill in: the form carries its CSRF token."""
 

@@ -271,6 +271,9 @@ class Comment(Note, table=True):
     __tablename__ = "comments"
     # SUBMITTER when the nomination's submitter wrote it (then an anonymous one stays unnamed), else NULL.
     acted_as: Actor | None = Field(default=None, sa_type=text_enum(Actor))
+    edited_at: datetime | None = None  # its author changed it (services/comments.py), shown as "edited"
+    hidden_at: datetime | None = None  # the board hid it; only its author still reads it, with the reason
+    hidden_reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class BoardNote(Note, table=True):

@@ -53,6 +53,7 @@ VOTING_STATES = frozenset({State.EVALUATED})  # the board votes on an evaluated 
 MERGE_TARGET_REFUSED = frozenset({State.DUPLICATE, State.WITHDRAWN})  # no duplicate may point at these
 NOT_REVISED = frozenset({State.WITHDRAWN})  # its submitter took it back: the board revises every other state
 EDITABLE = frozenset({State.PROPOSED})  # its submitter may change it until the board takes it up
+COMMENT_EDIT_MINUTES = 15  # a comment's author may change it this long after writing it
 
 
 def may_edit(state: State) -> bool:

@@ -6,14 +6,14 @@ always named for what they did as the board.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, union
 from sqlmodel import Session
 
-from .. import workflow
+from .. import hours, workflow
 from ..enums import Actor, Role
-from ..models import Category, Comment, Department, Event, Nomination, Supporter, User
+from ..models import REDACTED, Category, Comment, Department, Event, Nomination, Supporter, User
 from ..naming import SYSTEM, nobody_for, person_named
 from .estimates import EstimateFigures, estimate_figures
 from .nominations import get_nomination
@@ -24,6 +24,19 @@ class Entry:
     at: datetime | date  # a day for the submission: its date is what was recorded (an import's may be older)
     who: str
     text: str
+
+
+@dataclass(frozen=True)
+class CommentEntry:
+    id: int
+    at: datetime
+    who: str
+    text: str | None  # None for a reader the board hid it from
+    edited: bool
+    hidden: bool
+    hidden_reason: str | None  # for its author and the board
+    mine: bool
+    editable: bool  # its author may still change it (workflow.COMMENT_EDIT_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,7 @@ class Details:
     viewer_may_edit: bool
     takes_support: bool
     events: list[Entry]
-    comments: list[Entry]
+    comments: list[CommentEntry]
     moves: list[workflow.Move]
 
 
@@ -68,11 +81,25 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         viewer_may_edit=nomination.submitter_id == viewer.id and workflow.may_edit(nomination.state),
         takes_support=nomination.state in workflow.OPEN_STATES,
         events=_history(session, nomination, names),
-        comments=[Entry(c.created_at, names.of(c.author_id, c.acted_as), c.body) for c in session.scalars(
-            select(Comment).where(Comment.nomination_id == nomination.id).order_by(Comment.created_at, Comment.id))],
+        comments=_comments(session, nomination, viewer, names),
         moves=workflow.moves_offered(nomination.state, workflow.capacities(
             is_board=viewer.has_role(Role.BOARD), is_submitter=nomination.submitter_id == viewer.id)),
     )
+
+
+def _comments(session: Session, nomination: Nomination, viewer: User, names: "_Names") -> list[CommentEntry]:
+    """A hidden comment keeps its words for its author and the board; others read only that it was hidden."""
+    board = viewer.has_role(Role.BOARD)
+    editable_since = datetime.now(UTC) - timedelta(minutes=workflow.COMMENT_EDIT_MINUTES)
+    found = []
+    for c in session.scalars(select(Comment).where(Comment.nomination_id == nomination.id)
+                             .order_by(Comment.created_at, Comment.id)):
+        mine, hidden = c.author_id == viewer.id, c.hidden_at is not None
+        found.append(CommentEntry(
+            c.id, c.created_at, names.of(c.author_id, c.acted_as), c.body if mine or board or not hidden else None,
+            c.edited_at is not None, hidden, c.hidden_reason if mine or board else None, mine,
+            mine and not hidden and c.body != REDACTED and hours.on_clocks_of(c.created_at, "UTC") > editable_since))
+    return found
 
 
 def _history(session: Session, nomination: Nomination, names: "_Names") -> list[Entry]:

@@ -79,12 +79,18 @@ def take_back_support(*, session: Session, nomination_id: int, user: User) -> No
     session.commit()
 
 
-def comment(*, session: Session, nomination_id: int, author: User, body: str) -> Comment:
+def checked_comment(body: str | None) -> str:
+    """A comment's text as it is kept, or why it cannot be: for a new comment and an edited one."""
     body = (body or "").strip()
     if not body:
         raise DomainError("Write a comment first.", fields={"body": "is required"})
     if len(body) > MAX_TEXT:
         raise DomainError(f"A comment can be at most {MAX_TEXT:,} characters.", fields={"body": "is too long"})
+    return body
+
+
+def comment(*, session: Session, nomination_id: int, author: User, body: str) -> Comment:
+    body = checked_comment(body)
     nomination = get_nomination(session=session, nomination_id=nomination_id)
     acted_as = workflow.commenting_as(is_submitter=author.id == nomination.submitter_id)
     note = Comment(nomination_id=nomination_id, author_id=author.id, acted_as=acted_as, body=body)

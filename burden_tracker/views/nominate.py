@@ -81,11 +81,11 @@ def _own_editable(nomination_id: int):
         nomination = get_nomination(session=get_session(), nomination_id=nomination_id)
     except NotFound:
         abort(404)
-    if nomination.submitter_id != current_user.id:
-        abort(403)
-    if not may_edit(nomination.state):
-        flash(f"This nomination is {nomination.state.value}: the board has taken it up, so it can no longer be "
-              "edited. Add a comment instead.")
+    refusal = ("Only the person who submitted a nomination can edit it." if nomination.submitter_id != current_user.id
+               else None if may_edit(nomination.state) else f"This nomination is {nomination.state.value}: the board "
+               "has taken it up, so it can no longer be edited. Add a comment instead.")
+    if refusal:
+        flash(refusal)
         abort(redirect(url_for("nominations.show", nomination_id=nomination_id), code=303))
     return nomination
 

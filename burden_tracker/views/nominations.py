@@ -6,10 +6,11 @@ from flask_login import current_user
 from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion
-from ..forms import CommentForm, MoveForm, SupportForm, TakeBackForm
+from ..forms import CommentForm, HideCommentForm, MoveForm, SupportForm, TakeBackForm
 from ..queries.details import nomination_details
 from ..queries.measured_impact import impact_of
 from ..queries.reference import organization_today
+from ..services import comments
 from ..services import nominations as service
 from ..services.transitions import move_nomination
 from ..workflow import Move
@@ -50,6 +51,38 @@ def comment(nomination_id: int):
     if status == 200:
         form = CommentForm(formdata=None)
     return _answer(nomination_id, "nominations/_comments.html", status, comment_form=form)
+
+
+@bp.post("/<int:nomination_id>/comments/<int:comment_id>/edit")
+@role_required(Role.STAFF, Role.BOARD)
+def edit_comment(nomination_id: int, comment_id: int):
+    form = CommentForm()
+    return _comment_changed(nomination_id, comment_id, form, form.body, lambda: comments.edit_comment(
+        session=get_session(), nomination_id=nomination_id, comment_id=comment_id, author=current_user.user,
+        body=form.body.data), "Your comment is changed.")
+
+
+@bp.post("/<int:nomination_id>/comments/<int:comment_id>/hide")
+@role_required(Role.BOARD)
+def hide_comment(nomination_id: int, comment_id: int):
+    form = HideCommentForm()
+    return _comment_changed(nomination_id, comment_id, form, form.reason, lambda: comments.hide_comment(
+        session=get_session(), nomination_id=nomination_id, comment_id=comment_id, actor=current_user.user,
+        reason=form.reason.data), "The comment is hidden; its author is told why.")
+
+
+def _comment_changed(nomination_id: int, comment_id: int, form, field, act, done: str):
+    """The comments again, in place; or the page, with the message, without htmx."""
+    try:
+        status = _act_in_place(form, field, act)
+    except NotFound:
+        abort(404)
+    problem = (comment_id, field.errors[0] if field.errors else "Check the form and try again.")
+    if status == 200 and not wants_fragment():
+        flash(done)
+        return redirect(url_for("nominations.show", nomination_id=nomination_id) + "#comments", code=303)
+    return _answer(nomination_id, "nominations/_comments.html", status,
+                   comment_problem=None if status == 200 else problem)
 
 
 @bp.post("/<int:nomination_id>/support")

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from burden_tracker.enums import State
 from burden_tracker.models import Comment, Nomination, User
+from tests.support import pages
+from tests.support.pages import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +93,41 @@ def test_the_submitter_edits_their_proposed_nomination(live_server, live_db, sig
     expect(page.locator("p.notice[role=status]")).to_contain_text("Saved: estimate")
     expect(page.locator("#timeline li").last).to_contain_text("Sam Rivera: Edited: estimate")
     expect(page.locator("#estimate")).to_contain_text("× 12 times a week")
+
+
+def test_a_comment_is_edited_by_its_author_and_hidden_by_the_board(browser, live_server, live_db, screen):
+    name, width = screen
+    nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=False)
+    address = f"{live_server}/nominations/{nomination_id}"
+    author_context, board_context = (browser.new_context(viewport={"width": width, "height": 900}) for _ in range(2))
+    try:
+        author = pages.signed_in(author_context.new_page(), live_server, "staff@demo.test")
+        author.goto(address)
+        author.get_by_role("textbox", name="Comment").fill("Room 12's patient has the same alert.")
+        author.get_by_role("button", name="Add comment").click()
+        mine = author.locator("#comments article.comment").last
+        mine.get_by_text("Edit", exact=True).click()
+        mine.get_by_label("Your comment").fill("The same alert fires on our unit.")
+        mine.get_by_role("button", name="Save comment").click()
+        mine = author.locator("#comments article.comment").last
+        expect(mine).to_contain_text("The same alert fires on our unit.")
+        expect(mine.locator("footer")).to_contain_text("edited")
+
+        board = pages.signed_in(board_context.new_page(), live_server, "board@demo.test")
+        board.goto(address)
+        theirs = board.locator("#comments article.comment").last
+        theirs.get_by_text("Hide", exact=True).click()
+        theirs.get_by_label("Why hide it? (its author reads this)").fill("It could identify a patient.")
+        theirs.get_by_role("button", name="Hide the comment").click()
+        expect(board.locator("#comments article.comment").last).to_contain_text("Hidden by the board")
+
+        author.reload()
+        mine = author.locator("#comments article.comment").last
+        expect(mine).to_contain_text("Hidden by the board: It could identify a patient.")
+        mine.scroll_into_view_if_needed()
+        assert author.evaluate("document.documentElement.scrollWidth") <= width
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        author.screenshot(path=str(SCREENSHOTS / f"comment-hidden-author-{name}.png"))
+    finally:
+        author_context.close()
+        board_context.close()

@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 from burden_tracker import create_app
 from burden_tracker.enums import Role, State, VoteChoice
-from burden_tracker.models import Notification, Vote
+from burden_tracker.models import Comment, Notification, Vote
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
@@ -188,6 +188,8 @@ def world(app, engine, session):
     notice = Notification(user_id=people["staff"].id, nomination_id=nominations["own"].id,
                           message="Something happened.")
     session.add(notice)
+    staff_comment = Comment(nomination_id=open_nomination.id, author_id=people["staff"].id, body="Same here.")
+    session.add(staff_comment)
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
@@ -196,7 +198,7 @@ def world(app, engine, session):
     ids = {name: nomination.id for name, nomination in nominations.items()} | {
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
-        "category": open_nomination.category_id}
+        "category": open_nomination.category_id, "comment": staff_comment.id}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
     session.rollback()  # on SQLite an open transaction would hold the lock the app needs
@@ -264,6 +266,10 @@ def _spare(w):
 POSTS = {
     "auth.login": Endpoint(values=lambda w: {"email": w.emails["staff"], "password": PASSWORD}),
     "nominations.comment": Endpoint(_open, lambda w: {"body": "Same on our ward."}),
+    "nominations.edit_comment": Endpoint(lambda w: {"nomination_id": w.ids["open"], "comment_id": w.ids["comment"]},
+                                         lambda w: {"body": "Same on our ward, twice a shift."}),
+    "nominations.hide_comment": Endpoint(lambda w: {"nomination_id": w.ids["open"], "comment_id": w.ids["comment"]},
+                                         lambda w: {"reason": "It names a patient."}),
     "nominations.support": Endpoint(_open, lambda w: {"occurrences_per_week": "3"}),
     "nominations.withdraw": Endpoint(lambda w: {"nomination_id": w.ids["own"]},
                                      lambda w: {"version": w.version("own")}),

@@ -27,6 +27,8 @@ MATRIX = {
     ("nominations.support", "POST"): STAFF_AND_BOARD,
     ("nominations.withdraw", "POST"): STAFF_AND_BOARD,
     ("nominations.take_back_support", "POST"): STAFF_AND_BOARD,
+    ("nominations.edit_comment", "POST"): STAFF_AND_BOARD,
+    ("nominations.hide_comment", "POST"): BOARD,
     ("nominate.new", "GET"): STAFF_AND_BOARD,
     ("nominate.new", "POST"): STAFF_AND_BOARD,
     ("nominate.estimate", "GET"): STAFF_AND_BOARD,
@@ -102,5 +104,5 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 
 # Values for the arguments of routes; each route takes the one it knows: harmless either way.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
-             "file_type": ["csv", "xlsx"],
+             "file_type": ["csv", "xlsx"], "comment_id": [1],
              "action": ["invite", "reactivate"]}

@@ -14,7 +14,8 @@ from tests.support.routes import AFTER_PASSWORD, MATRIX, ROLE_SETS, ROLES
 from tests.support.web import sign_in
 
 SAMPLE_ARGUMENTS = {"filename": "css/app.css", "token": "not-a-real-token", "quarter": "2026-Q3",
-                    "kind": "departments", "action": "deactivate", "file_type": "xlsx"}
+                    "kind": "departments", "action": "deactivate", "file_type": "xlsx",
+                    "comment_id": 1}
 
 
 

@@ -333,7 +333,8 @@ def test_an_edit_from_a_stale_page_keeps_what_was_typed_for_sending_again(client
 
 def test_only_the_submitter_edits_and_only_while_it_is_proposed(client, session, staff):
     theirs = make_nomination(session)
-    assert client.get(f"/nominations/{theirs.id}/edit").status_code == 403
+    assert client.get(f"/nominations/{theirs.id}/edit").status_code == 303
+    assert "Only the person who submitted a nomination can edit it." in words(client.get(f"/nominations/{theirs.id}"))
     mine = make_nomination(session, submitter=staff, state=State.EVALUATED)
     response = client.get(f"/nominations/{mine.id}/edit")
     assert response.status_code == 303 and response.headers["Location"] == f"/nominations/{mine.id}"

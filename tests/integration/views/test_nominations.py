@@ -216,3 +216,34 @@ def test_a_closed_nomination_offers_no_me_too(nurse_client, session, state):
     nomination = make_nomination(session, state=state)
     page = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
     assert "Me too" not in page and "Times a week for you" not in page
+
+
+def test_a_comment_is_edited_and_hidden_in_place(client, session, nurse):
+    nomination = make_nomination(session)
+    note = comment(session=session, nomination_id=nomination.id, author=nurse, body="Same on 4 West.")
+    chair = make_user(session, Role.STAFF, Role.BOARD, can_sign_in=True)
+    sign_in(client, nurse.email)
+    page = f"/nominations/{nomination.id}"
+    edited = client.post(f"{page}/comments/{note.id}/edit", headers=HTMX,
+                         data={"csrf_token": csrf_token(client, page), "body": "Same on 4 <b>West</b>."})
+    fragment = edited.get_data(as_text=True)
+    assert edited.status_code == 200 and "Same on 4 &lt;b&gt;West&lt;/b&gt;." in fragment and " · edited" in fragment
+    empty = client.post(f"{page}/comments/{note.id}/edit", headers=HTMX,
+                        data={"csrf_token": csrf_token(client, page), "body": " "})
+    assert empty.status_code == 422 and "Write a comment first." in empty.get_data(as_text=True)
+    assert client.post(f"{page}/comments/{note.id}/hide", headers=HTMX,
+                       data={"csrf_token": csrf_token(client, page), "reason": "No."}).status_code == 403
+    board = app_client(client)
+    sign_in(board, chair.email)
+    hidden = board.post(f"{page}/comments/{note.id}/hide", headers=HTMX,
+                        data={"csrf_token": csrf_token(board, page), "reason": "It names a room."})
+    assert hidden.status_code == 200 and "Hidden by the board; only its author and the board read it:" in \
+        hidden.get_data(as_text=True)
+    reader = app_client(client)
+    sign_in(reader, make_user(session, can_sign_in=True).email)
+    read = reader.get(page).get_data(as_text=True)
+    assert "The board hid this comment." in read and "Same on 4" not in read and "It names a room." not in read
+
+
+def app_client(client):
+    return client.application.test_client()
