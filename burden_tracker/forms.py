@@ -29,7 +29,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from .ehr_metrics import METRICS
 from .enums import AffectedRole, RequirementSource, Role, VoteChoice
@@ -151,6 +151,10 @@ class SupportForm(FlaskForm):
 class HideCommentForm(FlaskForm):
     reason = TextAreaField("Why hide it? (its author reads this)", filters=[_blank_is_none], validators=[
         InputRequired("Say why, in a sentence its author will read."), Length(max=1000)])
+
+
+class FollowForm(FlaskForm):
+    following = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
 
 
 class TakeBackForm(FlaskForm):

@@ -257,6 +257,19 @@ class Supporter(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
+class Follow(SQLModel, table=True):
+    """Someone who chose to follow a nomination, or (following false) its submitter or a supporter who chose to stop:
+    those two follow without a row (queries/notices.people_following)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (sa.UniqueConstraint("nomination_id", "user_id", name="uq_follow_once"),)
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nominations.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    following: bool
+    created_at: datetime = Field(default_factory=utc_now)
+
+
 class Note(SQLModel):
     """What a comment and a board note both are: someone's text on a nomination, at a time. Not a table."""
 

@@ -17,6 +17,7 @@ from ..models import REDACTED, Category, Comment, Department, Event, Nomination,
 from ..naming import SYSTEM, nobody_for, person_named
 from .estimates import EstimateFigures, estimate_figures
 from .nominations import get_nomination
+from .notices import is_following
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Details:
     viewer_supports: bool
     viewer_is_submitter: bool
     viewer_may_edit: bool
+    viewer_follows: bool
     takes_support: bool
     events: list[Entry]
     comments: list[CommentEntry]
@@ -79,6 +81,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
         viewer_may_edit=nomination.submitter_id == viewer.id and workflow.may_edit(nomination.state),
+        viewer_follows=is_following(session=session, nomination=nomination, user_id=viewer.id),
         takes_support=nomination.state in workflow.OPEN_STATES,
         events=_history(session, nomination, names),
         comments=_comments(session, nomination, viewer, names),

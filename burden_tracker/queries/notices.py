@@ -1,12 +1,12 @@
-"""A person's notices: the latest, and how many are unread; who follows a nomination; and the notices not yet
-emailed."""
+"""A person's notices: the latest, and how many are unread; who follows a nomination (its submitter and supporters
+unless they stopped, and anyone who chose to); and the notices not yet emailed."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from ..models import Event, EventNote, Nomination, Notification, Supporter, User
+from ..models import Event, EventNote, Follow, Nomination, Notification, Supporter, User
 
 
 def unread_count(*, session: Session, user_id: int) -> int:
@@ -27,11 +27,19 @@ def recent_notices(*, session: Session, user_id: int, limit: int = 100) -> list[
 
 
 def people_following(*, session: Session, nomination: Nomination) -> set[int]:
+    """Its submitter and supporters, unless they stopped, and everyone else who chose to follow it (models.Follow)."""
     supporters = session.exec(select(Supporter.user_id).where(Supporter.nomination_id == nomination.id))
     following = set(supporters.all())
     if nomination.submitter_id is not None:
         following.add(nomination.submitter_id)
+    for user_id, follows in session.execute(select(Follow.user_id, Follow.following)
+                                            .where(Follow.nomination_id == nomination.id)):
+        (following.add if follows else following.discard)(user_id)
     return following
+
+
+def is_following(*, session: Session, nomination: Nomination, user_id: int) -> bool:
+    return user_id in people_following(session=session, nomination=nomination)
 
 
 @dataclass(frozen=True)

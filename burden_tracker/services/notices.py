@@ -1,10 +1,11 @@
-"""Telling submitters and supporters what happened to what they nominated or supported. People read their
-notices through queries/notices.py."""
+"""Telling the people who follow a nomination what happened to it, following and stopping, and reading notices.
+People read their notices through queries/notices.py."""
 
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session
 
-from ..models import Event, Nomination, Notification, utc_now
+from ..models import Event, Follow, Nomination, Notification, User, utc_now
+from ..queries.nominations import get_nomination
 from ..queries.notices import people_following
 
 
@@ -26,6 +27,23 @@ def notify_followers(*, session: Session, nomination: Nomination, event: Event |
                      actor_id: int | None) -> None:
     recipients = people_following(session=session, nomination=nomination) - {actor_id}
     notify(session=session, recipients=recipients, nomination=nomination, event=event, message=message)
+
+
+def follow(*, session: Session, nomination_id: int, user: User, following: bool) -> None:
+    """Starts or stops following, whether or not the person submitted or supports it; the latest choice stands."""
+    get_nomination(session=session, nomination_id=nomination_id)  # NotFound for no such nomination
+    session.execute(delete(Follow).where(Follow.nomination_id == nomination_id, Follow.user_id == user.id))
+    session.add(Follow(nomination_id=nomination_id, user_id=user.id, following=following))
+    session.commit()
+
+
+def mark_read_about(*, session: Session, user_id: int, nomination_id: int) -> int:
+    """Opening a nomination reads the person's notices about it. Returns how many."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.nomination_id == nomination_id,
+                                       Notification.read_at.is_(None))
+    marked = session.exec(query.values(read_at=utc_now())).rowcount
+    session.commit()
+    return marked
 
 
 def mark_all_read(*, session: Session, user_id: int, up_to_id: int | None = None) -> int:

@@ -34,6 +34,7 @@ def move_nomination(
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))
     followers = people_following(session=session, nomination=nomination)  # before a merge moves them
+    owner_before = nomination.owner_id
     needs_vote = workflow.MOVES[move].needs_passed_vote
     rule = workflow.check_move(
         move,
@@ -61,6 +62,9 @@ def move_nomination(
         session=session, recipients=followers - {actor.id}, nomination=nomination, event=event,
         message=f"“{nomination.title}” moved from {event.from_state.value} to {event.to_state.value}.",
     )
+    if nomination.owner_id not in (owner_before, actor.id, None):
+        notify(session=session, recipients={nomination.owner_id}, nomination=nomination, event=None,
+               message=f"You are now the owner of “{nomination.title}”: its evaluation is yours to lead.")
     session.commit()
     return nomination
 

@@ -6,15 +6,15 @@ from flask_login import current_user
 from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion
-from ..forms import CommentForm, HideCommentForm, MoveForm, SupportForm, TakeBackForm
+from ..forms import CommentForm, FollowForm, HideCommentForm, MoveForm, SupportForm, TakeBackForm
 from ..queries.details import nomination_details
 from ..queries.measured_impact import impact_of
 from ..queries.reference import organization_today
-from ..services import comments
+from ..services import comments, notices
 from ..services import nominations as service
 from ..services.transitions import move_nomination
 from ..workflow import Move
-from .auth import role_required
+from .auth import role_required, writing_session
 from .decide import board_tools_for_page
 from .rendering import render, wants_fragment
 
@@ -37,9 +37,34 @@ def show(nomination_id: int):
     details = _details(nomination_id)
     session = get_session()
     impact = impact_of(session=session, nomination=details.nomination, today=organization_today(session=session))
+    read = _notices_read(nomination_id)
     return render_template("nominations/show.html", details=details, board=board_tools_for_page(nomination_id),
                            impact=impact, comment_form=CommentForm(), support_form=SupportForm(),
-                           move_form=MoveForm())
+                           move_form=MoveForm(), **({"unread_notices": current_user.unread_notices - read} if read
+                                                    else {}))
+
+
+def _notices_read(nomination_id: int) -> int:
+    """Opening a nomination reads the person's notices about it; a write, only when they have unread ones."""
+    if not current_user.unread_notices:
+        return 0
+    with writing_session() as own:
+        return notices.mark_read_about(session=own, user_id=current_user.id, nomination_id=nomination_id)
+
+
+@bp.post("/<int:nomination_id>/follow")
+def follow(nomination_id: int):
+    form = FollowForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        notices.follow(session=get_session(), nomination_id=nomination_id, user=current_user.user,
+                       following=form.following.data == "yes")
+    except NotFound:
+        abort(404)
+    if not wants_fragment():
+        return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
+    return render_template("nominations/_follow.html", details=_details(nomination_id))
 
 
 @bp.post("/<int:nomination_id>/comments")

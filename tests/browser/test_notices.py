@@ -8,6 +8,7 @@ from burden_tracker.db import open_session
 from burden_tracker.enums import State
 from burden_tracker.models import Nomination, User
 from burden_tracker.queries.notices import unread_count
+from burden_tracker.services.nominations import comment
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 
@@ -63,3 +64,28 @@ def test_staff_sees_the_boards_decision_in_notices_and_follows_it_to_the_nominat
     expect(row).to_contain_text(RATIONALE)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"mine-{name}")
+
+
+def test_an_executive_follows_a_nomination_is_told_of_a_comment_and_reading_it_clears_the_notice(
+        page, live_server, live_app, sign_in_as, screenshot, screen):
+    name, width = screen
+    with open_session(live_app.extensions["db_engine"]) as session:
+        nomination_id = session.scalar(select(Nomination.id).where(Nomination.state == State.PROPOSED)
+                                       .order_by(Nomination.id.desc()))
+        nurse = session.scalars(select(User).where(User.email == "nurse@demo.test")).one()
+    sign_in_as("executive@demo.test")
+    page.goto(f"{live_server}/nominations/{nomination_id}")
+    page.get_by_role("button", name="Follow").click()
+    expect(page.locator("#follow")).to_contain_text("You follow this nomination")
+    screenshot(f"follow-{name}")
+    with open_session(live_app.extensions["db_engine"]) as session:
+        comment(session=session, nomination_id=nomination_id, author=session.get(User, nurse.id),
+                body="We chart it twice on nights too.")
+    page.goto(live_server + "/notices")
+    notice = page.locator("ul.notices li.unread").filter(has_text="New comment on")
+    expect(notice).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    notice.get_by_role("link").click()
+    expect(page.locator("#comments")).to_contain_text("We chart it twice on nights too.")
+    page.goto(live_server + "/notices")
+    expect(page.locator("ul.notices li.unread").filter(has_text="New comment on")).to_have_count(0)

@@ -266,6 +266,7 @@ def _spare(w):
 POSTS = {
     "auth.login": Endpoint(values=lambda w: {"email": w.emails["staff"], "password": PASSWORD}),
     "nominations.comment": Endpoint(_open, lambda w: {"body": "Same on our ward."}),
+    "nominations.follow": Endpoint(_open, lambda w: {"following": "yes"}),
     "nominations.edit_comment": Endpoint(lambda w: {"nomination_id": w.ids["open"], "comment_id": w.ids["comment"]},
                                          lambda w: {"body": "Same on our ward, twice a shift."}),
     "nominations.hide_comment": Endpoint(lambda w: {"nomination_id": w.ids["open"], "comment_id": w.ids["comment"]},

@@ -27,6 +27,7 @@ MATRIX = {
     ("nominations.support", "POST"): STAFF_AND_BOARD,
     ("nominations.withdraw", "POST"): STAFF_AND_BOARD,
     ("nominations.take_back_support", "POST"): STAFF_AND_BOARD,
+    ("nominations.follow", "POST"): SIGNED_IN,
     ("nominations.edit_comment", "POST"): STAFF_AND_BOARD,
     ("nominations.hide_comment", "POST"): BOARD,
     ("nominate.new", "GET"): STAFF_AND_BOARD,

@@ -247,3 +247,28 @@ def test_a_comment_is_edited_and_hidden_in_place(client, session, nurse):
 
 def app_client(client):
     return client.application.test_client()
+
+
+def test_anyone_follows_or_stops_following_in_place(client, session):
+    reader = make_user(session, Role.EXECUTIVE, can_sign_in=True)
+    nomination = make_nomination(session)
+    sign_in(client, reader.email)
+    page = f"/nominations/{nomination.id}"
+    assert ">Follow</button>" in client.get(page).get_data(as_text=True)
+    followed = client.post(f"{page}/follow", headers=HTMX,
+                           data={"csrf_token": csrf_token(client, page), "following": "yes"})
+    assert followed.status_code == 200 and "You follow this nomination" in followed.get_data(as_text=True)
+    stopped = client.post(f"{page}/follow", headers=HTMX,
+                          data={"csrf_token": csrf_token(client, page), "following": "no"})
+    assert ">Follow</button>" in stopped.get_data(as_text=True)
+    assert client.post(f"{page}/follow", data={"csrf_token": csrf_token(client, page),
+                                               "following": "maybe"}).status_code == 400
+
+
+def test_opening_a_nomination_reads_its_notices_and_the_badge_says_so(nurse_client, session, nurse):
+    nomination = make_nomination(session, submitter=nurse)
+    comment(session=session, nomination_id=nomination.id, author=make_user(session), body="Same here.")
+    assert '<span class="badge" aria-label="1 unread">' in nurse_client.get("/nominations").get_data(as_text=True)
+    opened = nurse_client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    assert 'aria-label="1 unread"' not in opened, "the page that read it shows it read"
+    assert 'aria-label="1 unread"' not in nurse_client.get("/nominations").get_data(as_text=True)
