@@ -99,7 +99,8 @@ def test_a_comment_by_a_named_submitter_names_them(app, client, session, people)
     act(app, people["staff"], nomination.id, "comments", {"body": "Still happening."})
     sign_in(client, people["board"].email)
     page = client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
-    assert "the submitter (anonymous)" not in page and page.count("Linda Okoro") == 2  # submitted by, comment
+    assert "the submitter (anonymous)" not in page
+    assert page.count("Linda Okoro") == 3  # submitted by, its history's "Submitted.", the comment
 
 
 def test_after_an_anonymous_withdrawal_the_history_says_the_submitter_withdrew_it(app, client, session, people):
