@@ -265,6 +265,28 @@ def export_command(quarter, out):
     click.echo(f"Wrote the {chosen} workbook to {out}.")
 
 
+@click.command("digest")
+@click.argument("which", type=click.Choice(["daily", "weekly"]))
+@with_appcontext
+def digest_command(which):
+    """Email the daily or weekly digests of notices: run it from a scheduler (daily each morning, weekly on
+    Mondays). Only the people who chose that digest in their settings receive one."""
+    from .addresses import emailed_address
+    from .enums import NoticeEmail
+    from .queries.reference import for_lists
+    from .services.digests import send_digests
+
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        _fail("SMTP_HOST is not set: there is no mail server to send the digests through.")
+    session = _session()
+    sent = send_digests(session=session, choice=NoticeEmail.DAILY if which == "daily" else NoticeEmail.WEEKLY,
+                        smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"], mail_from=config["MAIL_FROM"],
+                        nomination_address=lambda id_: emailed_address("nominations.show", nomination_id=id_),
+                        zone=for_lists(session=session).time_zone)
+    click.echo(f"Sent {sent} {which} digest{'s' if sent != 1 else ''}.")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -339,6 +361,6 @@ def quarter_keep_command():
 
 
 COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, metrics_group, export_command,
-            backup_command, quarter_group)
+            digest_command, backup_command, quarter_group)
 for _command in COMMANDS:
     main.add_command(_command)

@@ -63,6 +63,15 @@ class Actor(Vocabulary):
     SUBMITTER = "submitter"
 
 
+class NoticeEmail(Vocabulary):
+    """How a person wants their notices by email (/me/settings)."""
+
+    AT_ONCE = "at once"
+    DAILY = "daily digest"
+    WEEKLY = "weekly digest"
+    NONE = "none"
+
+
 class VoteChoice(Vocabulary):
     APPROVE = "approve"
     REJECT = "reject"

@@ -23,6 +23,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -32,7 +33,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from .ehr_metrics import METRICS
-from .enums import AffectedRole, RequirementSource, Role, VoteChoice
+from .enums import AffectedRole, NoticeEmail, RequirementSource, Role, VoteChoice
 from .errors import as_sentence
 from .schemas import Estimate, NominationIn, field_errors, without_nul
 
@@ -155,6 +156,15 @@ class HideCommentForm(FlaskForm):
 
 class FollowForm(FlaskForm):
     following = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
+
+
+class NoticeEmailForm(FlaskForm):
+    notice_email = RadioField("Email me my notices", choices=[
+        SelectChoice(NoticeEmail.AT_ONCE.value, "At once, one email for each"),
+        SelectChoice(NoticeEmail.DAILY.value, "In a daily digest"),
+        SelectChoice(NoticeEmail.WEEKLY.value, "In a weekly digest"),
+        SelectChoice(NoticeEmail.NONE.value, "Never: I read them in Burden Tracker"),
+    ], validators=[InputRequired("Choose how your notices reach you.")])
 
 
 class TakeBackForm(FlaskForm):

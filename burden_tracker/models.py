@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from .enums import Actor, AffectedRole, AuditKind, EventKind, RequirementSource, Role, State, VoteChoice
+from .enums import Actor, AffectedRole, AuditKind, EventKind, NoticeEmail, RequirementSource, Role, State, VoteChoice
 
 
 def utc_now() -> datetime:
@@ -35,6 +35,9 @@ class User(SQLModel, table=True):
     # time step a code was accepted for, so that a code is never accepted twice.
     totp_secret: str | None = Field(default=None, max_length=64)
     totp_last_step: int | None = None
+    # How their notices reach them by email: at once (services/mail.py), in a digest (services/digests.py), or not.
+    notice_email: NoticeEmail = Field(default=NoticeEmail.AT_ONCE, sa_type=text_enum(NoticeEmail),
+                                      sa_column_kwargs={"server_default": NoticeEmail.AT_ONCE.value})
     created_at: datetime = Field(default_factory=utc_now)
     role_links: list["UserRole"] = Relationship(
         sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"}

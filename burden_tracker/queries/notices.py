@@ -2,10 +2,12 @@
 unless they stopped, and anyone who chose to); and the notices not yet emailed."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
+from ..enums import NoticeEmail
 from ..models import Event, EventNote, Follow, Nomination, Notification, Supporter, User
 
 
@@ -56,6 +58,28 @@ def pending_notices(*, session: Session, limit: int) -> list[PendingNotice]:
              .join(User, User.id == Notification.user_id)
              .outerjoin(Event, Event.id == Notification.event_id)
              .outerjoin(EventNote, EventNote.id == Event.note_id)
-             .where(Notification.emailed_at.is_(None))
+             .where(Notification.emailed_at.is_(None), User.notice_email == NoticeEmail.AT_ONCE)
              .order_by(Notification.id).limit(limit))
     return [PendingNotice(*row) for row in session.exec(query)]
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    id: int
+    message: str
+    nomination_id: int | None
+    created_at: datetime
+    read: bool  # read in the app already: counted, not listed
+
+
+def digest_notices(*, session: Session, choice: NoticeEmail) -> dict[str, list[DigestLine]]:
+    """{email: their notices not yet emailed, oldest first} for the people who asked for this digest."""
+    query = (select(User.email, Notification.id, Notification.message, Notification.nomination_id,
+                    Notification.created_at, Notification.read_at.is_not(None))
+             .join(User, User.id == Notification.user_id)
+             .where(Notification.emailed_at.is_(None), User.notice_email == choice, User.active.is_(True))
+             .order_by(User.email, Notification.id))
+    found: dict[str, list[DigestLine]] = {}
+    for email, *line in session.exec(query):
+        found.setdefault(email, []).append(DigestLine(*line))
+    return found

@@ -1,9 +1,10 @@
-"""Emailing notices: every notice not yet emailed goes to its recipient once, as plain text.
+"""Emailing notices: every notice not yet emailed goes once, as plain text, to each person who wants them at once
+(the others get a digest, services/digests.py, or none).
 
 Several app servers may deliver at the same time. Each notice is claimed with a conditional
 UPDATE before it is sent, so only the one process whose UPDATE changed the row sends it.
 Notices never name people, so neither do the emails: an anonymous submitter stays anonymous.
-Links in them come from the caller (views/addresses.py: under BASE_URL, never a host a request named),
+Links in them come from the caller (addresses.py: under BASE_URL, never a host a request named),
 or are left out.
 """
 

@@ -15,6 +15,7 @@ from flask import session as browser_session
 from flask_login import current_user
 
 from .. import hours
+from ..addresses import emailed_address
 from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
@@ -26,7 +27,6 @@ from ..queries.invites import INVITE
 from ..queries.users import get_user
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, email_invite
-from .addresses import emailed_address
 from .filters import read_page, read_search, read_value
 from .mailing import email_once_answered
 from .passwords import one_time_link_page

@@ -14,10 +14,10 @@ import logging
 
 from flask import Flask, after_this_request, current_app, request
 
+from ..addresses import emailed_address
 from ..db import open_session
 from ..services.invites import email_person
 from ..services.mail import send_pending_notices
-from .addresses import emailed_address
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from .. import audit
 from ..db import get_session
-from ..enums import Role
-from ..forms import LARGEST_ID
+from ..enums import NoticeEmail, Role
+from ..forms import LARGEST_ID, NoticeEmailForm
 from ..models import utc_now
 from ..queries.mine import my_nominations
 from ..queries.notices import recent_notices
@@ -40,6 +40,23 @@ def mark_read():
     marked = notice_service.mark_all_read(session=get_session(), user_id=current_user.id, up_to_id=up_to)
     flash(f"Marked {marked} notice{'s' if marked != 1 else ''} as read.")
     return redirect(url_for("me.notices"), code=303)
+
+
+@bp.route("/me/settings", methods=["GET", "POST"])
+def settings():
+    """How the person's notices reach them by email (services/digests.py for the digests)."""
+    session = get_session()
+    form = NoticeEmailForm(data={"notice_email": current_user.user.notice_email.value})
+    if form.validate_on_submit():
+        notice_service.set_notice_email(session=session, user_id=current_user.id,
+                                        choice=NoticeEmail(form.notice_email.data))
+        flash(f"Saved: your notices now reach you {CHOSEN[form.notice_email.data]}.")
+        return redirect(url_for("me.settings"), code=303)
+    return render_template("me/settings.html", form=form), 422 if form.errors else 200
+
+
+CHOSEN = {NoticeEmail.AT_ONCE.value: "by email at once", NoticeEmail.DAILY.value: "in a daily digest",
+          NoticeEmail.WEEKLY.value: "in a weekly digest", NoticeEmail.NONE.value: "in Burden Tracker only"}
 
 
 @bp.get("/me/sessions")

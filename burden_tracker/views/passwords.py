@@ -10,13 +10,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import audit, limits
+from ..addresses import emailed_address
 from ..db import get_session
 from ..errors import DomainError, NotFound
 from ..forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
 from ..queries.invites import RESET, InviteRefused, invited_user
 from ..services import passwords
 from ..services.invites import accept_invite
-from .addresses import emailed_address
 from .auth import sign_in_through_link
 from .mailing import email_once_answered
 from .rendering import show_errors

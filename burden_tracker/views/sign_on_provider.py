@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from requests import RequestException
 
-from .addresses import address_for_provider
+from ..addresses import address_for_provider
 
 SCOPES = "openid email profile"
 TIMEOUT_SECONDS = 10  # the provider answers within seconds, or the person is told it did not

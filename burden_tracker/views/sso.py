@@ -14,11 +14,11 @@ from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, Jos
 from requests import RequestException
 
 from .. import audit
+from ..addresses import address_for_provider
 from ..db import get_session
 from ..services import auth, single_sign_on
 from ..services.single_sign_on import ProviderClaims, SignOnRefused
 from . import sign_on_provider
-from .addresses import address_for_provider
 from .auth import Account, safe_next, session_policy, where_from, writing_session
 from .sign_on_provider import provider, provider_name
 

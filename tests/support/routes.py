@@ -41,6 +41,8 @@ MATRIX = {
     ("me.notices", "GET"): SIGNED_IN,
     ("me.mark_read", "POST"): SIGNED_IN,
     ("me.sessions", "GET"): SIGNED_IN,
+    ("me.settings", "GET"): SIGNED_IN,
+    ("me.settings", "POST"): SIGNED_IN,
     ("second_factor.code", "GET"): EVERYONE,
     ("second_factor.code", "POST"): EVERYONE,
     ("second_factor.enrol", "GET"): EVERYONE,
