@@ -168,3 +168,20 @@ def test_the_queue_reads_well_at_phone_and_desktop_width(page, live_server, sign
     screenshot(f"board-queue-{name}")
     rows(page).first.scroll_into_view_if_needed()
     screenshot(f"board-queue-{name}-rows")
+
+
+def test_assigned_to_me_is_one_click_from_the_queue(page, live_server, live_db, sign_in_as, screenshot, screen):
+    name, width = screen
+    owner_id = live_db.scalar(select(User.id).where(User.email == "board2@demo.test"))
+    owned = live_db.scalars(select(Nomination.id).where(Nomination.state == State.PROPOSED)
+                            .order_by(Nomination.id).limit(2)).all()
+    live_db.execute(update(Nomination).where(Nomination.id.in_(owned)).values(owner_id=owner_id))
+    live_db.commit()
+    sign_in_as("board2@demo.test")
+    page.goto(live_server + "/board")
+    page.get_by_role("link", name="Assigned to me").click()
+    expect(page).to_have_url(re.compile(rf"/board\?owner={owner_id}$"))
+    expect(rows(page)).to_have_count(2)
+    expect(page.get_by_role("link", name="Assigned to me")).to_have_attribute("aria-current", "page")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"board-assigned-to-me-{name}")

@@ -282,3 +282,16 @@ def test_the_queue_leaves_as_a_workbook_with_owners_and_days_waiting(board_clien
     assert [row[1] for row in rows[:-1]] == ["Owned and waiting"], "the open queue, as the page shows it"
     assert rows[-1][0] == "Total"
     assert rows[0][-3:] == ["Dr. Alex Chen", 40, "overdue"]
+
+
+def test_assigned_to_me_shows_only_what_the_board_member_owns(client, session):
+    me = make_user(session, Role.STAFF, Role.BOARD, can_sign_in=True)
+    colleague = make_user(session, Role.BOARD)
+    make_nomination(session, title="Mine to evaluate", owner_id=me.id)
+    make_nomination(session, title="A colleague's", owner_id=colleague.id)
+    sign_in(client, me.email)
+    queue = page_of(client, "/board")
+    assert f'<a href="/board?owner={me.id}">Assigned to me</a>' in queue
+    mine = page_of(client, f"/board?owner={me.id}")
+    assert "Mine to evaluate" in mine and "A colleague&#39;s" not in mine
+    assert f'<a href="/board?owner={me.id}" aria-current="page">Assigned to me</a>' in mine
