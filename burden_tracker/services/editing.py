@@ -20,6 +20,7 @@ from ..queries.reference import find_by_name
 from ..schemas import NominationIn
 from .keeping import counting_change
 from .notices import notify
+from .revisions import estimate_in_words
 
 TEXTS = {"title": "title", "description": "description", "suggested_change": "suggested change"}
 
@@ -82,9 +83,9 @@ def _changes(session: Session, nomination: Nomination, data: NominationIn, depar
     """(field, label, old, new) for each value other than the free text that the edit changes. The estimate is the
     submitter's own, which a board estimate (after a reopen) stands in front of."""
     found = [
-        ("estimate", "estimate", _estimate_in_words((nomination.minutes_per_occurrence,
+        ("estimate", "estimate", estimate_in_words((nomination.minutes_per_occurrence,
                                                      nomination.occurrences_per_week, nomination.clinicians_affected)),
-         _estimate_in_words((data.minutes_per_occurrence, data.occurrences_per_week, data.clinicians_affected))),
+         estimate_in_words((data.minutes_per_occurrence, data.occurrences_per_week, data.clinicians_affected))),
         ("department", "department", session.get(Department, nomination.department_id).name, department.name),
         ("category", "category", session.get(Category, nomination.category_id).name, category.name),
         ("affected_role", "affected role", AffectedRole(nomination.affected_role).value, data.affected_role.value),
@@ -104,11 +105,3 @@ def _apply(nomination: Nomination, data: NominationIn, department: Department, c
     nomination.department_id, nomination.category_id = department.id, category.id
     nomination.updated_at = utc_now()
 
-
-def _estimate_in_words(estimate) -> str:
-    minutes, per_week, people = estimate
-    return f"{_plain(minutes)} min × {_plain(per_week)} a week × {_plain(people)} people"
-
-
-def _plain(number) -> str:
-    return f"{int(number):,}" if float(number).is_integer() else f"{number}"

@@ -68,8 +68,8 @@ def _changes(session: Session, nomination: Nomination, checked: RevisionIn) -> l
     """(field, label, old, new) for each value the revision changes."""
     department = _named(session, Department, checked.department_id, nomination.department_id)
     category = _named(session, Category, checked.category_id, nomination.category_id)
-    now = _estimate_in_words(nomination.estimate)
-    new = _estimate_in_words((checked.minutes_per_occurrence, checked.occurrences_per_week,
+    now = estimate_in_words(nomination.estimate)
+    new = estimate_in_words((checked.minutes_per_occurrence, checked.occurrences_per_week,
                               checked.clinicians_affected))
     source = RequirementSource(nomination.confirmed_source or nomination.requirement_source)
     found = [
@@ -105,7 +105,8 @@ def _apply(nomination: Nomination, checked: RevisionIn, changed: set[str]) -> No
     nomination.updated_at = utc_now()
 
 
-def _estimate_in_words(estimate) -> str:
+def estimate_in_words(estimate) -> str:
+    """An estimate as the history and notices write it: 0.5 min × 36 a week × 200 people."""
     minutes, per_week, people = estimate
     return f"{_plain(minutes)} min × {_plain(per_week)} a week × {_plain(people)} people"
 
