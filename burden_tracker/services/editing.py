@@ -7,20 +7,18 @@ later redact and which must then be gone from the history too. Followers are tol
 figure they said "me too" to. A change of the estimate is kept in the quarter's figures (services/keeping.py).
 """
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from .. import workflow
 from ..enums import Actor, AffectedRole, EventKind, RequirementSource
 from ..errors import DomainError, StaleVersion
-from ..models import Category, Department, Event, EventChange, Nomination, User, event_note, utc_now
+from ..models import Category, Department, Event, Nomination, User, event_note, utc_now
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..queries.reference import find_by_name
 from ..schemas import NominationIn
-from .keeping import counting_change
 from .notices import notify
-from .revisions import estimate_in_words
+from .revisions import estimate_in_words, recorded
 
 TEXTS = {"title": "title", "description": "description", "suggested_change": "suggested change"}
 
@@ -43,19 +41,10 @@ def edit_nomination(*, session: Session, nomination_id: int, editor: User, expec
         raise DomainError("Nothing was changed: every value is as it was.")
     said = "; ".join([*texts, *(f"{label} {old} → {new}" for _, label, old, new in changes)])
     followers = people_following(session=session, nomination=nomination)
-    try:
-        with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
-            restated.change = f"edited by its submitter: {said}"
-            _apply(nomination, data, department, category)
-            event = Event(nomination_id=nomination.id, actor_id=editor.id, acted_as=Actor.SUBMITTER,
-                          kind=EventKind.EDITED, note=event_note(f"Edited: {said}."))
-            session.add(event)
-            session.flush()
-            session.add_all(EventChange(event_id=event.id, field=name, old_value=old, new_value=new)
-                            for name, _, old, new in changes)
-    except StaleDataError:
-        session.rollback()
-        raise StaleVersion(changed_under_you(session, nomination)) from None
+    event = Event(nomination_id=nomination.id, actor_id=editor.id, acted_as=Actor.SUBMITTER, kind=EventKind.EDITED,
+                  note=event_note(f"Edited: {said}."))
+    recorded(session, nomination, event, changes, f"edited by its submitter: {said}",
+             lambda: _apply(nomination, data, department, category))
     estimate = next((change for change in changes if change[0] == "estimate"), None)
     if estimate:
         notify(session=session, recipients=followers - {editor.id}, nomination=nomination, event=event,

@@ -45,12 +45,24 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
     followers = people_following(session=session, nomination=nomination)
     each = [f"{label} {old} → {new}" for _, label, old, new in changes]
     said = "; ".join(each)
+    event = Event(nomination_id=nomination.id, actor_id=actor.id, acted_as=Actor.BOARD, kind=EventKind.REVISED,
+                  note=event_note(f"Revised: {said}. Why: {checked.reason}"))
+    recorded(session, nomination, event, changes, f"revised: {said}",
+             lambda: _apply(nomination, checked, {name for name, _, _, _ in changes}))
+    notify(session=session, recipients=followers - {actor.id}, nomination=nomination, event=event,
+           message=f"“{nomination.title}” was revised by the board: {said}.")
+    session.commit()
+    return each
+
+
+def recorded(session: Session, nomination: Nomination, event: Event, changes: list[tuple[str, str, str, str]],
+             in_words: str, apply) -> None:
+    """Applies a change of a nomination's values with its event and one row of event_changes per (field, label,
+    old, new), kept in the quarter's figures; a change made meanwhile by someone else refuses it whole."""
     try:
         with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
-            restated.change = f"revised: {said}"
-            _apply(nomination, checked, {name for name, _, _, _ in changes})
-            event = Event(nomination_id=nomination.id, actor_id=actor.id, acted_as=Actor.BOARD,
-                          kind=EventKind.REVISED, note=event_note(f"Revised: {said}. Why: {checked.reason}"))
+            restated.change = in_words
+            apply()
             session.add(event)
             session.flush()
             session.add_all(EventChange(event_id=event.id, field=name, old_value=old, new_value=new)
@@ -58,10 +70,6 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
     except StaleDataError:
         session.rollback()
         raise StaleVersion(changed_under_you(session, nomination)) from None
-    notify(session=session, recipients=followers - {actor.id}, nomination=nomination, event=event,
-           message=f"“{nomination.title}” was revised by the board: {said}.")
-    session.commit()
-    return each
 
 
 def _changes(session: Session, nomination: Nomination, checked: RevisionIn) -> list[tuple[str, str, str, str]]:
