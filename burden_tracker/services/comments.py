@@ -15,8 +15,9 @@ from ..enums import Actor, EventKind, Role
 from ..errors import DomainError, NotFound
 from ..models import REDACTED, Comment, Event, User, event_note, utc_now
 from ..queries.nominations import get_nomination
+from ..queries.people import mentioned_in
 from ..workflow import COMMENT_EDIT_MINUTES as EDIT_MINUTES
-from .nominations import checked_comment
+from .nominations import checked_comment, tell_mentioned
 from .notices import notify
 
 MAX_REASON = 1000
@@ -33,7 +34,10 @@ def edit_comment(*, session: Session, nomination_id: int, comment_id: int, autho
     if now - written_at(comment) > timedelta(minutes=EDIT_MINUTES):
         raise DomainError(f"A comment can be edited for {EDIT_MINUTES} minutes after it is written. "
                           "Add another comment instead.", fields={"body": "can no longer be edited"})
+    before = mentioned_in(session=session, text=comment.body)
     comment.body, comment.edited_at = checked_comment(body), now
+    tell_mentioned(session=session, nomination=get_nomination(session=session, nomination_id=nomination_id),
+                   comment=comment, author=author, text=comment.body, already=before)
     session.commit()
     return comment
 

@@ -9,11 +9,14 @@ from sqlmodel import Session
 from .. import hours, workflow
 from ..errors import DomainError
 from ..models import Category, Comment, Department, Nomination, Supporter, User
+from ..naming import person_named
 from ..queries.nominations import get_nomination
+from ..queries.notices import people_following
+from ..queries.people import mentioned_in
 from ..queries.reference import find_by_name, organization_today
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .keeping import counting_change
-from .notices import notify_followers
+from .notices import notify
 
 MAX_TEXT = 5000
 
@@ -96,9 +99,23 @@ def comment(*, session: Session, nomination_id: int, author: User, body: str) ->
     note = Comment(nomination_id=nomination_id, author_id=author.id, acted_as=acted_as, body=body)
     session.add(note)
     session.flush()
-    notify_followers(
-        session=session, nomination=nomination, event=None, actor_id=author.id,
-        message=f"New comment on “{nomination.title}”.",
-    )
+    mentioned = tell_mentioned(session=session, nomination=nomination, comment=note, author=author,
+                               text=body, already=set())
+    followers = people_following(session=session, nomination=nomination) - {author.id} - mentioned
+    notify(session=session, recipients=followers, nomination=nomination, event=None,
+           message=f"New comment on “{nomination.title}”.")
     session.commit()
     return note
+
+
+def tell_mentioned(*, session: Session, nomination: Nomination, comment: Comment, author: User, text: str,
+                   already: set[int]) -> set[int]:
+    """Tells each person the text names after "@" (queries/people.mentioned_in), but its author and those the
+    comment named before; the author is named by the one rule, as the comment names them. Returns who."""
+    mentioned = mentioned_in(session=session, text=text) - already - {author.id}
+    if mentioned:
+        who = person_named(author.name, author.email, acted_as=comment.acted_as,
+                           anonymous_nomination=nomination.anonymous)
+        notify(session=session, recipients=mentioned, nomination=nomination, event=None,
+               message=f"{who} mentioned you in a comment on “{nomination.title}”.")
+    return mentioned

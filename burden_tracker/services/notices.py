@@ -7,7 +7,6 @@ from sqlmodel import Session
 from ..enums import NoticeEmail
 from ..models import Event, Follow, Nomination, Notification, User, utc_now
 from ..queries.nominations import get_nomination
-from ..queries.notices import people_following
 
 
 def notify(*, session: Session, recipients: set[int], nomination: Nomination, event: Event | None,
@@ -22,12 +21,6 @@ def notify(*, session: Session, recipients: set[int], nomination: Nomination, ev
                 for user_id in sorted(recipients)
             ],
         )
-
-
-def notify_followers(*, session: Session, nomination: Nomination, event: Event | None, message: str,
-                     actor_id: int | None) -> None:
-    recipients = people_following(session=session, nomination=nomination) - {actor_id}
-    notify(session=session, recipients=recipients, nomination=nomination, event=event, message=message)
 
 
 def follow(*, session: Session, nomination_id: int, user: User, following: bool) -> None:

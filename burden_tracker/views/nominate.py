@@ -1,6 +1,6 @@
 """Nominating a burden: the form, and the helpers that answer while it is typed."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -10,6 +10,7 @@ from ..errors import DomainError, NotFound, StaleVersion, as_sentence
 from ..forms import EditNominationForm, NominationForm, SupportForm
 from ..queries.estimates import estimate_figures
 from ..queries.nominations import active_names, as_it_stands, get_nomination, nomination_version
+from ..queries.people import people_to_mention
 from ..queries.similar import similar_nominations, suggestion
 from ..schemas import IMPLAUSIBLE
 from ..services.editing import edit_nomination
@@ -88,6 +89,14 @@ def _own_editable(nomination_id: int):
         flash(refusal)
         abort(redirect(url_for("nominations.show", nomination_id=nomination_id), code=303))
     return nomination
+
+
+@bp.get("/mentions")
+@role_required(Role.STAFF, Role.BOARD)
+def mentions():
+    """The names of active people that begin with what was typed after "@" in a comment, for the list under it."""
+    people = people_to_mention(session=get_session(), typed=request.args.get("q", ""))
+    return jsonify([name for _id, name in people])
 
 
 @bp.get("/estimate")

@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from burden_tracker.enums import State
-from burden_tracker.models import Comment, Nomination, User
+from burden_tracker.models import Comment, Nomination, Notification, User
 from tests.support import pages
-from tests.support.pages import SCREENSHOTS
+from tests.support.pages import SCREENSHOTS, violations
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +131,31 @@ def test_a_comment_is_edited_by_its_author_and_hidden_by_the_board(browser, live
     finally:
         author_context.close()
         board_context.close()
+
+
+def test_at_and_a_name_offers_colleagues_and_tells_the_one_mentioned(page, live_server, live_db, sign_in_as,
+                                                                       screen):
+    name, width = screen
+    nomination_id = proposed_nomination(live_db, submitted_by="staff@demo.test", mine=False)
+    sign_in_as("staff@demo.test")
+    page.goto(f"{live_server}/nominations/{nomination_id}")
+    field = page.get_by_role("combobox", name="Comment")
+    field.press_sequentially("Same on nights, @Pri", delay=20)
+    offered = page.get_by_role("option", name="Priya Nair, RN")
+    expect(offered).to_be_visible()
+    expect(field).to_have_attribute("aria-expanded", "true")
+    assert violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#comments").screenshot(path=str(SCREENSHOTS / f"comment-mention-{name}.png"))
+    field.press("Enter")
+    expect(field).to_have_value("Same on nights, @Priya Nair, RN ")
+    expect(field).to_have_attribute("aria-expanded", "false")
+    field.press_sequentially("what do you see?")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator("#comments")).to_contain_text("Same on nights, @Priya Nair, RN what do you see?")
+    nurse = live_db.scalar(select(User.id).where(User.email == "nurse@demo.test"))
+    told = live_db.scalars(select(Notification.message).where(Notification.user_id == nurse)
+                           .order_by(Notification.id.desc())).first()
+    live_db.rollback()
+    assert told.startswith("Sam Rivera mentioned you in a comment on “")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

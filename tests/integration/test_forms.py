@@ -345,6 +345,7 @@ PARAMETERS = {
     "nominate.estimate": Endpoint(values=lambda w: {"minutes_per_occurrence": "2", "occurrences_per_week": "5",
                                                     "clinicians_affected": "10"}),
     "nominate.similar": Endpoint(values=lambda w: {"title": "sepsis alert", "occurrences_per_week": "2"}),
+    "nominate.mentions": Endpoint(values=lambda w: {"q": "Pers"}),
     "board.queue": Endpoint(values=lambda w: {
         "state": "all", "department": str(w.ids["department"]), "category": str(w.ids["category"]),
         "source": "payer", "owner": "none", "age": "overdue", "sort": "age", "page": "1"}),

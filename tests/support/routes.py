@@ -33,6 +33,7 @@ MATRIX = {
     ("nominate.new", "GET"): STAFF_AND_BOARD,
     ("nominate.new", "POST"): STAFF_AND_BOARD,
     ("nominate.estimate", "GET"): STAFF_AND_BOARD,
+    ("nominate.mentions", "GET"): STAFF_AND_BOARD,
     ("nominate.edit", "GET"): STAFF_AND_BOARD,
     ("nominate.edit", "POST"): STAFF_AND_BOARD,
     ("nominate.similar", "GET"): STAFF_AND_BOARD,

@@ -52,3 +52,15 @@ def test_opening_a_nomination_reads_only_the_notices_about_it(session):
     unread = session.scalars(select(Notification.nomination_id).where(Notification.user_id == submitter.id,
                                                                       Notification.read_at.is_(None))).all()
     assert unread == [second.id]
+
+
+def test_a_mention_tells_the_person_once_and_names_an_anonymous_author_as_the_submitter(session):
+    submitter = make_user(session, name="Secret Submitter")
+    colleague, follower = make_user(session, name="Priya Nair"), make_user(session, name="Sam Rivera")
+    nomination = make_nomination(session, submitter=submitter, anonymous=True)
+    support(session=session, nomination_id=nomination.id, user=follower, occurrences_per_week=2)
+    comment(session=session, nomination_id=nomination.id, author=submitter,
+            body="@Priya Nair and @Sam Rivera, do you see it too?")
+    mention = f"the submitter (anonymous) mentioned you in a comment on “{nomination.title}”."
+    assert told(session, colleague) == [mention]
+    assert told(session, follower) == [mention], "a follower who is mentioned gets the mention, not both"
