@@ -39,6 +39,7 @@ from ..queries.details import nomination_details
 from ..queries.measured_impact import affected_department_ids
 from ..queries.redaction import Redactable
 from ..queries.reference import for_lists
+from ..queries.votes import tally as vote_tally
 from ..services.board_notes import add_note
 from ..services.redaction import redact
 from ..services.revisions import revise_nomination
@@ -144,6 +145,7 @@ def revise(nomination_id: int):
 @role_required(Role.BOARD)
 def vote(nomination_id: int):
     form, message = VoteForm(), None
+    passed_before = vote_tally(session=get_session(), nomination_id=nomination_id).passed
     if form.validate_on_submit():
         try:
             cast_vote(session=get_session(), nomination_id=nomination_id, voter=current_user.user,
@@ -159,19 +161,19 @@ def vote(nomination_id: int):
     tools = _board_tools(nomination_id, message=message)
     return _answer(nomination_id, "nominations/_votes.html", 422 if message else 200, tools,
                    votes=tools.panel.votes, vote_form=tools.forms["vote"], vote_message=message,
-                   decisions_out_of_band=wants_fragment())  # a vote may open the retirement, or close it
+                   retire_out_of_band=wants_fragment() and tools.panel.votes.tally.passed != passed_before)
 
 
 @bp.get("/<int:nomination_id>/tally")
 @role_required(Role.BOARD)
 def tally(nomination_id: int):
-    """The tally, polled; with the decisions too once the vote has passed, or no longer has, since the page
-    was drawn (`passed` is what the page shows)."""
+    """The tally, polled; with the retirement's slot too once the vote has passed, or no longer has, since the
+    page was drawn (`passed` is what the page shows)."""
     votes = vote_summary(session=get_session(), nomination_id=nomination_id, viewer=current_user.user)
     outcome_changed = request.args.get("passed") != str(int(votes.tally.passed))
     board = _board_tools(nomination_id) if outcome_changed else None
     response = make_response(render_template("nominations/_tally.html", votes=votes, board=board,
-                                             decisions_out_of_band=outcome_changed))
+                                             retire_out_of_band=outcome_changed))
     response.headers["Cache-Control"] = "no-store"
     return response
 

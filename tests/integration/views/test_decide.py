@@ -209,11 +209,12 @@ def test_the_vote_that_passes_opens_the_retirement_in_place(board_client, sessio
     nomination = make_nomination(session, state=State.EVALUATED)
     cast_vote(session=session, nomination_id=nomination.id, voter=colleague, choice=VoteChoice.APPROVE)
     fragment = post(board_client, nomination, "votes", {"choice": "approve"}).get_data(as_text=True)
-    assert '<div id="decisions" hx-swap-oob="true">' in fragment
-    assert decision_forms(fragment) == {"retire", "reopen", "reject"}
+    assert '<div id="retire-slot" hx-swap-oob="true">' in fragment
+    assert decision_forms(fragment) == {"retire"}, "only the retirement is redrawn: notes typed elsewhere stay"
+    fragment = post(board_client, nomination, "votes", {"choice": "abstain"}).get_data(as_text=True)
+    assert "Approvals must outnumber rejections: 1 to 0" not in fragment and decision_forms(fragment) == set()
     fragment = post(board_client, nomination, "votes", {"choice": "reject"}).get_data(as_text=True)
-    assert decision_forms(fragment) == {"reopen", "reject"}
-    assert "Approvals must outnumber rejections: 1 to 1" in fragment
+    assert decision_forms(fragment) == set() and "Approvals must outnumber rejections: 1 to 1" in fragment
 
 
 def test_votes_are_one_per_member_changeable_and_tallied(board_client, session, chair, colleague):
@@ -236,11 +237,11 @@ def test_the_polled_tally_shows_other_members_votes_quorum_and_the_outcome(board
     third = make_user(session, Role.BOARD)
     before = board_client.get(f"/nominations/{nomination.id}/tally?passed=0").get_data(as_text=True)
     assert "0 of 3 board members have voted; no quorum yet." in before and 'hx-trigger="every 5s"' in before
-    assert 'id="decisions"' not in before, "nothing else changes while the outcome stays"
+    assert 'id="retire-slot"' not in before, "nothing else changes while the outcome stays"
     pass_the_vote(session, nomination, colleague, third)
     after = board_client.get(f"/nominations/{nomination.id}/tally?passed=0").get_data(as_text=True)
     assert "2 of 3 board members have voted; quorum reached." in after and "The vote has passed." in after
-    assert '<div id="decisions" hx-swap-oob="true">' in after and "retire" in decision_forms(after)
+    assert '<div id="retire-slot" hx-swap-oob="true">' in after and decision_forms(after) == {"retire"}
     assert "/tally?passed=1" in after
 
 
