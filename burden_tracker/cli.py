@@ -280,9 +280,11 @@ def digest_command(which):
     if not config.get("SMTP_HOST"):
         _fail("SMTP_HOST is not set: there is no mail server to send the digests through.")
     session = _session()
+    linked = config.get("BASE_URL")  # without it the digests carry no links (the app's start-up says so too)
     sent = send_digests(session=session, choice=NoticeEmail.DAILY if which == "daily" else NoticeEmail.WEEKLY,
                         smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"], mail_from=config["MAIL_FROM"],
-                        nomination_address=lambda id_: emailed_address("nominations.show", nomination_id=id_),
+                        nomination_address=linked and (lambda id_: emailed_address("nominations.show",
+                                                                                   nomination_id=id_)),
                         zone=for_lists(session=session).time_zone)
     click.echo(f"Sent {sent} {which} digest{'s' if sent != 1 else ''}.")
 

@@ -4,6 +4,7 @@ are any, and the departments and categories a new one may be filed under."""
 from sqlmodel import Session, select
 
 from .. import hours
+from ..enums import EventKind
 from ..errors import NotFound
 from ..models import Category, Department, Event, Nomination, User
 from ..naming import nobody_for, person_named
@@ -15,6 +16,15 @@ def get_nomination(*, session: Session, nomination_id: int) -> Nomination:
     if nomination is None:
         raise NotFound(f"There is no nomination #{nomination_id}.")
     return nomination
+
+
+def board_has_worked_on(*, session: Session, nomination: Nomination) -> bool:
+    """Whether the board has given it an estimate or revised it: then its submitter's edit could undo the board's
+    work, and it is no longer theirs to edit, even when reopened (workflow.may_edit says the rest)."""
+    if nomination.board_minutes_per_occurrence is not None:
+        return True
+    revised = select(Event.id).where(Event.nomination_id == nomination.id, Event.kind == EventKind.REVISED).limit(1)
+    return session.execute(revised).first() is not None
 
 
 def nomination_version(*, session: Session, nomination_id: int) -> int | None:

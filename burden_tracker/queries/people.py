@@ -29,10 +29,19 @@ def mentioned_in(*, session: Session, text: str) -> set[int]:
     found, taken = set(), []
     names = session.execute(select(User.id, User.name).where(User.active.is_(True), User.name != ""))
     for id_, name in sorted(names, key=lambda row: -len(row[1])):
-        at = folded.find(f"@{name.casefold()}")
-        while at >= 0 and any(start <= at < end for start, end in taken):
-            at = folded.find(f"@{name.casefold()}", at + 1)
+        at = _whole(folded, f"@{name.casefold()}", taken)
         if at >= 0:
             found.add(id_)
             taken.append((at, at + len(name) + 1))
     return found
+
+
+def _whole(text: str, mention: str, taken: list[tuple[int, int]]) -> int:
+    """Where the mention stands as whole words ("@Bob" is not in "@Bobby"), outside a longer name found before."""
+    at = text.find(mention)
+    while at >= 0:
+        end = at + len(mention)
+        if not (end < len(text) and text[end].isalnum()) and not any(start <= at < stop for start, stop in taken):
+            return at
+        at = text.find(mention, at + 1)
+    return -1

@@ -8,6 +8,7 @@ between the board and the author, since it may say what the comment should not h
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from .. import hours
@@ -50,10 +51,12 @@ def hide_comment(*, session: Session, nomination_id: int, comment_id: int, actor
     if not reason or len(reason) > MAX_REASON:
         raise DomainError("Say why, in a sentence its author will read.",
                           fields={"reason": "is required" if not reason else f"is longer than {MAX_REASON:,}"})
-    if comment.hidden_at is not None:
-        raise DomainError("That comment is hidden already.")
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    comment.hidden_at, comment.hidden_reason = utc_now(), reason
+    hidden = session.execute(update(Comment).where(Comment.id == comment_id, Comment.hidden_at.is_(None))
+                             .values(hidden_at=utc_now(), hidden_reason=reason)).rowcount
+    if not hidden:  # hidden already, perhaps by another board member a moment ago: one event, one notice
+        session.rollback()
+        raise DomainError("That comment is hidden already.")
     event = Event(nomination_id=nomination_id, actor_id=actor.id, acted_as=Actor.BOARD, kind=EventKind.COMMENT_HIDDEN,
                   note=event_note("Hid a comment."))
     session.add(event)

@@ -2,6 +2,7 @@
 People read their notices through queries/notices.py."""
 
 from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from ..enums import NoticeEmail
@@ -28,12 +29,18 @@ def follow(*, session: Session, nomination_id: int, user: User, following: bool)
     get_nomination(session=session, nomination_id=nomination_id)  # NotFound for no such nomination
     session.execute(delete(Follow).where(Follow.nomination_id == nomination_id, Follow.user_id == user.id))
     session.add(Follow(nomination_id=nomination_id, user_id=user.id, following=following))
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same person's other click, a moment earlier, made the row: theirs stands
+        session.rollback()
 
 
 def set_notice_email(*, session: Session, user_id: int, choice: NoticeEmail) -> None:
     """From now on: the notices not yet emailed are left out of what the new choice sends, lest a switch from
-    none to at once send months of them."""
+    none to at once send months of them. Saving the same choice again changes nothing, a digest's gathering
+    included."""
+    if session.get(User, user_id).notice_email == choice:
+        return
     session.execute(update(User).where(User.id == user_id).values(notice_email=choice))
     session.execute(update(Notification).where(Notification.user_id == user_id, Notification.emailed_at.is_(None))
                     .values(emailed_at=utc_now()))

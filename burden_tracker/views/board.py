@@ -62,7 +62,8 @@ def download(file_type: str):
     query = address_values(filters)
     return send_list(file_type, every_listed(session=session, filters=filters, owners=True), BOARD_COLUMNS,
                      name="board-queue", title="Board queue",
-                     about=filters_in_words(query, choices, SORT_LABELS, DEFAULT_SORT))
+                     about=([] if "state" in query else [("State", "open: proposed and evaluated")])
+                     + filters_in_words(query, choices, SORT_LABELS, DEFAULT_SORT))
 
 
 def queue_choices(session) -> dict:

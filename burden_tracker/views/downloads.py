@@ -54,4 +54,4 @@ def filters_in_words(query: dict, choices: dict, sort_labels: dict[str, str],
             continue
         names = {str(id_): label for id_, label in choices.get(NAMED_BY_ID.get(key, ""), ())}
         said.append((key.capitalize() if key != "q" else "Search", names.get(str(value), str(value))))
-    return (said or [("Filters", "none: every one")]) + [("Sorted", sort_labels[query.get("sort", default_sort)])]
+    return said + [("Sorted", sort_labels[query.get("sort", default_sort)])]

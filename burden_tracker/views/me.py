@@ -1,7 +1,7 @@
 """What is mine: the nominations I submitted or support, my notices, and where I am signed in. Nobody sees anyone
 else's."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -52,7 +52,8 @@ def settings():
                                         choice=NoticeEmail(form.notice_email.data))
         flash(f"Saved: your notices now reach you {CHOSEN[form.notice_email.data]}.")
         return redirect(url_for("me.settings"), code=303)
-    return render_template("me/settings.html", form=form), 422 if form.errors else 200
+    return render_template("me/settings.html", form=form,
+                           mail_ready=bool(current_app.config.get("SMTP_HOST"))), 422 if form.errors else 200
 
 
 CHOSEN = {NoticeEmail.AT_ONCE.value: "by email at once", NoticeEmail.DAILY.value: "in a daily digest",

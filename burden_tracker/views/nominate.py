@@ -9,7 +9,13 @@ from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion, as_sentence
 from ..forms import EditNominationForm, NominationForm, SupportForm
 from ..queries.estimates import estimate_figures
-from ..queries.nominations import active_names, as_it_stands, get_nomination, nomination_version
+from ..queries.nominations import (
+    active_names,
+    as_it_stands,
+    board_has_worked_on,
+    get_nomination,
+    nomination_version,
+)
 from ..queries.people import people_to_mention
 from ..queries.similar import similar_nominations, suggestion
 from ..schemas import IMPLAUSIBLE
@@ -52,13 +58,16 @@ def new():
 def edit(nomination_id: int):
     """The submitter changes their nomination while it is proposed (services/editing.py)."""
     nomination = _own_editable(nomination_id)
-    stands = None if request.method == "POST" else as_it_stands(session=get_session(), nomination=nomination)
-    form = _form(EditNominationForm, data=stands)
+    stands = as_it_stands(session=get_session(), nomination=nomination)
+    form = _form(EditNominationForm, data=None if request.method == "POST" else stands)
+    for name in ("department", "category"):  # its own stays offered, even if no longer in use
+        if stands[name] not in [choice.value if hasattr(choice, "value") else choice for choice in form[name].choices]:
+            form[name].choices.append(SelectChoice(stands[name], stands[name]))
     status, message = 200, None
     if form.validate_on_submit():
         try:
             changed = edit_nomination(session=get_session(), nomination_id=nomination_id, editor=current_user.user,
-                                      expected_version=int(form.version.data), data=form.checked)
+                                      expected_version=_version(form.version.data), data=form.checked)
         except StaleVersion as stale:
             status, message = 409, f"{stale.message} What you typed is kept: check it, then save again."
             get_session().rollback()  # the refused edit leaves nothing; the version is read afresh
@@ -77,14 +86,20 @@ def edit(nomination_id: int):
                            preview=_preview(form), suggestions=[]), status
 
 
+def _version(sent: str) -> int:
+    """The version the page carried; anything else is a page that cannot be current."""
+    return int(sent) if sent.isdigit() and len(sent) < 10 else -1
+
+
 def _own_editable(nomination_id: int):
     try:
         nomination = get_nomination(session=get_session(), nomination_id=nomination_id)
     except NotFound:
         abort(404)
+    editable = may_edit(nomination.state) and not board_has_worked_on(session=get_session(), nomination=nomination)
     refusal = ("Only the person who submitted a nomination can edit it." if nomination.submitter_id != current_user.id
-               else None if may_edit(nomination.state) else f"This nomination is {nomination.state.value}: the board "
-               "has taken it up, so it can no longer be edited. Add a comment instead.")
+               else None if editable else f"The board has taken up this {nomination.state.value} nomination, so it "
+               "can no longer be edited. Add a comment instead.")
     if refusal:
         flash(refusal)
         abort(redirect(url_for("nominations.show", nomination_id=nomination_id), code=303))

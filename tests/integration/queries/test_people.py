@@ -21,3 +21,4 @@ def test_a_comment_mentions_the_longest_name_it_holds_and_ignores_case(session):
     assert mentioned_in(session=session, text="Thanks @ana lee, and @SAM RIVERA.") == {ana_lee.id, other.id}
     assert mentioned_in(session=session, text="@Ana and @Ana Lee") == {ana.id, ana_lee.id}
     assert mentioned_in(session=session, text="ana@hospital.test wrote") == set()
+    assert mentioned_in(session=session, text="@Anabel, is it yours?") == set(), "whole names only"

@@ -57,6 +57,10 @@ def test_a_new_choice_counts_from_now_on_and_none_sends_nothing(app, client, ses
                                               "notice_email": "none"}, follow_redirects=True)
     assert "Saved: your notices now reach you in Burden Tracker only." in saved.get_data(as_text=True)
     assert session.scalars(select(Notification.emailed_at)).one() is not None, "the old one is not sent later"
+    comment(session=session, nomination_id=make_nomination(session, submitter=quiet).id, author=make_user(session),
+            body="Another.")
+    client.post("/me/settings", data={"csrf_token": csrf_token(client, "/me/settings"), "notice_email": "none"})
+    assert None in session.scalars(select(Notification.emailed_at)).all(), "saving the same choice changes nothing"
     session.rollback()  # on SQLite an open transaction would hold the lock the app needs
     refused = client.post("/me/settings", data={"csrf_token": csrf_token(client, "/me/settings"),
                                                 "notice_email": "hourly"})

@@ -4,14 +4,15 @@ the estimate changes, and nobody else, no later state and no stale page can edit
 import pytest
 from sqlalchemy import select
 
-from burden_tracker.enums import EventKind, State
+from burden_tracker.enums import EventKind, Role, State
 from burden_tracker.errors import DomainError, StaleVersion
 from burden_tracker.models import Event, EventChange, Notification
 from burden_tracker.queries.details import nomination_details
 from burden_tracker.schemas import NominationIn
 from burden_tracker.services.editing import edit_nomination
 from burden_tracker.services.nominations import support
-from tests.support.factories import make_department, make_nomination, make_user
+from burden_tracker.services.revisions import revise_nomination
+from tests.support.factories import as_it_stands, make_department, make_nomination, make_user
 
 
 def as_typed(nomination, **changes) -> NominationIn:
@@ -68,7 +69,7 @@ def test_an_anonymous_submitter_who_edits_stays_unnamed_in_the_history(session, 
 @pytest.mark.parametrize("state", [State.EVALUATED, State.RETIRED, State.REJECTED, State.WITHDRAWN])
 def test_once_the_board_takes_it_up_it_is_not_edited(session, nurse, state):
     nomination = make_nomination(session, submitter=nurse, state=state)
-    with pytest.raises(DomainError, match="can no longer be edited"):
+    with pytest.raises(DomainError, match="can no longer"):
         edit_nomination(session=session, nomination_id=nomination.id, editor=nurse, expected_version=1,
                         data=as_typed(nomination, title="Another title entirely"))
 
@@ -85,3 +86,14 @@ def test_nobody_but_the_submitter_edits_and_a_stale_page_is_refused(session, nur
         edit_nomination(session=session, nomination_id=nomination.id, editor=nurse, expected_version=1,
                         data=as_typed(nomination))
     assert session.scalars(select(Event)).all() == []
+
+
+def test_once_the_board_has_revised_it_the_submitter_no_longer_edits_it(session, nurse):
+    nomination = make_nomination(session, submitter=nurse)
+    chair = make_user(session, Role.STAFF, Role.BOARD)
+    revise_nomination(session=session, nomination_id=nomination.id, actor=chair, expected_version=1,
+                      values={**as_it_stands(nomination), "department_id": make_department(session, "Surgery").id})
+    with pytest.raises(DomainError, match="The board has taken up"):
+        edit_nomination(session=session, nomination_id=nomination.id, editor=nurse, expected_version=2,
+                        data=as_typed(nomination, department="Emergency Department"))
+    assert nomination_details(session=session, nomination_id=nomination.id, viewer=nurse).viewer_may_edit is False

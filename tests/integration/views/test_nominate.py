@@ -340,3 +340,15 @@ def test_only_the_submitter_edits_and_only_while_it_is_proposed(client, session,
     assert response.status_code == 303 and response.headers["Location"] == f"/nominations/{mine.id}"
     assert "can no longer be edited" in words(client.get(f"/nominations/{mine.id}"))
     assert client.get("/nominations/999999/edit").status_code == 404
+
+
+def test_a_forged_version_is_a_stale_page_and_a_retired_department_stays_offered(client, session, staff):
+    post(client)
+    nomination = session.scalars(select(Nomination)).one()
+    session.get(Department, nomination.department_id).active = False
+    session.commit()
+    form = client.get(f"/nominations/{nomination.id}/edit").get_data(as_text=True)
+    assert '<option selected value="Surgery">Surgery</option>' in form, "its own department, no longer in use"
+    assert edit(client, nomination, title="A forged page", version="1e9").status_code == 409
+    assert edit(client, nomination, title="Kept in a retired department").status_code == 303
+    assert client.get("/nominations/999999/edit").status_code == 404
