@@ -1,7 +1,7 @@
 /* "@" and a name in a comment (<textarea data-mentions="/nominations/mentions">): a list of active people whose
    name begins so appears under the field; arrows move through it, Enter or Tab or a click puts the name in,
-   Escape closes it. The field is a combobox for screen readers (aria-expanded, aria-activedescendant). Without
-   script, typing "@" and the name does the same: the server finds the names a comment mentions. */
+   Escape closes it. The field stays a text box; aria-activedescendant names the chosen one to a screen reader.
+   Without script, typing "@" and the name does the same: the server finds the names a comment mentions. */
 (function () {
   var TYPED = /(?:^|\s)@([^@\s][^@\n]{0,39})$/;
   var waiting = null;
@@ -15,7 +15,11 @@
       list.setAttribute("role", "listbox");
       list.setAttribute("aria-label", "People to mention");
       list.hidden = true;
-      field.insertAdjacentElement("afterend", list);
+      var after = field;  // after the field's error, hint and patient-details warning, which belong beside it
+      while (after.nextElementSibling && after.nextElementSibling.matches("small, .phi-warning")) {
+        after = after.nextElementSibling;
+      }
+      after.insertAdjacentElement("afterend", list);
       field.setAttribute("aria-controls", list.id);
       field.setAttribute("aria-autocomplete", "list");
     }
@@ -26,7 +30,6 @@
     var list = listFor(field);
     list.hidden = true;
     list.replaceChildren();
-    field.setAttribute("aria-expanded", "false");
     field.removeAttribute("aria-activedescendant");
   }
 
@@ -46,7 +49,6 @@
       list.appendChild(option);
     });
     list.hidden = names.length === 0;
-    field.setAttribute("aria-expanded", names.length ? "true" : "false");
     if (names.length) choose(field, 0);
   }
 
@@ -88,7 +90,7 @@
 
   document.addEventListener("keydown", function (event) {
     var field = event.target;
-    if (!field.matches || !field.matches("textarea[data-mentions]") || field.getAttribute("aria-expanded") !== "true") return;
+    if (!field.matches || !field.matches("textarea[data-mentions]") || listFor(field).hidden) return;
     var options = listFor(field).querySelectorAll("[role=option]");
     var index = chosenIndex(field);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
