@@ -29,6 +29,10 @@ def load_config(app, test_config=None):
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),  # forms hold text only
         # A file sent to a view that takes one (forms.accepts_upload): the body's limit then, the text still 2 MB.
         UPLOAD_MAX_BYTES=int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))),
+        # Screenshots and PDFs on nominations (services/attachments.py): kept here, outside static/, each up to
+        # ATTACHMENT_MAX_BYTES. Several app servers share one folder (a network share), and backups include it.
+        ATTACHMENTS_DIR=os.environ.get("ATTACHMENTS_DIR") or str(instance / "attachments"),
+        ATTACHMENT_MAX_BYTES=int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         # Signing out answers Clear-Site-Data: "cookies", "storage", so that a shared computer keeps nothing of
         # the session (the device cookie is handed over and set again: views/sign_in_guard.py). Browsers clear
         # "cookies" for the whole registrable domain, though: an installation that shares it with the hospital's

@@ -86,6 +86,9 @@ class EventKind(Vocabulary):
     REVISED = "revised"  # the board changed the estimate or classification, with a reason (event_changes)
     EDITED = "edited"  # its submitter changed it while proposed (event_changes for all but the free text)
     COMMENT_HIDDEN = "comment hidden"  # a board member hid a comment; the reason goes to its author alone
+    FILE_ADDED = "file added"  # an attachment; the event never names the file (its name may name a patient)
+    FILE_RELEASED = "file released"  # a board member let everyone see it
+    FILE_REMOVED = "file removed"  # its uploader or a board member took it away, bytes and name
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 

@@ -154,6 +154,13 @@ class HideCommentForm(FlaskForm):
         InputRequired("Say why, in a sentence its author will read."), Length(max=1000)])
 
 
+class AttachmentForm(FlaskForm):
+    """The file is checked by services/attachment_files.py, by its content: the form only carries it."""
+
+    file = FileField("Add a screenshot or PDF",
+                     description="PNG, JPEG or PDF, up to 10 MB; a nomination holds up to 5 files.")
+
+
 class FollowForm(FlaskForm):
     following = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
 

@@ -292,6 +292,27 @@ class Comment(Note, table=True):
     hidden_reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
+class Attachment(SQLModel, table=True):
+    """A screenshot or PDF added to a nomination. Its bytes live on disk under their SHA-256 (services/
+    attachment_files.py), outside static/; a file is seen by its uploader and the board until a board member
+    releases it. Removing one deletes the row (its name may itself say what should not have been said); the
+    history keeps that it was removed."""
+
+    __tablename__ = "attachments"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nominations.id", index=True)
+    uploader_id: int = Field(foreign_key="users.id")
+    # SUBMITTER when the nomination's submitter added it (then an anonymous one stays unnamed), else NULL.
+    acted_as: Actor | None = Field(default=None, sa_type=text_enum(Actor))
+    file_name: str = Field(max_length=200)  # as the uploader's computer called it, shown as text
+    media_type: str = Field(max_length=32)  # what its content is, never what its name said
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    released_at: datetime | None = None
+    released_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
 class BoardNote(Note, table=True):
     """Private to the board: never shown to staff, unlike the evaluation note."""
 

@@ -54,6 +54,12 @@ MERGE_TARGET_REFUSED = frozenset({State.DUPLICATE, State.WITHDRAWN})  # no dupli
 NOT_REVISED = frozenset({State.WITHDRAWN})  # its submitter took it back: the board revises every other state
 EDITABLE = frozenset({State.PROPOSED})  # its submitter may change it until the board takes it up
 COMMENT_EDIT_MINUTES = 15  # a comment's author may change it this long after writing it
+FILES_PER_NOMINATION = 5  # screenshots or PDFs, released or not
+
+
+def takes_files(state: State) -> bool:
+    """Whether screenshots and PDFs may be added: while it is open. Removing one is always allowed."""
+    return state in OPEN_STATES
 
 
 def may_edit(state: State) -> bool:

@@ -94,11 +94,12 @@ def session(engine):
 
 
 @pytest.fixture
-def app(engine, database_url):
+def app(engine, database_url, tmp_path_factory):
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "a key for tests only",
+        "ATTACHMENTS_DIR": str(tmp_path_factory.mktemp("attachments")),
     })
     yield app
     app.extensions["db_engine"].dispose()

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from .. import hours, workflow
 from ..enums import Actor, Role
-from ..models import REDACTED, Category, Comment, Department, Event, Nomination, Supporter, User
+from ..models import REDACTED, Attachment, Category, Comment, Department, Event, Nomination, Supporter, User
 from ..naming import SYSTEM, nobody_for, person_named
+from .attachments import AttachmentEntry, attachments_seen
 from .estimates import EstimateFigures, estimate_figures
 from .nominations import board_has_worked_on, get_nomination
 from .notices import is_following
@@ -58,6 +59,9 @@ class Details:
     takes_support: bool
     events: list[Entry]
     comments: list[CommentEntry]
+    attachments: list[AttachmentEntry]
+    takes_files: bool  # by this viewer, now
+    files_room: int  # how many more it may hold (workflow.FILES_PER_NOMINATION), the files not yet released too
     moves: list[workflow.Move]
 
 
@@ -86,6 +90,10 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         takes_support=nomination.state in workflow.OPEN_STATES,
         events=_history(session, nomination, names),
         comments=_comments(session, nomination, viewer, names),
+        attachments=attachments_seen(session=session, nomination_id=nomination.id, viewer=viewer, named=names.of),
+        takes_files=workflow.takes_files(nomination.state) and viewer.has_any(Role.STAFF, Role.BOARD),
+        files_room=workflow.FILES_PER_NOMINATION - session.scalar(
+            select(func.count()).where(Attachment.nomination_id == nomination.id)),
         moves=workflow.moves_offered(nomination.state, workflow.capacities(
             is_board=viewer.has_role(Role.BOARD), is_submitter=nomination.submitter_id == viewer.id)),
     )
@@ -141,6 +149,7 @@ class _Names:
         involved = union(
             select(Event.actor_id).where(Event.nomination_id == nomination.id),
             select(Comment.author_id).where(Comment.nomination_id == nomination.id),
+            select(Attachment.uploader_id).where(Attachment.nomination_id == nomination.id),
             select(User.id).where(User.id == nomination.submitter_id),
         )
         self.people = {id_: (name, email) for id_, name, email in session.execute(people.where(User.id.in_(involved)))}

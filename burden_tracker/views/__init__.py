@@ -24,6 +24,7 @@ class IdConverter(IntegerConverter):
 def init_app(app) -> None:
     from . import (
         admin,
+        attachments,
         auth,
         board,
         browse,
@@ -53,13 +54,14 @@ def init_app(app) -> None:
     sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
-    for module in (health, browse, nominations, nominate, me, passwords, second_factor, reauth, board, decide,
-                   admin, sign_on_admin, metrics_admin, wins, dashboard, reports):
+    for module in (health, browse, nominations, attachments, nominate, me, passwords, second_factor, reauth, board,
+                   decide, admin, sign_on_admin, metrics_admin, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)
     app.context_processor(_unread_notices)
-    for number_format in (rendering.whole, rendering.tenths, rendering.thousands, rendering.plain):
+    for number_format in (rendering.whole, rendering.tenths, rendering.thousands, rendering.plain,
+                          rendering.file_size):
         app.add_template_filter(number_format)
     app.add_template_filter(rendering.named)
     app.add_template_filter(rendering.browser_named)

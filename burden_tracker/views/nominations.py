@@ -75,7 +75,7 @@ def comment(nomination_id: int):
         session=get_session(), nomination_id=nomination_id, author=current_user.user, body=form.body.data))
     if status == 200:
         form = CommentForm(formdata=None)
-    return _answer(nomination_id, "nominations/_comments.html", status, comment_form=form)
+    return answer(nomination_id, "nominations/_comments.html", status, comment_form=form)
 
 
 @bp.post("/<int:nomination_id>/comments/<int:comment_id>/edit")
@@ -106,7 +106,7 @@ def _comment_changed(nomination_id: int, comment_id: int, form, field, act, done
     if status == 200 and not wants_fragment():
         flash(done)
         return redirect(url_for("nominations.show", nomination_id=nomination_id) + "#comments", code=303)
-    return _answer(nomination_id, "nominations/_comments.html", status,
+    return answer(nomination_id, "nominations/_comments.html", status,
                    comment_problem=None if status == 200 else problem)
 
 
@@ -117,7 +117,7 @@ def support(nomination_id: int):
     status = _act_in_place(form, form.occurrences_per_week, lambda: service.support(
         session=get_session(), nomination_id=nomination_id, user=current_user.user,
         occurrences_per_week=form.occurrences_per_week.data))
-    return _answer(nomination_id, "nominations/_support.html", status, support_form=form)
+    return answer(nomination_id, "nominations/_support.html", status, support_form=form)
 
 
 @bp.post("/<int:nomination_id>/support/take-back")
@@ -126,7 +126,7 @@ def take_back_support(nomination_id: int):
     form = SupportForm(formdata=None)
     status = _act_in_place(TakeBackForm(), form.occurrences_per_week, lambda: service.take_back_support(
         session=get_session(), nomination_id=nomination_id, user=current_user.user))
-    return _answer(nomination_id, "nominations/_support.html", status, support_form=form)
+    return answer(nomination_id, "nominations/_support.html", status, support_form=form)
 
 
 @bp.post("/<int:nomination_id>/withdraw")
@@ -139,7 +139,7 @@ def withdraw(nomination_id: int):
                             actor=current_user.user, expected_version=int(form.version.data), fields={})
         except (DomainError, ValueError) as error:
             flash(getattr(error, "message", "That could not be done; reload the page and try again."))
-            return _answer(nomination_id, "nominations/show.html", 409 if isinstance(error, StaleVersion) else 422)
+            return answer(nomination_id, "nominations/show.html", 409 if isinstance(error, StaleVersion) else 422)
         flash("You withdrew your nomination.")
     return redirect(url_for("nominations.show", nomination_id=nomination_id), code=303)
 
@@ -156,9 +156,10 @@ def _act_in_place(form, field, act) -> int:
     return 200
 
 
-def _answer(nomination_id: int, fragment: str, status: int, **forms):
+def answer(nomination_id: int, fragment: str, status: int, **forms):
     """The fragment that was acted on for htmx, else the whole page, with fresh forms for the rest; the board's
-    panel is built only when the whole page is drawn."""
+    panel is built only when the whole page is drawn. The other areas of the page (views/attachments.py) answer
+    through it too."""
     fresh = {"comment_form": CommentForm(formdata=None), "support_form": SupportForm(formdata=None),
              "move_form": MoveForm(formdata=None)}
     details = _details(nomination_id)

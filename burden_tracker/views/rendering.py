@@ -39,6 +39,13 @@ def thousands(count) -> str:
     return f"{count:,}"
 
 
+def file_size(size: int) -> str:
+    """A file's size as people say it: 840 KB, 3.2 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024)):,} KB"
+    return f"{plain(round(size / (1024 * 1024), 1))} MB"
+
+
 def plain(number) -> str:
     """A typed or derived figure with the decimals that carry information, up to two: 15, 46, 0.4, 1,234.56."""
     return f"{number:,.2f}".rstrip("0").rstrip(".")

@@ -41,7 +41,8 @@ def live_app(demo_template, tmp_path):
     """The app with the demo data in its own SQLite file; `live_db()` opens a session on it."""
     database = tmp_path / "browser.sqlite3"
     shutil.copy(demo_template, database)
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only",
+                      "ATTACHMENTS_DIR": str(tmp_path / "attachments")})
     yield app
     app.extensions["db_engine"].dispose()
 

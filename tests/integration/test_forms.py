@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 from burden_tracker import create_app
 from burden_tracker.enums import Role, State, VoteChoice
-from burden_tracker.models import Comment, Notification, Vote
+from burden_tracker.models import Attachment, Comment, Notification, Vote
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
@@ -48,7 +48,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
           "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities",
-          "recovery_codes", "metric_names")
+          "recovery_codes", "metric_names", "attachments", "follows")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -158,10 +158,10 @@ class World:
 
 
 @pytest.fixture
-def app(engine, database_url, identity_provider):
+def app(engine, database_url, identity_provider, tmp_path):
     """The app with single sign-on on, through the test provider, so that its pages are fuzzed as they are served."""
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
-                      **identity_provider.app_settings()})
+                      "ATTACHMENTS_DIR": str(tmp_path / "attachments"), **identity_provider.app_settings()})
     yield app
     app.extensions["db_engine"].dispose()
 
@@ -190,6 +190,11 @@ def world(app, engine, session):
     session.add(notice)
     staff_comment = Comment(nomination_id=open_nomination.id, author_id=people["staff"].id, body="Same here.")
     session.add(staff_comment)
+    # Rows only: the files themselves are not read by the forms fuzzed here.
+    files = {name: Attachment(nomination_id=open_nomination.id, uploader_id=people["staff"].id, file_name=f"{name}.png",
+                              media_type="image/png", size=96, sha256=name.ljust(64, "0"))
+             for name in ("attachment", "own_attachment")}
+    session.add_all(files.values())
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
@@ -198,7 +203,8 @@ def world(app, engine, session):
     ids = {name: nomination.id for name, nomination in nominations.items()} | {
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
-        "category": open_nomination.category_id, "comment": staff_comment.id}
+        "category": open_nomination.category_id, "comment": staff_comment.id,
+        **{name: attachment.id for name, attachment in files.items()}}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
     session.rollback()  # on SQLite an open transaction would hold the lock the app needs
@@ -232,6 +238,10 @@ NOMINATION = {
 
 def _open(w):
     return {"nomination_id": w.ids["open"]}
+
+
+def _attachment(w, name: str) -> dict:
+    return {"nomination_id": w.ids["open"], "attachment_id": w.ids[name]}
 
 
 def _evaluated(w):
@@ -272,6 +282,10 @@ POSTS = {
     "nominations.hide_comment": Endpoint(lambda w: {"nomination_id": w.ids["open"], "comment_id": w.ids["comment"]},
                                          lambda w: {"reason": "It names a patient."}),
     "nominations.support": Endpoint(_open, lambda w: {"occurrences_per_week": "3"}),
+    # Its file is sent in tests/integration/views/test_attachments.py: here it is the form around it.
+    "attachments.add": Endpoint(_open),
+    "attachments.release": Endpoint(lambda w: _attachment(w, "attachment")),
+    "attachments.remove": Endpoint(lambda w: _attachment(w, "own_attachment")),
     "nominations.withdraw": Endpoint(lambda w: {"nomination_id": w.ids["own"]},
                                      lambda w: {"version": w.version("own")}),
     "nominate.new": Endpoint(values=lambda w: dict(NOMINATION)),
@@ -369,6 +383,7 @@ PAGES = {
     "health.healthz": Endpoint(),
     "index": Endpoint(),
     "nominations.show": Endpoint(_open),
+    "attachments.file": Endpoint(lambda w: _attachment(w, "attachment")),
     "nominate.new": Endpoint(),
     "nominate.edit": Endpoint(lambda w: {"nomination_id": w.ids["to_edit"]}),
     "me.nominations": Endpoint(),
@@ -850,7 +865,7 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
 
     hostile = [("q", SCRIPT), ("quarter", SCRIPT), ("department", IMG), ("title", SCRIPT), ("next", IMG)]
     args = {"filename": "css/app.css", "token": world.invite_token, "quarter": "2026-Q3", "kind": "departments",
-            "file_type": "xlsx",
+            "file_type": "xlsx", "attachment_id": world.ids["attachment"],
             "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"]}
     for rule, method in routes(world.app):
         if method == "GET":

@@ -2,9 +2,9 @@
 
 Two people with distinctive names submit anonymously, a staff member and a board member, and their nominations
 go through every state (evaluated, voted, reopened, rejected, withdrawn, retired, duplicate in both directions),
-with comments as the submitter. Then every role, and each submitter, asks every route in the URL map (pages and
-htmx fragments; posts with valid, stale and invalid input, and without a CSRF token), the quarter's workbook,
-an import and its report; and every email sent and log line written is kept.
+with comments and a screenshot as the submitter. Then every role, and each submitter, asks every route in the URL
+map (pages and htmx fragments; posts with valid, stale and invalid input, and without a CSRF token), the
+quarter's workbook, an import and its report; and every email sent and log line written is kept.
 
 Names appear legitimately elsewhere: the board member is named for what they did as the board, the owner picker
 lists every board member, the user administration lists people. So the oracle reads an output in pieces (a
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -27,12 +28,14 @@ from sqlmodel import select
 from burden_tracker import create_app, hours
 from burden_tracker.enums import Role, VoteChoice
 from burden_tracker.models import Nomination, User
+from burden_tracker.services.attachments import attach, release
 from burden_tracker.services.nominations import comment, support
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
 from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
 from tests.support.factories import make_nomination, make_user
+from tests.support.files import png_bytes
 from tests.support.routes import ARGUMENTS
 from tests.support.web import HTMX, csrf_token, sign_in
 
@@ -57,7 +60,7 @@ def _move(session, people, nomination_id, move, by, **fields):
                     expected_version=version, fields=fields)
 
 
-def _build(session) -> Program:
+def _build(session, folder: Path) -> Program:
     people = {
         "secret_staff": make_user(session, Role.STAFF, name="Quillon Vantablack",
                                   email="quillon.vantablack@oracle.test", can_sign_in=True),
@@ -98,7 +101,11 @@ def _build(session) -> Program:
         _move(session, people, rejected, Move.REJECT, "second", note="The payer requires it.")
 
         _move(session, people, anonymous_nomination(who, "withdrawn"), Move.WITHDRAW, f"secret_{who}")
-        anonymous_nomination(who, "open")
+        added = attach(session=session, folder=folder, nomination_id=anonymous_nomination(who, "open"),
+                       uploader=by[who], stream=BytesIO(png_bytes()), file_name=f"Screen from the {who} submitter.png",
+                       max_bytes=10 * 1024 * 1024)
+        if who == "staff":
+            release(session=session, nomination_id=added.nomination_id, attachment_id=added.id, actor=people["chair"])
         evaluated = anonymous_nomination(who, "evaluated")
         _move(session, people, evaluated, Move.EVALUATE, "chair", **evaluate)
         cast_vote(session=session, nomination_id=evaluated, voter=people["second"], choice=VoteChoice.REJECT)
@@ -274,10 +281,10 @@ def _import_reports(app, session, program: Program, tmp_path) -> list:
 
 
 @pytest.fixture
-def mailing_app(engine, database_url, inbox):
+def mailing_app(engine, database_url, inbox, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": inbox.port, "MAIL_FROM": "tracker@hospital.test",
-                      "BASE_URL": BASE_URL})
+                      "BASE_URL": BASE_URL, "ATTACHMENTS_DIR": str(tmp_path / "attachments")})
     mailing.init_app(app)
     yield app
     app.extensions["db_engine"].dispose()
@@ -292,7 +299,7 @@ def test_every_route_is_asked_by_the_oracle(app):
 
 
 def test_no_output_about_an_anonymous_nomination_names_its_submitter(mailing_app, session, inbox, caplog, tmp_path):
-    program = _build(session)
+    program = _build(session, Path(mailing_app.config["ATTACHMENTS_DIR"]))
     session.commit()
     caplog.set_level(logging.INFO)
     program.outputs += _import_reports(mailing_app, session, program, tmp_path)

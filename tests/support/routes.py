@@ -30,6 +30,10 @@ MATRIX = {
     ("nominations.follow", "POST"): SIGNED_IN,
     ("nominations.edit_comment", "POST"): STAFF_AND_BOARD,
     ("nominations.hide_comment", "POST"): BOARD,
+    ("attachments.add", "POST"): STAFF_AND_BOARD,
+    ("attachments.file", "GET"): SIGNED_IN,  # a file not yet released: its uploader and the board (404 to others)
+    ("attachments.release", "POST"): BOARD,
+    ("attachments.remove", "POST"): STAFF_AND_BOARD,  # its uploader, or the board
     ("nominate.new", "GET"): STAFF_AND_BOARD,
     ("nominate.new", "POST"): STAFF_AND_BOARD,
     ("nominate.estimate", "GET"): STAFF_AND_BOARD,
@@ -108,5 +112,5 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 
 # Values for the arguments of routes; each route takes the one it knows: harmless either way.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
-             "file_type": ["csv", "xlsx"], "comment_id": [1],
+             "file_type": ["csv", "xlsx"], "comment_id": [1], "attachment_id": [1],
              "action": ["invite", "reactivate"]}
