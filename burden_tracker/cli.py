@@ -289,6 +289,19 @@ def digest_command(which):
     click.echo(f"Sent {sent} {which} digest{'s' if sent != 1 else ''}.")
 
 
+@click.command("remind")
+@with_appcontext
+def remind_command():
+    """Remind the owners of evaluations due tomorrow, today or already past, once for each due day: run it daily,
+    before `digest daily`, so that a digest carries the reminders."""
+    from .queries.reference import organization_today
+    from .services.scheduling import remind_owners
+
+    session = _session()
+    reminded = remind_owners(session=session, today=organization_today(session=session))
+    click.echo(f"Reminded the owners of {reminded} nomination{'s' if reminded != 1 else ''}.")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -363,6 +376,6 @@ def quarter_keep_command():
 
 
 COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, metrics_group, export_command,
-            digest_command, backup_command, quarter_group)
+            digest_command, remind_command, backup_command, quarter_group)
 for _command in COMMANDS:
     main.add_command(_command)

@@ -89,6 +89,7 @@ class EventKind(Vocabulary):
     FILE_ADDED = "file added"  # an attachment; the event never names the file (its name may name a patient)
     FILE_RELEASED = "file released"  # a board member let everyone see it
     FILE_REMOVED = "file removed"  # its uploader or a board member took it away, bytes and name
+    SCHEDULED = "scheduled"  # a board member gave it an owner or a due day from the queue (services/scheduling.py)
     ADMIN = "admin change"  # users, departments, categories or settings; nomination_id is NULL
 
 

@@ -473,7 +473,7 @@ def _write_assumptions(workbook, report: quarter_report.QuarterReport, generated
         ("Days per year (hours realized)", hours.DAYS_PER_YEAR, "count"),
         *((f"Hourly rate (USD): {role.value}", rate, "money") for role, rate in report.rates.items()),
         ("Quorum (share of active board members)", assumed.quorum_fraction, "number"),
-        ("Overdue after (days)", assumed.stale_after_days, "count"),
+        ("Overdue after (days unmoved, without a due day)", assumed.stale_after_days, "count"),
         *((f"Formula: {name}", text, "text") for name, text in FORMULAS),
         *_made(report, generated_by),
     ]

@@ -30,7 +30,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from .ehr_metrics import METRICS
 from .enums import AffectedRole, NoticeEmail, RequirementSource, Role, VoteChoice
@@ -152,6 +152,21 @@ class SupportForm(FlaskForm):
 class HideCommentForm(FlaskForm):
     reason = TextAreaField("Why hide it? (its author reads this)", filters=[_blank_is_none], validators=[
         InputRequired("Say why, in a sentence its author will read."), Length(max=1000)])
+
+
+def _row_ids(form, field) -> None:
+    if any(not 0 < number <= LARGEST_ID for number in field.data or []):
+        raise StopValidation("Tick nominations from the list.")
+
+
+class ScheduleForm(FlaskForm):
+    """Several nominations of the board's queue at once: an owner ("none" for nobody), or a due day (empty clears
+    it). The filters of the page it came from travel with it, as the queue's own address fields."""
+
+    chosen = SelectMultipleField("Nominations", coerce=int, validate_choice=False, validators=[_row_ids])
+    action = StringField(validators=[InputRequired(), AnyOf(["owner", "due"])])
+    new_owner = StringField("Owner", filters=[_blank_is_none])
+    due_on = DateField("Due for evaluation on", validators=[Optional()])
 
 
 class AttachmentForm(FlaskForm):
@@ -346,7 +361,8 @@ class SettingsForm(FlaskForm):
                                           choices=[SelectChoice(str(n), month) for n, month in enumerate(MONTHS, 1)],
                                           description="January gives calendar quarters.")
     stale_after_days = StringField("Stale after (days)", filters=[_blank_is_none],
-                                   description="A nomination waiting longer than this stands out, 1–365.")
+                                   description="An open nomination without a due day that has not moved for "
+                                               "longer than this is overdue on the board's queue, 1–365.")
     annual_target_hours = StringField("Annual target of hours given back", filters=[_blank_is_none],
                                       description="Hours to realize in a fiscal year, which the dashboard and "
                                                   "the workbook measure progress against. Blank: no target.")

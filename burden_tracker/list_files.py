@@ -41,6 +41,7 @@ BOARD_COLUMNS = [
     *NOMINATION_COLUMNS,
     ListColumn("Owner", lambda listed: listed.row.owner or "", width=22),
     ListColumn("Days waiting", lambda listed: listed.row.age_days if listed.row.waiting else None, "count", 12),
+    ListColumn("Due", lambda listed: listed.row.due_on, "date", 12),
     ListColumn("Overdue", lambda listed: "overdue" if listed.row.overdue else "", width=10),
 ]
 

@@ -200,6 +200,12 @@ class Nomination(SQLModel, table=True):
 
     state: State = Field(default=State.PROPOSED, sa_type=text_enum(State))  # indexed below
     owner_id: int | None = Field(default=None, foreign_key="users.id")
+    # The board's meeting rhythm (queries/listing.py: overdue): the day its evaluation is due, if the board set one;
+    # the organization's day of its last move, NULL until its first; and the due day its owner was last reminded
+    # of (services/reminders.py), so that each due day is reminded of once.
+    due_on: date | None = None
+    moved_on: date | None = None
+    reminded_of_due_on: date | None = None
     retired_on: date | None = Field(default=None, index=True)
     what_changed: str | None = Field(default=None, sa_type=sa.Text)
     rejection_rationale: str | None = Field(default=None, sa_type=sa.Text)
@@ -240,6 +246,10 @@ for _order, _first in _LIST_ORDERS.items():
     sa.Index(f"ix_nominations_state_{_order}", Nomination.state, *_first, Nomination.submitted_on, Nomination.id)
     sa.Index(f"ix_nominations_department_state_{_order}", Nomination.department_id, Nomination.state, *_first,
              Nomination.submitted_on, Nomination.id)
+# The board's tabs count the overdue nominations of each open state (queries/listing.py) from the index alone:
+# what makes one overdue is all in it, the oldest never moved first.
+sa.Index("ix_nominations_state_schedule", Nomination.state, Nomination.due_on, Nomination.moved_on,
+         Nomination.submitted_on)
 # The board's tabs count each state of a category up to COUNT_LIMIT from the index alone.
 sa.Index("ix_nominations_category_state_newest", Nomination.category_id, Nomination.state, Nomination.submitted_on,
          Nomination.id)

@@ -57,6 +57,11 @@ COMMENT_EDIT_MINUTES = 15  # a comment's author may change it this long after wr
 FILES_PER_NOMINATION = 5  # screenshots or PDFs, released or not
 
 
+def takes_schedule(state: State) -> bool:
+    """Whether the board may give it an owner or a due day: while it waits for the board's decision."""
+    return state in OPEN_STATES
+
+
 def takes_files(state: State) -> bool:
     """Whether screenshots and PDFs may be added: while it is open. Removing one is always allowed."""
     return state in OPEN_STATES

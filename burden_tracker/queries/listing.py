@@ -1,7 +1,9 @@
 """Paged, filtered and sorted lists of nominations, with their hours and supporters counted by the database.
 
 The browse page (/nominations) and the board's triage queue (/board) both ask here. A nomination is
-overdue when it is still open (proposed or evaluated) and has waited longer than the settings' stale_after_days.
+overdue when it is still open (proposed or evaluated) and is past the due day the board set for its evaluation, or,
+without one, has not moved for longer than the settings' stale_after_days (since its submission, until its first
+move).
 
 One module of more than 300 lines, because the browse page and the board share one query builder: the filters,
 the shape of the SQL built once per kind of filter, the page and the tab counts are read together when a list
@@ -65,6 +67,7 @@ class NominationRow:
     owner: str | None = None
     age_days: int = 0  # since it was submitted
     overdue: bool = False
+    due_on: date | None = None
 
     @property
     def waiting(self) -> bool:
@@ -128,13 +131,13 @@ def list_nominations(*, session: Session, page: int, per_page: int, filters: Fil
     departments, categories = _names(session, values.reference, rows)
     rows = [NominationRow(row[0], row[1], row[2], departments[row[3]], categories[row[4]], *row[5:8],
                           owner=_owner(row) if owners else None, age_days=(values.today - row[5]).days,
-                          overdue=bool(row[8])) for row in rows]
+                          overdue=bool(row[8]), due_on=row[9]) for row in rows]
     return Listing(rows=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
 def _owner(row) -> str | None:
     """An owner is a board member, named as one; None while nobody owns the nomination."""
-    name, email = row[9], row[10]
+    name, email = row[10], row[11]
     return None if email is None else person_named(name, email, acted_as=Actor.BOARD)
 
 
@@ -194,6 +197,7 @@ class _Values:
             "department_id": filters.department_id, "category_id": filters.category_id,
             "source": filters.source, "owner_id": filters.owner_id,
             "new_since": self.today - timedelta(days=NEW_DAYS),
+            "today": self.today,
             "overdue_before": self.today - timedelta(days=reference.stale_after_days),
             "working_weeks": reference.working_weeks_per_year,
             **{f"word_{number}": _anywhere(word) for number, word in enumerate(_words(filters.q))},
@@ -224,8 +228,11 @@ def _written(name: str, type_):
     return bindparam(name, type_=type_, literal_execute=True)
 
 
-# Overdue is open and stale. The lists read one state at a time, so they ask the open states for the stale.
-_STALE = before_row_by_row(Nomination.submitted_on, _written("overdue_before", Date))
+# Overdue is open and stale: past its due day, or without one, unmoved too long. The lists read one state at a time,
+# so they ask the open states for the stale.
+_STALE = before_row_by_row(Nomination.due_on, _written("today", Date)) | (
+    Nomination.due_on.is_(None) & before_row_by_row(func.coalesce(Nomination.moved_on, Nomination.submitted_on),
+                                                     _written("overdue_before", Date)))
 # "state = a OR state = b" rather than IN: an IN list is expanded afresh on every run.
 _OVERDUE = or_(*(_is(state) for state in sorted(OPEN_STATES))) & _STALE
 _NEW = Nomination.submitted_on >= _written("new_since", Date)  # a week of nominations: a narrow range
@@ -239,7 +246,7 @@ def _page_query(shape: _Shape, *, first_page: bool, owners: bool):
     annual_hours = hours.annual_hours(weekly_hours_column(), _written("working_weeks", Float))
     query = select(Nomination.id, Nomination.title, Nomination.state, Nomination.department_id,
                    Nomination.category_id, Nomination.submitted_on, annual_hours, Nomination.supporters_count,
-                   case((_OVERDUE, 1), else_=0))
+                   case((_OVERDUE, 1), else_=0), Nomination.due_on)
     groups = _groups(shape)
     if first_page and len(groups) == 1:
         keys = [_KEY_COLUMNS[key] for key in _SORT_KEYS[shape.sort]]

@@ -24,6 +24,12 @@ def notify(*, session: Session, recipients: set[int], nomination: Nomination, ev
         )
 
 
+def tell_new_owner(*, session: Session, nomination: Nomination) -> None:
+    """Tells a board member made owner of a nomination (by an evaluation or from the queue); the caller commits."""
+    notify(session=session, recipients={nomination.owner_id}, nomination=nomination, event=None,
+           message=f"You are now the owner of “{nomination.title}”: its evaluation is yours to lead.")
+
+
 def follow(*, session: Session, nomination_id: int, user: User, following: bool) -> None:
     """Starts or stops following, whether or not the person submitted or supports it; the latest choice stands."""
     get_nomination(session=session, nomination_id=nomination_id)  # NotFound for no such nomination

@@ -17,12 +17,13 @@ from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
+from ..queries.reference import organization_today
 from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
 from .keeping import counting_change
 from .measuring import link_measure
-from .notices import notify
+from .notices import notify, tell_new_owner
 
 
 def move_nomination(
@@ -35,6 +36,7 @@ def move_nomination(
         raise StaleVersion(changed_under_you(session, nomination))
     followers = people_following(session=session, nomination=nomination)  # before a merge moves them
     owner_before = nomination.owner_id
+    today = organization_today(session=session)  # read before the changes: reading flushes them
     needs_vote = workflow.MOVES[move].needs_passed_vote
     rule = workflow.check_move(
         move,
@@ -53,6 +55,7 @@ def move_nomination(
             restated.change = _in_words(nomination, event)
             nomination.state = rule.target
             nomination.updated_at = utc_now()
+            nomination.moved_on = today  # what "overdue" counts from
             session.add(event)
             session.flush()
     except StaleDataError:
@@ -63,8 +66,7 @@ def move_nomination(
         message=f"“{nomination.title}” moved from {event.from_state.value} to {event.to_state.value}.",
     )
     if nomination.owner_id not in (owner_before, actor.id, None):
-        notify(session=session, recipients={nomination.owner_id}, nomination=nomination, event=None,
-               message=f"You are now the owner of “{nomination.title}”: its evaluation is yours to lead.")
+        tell_new_owner(session=session, nomination=nomination)
     session.commit()
     return nomination
 

@@ -7,15 +7,19 @@ and named on the page, and an out-of-range page is clamped.
 
 from math import ceil
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user
 
 from ..db import get_session
 from ..enums import RequirementSource, Role, State
+from ..errors import DomainError
+from ..forms import ScheduleForm
 from ..list_files import BOARD_COLUMNS
 from ..queries.board_panel import active_board_members
 from ..queries.list_exports import every_listed
 from ..queries.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
 from ..queries.reference import for_lists, organization_today
+from ..services.scheduling import Scheduled, assign_owner, set_due_day
 from ..workflow import OPEN_STATES
 from .auth import role_required
 from .downloads import filters_in_words, send_list
@@ -32,24 +36,72 @@ UNASSIGNED = "none"
 @bp.get("/board")
 @role_required(Role.BOARD)
 def queue():
+    return _queue_page(request.args)
+
+
+def _queue_page(args, *, status: int = 200, schedule_form: ScheduleForm | None = None):
     session = get_session()
     today = organization_today(session=session)
     overdue_after_days = for_lists(session=session).stale_after_days
     choices = queue_choices(session)
-    filters, ignored = read_filters(request.args, choices)
-    page = read_page(request.args)
+    filters, ignored = read_filters(args, choices)
+    page = read_page(args)
     listing = list_nominations(session=session, page=page, filters=filters, today=today, owners=True,
                                per_page=current_app.config["NOMINATIONS_PER_PAGE"])
     tallies = state_tallies(count_by_state(session=session, filters=filters, today=today))
     chosen = state_choice(filters)
     total = next(tally for choice, _label, tally in tallies if choice == chosen)
     query = address_values(filters)
-    response = render("board/queue.html", "board/_list.html", listing=listing, tallies=tallies, total=total,
-                      pages=max(ceil(total.nominations.value / listing.per_page), 1), filters=filters, query=query,
-                      choices=choices,
-                      ignored=ignored, overdue_after_days=overdue_after_days, state_choice=chosen,
-                      in_place=wants_fragment())
+    response = render("board/queue.html", "board/_list.html", status=status, listing=listing, tallies=tallies,
+                      total=total, pages=max(ceil(total.nominations.value / listing.per_page), 1), filters=filters,
+                      query=query, choices=choices, ignored=ignored, overdue_after_days=overdue_after_days,
+                      state_choice=chosen, in_place=wants_fragment(), today=today,
+                      schedule_form=schedule_form or ScheduleForm(formdata=None))
     return push_address(response, "board.queue", query, page) if wants_fragment() else response
+
+
+@bp.post("/board/schedule")
+@role_required(Role.BOARD)
+def schedule():
+    """An owner or a due day for the nominations ticked; back to the same queue, saying what changed and, item by
+    item, what was refused. A form that cannot be read is answered with the queue and the reason beside it."""
+    form = ScheduleForm()
+    session = get_session()
+    if form.validate_on_submit():
+        try:
+            done = _scheduled(session, form)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            _say_scheduled(done)
+            filters, _ignored = read_filters(request.form, queue_choices(session))
+            return redirect(url_for("board.queue", **address_values(filters)), code=303)
+    return _queue_page(request.form, status=422, schedule_form=form)
+
+
+def _scheduled(session, form: ScheduleForm) -> Scheduled:
+    if form.action.data == "owner":
+        owner = form.new_owner.data
+        if owner is None:
+            raise DomainError("Choose the owner to give them, or “Nobody”.")
+        return assign_owner(session=session, nomination_ids=form.chosen.data, actor=current_user.user,
+                            owner_id=None if owner == UNASSIGNED else _owner_id(owner))
+    return set_due_day(session=session, nomination_ids=form.chosen.data, due_on=form.due_on.data,
+                       actor=current_user.user, today=organization_today(session=session))
+
+
+def _owner_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise DomainError("Choose a board member to own them.")
+    return int(text)
+
+
+def _say_scheduled(done: Scheduled) -> None:
+    flash(f"Changed {done.changed} nomination{'s' if done.changed != 1 else ''}." if done.changed
+          else "Nothing needed changing.")
+    for refusal in done.refused:
+        flash(f"Not changed: #{refusal.nomination_id}{' “' + refusal.title + '”' if refusal.title else ''}, "
+              f"because {refusal.reason}")
 
 
 @bp.get("/board.<any(csv, xlsx):file_type>")

@@ -40,7 +40,7 @@ def test_filters_and_sorting_change_the_queue_in_place_and_the_address_keeps_the
     assert hours == sorted(hours, reverse=True)
     mark_the_document(page, "queue-summary")
 
-    page.get_by_label("Department").select_option(label="Pharmacy")
+    page.get_by_label("Department", exact=True).select_option(label="Pharmacy")
     expect(page).to_have_url(re.compile(r"/board\?department=\d+$"))
     expect_every(cells(page, "Department"), "Pharmacy")
     open_count = page.get_by_role("navigation", name="Nominations by state").get_by_role("link").first
@@ -74,11 +74,11 @@ def test_the_owner_filter_finds_a_board_members_nominations(page, live_server, l
     live_db.commit()
     sign_in_as("board@demo.test")
     page.goto(live_server + "/board")
-    page.get_by_label("Owner").select_option(label="Linda Okoro, RN")
+    page.get_by_label("Owner", exact=True).select_option(label="Linda Okoro, RN")
     expect(page).to_have_url(re.compile(rf"/board\?owner={owner_id}$"))
     expect(rows(page)).to_have_count(3)
     expect_every(cells(page, "Owner"), "Linda Okoro, RN")
-    page.get_by_label("Owner").select_option("none")
+    page.get_by_label("Owner", exact=True).select_option("none")
     expect(page).to_have_url(re.compile(r"/board\?owner=none$"))
     expect(page.get_by_role("status")).to_contain_text("Nominations 1–50 of 63,")
 
@@ -153,7 +153,7 @@ def test_the_filters_work_without_javascript(sign_in_without_javascript, live_se
     live_db.rollback()
     page = sign_in_without_javascript("board@demo.test")
     page.goto(live_server + "/board")
-    page.get_by_label("Department").select_option(str(pharmacy))
+    page.get_by_label("Department", exact=True).select_option(str(pharmacy))
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(rf"department={pharmacy}"))
     expect_every(cells(page, "Department"), "Pharmacy")
@@ -185,3 +185,37 @@ def test_assigned_to_me_is_one_click_from_the_queue(page, live_server, live_db, 
     expect(page.get_by_role("link", name="Assigned to me")).to_have_attribute("aria-current", "page")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"board-assigned-to-me-{name}")
+
+
+def test_the_board_schedules_ticked_nominations_and_reads_what_was_refused(page, live_server, sign_in_as,
+                                                                          screenshot, screen):
+    name, width = screen
+    sign_in_as("board@demo.test")
+    page.goto(live_server + "/board?state=all")
+    proposed = rows(page).filter(has=page.locator('td[data-label="State"]', has_text="proposed")).first
+    retired = rows(page).filter(has=page.locator('td[data-label="State"]', has_text="retired")).first
+    proposed_title, retired_title = (row.locator("td.title").inner_text() for row in (proposed, retired))
+    proposed.get_by_role("checkbox").check()
+    retired.get_by_role("checkbox").check()
+    page.get_by_text("Give the ticked nominations an owner or a due day").click()
+    page.get_by_label("Their new owner").select_option(label="Linda Okoro, RN")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"board-schedule-{name}")
+    page.get_by_role("button", name="Give them this owner").click()
+
+    expect(page).to_have_url(re.compile(r"/board\?state=all$"))
+    notices = page.locator("main p.notice")
+    expect(notices.first).to_have_text("Changed 1 nomination.")
+    expect(notices.nth(1)).to_contain_text(f"“{retired_title}”, because it is retired: it gets an owner only "
+                                           "while it waits for the board.")
+    owned = rows(page).filter(has=page.get_by_role("link", name=proposed_title, exact=True))
+    expect(owned.locator('td[data-label="Owner"]')).to_have_text("Linda Okoro, RN")
+    screenshot(f"board-schedule-done-{name}")
+
+    owned.get_by_role("checkbox").check()
+    page.get_by_text("Give the ticked nominations an owner or a due day").click()
+    page.get_by_label("Due for evaluation on").fill("2099-01-15")
+    page.get_by_role("button", name="Set this due day").click()
+    expect(page.locator("main p.notice").first).to_have_text("Changed 1 nomination.")
+    expect(rows(page).filter(has=page.get_by_role("link", name=proposed_title, exact=True))
+           .locator('td[data-label="Age"]')).to_contain_text("due 2099-01-15")

@@ -304,6 +304,8 @@ POSTS = {
     "decide.reopen": _deciding("to_reopen"),
     "decide.duplicate": _deciding("to_duplicate"),
     "decide.vote": Endpoint(_evaluated, lambda w: {"choice": "reject"}),
+    "board.schedule": Endpoint(values=lambda w: {"chosen": [str(w.ids["open"]), str(w.ids["other"])],
+                                                 "action": "due", "due_on": "2099-01-15", "state": "all"}),
     "decide.board_note": Endpoint(_open, lambda w: {"body": "Ask pharmacy first."}),
     "decide.redact_text": Endpoint(_open, lambda w: {"text": "suggested_change"}),
     "decide.revise": Endpoint(_open, lambda w: {

@@ -162,3 +162,22 @@ def test_upgrading_moves_each_events_words_where_they_can_be_redacted(engine, se
     assert later.note.id > max(event_id for event_id, _ in notes)
     with pytest.raises(DBAPIError, match="events are append-only"), engine.begin() as new:
         new.execute(text("UPDATE events SET note_id = NULL"))
+
+
+def test_upgrading_takes_each_nominations_last_move_from_its_history(engine, session):
+    """0029: a nomination's last move is the day of its latest "moved" event; one never moved keeps none, and
+    counts from its submission."""
+    moved, imported_only = make_nomination(session), make_nomination(session)
+    session.commit()
+    migrate.downgrade(engine, "0028")
+    with engine.begin() as old:
+        for nomination_id, kind, at in ((moved.id, "moved", "2026-03-04 09:00:00"),
+                                        (moved.id, "moved", "2026-05-06 23:30:00"),
+                                        (moved.id, "imported", "2026-07-01 08:00:00"),
+                                        (imported_only.id, "imported", "2026-07-01 08:00:00")):
+            old.execute(text("INSERT INTO events (nomination_id, at, kind, to_state) "
+                             "VALUES (:n, :at, :kind, 'proposed')"), {"n": nomination_id, "at": at, "kind": kind})
+    migrate.upgrade(engine)
+    with engine.connect() as new:
+        found = dict(new.execute(text("SELECT id, moved_on FROM nominations")).all())
+    assert {str(found[moved.id]), found[imported_only.id]} == {"2026-05-06", None}

@@ -68,6 +68,7 @@ MATRIX = {
     ("me.end_session", "POST"): SIGNED_IN,
     ("me.end_other_sessions", "POST"): SIGNED_IN,
     ("board.queue", "GET"): BOARD,
+    ("board.schedule", "POST"): BOARD,
     ("decide.evaluate", "POST"): BOARD,
     ("decide.retire", "POST"): BOARD,
     ("decide.reject", "POST"): BOARD,

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from burden_tracker.enums import Role, State
-from burden_tracker.models import Settings
+from burden_tracker.models import Nomination, Settings
 from burden_tracker.queries import listing
 from tests.support.factories import add_supporters, make_department, make_nomination, make_user
 from tests.support.web import HTMX, fragment_of, sign_in, statements_for
@@ -187,7 +187,7 @@ def test_changing_stale_after_days_changes_what_is_overdue(board_client, session
     session.commit()
     page = page_of(board_client, "/board")
     assert rows(page)[0]["overdue"] is True
-    assert "waiting more than 10 days are marked" in page
+    assert "not moved for more than\n  10 days, is marked" in page
     assert titles(board_client, "/board?age=overdue") == ["Waiting 12 days"]
 
 
@@ -278,10 +278,10 @@ def test_the_queue_leaves_as_a_workbook_with_owners_and_days_waiting(board_clien
         assert response.status_code == 200 and "board-queue-" in response.headers["Content-Disposition"]
         sheet = openpyxl.load_workbook(io.BytesIO(response.get_data()))["Board queue"]
     header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert header[-3:] == ["Owner", "Days waiting", "Overdue"]
+    assert header[-4:] == ["Owner", "Days waiting", "Due", "Overdue"]
     assert [row[1] for row in rows[:-1]] == ["Owned and waiting"], "the open queue, as the page shows it"
     assert rows[-1][0] == "Total"
-    assert rows[0][-3:] == ["Dr. Alex Chen", 40, "overdue"]
+    assert rows[0][-4:] == ["Dr. Alex Chen", 40, None, "overdue"]
 
 
 def test_assigned_to_me_shows_only_what_the_board_member_owns(client, session):
@@ -295,3 +295,56 @@ def test_assigned_to_me_shows_only_what_the_board_member_owns(client, session):
     mine = page_of(client, f"/board?owner={me.id}")
     assert "Mine to evaluate" in mine and "A colleague&#39;s" not in mine
     assert f'<a href="/board?owner={me.id}" aria-current="page">Assigned to me</a>' in mine
+
+
+def test_overdue_counts_from_the_due_day_or_else_from_the_last_move(board_client, session):
+    make_nomination(session, title="New but past its due day", submitted_on=days_ago(3), due_on=days_ago(1))
+    make_nomination(session, title="Old but due next week", submitted_on=days_ago(90), due_on=days_ago(-7))
+    make_nomination(session, title="Old but moved last week", state=State.EVALUATED, submitted_on=days_ago(90),
+                    moved_on=days_ago(7))
+    make_nomination(session, title="Moved long ago", state=State.EVALUATED, submitted_on=days_ago(90),
+                    moved_on=days_ago(31))
+    found = {row["Title"]: row for row in rows(page_of(board_client, "/board"))}
+    assert {title: row["overdue"] for title, row in found.items()} == {
+        "New but past its due day": True, "Old but due next week": False, "Old but moved last week": False,
+        "Moved long ago": True}
+    assert found["Old but due next week"]["Age"] == f"waiting 90 days due {days_ago(-7).isoformat()}"
+    assert sorted(titles(board_client, "/board?age=overdue")) == ["Moved long ago", "New but past its due day"]
+    assert counts(page_of(board_client, "/board"))["Open"] == (4, 2)
+
+
+def _schedule(client, **fields):
+    page = page_of(client, "/board?state=all")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    return client.post("/board/schedule", data={"csrf_token": token, **fields})
+
+
+def test_the_board_gives_ticked_nominations_an_owner_and_is_told_which_it_could_not(board_client, session):
+    owner = make_user(session, Role.BOARD, name="Linda Okoro")
+    open_one = make_nomination(session, title="Pain score charted twice")
+    retired = make_nomination(session, title="Fax the summary", state=State.RETIRED, retired_on=days_ago(5))
+    answer = _schedule(board_client, chosen=[str(open_one.id), str(retired.id)], action="owner",
+                       new_owner=str(owner.id), state="all", sort="age")
+    assert answer.status_code == 303 and answer.location == "/board?state=all&sort=age"
+    page = page_of(board_client, answer.location)
+    assert "Changed 1 nomination." in page
+    assert (f"Not changed: #{retired.id} “Fax the summary”, because it is retired: it gets an owner only while it "
+            "waits for the board.") in page
+    assert {row["Title"]: row["Owner"] for row in rows(page)} == {
+        "Pain score charted twice": "Linda Okoro", "Fax the summary": "Unassigned"}
+
+
+def test_a_schedule_that_cannot_be_read_is_answered_beside_the_form_and_changes_nothing(board_client, session):
+    nomination = make_nomination(session, title="Pain score charted twice")
+    for fields, reason in [
+        ({"action": "owner", "new_owner": "none"}, "Tick the nominations to change first."),
+        ({"chosen": [str(nomination.id)], "action": "owner"}, "Choose the owner to give them, or “Nobody”."),
+        ({"chosen": [str(nomination.id)], "action": "due", "due_on": days_ago(1).isoformat()},
+         "A due day is today or later."),
+        ({"chosen": ["99999999999"], "action": "due"}, "Tick nominations from the list."),
+    ]:
+        answer = _schedule(board_client, **fields)
+        assert answer.status_code == 422, fields
+        assert f'<p class="field-error" role="alert" id="schedule-error">{reason}</p>' in \
+            answer.get_data(as_text=True).replace("&#34;", '"').replace("&#8220;", "“"), fields
+    assert session.get(Nomination, nomination.id).owner_id is None

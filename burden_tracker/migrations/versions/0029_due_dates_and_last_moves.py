@@ -1,0 +1,40 @@
+"""Due dates and last moves
+
+A nomination is overdue when its evaluation is past the due day the board set, or, without one, when it has not
+moved for the settings' stale_after_days: these columns hold the due day, the day of its last move, and the due
+day its owner was last reminded of, and an index lets the board's tabs count the overdue from it alone. The day of
+the last move is filled from the history, as the UTC day of the event (the organization's zone was not kept with
+it); a nomination never moved keeps NULL and counts from its submission.
+
+Revision ID: 0029
+Revises: 0028
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = '0029'
+down_revision: Union[str, Sequence[str], None] = '0028'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+COLUMNS = ('due_on', 'moved_on', 'reminded_of_due_on')
+EVENT_DAY = {"sqlite": "date(events.at)", "postgresql": "CAST(events.at AS DATE)"}
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE ADD COLUMN, which SQLite has: a rebuilt table would lose its triggers.
+    for column in COLUMNS:
+        op.add_column('nominations', sa.Column(column, sa.Date(), nullable=True))
+    day = EVENT_DAY[op.get_bind().dialect.name]
+    op.execute(f"UPDATE nominations SET moved_on = (SELECT max({day}) FROM events WHERE events.nomination_id = "
+               "nominations.id AND events.kind = 'moved')")
+    op.create_index('ix_nominations_state_schedule', 'nominations', ['state', 'due_on', 'moved_on', 'submitted_on'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_nominations_state_schedule', table_name='nominations')
+    for column in reversed(COLUMNS):
+        op.execute(f"ALTER TABLE nominations DROP COLUMN {column}")  # both databases have it: no table rebuilt
