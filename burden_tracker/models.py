@@ -241,18 +241,18 @@ MINUTES_A_WEEK = ESTIMATE_IN_FORCE[0] * ESTIMATE_IN_FORCE[1] * ESTIMATE_IN_FORCE
 
 # The lists' pages (queries/listing.py) read one state at a time in the order asked for, optionally
 # within one department, so that a page walks a few index entries however large the table grows.
+# Each ends with what makes a nomination overdue (its due day and its last move): the board's overdue pages and
+# tabs then read it from the index, not from the end of each row, which costs far more (docs/performance.md).
 _LIST_ORDERS = {"newest": [], "hours": [MINUTES_A_WEEK], "supporters": [Nomination.supporters_count]}
+_OVERDUE_BY = [Nomination.due_on, Nomination.moved_on]
 for _order, _first in _LIST_ORDERS.items():
-    sa.Index(f"ix_nominations_state_{_order}", Nomination.state, *_first, Nomination.submitted_on, Nomination.id)
+    sa.Index(f"ix_nominations_state_{_order}", Nomination.state, *_first, Nomination.submitted_on, Nomination.id,
+             *_OVERDUE_BY)
     sa.Index(f"ix_nominations_department_state_{_order}", Nomination.department_id, Nomination.state, *_first,
-             Nomination.submitted_on, Nomination.id)
-# The board's tabs count the overdue nominations of each open state (queries/listing.py) from the index alone:
-# what makes one overdue is all in it, the oldest never moved first.
-sa.Index("ix_nominations_state_schedule", Nomination.state, Nomination.due_on, Nomination.moved_on,
-         Nomination.submitted_on)
+             Nomination.submitted_on, Nomination.id, *_OVERDUE_BY)
 # The board's tabs count each state of a category up to COUNT_LIMIT from the index alone.
 sa.Index("ix_nominations_category_state_newest", Nomination.category_id, Nomination.state, Nomination.submitted_on,
-         Nomination.id)
+         Nomination.id, *_OVERDUE_BY)
 # The whole list, newest first, and the reports' ranges of dates. With the id in it, PostgreSQL reads a
 # page's ids from the index alone, already in order.
 sa.Index("ix_nominations_newest", Nomination.submitted_on, Nomination.id)

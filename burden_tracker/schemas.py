@@ -116,6 +116,11 @@ def _describe(item) -> str:
     return template.format(**{k: _plain(v) for k, v in (item.get("ctx") or {}).items()})
 
 
+def as_typed(number) -> str:
+    """A stored number as a form field offers it again: 15 rather than 15.0, and 0.4 as 0.4."""
+    return f"{int(number)}" if float(number).is_integer() else f"{number}"
+
+
 def _plain(value):
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"

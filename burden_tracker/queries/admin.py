@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from ..enums import AffectedRole, EventKind
 from ..errors import NotFound
 from ..models import Category, Department, Event, HourlyRate, Settings, User
+from ..schemas import as_typed
 from .reference import DEFAULT_HOURLY_RATES
 
 MAX_SEARCH_WORDS = 8
@@ -87,7 +88,7 @@ def as_shown(value: float | str | None) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return as_typed(value)
 
 
 def settings_values(*, session: Session) -> dict[str, str]:

@@ -17,7 +17,7 @@ from ..models import REDACTED, Attachment, Category, Comment, Department, Event,
 from ..naming import SYSTEM, nobody_for, person_named
 from .attachments import AttachmentEntry, attachments_seen
 from .estimates import EstimateFigures, estimate_figures
-from .nominations import board_has_worked_on, get_nomination
+from .nominations import get_nomination, why_not_editable
 from .notices import is_following
 
 
@@ -84,8 +84,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         viewer_supports=session.scalar(select(func.count()).where(
             Supporter.nomination_id == nomination.id, Supporter.user_id == viewer.id)) > 0,
         viewer_is_submitter=nomination.submitter_id == viewer.id,
-        viewer_may_edit=nomination.submitter_id == viewer.id and workflow.may_edit(nomination.state)
-        and not board_has_worked_on(session=session, nomination=nomination),
+        viewer_may_edit=why_not_editable(session=session, nomination=nomination, editor_id=viewer.id) is None,
         viewer_follows=is_following(session=session, nomination=nomination, user_id=viewer.id),
         takes_support=nomination.state in workflow.OPEN_STATES,
         events=_history(session, nomination, names),

@@ -1,13 +1,14 @@
-"""One nomination by its id, its version and its form's values as they stand, who changed it last, whether there
-are any, and the departments and categories a new one may be filed under."""
+"""One nomination by its id, its version and its form's values as they stand, who changed it last, whether its
+submitter may still edit it, whether there are any, and the departments and categories a new one may be filed under."""
 
 from sqlmodel import Session, select
 
-from .. import hours
+from .. import hours, workflow
 from ..enums import EventKind
 from ..errors import NotFound
 from ..models import Category, Department, Event, Nomination, User
 from ..naming import nobody_for, person_named
+from ..schemas import as_typed
 from .reference import for_lists
 
 
@@ -27,6 +28,17 @@ def board_has_worked_on(*, session: Session, nomination: Nomination) -> bool:
     return session.execute(revised).first() is not None
 
 
+def why_not_editable(*, session: Session, nomination: Nomination, editor_id: int) -> str | None:
+    """Why this person may not edit this nomination now, or None when they may: the one rule that the page's
+    button, the edit form and the edit itself all read."""
+    if nomination.submitter_id != editor_id:
+        return "Only the person who submitted a nomination can edit it."
+    if not workflow.may_edit(nomination.state) or board_has_worked_on(session=session, nomination=nomination):
+        return (f"The board has taken up this {nomination.state.value} nomination, so it can no longer be edited. "
+                "Add a comment instead.")
+    return None
+
+
 def nomination_version(*, session: Session, nomination_id: int) -> int | None:
     """The version as it stands now, for a form sent again after someone else changed the nomination."""
     return session.scalar(select(Nomination.version).where(Nomination.id == nomination_id))
@@ -34,16 +46,13 @@ def nomination_version(*, session: Session, nomination_id: int) -> int | None:
 
 def as_it_stands(*, session: Session, nomination: Nomination) -> dict:
     """The nomination form's values for this nomination, as its submitter last left them."""
-    def plain(number) -> str:
-        return f"{int(number)}" if float(number).is_integer() else f"{number}"
-
     return {"title": nomination.title, "description": nomination.description,
             "category": session.get(Category, nomination.category_id).name,
             "department": session.get(Department, nomination.department_id).name,
             "affected_role": str(nomination.affected_role), "requirement_source": str(nomination.requirement_source),
-            "minutes_per_occurrence": plain(nomination.minutes_per_occurrence),
-            "occurrences_per_week": plain(nomination.occurrences_per_week),
-            "clinicians_affected": plain(nomination.clinicians_affected),
+            "minutes_per_occurrence": as_typed(nomination.minutes_per_occurrence),
+            "occurrences_per_week": as_typed(nomination.occurrences_per_week),
+            "clinicians_affected": as_typed(nomination.clinicians_affected),
             "suggested_change": nomination.suggested_change, "version": str(nomination.version)}
 
 

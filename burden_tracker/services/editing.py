@@ -9,11 +9,10 @@ figure they said "me too" to. A change of the estimate is kept in the quarter's 
 
 from sqlmodel import Session
 
-from .. import workflow
 from ..enums import Actor, AffectedRole, EventKind, RequirementSource
 from ..errors import DomainError, StaleVersion
 from ..models import Category, Department, Event, Nomination, User, event_note, utc_now
-from ..queries.nominations import board_has_worked_on, changed_under_you, get_nomination
+from ..queries.nominations import changed_under_you, get_nomination, why_not_editable
 from ..queries.notices import people_following
 from ..queries.reference import find_by_name
 from ..schemas import NominationIn
@@ -27,11 +26,8 @@ def edit_nomination(*, session: Session, nomination_id: int, editor: User, expec
                     data: NominationIn) -> list[str]:
     """All the values or none; returns what changed, in words. Refuses an edit that changes nothing."""
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    if nomination.submitter_id != editor.id:
-        raise DomainError("Only the person who submitted a nomination can edit it.")
-    if not workflow.may_edit(nomination.state) or board_has_worked_on(session=session, nomination=nomination):
-        raise DomainError(f"The board has taken up this {nomination.state.value} nomination, so it can no longer "
-                          "be edited. Add a comment instead.")
+    if refusal := why_not_editable(session=session, nomination=nomination, editor_id=editor.id):
+        raise DomainError(refusal)
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))
     department, category = _places(session, nomination, data)

@@ -40,6 +40,7 @@ from ..queries.measured_impact import affected_department_ids
 from ..queries.redaction import Redactable
 from ..queries.reference import for_lists
 from ..queries.votes import tally as vote_tally
+from ..schemas import as_typed
 from ..services.board_notes import add_note
 from ..services.redaction import redact
 from ..services.revisions import revise_nomination
@@ -296,8 +297,8 @@ def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
         minutes, per_week, clinicians = nomination.estimate
         source = nomination.confirmed_source or nomination.requirement_source
         owner = nomination.owner_id or current_user.id
-        data |= {"minutes_per_occurrence": _plain(minutes), "occurrences_per_week": _plain(per_week),
-                "clinicians_affected": _plain(clinicians), "confirmed_source": RequirementSource(source).value,
+        data |= {"minutes_per_occurrence": as_typed(minutes), "occurrences_per_week": as_typed(per_week),
+                "clinicians_affected": as_typed(clinicians), "confirmed_source": RequirementSource(source).value,
                 "note": nomination.evaluation_note, "owner_id": str(owner)}
     form = FORMS[move](formdata=None, data=data)
     _offer_owners(form, panel)
@@ -310,8 +311,8 @@ def _fresh_revision(panel: BoardPanel) -> RevisionForm:
     minutes, per_week, clinicians = nomination.estimate
     source = nomination.confirmed_source or nomination.requirement_source
     form = RevisionForm(formdata=None, data={
-        "minutes_per_occurrence": _plain(minutes), "occurrences_per_week": _plain(per_week),
-        "clinicians_affected": _plain(clinicians), "department_id": str(nomination.department_id),
+        "minutes_per_occurrence": as_typed(minutes), "occurrences_per_week": as_typed(per_week),
+        "clinicians_affected": as_typed(clinicians), "department_id": str(nomination.department_id),
         "category_id": str(nomination.category_id), "affected_role": AffectedRole(nomination.affected_role).value,
         "requirement_source": RequirementSource(source).value})
     _offer_places(form)
@@ -337,10 +338,6 @@ def _label(text: Redactable) -> str:
     when = f" of {hours.on_clocks_of(text.at, for_lists(session=get_session()).time_zone):%Y-%m-%d %H:%M %Z}" \
         if text.at else ""
     return f"{as_sentence(text.what)}{when}: “{text.excerpt}”"
-
-
-def _plain(number) -> str:
-    return f"{int(number)}" if float(number).is_integer() else f"{number}"
 
 
 def board_tools_for_page(nomination_id: int) -> BoardTools | None:

@@ -1,6 +1,6 @@
 """A list taken away as a file: /nominations.csv, /nominations.xlsx, /board.csv and /board.xlsx. The list's own
 view reads the filters from the same query string as its page; this writes the file (list_files.py) to a
-temporary file and sends it."""
+temporary file and sends it, as the quarter's workbook is sent (views/reports.py)."""
 
 import tempfile
 from datetime import UTC, datetime
@@ -20,28 +20,39 @@ NAMED_BY_ID = {"department": "departments", "category": "categories", "owner": "
 
 
 def send_list(file_type: str, rows, columns, *, name: str, title: str, about: list[tuple[str, str]]):
-    """The rows as `name`-YYYY-MM-DD.csv or .xlsx; a 503 page when the server cannot write the file."""
+    """The rows as `name`-YYYY-MM-DD.csv or .xlsx."""
     zone = for_lists(session=get_session()).time_zone
     now = hours.on_clocks_of(datetime.now(UTC), zone)
     about = [("List", title), *about, ("Exported", f"{now:%Y-%m-%d %H:%M %Z}"), ("Exported by", named(current_user))]
-    file = tempfile.TemporaryFile(suffix=f".{file_type}")  # noqa: SIM115 - send_file closes it once it is sent
-    try:
+
+    def write(file) -> None:
         if file_type == "csv":
             write_csv(rows, columns, file)
         else:
             write_workbook(rows, columns, file, title=title, about=about)
-    except OSError:
+
+    return send_written(write, mimetype=TYPES[file_type], download_name=f"{name}-{now:%Y-%m-%d}.{file_type}",
+                        what="The list")
+
+
+def send_written(write, *, mimetype: str, download_name: str, what: str, failures=(OSError,)):
+    """What write(file) writes into a temporary file, sent as a download that no shared cache keeps (names and
+    costs); a 503 page, with nothing sent, when the server cannot write it (failures: a full disk, as each writer
+    says it)."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it once it is sent
+    try:
+        write(file)
+    except failures:
         file.close()
-        current_app.logger.exception("The %s list could not be written", name)
-        return draw("The list could not be written", "The server could not write the file (its disk may be "
-                    "full). Nothing was sent; try again later or tell your administrator.", 503), 503
+        current_app.logger.exception("%s (%s) could not be written", what, download_name)
+        return draw(f"{what} could not be written", "The server could not write it (its disk may be full). "
+                    "Nothing was sent; try again later or tell your administrator.", 503), 503
     except BaseException:
         file.close()
         raise
     file.seek(0)
-    response = send_file(file, mimetype=TYPES[file_type], as_attachment=True,
-                         download_name=f"{name}-{now:%Y-%m-%d}.{file_type}")
-    response.headers["Cache-Control"] = "private, no-store"  # names and costs: no shared cache keeps a copy
+    response = send_file(file, mimetype=mimetype, as_attachment=True, download_name=download_name)
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

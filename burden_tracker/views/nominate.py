@@ -12,16 +12,15 @@ from ..queries.estimates import estimate_figures
 from ..queries.nominations import (
     active_names,
     as_it_stands,
-    board_has_worked_on,
     get_nomination,
     nomination_version,
+    why_not_editable,
 )
 from ..queries.people import people_to_mention
 from ..queries.similar import similar_nominations, suggestion
 from ..schemas import IMPLAUSIBLE
 from ..services.editing import edit_nomination
 from ..services.nominations import nominate, support
-from ..workflow import may_edit
 from .auth import role_required
 
 bp = Blueprint("nominate", __name__, url_prefix="/nominations")
@@ -96,11 +95,7 @@ def _own_editable(nomination_id: int):
         nomination = get_nomination(session=get_session(), nomination_id=nomination_id)
     except NotFound:
         abort(404)
-    editable = may_edit(nomination.state) and not board_has_worked_on(session=get_session(), nomination=nomination)
-    refusal = ("Only the person who submitted a nomination can edit it." if nomination.submitter_id != current_user.id
-               else None if editable else f"The board has taken up this {nomination.state.value} nomination, so it "
-               "can no longer be edited. Add a comment instead.")
-    if refusal:
+    if refusal := why_not_editable(session=get_session(), nomination=nomination, editor_id=current_user.id):
         flash(refusal)
         abort(redirect(url_for("nominations.show", nomination_id=nomination_id), code=303))
     return nomination
