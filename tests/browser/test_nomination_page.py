@@ -87,6 +87,7 @@ def test_the_submitter_edits_their_proposed_nomination(live_server, live_db, sig
     page.goto(f"{live_server}/nominations/{nomination_id}")
     page.get_by_role("button", name="Edit my nomination").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit your nomination")
+    page.wait_for_load_state()  # the heading shows before the deferred htmx has started on the page
     page.get_by_label("Times a week", exact=True).fill("12")
     expect(page.locator("#estimate-preview")).to_contain_text("12 a week")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -114,7 +114,7 @@ def test_a_worker_killed_in_the_middle_of_a_decision_leaves_neither_state_nor_ev
 
 def test_workers_killed_at_random_during_decisions_leave_no_half_decision(database_url, engine, session, tmp_path):
     emails = [board_member(session, n) for n in range(3)]
-    targets = proposed(session, 40)  # enough decisions to outlast several kills, however fast the pages are
+    targets = proposed(session, 20)  # enough decisions to outlast several kills, however fast the pages are
     stop = threading.Event()
     with served(database_url, tmp_path / "server.log", workers=2) as (base, server):
         boards = [Browser(base) for _ in emails]
