@@ -75,7 +75,9 @@ def schedule():
         else:
             _say_scheduled(done)
             filters, _ignored = read_filters(request.form, queue_choices(session))
-            return redirect(url_for("board.queue", **address_values(filters)), code=303)
+            page = read_page(request.form)
+            return redirect(url_for("board.queue", **address_values(filters), **({"page": page} if page > 1 else {})),
+                            code=303)
     return _queue_page(request.form, status=422, schedule_form=form)
 
 

@@ -44,6 +44,11 @@ def test_a_screenshot_waits_for_the_board_and_is_then_seen_by_everyone(page, bro
     expect(files.locator("li.attachment")).to_have_count(0)
     screenshot(f"attachment-refused-{name}")
 
+    _choose(page, "whole screen.png", b"\x89PNG\r\n\x1a\n" + bytes(11 * 1024 * 1024), "image/png")
+    expect(files.locator("[data-upload-problem]")).to_have_text(
+        "whole screen.png is larger than 10 MB. Crop the screenshot, or save the PDF with fewer pages.")
+    expect(files.locator("li.attachment")).to_have_count(0)  # not even sent
+
     _choose(page, "order screen.png", png_bytes(640, 360, colour=(30, 90, 160)), "image/png")
     expect(files.get_by_text("Your file is added.")).to_be_visible()
     added = files.locator("li.attachment")

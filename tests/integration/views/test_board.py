@@ -348,3 +348,22 @@ def test_a_schedule_that_cannot_be_read_is_answered_beside_the_form_and_changes_
         assert f'<p class="field-error" role="alert" id="schedule-error">{reason}</p>' in \
             answer.get_data(as_text=True).replace("&#34;", '"').replace("&#8220;", "“"), fields
     assert session.get(Nomination, nomination.id).owner_id is None
+
+
+def test_a_refused_schedule_comes_back_as_it_was_sent(board_client, session):
+    owner = make_user(session, Role.BOARD, name="Linda Okoro")
+    ticked, other = make_nomination(session, title="Ticked one"), make_nomination(session, title="Left alone")
+    answer = _schedule(board_client, chosen=[str(ticked.id)], action="due", due_on=days_ago(2).isoformat(),
+                       new_owner=str(owner.id))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert re.search(rf'value="{ticked.id}" form="schedule-form"[^>]*checked>', page)
+    assert not re.search(rf'value="{other.id}" form="schedule-form"[^>]*checked>', page)
+    assert f'<option value="{owner.id}" selected>Linda Okoro</option>' in page
+    assert f'value="{days_ago(2).isoformat()}"' in page
+
+
+def test_after_a_schedule_the_board_is_back_on_the_page_it_was_on(board_client, session):
+    first = [make_nomination(session, title=f"Burden {number}") for number in range(60)][0]
+    answer = _schedule(board_client, chosen=[str(first.id)], action="owner", new_owner="none", page="2")
+    assert answer.status_code == 303 and answer.location == "/board?page=2"
