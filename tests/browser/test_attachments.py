@@ -34,6 +34,7 @@ def test_a_screenshot_waits_for_the_board_and_is_then_seen_by_everyone(page, bro
     name, width = screen
     address = f"{live_server}/nominations/{open_nomination}"
     signed_in(page, live_server, "nurse@demo.test").goto(address)
+    page.wait_for_load_state()  # the deferred htmx has started: the form is sent in place
     files = page.locator("#attachments")
     expect(files.get_by_text("Never include patient details.")).to_be_visible()
 
@@ -50,7 +51,7 @@ def test_a_screenshot_waits_for_the_board_and_is_then_seen_by_everyone(page, bro
     expect(files.locator("li.attachment")).to_have_count(0)  # not even sent
 
     _choose(page, "order screen.png", png_bytes(640, 360, colour=(30, 90, 160)), "image/png")
-    expect(files.get_by_text("Your file is added.")).to_be_visible()
+    expect(page.get_by_text("Your file is added.")).to_be_visible()
     added = files.locator("li.attachment")
     expect(added).to_contain_text("order screen.png")
     expect(added).to_contain_text("Not released yet: only you and the board can see it.")
@@ -66,8 +67,9 @@ def test_a_screenshot_waits_for_the_board_and_is_then_seen_by_everyone(page, bro
     chair = signed_in(browser.new_page(), live_server, "board@demo.test")
     chair.set_viewport_size(page.viewport_size)
     chair.goto(address)
+    chair.wait_for_load_state()
     chair.get_by_role("button", name="Release to everyone: it shows no patient").click()
-    expect(chair.locator("#attachments").get_by_text("The file is released")).to_be_visible()
+    expect(chair.get_by_text("The file is released")).to_be_visible()  # in place, or after the page reloads
 
     colleague.reload()
     shown = colleague.locator("#attachments li.attachment")
