@@ -57,9 +57,12 @@ COMMENT_EDIT_MINUTES = 15  # a comment's author may change it this long after wr
 FILES_PER_NOMINATION = 5  # screenshots or PDFs, released or not
 
 
+SCHEDULED_STATES = OPEN_STATES  # waiting for the board's decision: may have an owner and a due day
+
+
 def takes_schedule(state: State) -> bool:
-    """Whether the board may give it an owner or a due day: while it waits for the board's decision."""
-    return state in OPEN_STATES
+    """Whether the board may give it an owner or a due day."""
+    return state in SCHEDULED_STATES
 
 
 def takes_files(state: State) -> bool:

@@ -1,9 +1,10 @@
-"""People: one by id or by email, and the demo's accounts."""
+"""People: one by id or by email, who of them sits on the board, and the demo's accounts."""
 
 from sqlmodel import Session, select
 
+from ..enums import Role
 from ..errors import NotFound
-from ..models import User
+from ..models import User, UserRole
 
 
 def get_user(*, session: Session, user_id: int) -> User:
@@ -15,6 +16,20 @@ def get_user(*, session: Session, user_id: int) -> User:
 
 def find_user(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def active_board_member(*, session: Session, user_id: int) -> User | None:
+    """The person, when they are active and on the board: who may own a nomination's evaluation."""
+    return session.exec(select(User).join(UserRole).where(User.id == user_id, User.active.is_(True),
+                                                          UserRole.role == Role.BOARD)).first()
+
+
+def board_members_among(*, session: Session, people: set[int]) -> set[int]:
+    """Those of the people who are board members, active or not (what they were shown stays the board's)."""
+    if not people:
+        return set()
+    return set(session.exec(select(UserRole.user_id).where(UserRole.role == Role.BOARD,
+                                                           UserRole.user_id.in_(people))))
 
 
 def demo_logins(*, session: Session) -> list[tuple[str, str]]:

@@ -14,10 +14,11 @@ from sqlmodel import Session
 from .. import workflow
 from ..enums import Actor, EventKind, Role
 from ..errors import DomainError, NotFound
-from ..models import Attachment, Event, Nomination, User, UserRole, event_note, utc_now
+from ..models import Attachment, Event, Nomination, User, event_note, utc_now
 from ..queries.attachments import attachment_for
 from ..queries.nominations import get_nomination
 from ..queries.notices import people_following
+from ..queries.users import board_members_among
 from . import attachment_files
 from .notices import notify
 
@@ -38,7 +39,8 @@ def attach(*, session: Session, folder: Path, nomination_id: int, uploader: User
                             sha256=digest)
     session.add(attachment)
     _record(session, nomination, uploader, acted_as, EventKind.FILE_ADDED, "Added a file.")
-    board = _board_members(session, people_following(session=session, nomination=nomination)) - {uploader.id}
+    following = people_following(session=session, nomination=nomination)
+    board = board_members_among(session=session, people=following) - {uploader.id}
     notify(session=session, recipients=board, nomination=nomination, event=None,
            message=f"A new file on “{nomination.title}” waits for the board to release it.")
     try:
@@ -64,7 +66,7 @@ def release(*, session: Session, nomination_id: int, attachment_id: int, actor: 
         raise DomainError("That file is released already.")
     _record(session, nomination, actor, Actor.BOARD, EventKind.FILE_RELEASED, "Released a file to everyone.")
     following = people_following(session=session, nomination=nomination)
-    told = following - _board_members(session, following) - {actor.id, attachment.uploader_id}
+    told = following - board_members_among(session=session, people=following) - {actor.id, attachment.uploader_id}
     notify(session=session, recipients=told,
            nomination=nomination, event=None, message=f"A new file on “{nomination.title}”.")
     session.commit()
@@ -97,13 +99,6 @@ def _record(session: Session, nomination: Nomination, actor: User, acted_as: Act
 
 def _count(session: Session, nomination_id: int) -> int:
     return session.scalar(select(func.count()).where(Attachment.nomination_id == nomination_id))
-
-
-def _board_members(session: Session, people: set[int]) -> set[int]:
-    if not people:
-        return set()
-    return set(session.scalars(select(UserRole.user_id).where(UserRole.role == Role.BOARD,
-                                                              UserRole.user_id.in_(people))))
 
 
 def _attachment(session: Session, nomination_id: int, attachment_id: int) -> Attachment:

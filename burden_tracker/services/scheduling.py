@@ -15,8 +15,9 @@ from sqlmodel import Session
 from .. import workflow
 from ..enums import Actor, EventKind, Role
 from ..errors import DomainError
-from ..models import Event, Nomination, User, UserRole, event_note, utc_now
+from ..models import Event, Nomination, User, event_note, utc_now
 from ..naming import person_named
+from ..queries.users import active_board_member
 from .notices import notify, tell_new_owner
 
 MOST_AT_ONCE = 200  # a page of the queue is fifty
@@ -81,7 +82,7 @@ def remind_owners(*, session: Session, today: date) -> int:
     """Tells each owner of an open nomination due tomorrow, today or already past, once for each due day (run
     daily: `burden-tracker remind`). Returns how many were reminded."""
     due = session.scalars(select(Nomination).where(
-        Nomination.state.in_(workflow.OPEN_STATES), Nomination.owner_id.is_not(None),
+        Nomination.state.in_(workflow.SCHEDULED_STATES), Nomination.owner_id.is_not(None),
         Nomination.due_on <= today + timedelta(days=1),
         or_(Nomination.reminded_of_due_on.is_(None), Nomination.reminded_of_due_on != Nomination.due_on),
     ).order_by(Nomination.id)).all()
@@ -141,8 +142,7 @@ def _board_only(actor: User) -> None:
 
 
 def _board_member(session: Session, user_id: int) -> User:
-    member = session.scalar(select(User).join(UserRole).where(User.id == user_id, User.active.is_(True),
-                                                              UserRole.role == Role.BOARD))
+    member = active_board_member(session=session, user_id=user_id)
     if member is None:
         raise DomainError("Choose a board member to own them.", fields={"new_owner": "is not a board member"})
     return member
