@@ -35,7 +35,7 @@ $(VENV)/installed: pyproject.toml $(LOCK)
 run: $(VENV)/installed
 	$(BIN)/burden-tracker init
 	$(BIN)/burden-tracker demo --if-empty
-	$(BIN)/burden-tracker serve --host $(HOST) --port $(PORT)
+	$(BIN)/burden-tracker serve --with-worker --host $(HOST) --port $(PORT)
 
 ## Install what the suite needs (Chromium, LibreOffice, PostgreSQL, Redis, an OpenID provider) and run all of it.
 test: $(VENV)/installed

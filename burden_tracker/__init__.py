@@ -21,12 +21,13 @@ def create_app(test_config: dict | None = None) -> "Flask":
         static_folder=str(PROJECT_ROOT / "static"),
         instance_relative_config=True,
     )
-    from . import cli, config, db, forms, security, views
+    from . import cli, config, db, forms, jobs, security, views
 
     config.load_config(app, test_config)
     security.init_app(app)
     forms.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

@@ -102,16 +102,20 @@ def demo_command(if_empty):
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--threads", default=SERVE_THREADS, show_default=True, type=click.IntRange(1, 1000),
               help="Threads in each worker; each slow client holds one while it sends its request.")
-def serve_command(host, port, workers, threads):
+@click.option("--with-worker", is_flag=True, help="Run a job worker beside the server, and stop it with it.")
+def serve_command(host, port, workers, threads, with_worker):
     """Serve the app on gunicorn, a production WSGI server."""
+    from contextlib import nullcontext
+
     from .config import serving_refusal
-    from .server import serve  # gunicorn: only for this command
+    from .server import serve, worker_beside  # gunicorn: only for this command
 
     refusal = serving_refusal()
     if refusal:
         _fail(refusal)
-    click.echo(f"Burden Tracker is at http://{host}:{port}/  (Ctrl-C stops it)")
-    serve(host=host, port=port, workers=workers, threads=threads, make_app=_create_app)
+    with worker_beside() if with_worker else nullcontext():
+        click.echo(f"Burden Tracker is at http://{host}:{port}/  (Ctrl-C stops it)")
+        serve(host=host, port=port, workers=workers, threads=threads, make_app=_create_app)
 
 
 @click.group("user")
@@ -269,37 +273,49 @@ def export_command(quarter, out):
 @click.argument("which", type=click.Choice(["daily", "weekly"]))
 @with_appcontext
 def digest_command(which):
-    """Email the daily or weekly digests of notices: run it from a scheduler (daily each morning, weekly on
-    Mondays). Only the people who chose that digest in their settings receive one."""
-    from .addresses import emailed_address
+    """Email the daily or weekly digests of notices now. The worker sends them each morning at DIGEST_HOUR (the
+    weekly ones on Mondays); this is for an installation that runs them from a scheduler instead. Only the people
+    who chose that digest in their settings receive one."""
     from .enums import NoticeEmail
-    from .queries.reference import for_lists
-    from .services.digests import send_digests
+    from .jobs import send_digests_now
 
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
+    if not current_app.config.get("SMTP_HOST"):
         _fail("SMTP_HOST is not set: there is no mail server to send the digests through.")
-    session = _session()
-    linked = config.get("BASE_URL")  # without it the digests carry no links (the app's start-up says so too)
-    sent = send_digests(session=session, choice=NoticeEmail.DAILY if which == "daily" else NoticeEmail.WEEKLY,
-                        smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"], mail_from=config["MAIL_FROM"],
-                        nomination_address=linked and (lambda id_: emailed_address("nominations.show",
-                                                                                   nomination_id=id_)),
-                        zone=for_lists(session=session).time_zone)
+    sent = send_digests_now(current_app, NoticeEmail.DAILY if which == "daily" else NoticeEmail.WEEKLY)
     click.echo(f"Sent {sent} {which} digest{'s' if sent != 1 else ''}.")
 
 
 @click.command("remind")
 @with_appcontext
 def remind_command():
-    """Remind the owners of evaluations due tomorrow, today or already past, once for each due day: run it daily,
-    before `digest daily`, so that a digest carries the reminders."""
-    from .queries.reference import organization_today
-    from .services.scheduling import remind_owners
+    """Remind the owners of evaluations due tomorrow, today or already past, once for each due day. The worker
+    does it each morning at DIGEST_HOUR; run from a scheduler instead, run it before `digest daily`, so that a
+    digest carries the reminders."""
+    from .jobs import remind_owners_now
 
-    session = _session()
-    reminded = remind_owners(session=session, today=organization_today(session=session))
+    reminded = remind_owners_now(current_app)
     click.echo(f"Reminded the owners of {reminded} nomination{'s' if reminded != 1 else ''}.")
+
+
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Jobs run at once; a job mostly waits on a mail server or a webhook's endpoint.")
+@with_appcontext
+def worker_command(threads):
+    """Run the queued jobs (emails, digests, reminders) until stopped: Ctrl-C, or SIGTERM, lets the jobs
+    running finish. Several workers may share one queue (JOBS_URL in Redis or PostgreSQL)."""
+    from .jobs import run_worker
+
+    click.echo(f"The worker runs the jobs queued in {_shown_queue(current_app.config['JOBS_URL'])}  (Ctrl-C stops it)")
+    run_worker(current_app, threads=threads)
+
+
+def _shown_queue(url: str) -> str:
+    """The queue's address without a password in it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return url.replace(f":{parts.password}@", ":…@") if parts.password else url
 
 
 @click.command("backup")
@@ -376,6 +392,6 @@ def quarter_keep_command():
 
 
 COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, metrics_group, export_command,
-            digest_command, remind_command, backup_command, quarter_group)
+            digest_command, remind_command, worker_command, backup_command, quarter_group)
 for _command in COMMANDS:
     main.add_command(_command)

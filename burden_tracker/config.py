@@ -51,14 +51,31 @@ def load_config(app, test_config=None):
         SSO_ONLY=_switch("SSO_ONLY", default=False),
         # Admins who sign in with a password must add a second factor (one-time codes) at their next sign-in.
         SECOND_FACTOR_FOR_ADMINS=_switch("SECOND_FACTOR_FOR_ADMINS", default=True),
+        # The job queue (jobs.py): when unset, a SQLite file beside a SQLite database (or in the instance folder).
+        JOBS_URL=os.environ.get("JOBS_URL") or None,
+        # A failed job is tried again JOB_RETRIES times, the first after JOB_FIRST_WAIT_SECONDS, each wait twice the
+        # one before (1, 2, 4, 8, 16 minutes: about half an hour), then kept for admins on /admin/jobs.
+        JOB_RETRIES=int(os.environ.get("JOB_RETRIES", "5")),
+        JOB_FIRST_WAIT_SECONDS=float(os.environ.get("JOB_FIRST_WAIT_SECONDS", "60")),
+        # The hour, on the organization's clocks, of the worker's reminders and digests (weekly ones on Mondays).
+        DIGEST_HOUR=int(os.environ.get("DIGEST_HOUR", "7")),
     )
     if test_config:
         app.config.update(test_config)
     # Flask caps each multipart text field at 500 kB on its own; one limit for the whole body is enough.
     if "MAX_FORM_MEMORY_SIZE" not in (test_config or {}):
         app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    if not app.config["JOBS_URL"]:
+        app.config["JOBS_URL"] = _jobs_beside(app.config["DATABASE_URL"], instance)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def _jobs_beside(database_url: str, instance: Path) -> str:
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///:memory:":
+        database = Path(database_url.removeprefix("sqlite:///"))
+        return f"sqlite:///{database.with_name(database.stem + '-jobs.sqlite3')}"
+    return f"sqlite:///{instance / 'jobs.sqlite3'}"
 
 
 def _words(value: str) -> tuple[str, ...]:

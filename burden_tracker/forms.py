@@ -418,6 +418,10 @@ class ConfirmForm(FlaskForm):
     code = StringField("Code from your authenticator app", validators=[Length(max=64)])
 
 
+class ConfirmClearForm(FlaskForm):
+    """A button that changes a list and asks nothing more: its CSRF token is its only field."""
+
+
 class ForgotPasswordForm(FlaskForm):
     email = StringField("Email", validators=[InputRequired("Type the email address you sign in with."),
                                              Length(max=254)])

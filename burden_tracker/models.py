@@ -590,3 +590,15 @@ class KeptDay(SQLModel, table=True):
     measure: str = Field(primary_key=True, max_length=32)
     day: int = Field(primary_key=True)  # date.toordinal(): the reports count days between two by subtracting
     value: float = 0.0
+
+
+class FailedJob(SQLModel, table=True):
+    """A job of the queue (jobs.py) that failed its last try, for admins to see on /admin/jobs. What it was
+    given is not kept: an email's text may hold a link to set a password."""
+
+    __tablename__ = "failed_jobs"
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=64)  # the queue's name for it, jobs.py
+    error: str = Field(max_length=500)
+    tries: int
+    failed_at: datetime = Field(default_factory=utc_now, index=True)

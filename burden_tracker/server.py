@@ -12,11 +12,17 @@ a proxy that buffers whole requests (nginx, say) belongs in front.
 """
 
 import gc
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
 
 import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 
 from .config import SERVE_THREADS
+
+WORKER_GRACE = 30  # seconds a job worker beside the server has to finish its jobs
 
 
 class _UnnamedResponse(gunicorn.http.wsgi.Response):
@@ -70,3 +76,19 @@ def serve(*, host: str, port: int, make_app, workers: int, threads: int = SERVE_
         "forwarded_allow_ips": "",
         "accesslog": "-",
     }, make_app).run()
+
+
+@contextmanager
+def worker_beside():
+    """A job worker (`burden-tracker worker`) in a process of its own while the server runs, for `make run`. It
+    is asked to stop as Ctrl-C asks (SIGINT: the jobs running finish) and, after WORKER_GRACE seconds, made to."""
+    worker = subprocess.Popen([sys.executable, "-m", "burden_tracker", "worker"])
+    try:
+        yield worker
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(WORKER_GRACE)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -100,6 +100,7 @@ def app(engine, database_url, tmp_path_factory):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "a key for tests only",
         "ATTACHMENTS_DIR": str(tmp_path_factory.mktemp("attachments")),
+        "JOBS_URL": "immediate",  # each job runs as it is queued; tests/system/test_worker.py runs a real worker
     })
     yield app
     app.extensions["db_engine"].dispose()

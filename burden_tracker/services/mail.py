@@ -11,6 +11,7 @@ or are left out.
 import logging
 import smtplib
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -26,15 +27,21 @@ BATCH = 200
 NominationAddress = Callable[[int], str]  # a nomination's full address, from its id
 
 
+@dataclass(frozen=True)
+class Sent:
+    count: int
+    failed: bool  # the mail server could not be reached or failed part-way: the rest wait for the next attempt
+
+
 def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, mail_from: str,
-                         nomination_address: NominationAddress | None) -> int:
-    """Sends what is pending and returns how many were sent; without nomination_address the emails carry no link.
-    SMTP trouble is logged, never raised: whatever was not sent stays pending (emailed_at NULL) for the
-    next attempt."""
+                         nomination_address: NominationAddress | None) -> Sent:
+    """Sends what is pending; without nomination_address the emails carry no link. SMTP trouble is logged, not
+    raised: whatever was not sent stays pending (emailed_at NULL) for the next attempt. A recipient the server
+    refuses stays pending too, but is not a failure of the server."""
     pending = pending_notices(session=session, limit=BATCH)
     session.commit()  # hold no transaction (on SQLite, no lock) while talking to the mail server
     if not pending:
-        return 0
+        return Sent(0, failed=False)
     sent = 0
     claimed = None
     try:
@@ -63,7 +70,8 @@ def send_pending_notices(*, session: Session, smtp_host: str, smtp_port: int, ma
             _release(session, claimed)
         log.exception("Emailing notices through %s:%s failed after %d sent; the rest stay pending.",
                       smtp_host, smtp_port, sent)
-    return sent
+        return Sent(sent, failed=True)
+    return Sent(sent, failed=False)
 
 
 def compose(notice: PendingNotice, *, mail_from: str, nomination_address: NominationAddress | None) -> EmailMessage:

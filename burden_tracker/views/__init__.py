@@ -32,6 +32,7 @@ def init_app(app) -> None:
         decide,
         errors,
         health,
+        jobs_admin,
         mailing,
         me,
         metrics_admin,
@@ -55,7 +56,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     mailing.init_app(app)
     for module in (health, browse, nominations, attachments, nominate, me, passwords, second_factor, reauth, board,
-                   decide, admin, sign_on_admin, metrics_admin, wins, dashboard, reports):
+                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

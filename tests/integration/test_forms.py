@@ -329,6 +329,7 @@ POSTS = {
     "metrics_admin.add_department_name": Endpoint(values=lambda w: {"department_name": "ED Main",
                                                                     "department_id": str(w.ids["department"])}),
     "metrics_admin.remove_department_name": Endpoint(values=lambda w: {"name": "ED Main"}),
+    "jobs_admin.clear": Endpoint(),
     "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},
@@ -411,6 +412,7 @@ PAGES = {
     "sign_on_admin.mappings": Endpoint(),
     "metrics_admin.index": Endpoint(),
     "metrics_admin.template": Endpoint(),
+    "jobs_admin.index": Endpoint(),
 }
 ROLE_ORDER = ("staff", "board", "admin", "executive")
 

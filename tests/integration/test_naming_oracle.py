@@ -27,6 +27,7 @@ from sqlmodel import select
 
 from burden_tracker import create_app, hours
 from burden_tracker.enums import Role, VoteChoice
+from burden_tracker.jobs import email_notices_now
 from burden_tracker.models import Nomination, User
 from burden_tracker.services.attachments import attach, release
 from burden_tracker.services.nominations import comment, support
@@ -284,7 +285,7 @@ def _import_reports(app, session, program: Program, tmp_path) -> list:
 def mailing_app(engine, database_url, inbox, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only",
                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": inbox.port, "MAIL_FROM": "tracker@hospital.test",
-                      "BASE_URL": BASE_URL, "ATTACHMENTS_DIR": str(tmp_path / "attachments")})
+                      "BASE_URL": BASE_URL, "ATTACHMENTS_DIR": str(tmp_path / "attachments"), "JOBS_URL": "immediate"})
     mailing.init_app(app)
     yield app
     app.extensions["db_engine"].dispose()
@@ -305,7 +306,7 @@ def test_no_output_about_an_anonymous_nomination_names_its_submitter(mailing_app
     program.outputs += _import_reports(mailing_app, session, program, tmp_path)
     for viewer in ("secret_staff", "secret_board", "colleague", "chair", "executive", "admin", None):
         walk(program, mailing_app, session, viewer)
-    mailing.deliver_notices(mailing_app)
+    email_notices_now(mailing_app)
 
     problems = [f"{asked} as {viewer.email if viewer else 'nobody signed in'}: {leak}"
                 for viewer, asked, pieces in program.outputs for leak in leaks(program, viewer, pieces)]

@@ -105,6 +105,8 @@ MATRIX = {
     ("metrics_admin.add_department_name", "POST"): ADMIN,
     ("metrics_admin.remove_department_name", "POST"): ADMIN,
     ("metrics_admin.template", "GET"): ADMIN,
+    ("jobs_admin.index", "GET"): ADMIN,
+    ("jobs_admin.clear", "POST"): ADMIN,
 }
 # Open to anyone, but only after the right password in the same browser: without it they lead to /login.
 AFTER_PASSWORD = {"second_factor.code", "second_factor.enrol"}

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -24,21 +25,26 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+
 
 @contextmanager
 def served(database_url: str, log_path: Path | None, *, workers: int | None = 2, file_size_limit: int | None = None,
-           extra_env: dict | None = None):
+           extra_env: dict | None = None, with_worker: bool = False):
     """Yields (base address, the gunicorn master process); the server's output goes to log_path (or nowhere).
 
     workers=None leaves the number to `serve`'s default. file_size_limit caps the size of any file the server
-    writes (RLIMIT_FSIZE), as a full disk would.
+    writes (RLIMIT_FSIZE), as a full disk would. with_worker runs a job worker beside it, as `make run` does; the
+    job queue is a SQLite file of the test's own unless extra_env names one.
     """
     port = free_port()
+    queue = tempfile.TemporaryDirectory(prefix="jobs-")
     env = {"DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only", "PATH": f"{BIN}:/usr/bin:/bin",
-           "SECOND_FACTOR_FOR_ADMINS": "0", **(extra_env or {})}  # as tests/conftest.py: admins sign in as others
+           "SECOND_FACTOR_FOR_ADMINS": "0",  # as tests/conftest.py: admins sign in as others
+           "JOBS_URL": f"sqlite:///{queue.name}/jobs.sqlite3", **(extra_env or {})}
     limit = (lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))) \
         if file_size_limit else None
     with (log_path.open("w") if log_path else open(os.devnull, "w")) as log:
         command = [str(BIN / "burden-tracker"), "serve", "--port", str(port)]
         if workers is not None:
             command += ["--workers", str(workers)]
+        if with_worker:
+            command.append("--with-worker")
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=limit)
         try:
             base = f"http://127.0.0.1:{port}"
@@ -46,6 +52,7 @@ def served(database_url: str, log_path: Path | None, *, workers: int | None = 2,
             yield base, process
         finally:
             stop(process)
+            queue.cleanup()
 
 
 def stop(process: subprocess.Popen) -> None:

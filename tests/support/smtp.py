@@ -33,8 +33,9 @@ class Inbox:
 
 
 @contextmanager
-def running_inbox():
-    inbox = Inbox(free_port())
+def running_inbox(port: int | None = None):
+    """On a port of its own, or on the one given: a test may send to it before it runs."""
+    inbox = Inbox(port or free_port())
     controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
     try:

@@ -32,7 +32,7 @@ def test_a_daily_digest_lists_the_unread_notices_once_on_the_organizations_clock
     session.commit()
     mark_read_about(session=session, user_id=daily.id, nomination_id=first.id)
     assert send_pending_notices(session=session, smtp_host="127.0.0.1", smtp_port=inbox.port,
-                                mail_from="t@hospital.test", nomination_address=None) == 0, "not at once"
+                                mail_from="t@hospital.test", nomination_address=None).count == 0, "not at once"
     assert runner.invoke(args=["digest", "weekly"]).output == "Sent 0 weekly digests.\n"
     result = runner.invoke(args=["digest", "daily"])
     assert result.output == "Sent 1 daily digest.\n", result.output

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from burden_tracker.enums import Role
+from burden_tracker.jobs import email_notices_now
 from burden_tracker.models import Notification
 from burden_tracker.services.nominations import comment, support
 from burden_tracker.services.transitions import move_nomination
@@ -77,7 +78,7 @@ def test_delivering_again_sends_nothing_twice(mailing_app, session, inbox, peopl
     client = mailing_app.test_client()
     sign_in(client, commenter.email)
     post_comment(client, nomination.id)
-    assert mailing.deliver_notices(mailing_app) == 0
+    assert email_notices_now(mailing_app) == 0
     with client.post("/notices/read", data={"csrf_token": csrf_token(client, "/notices")}):
         pass
     assert len(inbox.received) == 2
@@ -93,7 +94,7 @@ def test_two_deliveries_at_once_send_each_notice_exactly_once(mailing_app, sessi
         move_nomination(session=session, nomination_id=nomination.id, move=Move.REJECT, actor=board_member,
                         expected_version=nomination.version, fields={"note": "Required by CMS."})
     sent = []
-    workers = [threading.Thread(target=lambda: sent.append(mailing.deliver_notices(mailing_app))) for _ in range(2)]
+    workers = [threading.Thread(target=lambda: sent.append(email_notices_now(mailing_app))) for _ in range(2)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -109,7 +110,7 @@ def test_a_move_email_names_the_nomination_the_change_and_the_boards_note(mailin
     board_member = make_user(session, Role.STAFF, Role.BOARD)
     move_nomination(session=session, nomination_id=nomination.id, move=Move.REJECT, actor=board_member,
                     expected_version=nomination.version, fields={"note": "Required by the state board of nursing."})
-    mailing.deliver_notices(mailing_app)
+    email_notices_now(mailing_app)
     [message] = inbox.to(submitter.email)
     assert message["Subject"] == f"Burden Tracker: “{TITLE}” moved from proposed to rejected."
     body = message.get_content()
@@ -163,7 +164,7 @@ def test_a_refused_recipient_stays_pending_while_the_others_are_sent(mailing_app
     assert [recipients for recipients, _ in inbox.received] == [[other.email]]
     assert unsent(session) == 1 and "stays pending" in caplog.text and submitter.email not in caplog.text
     inbox.refused.clear()
-    assert mailing.deliver_notices(mailing_app) == 1 and len(inbox.to(submitter.email)) == 1
+    assert email_notices_now(mailing_app) == 1 and len(inbox.to(submitter.email)) == 1
 
 
 def test_without_an_smtp_host_nothing_is_emailed(app, session, inbox, people):
@@ -251,7 +252,7 @@ def test_a_base_url_with_a_path_keeps_its_path_in_every_emailed_link(app, sessio
     add_person(admin_client, "new.person@hospital.test")
     submitter, [supporter, _], nomination = people
     comment(session=session, nomination_id=nomination.id, author=supporter, body="Same on our ward.")
-    mailing.deliver_notices(app)
+    email_notices_now(app)
     [invite] = inbox.to("new.person@hospital.test")
     [notice] = inbox.to(submitter.email)
     assert re.search(r"\S+/invite/\S+", invite.get_content())[0].startswith(f"{under_a_path}invite/")
@@ -268,7 +269,7 @@ def test_without_base_url_an_invite_link_is_not_emailed_and_the_admin_is_told(ap
 
 
 def wait_for_mail(inbox, count: int, seconds: float = 20) -> None:
-    """Delivery runs after the response has gone out, in the server's worker."""
+    """Delivery runs after the response has gone out, in the job worker beside the server."""
     deadline = time.monotonic() + seconds
     while len(inbox.received) < count:
         assert time.monotonic() < deadline, f"{len(inbox.received)} emails arrived, not {count}"
@@ -291,7 +292,7 @@ def test_no_request_to_the_served_app_gets_a_host_it_named_into_an_email(databas
 
     env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(inbox.port), "MAIL_FROM": "tracker@hospital.test",
            "BASE_URL": BASE_URL, "PROXY_FIX": "1"}
-    with served(database_url, tmp_path / "server.log", extra_env=env) as (base, _server):
+    with served(database_url, tmp_path / "server.log", extra_env=env, with_worker=True) as (base, _server):
         stranger = Browser(base, headers=HOSTILE)
         another_pending_notice(1)
         assert stranger.send("POST", "/login", {"email": commenter.email, "password": "x"})[0] == 400  # no token

@@ -1,0 +1,220 @@
+"""The job queue: work done after the answer has gone, by `burden-tracker worker`, so that a slow or absent mail
+server slows nobody's request and what fails is tried again.
+
+Huey keeps the queue (JOBS_URL): a SQLite file beside the database by default, so that nothing else need run, or
+Redis or PostgreSQL, which workers on several machines share. A job queued while no worker runs waits for one. A
+job that fails is tried again JOB_RETRIES times, each wait twice the one before; one that fails its last try is
+kept in failed_jobs, for admins to see on /admin/jobs. Tests use "immediate": each job runs as it is queued, in-process.
+
+Each job works in an app context and a database session of its own, and is safe to run twice: notices and digests
+are claimed before they are sent (services/mail.py), and reminders marked. So two workers, or a job run again after
+a worker died in it, send nothing twice.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import Task, TaskWrapper
+from huey.signals import SIGNAL_ERROR
+
+from .addresses import emailed_address
+from .db import create_private_file, open_session
+from .enums import NoticeEmail
+from .queries.reference import for_lists
+from .services.digests import send_digests
+from .services.failed_jobs import keep_failure
+from .services.invites import email_person
+from .services.mail import send_pending_notices
+from .services.scheduling import remind_owners
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "burden-tracker"
+SWEEP_MINUTES = "*/5"  # notices left pending (a worker down, a mail server refusing) are tried again this often
+MONDAY = 0
+IMMEDIATE = "immediate"
+SCHEMES = {"sqlite": "sqlite", "redis": "redis", "rediss": "redis", "unix": "redis", "postgresql": "postgresql",
+           "postgresql+psycopg": "postgresql", "postgres": "postgresql"}
+_OPENING = threading.Lock()
+
+
+class JobFailed(Exception):
+    """What a job raises for Huey to try it again later; its message says what failed, never to whom."""
+
+
+# What each job does, in the words of /admin/jobs.
+JOB_WORDS = {"email_notices": "Email the notices just written",
+             "email_person": "Email one person (a link to set a password, a change to their account)",
+             "sweep_notices": "Email the notices left pending", "morning_round": "Morning reminders and digests",
+             "worker_alive": "Say the worker is running"}
+WORKER_SEEN = "worker-seen"  # the queue's key for when a worker last said it runs
+
+
+@dataclass(frozen=True)
+class QueueState:
+    waiting: int  # queued to run as soon as a worker is free
+    retrying: int  # waiting for a later try
+    worker_seen: datetime | None  # when a worker last said it runs (each minute), or None: never
+
+
+@dataclass(frozen=True)
+class Jobs:
+    queue: Huey
+    email_notices: TaskWrapper
+    email_person: TaskWrapper
+
+
+def init_app(app: Flask) -> None:
+    check_url(app.config["JOBS_URL"])
+
+
+def jobs() -> Jobs:
+    """This app's jobs. The queue is opened when first used, so that an app that queues nothing (a command of the
+    command line, most tests) leaves no queue file behind."""
+    app = current_app._get_current_object()
+    with _OPENING:
+        if "jobs" not in app.extensions:
+            app.extensions["jobs"] = _register(app, make_queue(app.config["JOBS_URL"]))
+        return app.extensions["jobs"]
+
+
+def run_worker(app: Flask, *, threads: int) -> None:
+    """Runs the queue's jobs, and its periodic ones, until SIGINT (the running jobs finish) or SIGTERM."""
+    if app.config["JOBS_URL"] == IMMEDIATE:
+        raise ValueError("JOBS_URL is immediate: jobs run as they are queued, and there is nothing for a worker.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with app.app_context():
+        queue = jobs().queue
+    queue.create_consumer(workers=threads, worker_type="thread").run()
+
+
+def queue_state() -> QueueState:
+    queue = jobs().queue
+    seen = queue.get(WORKER_SEEN, peek=True)
+    return QueueState(waiting=queue.pending_count(), retrying=queue.scheduled_count(),
+                      worker_seen=datetime.fromtimestamp(seen, ZoneInfo("UTC")) if seen else None)
+
+
+def check_url(url: str) -> None:
+    """Raises ValueError, at start-up, when JOBS_URL names no queue this module opens."""
+    if url != IMMEDIATE and url.partition("://")[0] not in SCHEMES:
+        raise ValueError(f"JOBS_URL must start with sqlite:///, redis:// or postgresql://, not {url!r}.")
+
+
+def make_queue(url: str) -> Huey:
+    """The queue JOBS_URL names: sqlite:///PATH, redis://…, postgresql://…, or "immediate" (tests)."""
+    check_url(url)
+    options = {"results": False}  # nobody waits on a job's result: what it does is in the database
+    scheme = url.partition("://")[0]
+    if url == IMMEDIATE:
+        return MemoryHuey(QUEUE_NAME, immediate=True, **options)
+    if scheme == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(path)  # queued emails may hold a link to set a password
+        return SqliteHuey(QUEUE_NAME, filename=str(path), **options)
+    if SCHEMES[scheme] == "redis":
+        return RedisHuey(QUEUE_NAME, url=url, **options)
+    return PostgresHuey(QUEUE_NAME, dsn=url.replace("postgresql+psycopg://", "postgresql://"), **options)
+
+
+def email_notices_now(app: Flask) -> int:
+    """Emails the pending notices; raises JobFailed when the mail server could not take them all."""
+    config = app.config
+    if not config.get("SMTP_HOST"):
+        return 0
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        sent = send_pending_notices(session=session, smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
+                                    mail_from=config["MAIL_FROM"], nomination_address=_nomination_address(app))
+    if sent.failed:
+        raise JobFailed(f"The mail server took {sent.count} notices, then failed: the rest wait.")
+    return sent.count
+
+
+def send_digests_now(app: Flask, choice: NoticeEmail) -> int:
+    config = app.config
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        return send_digests(session=session, choice=choice, smtp_host=config["SMTP_HOST"],
+                            smtp_port=config["SMTP_PORT"], mail_from=config["MAIL_FROM"],
+                            nomination_address=_nomination_address(app), zone=for_lists(session=session).time_zone)
+
+
+def remind_owners_now(app: Flask, today: date | None = None) -> int:
+    """As of today on the organization's clocks, or the day given."""
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        return remind_owners(session=session, today=today or for_lists(session=session).today())
+
+
+def morning_round(app: Flask, now: datetime) -> None:
+    """At DIGEST_HOUR on the organization's clocks: reminders first, so that the digests carry them; then the
+    daily digests, and on Mondays the weekly ones. Hourly otherwise does nothing."""
+    with app.app_context(), open_session(app.extensions["db_engine"], read_only=True) as session:
+        local = now.astimezone(ZoneInfo(for_lists(session=session).time_zone))
+    if local.hour != app.config["DIGEST_HOUR"]:
+        return
+    remind_owners_now(app, local.date())
+    if not app.config.get("SMTP_HOST"):
+        return
+    send_digests_now(app, NoticeEmail.DAILY)
+    if local.weekday() == MONDAY:
+        send_digests_now(app, NoticeEmail.WEEKLY)
+
+
+def _register(app: Flask, queue: Huey) -> Jobs:
+    retried = {"retries": app.config["JOB_RETRIES"], "retry_delay": app.config["JOB_FIRST_WAIT_SECONDS"],
+               "retry_backoff": 2}
+
+    @queue.task(name="email_notices", **retried)
+    def email_notices():
+        email_notices_now(app)
+
+    @queue.task(name="email_person", **retried)
+    def email_one(to: str, subject: str, text: str):
+        config = app.config
+        if not email_person(smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
+                            mail_from=config["MAIL_FROM"], to=to, subject=subject, text=text):
+            raise JobFailed(f"The mail server did not take {subject!r}.")
+
+    @queue.periodic_task(crontab(minute=SWEEP_MINUTES), name="sweep_notices")
+    def sweep():
+        try:
+            email_notices_now(app)
+        except JobFailed as failed:  # not kept: the notices wait for the next sweep, and a sweep comes often
+            log.warning("%s", failed)
+
+    @queue.periodic_task(crontab(), name="worker_alive")
+    def worker_alive():
+        queue.put(WORKER_SEEN, time.time())
+
+    @queue.periodic_task(crontab(minute="0"), name="morning_round")
+    def morning():
+        morning_round(app, datetime.now(ZoneInfo("UTC")))
+
+    @queue.signal(SIGNAL_ERROR)
+    def keep_last_failure(signal: str, task: Task, error: Exception | None = None):
+        if task.retries:
+            return  # Huey tries it again
+        with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+            keep_failure(session=session, job=task.name, error=_said(error), tries=type(task).default_retries + 1)
+
+    return Jobs(queue=queue, email_notices=email_notices, email_person=email_one)
+
+
+def _said(error: Exception | None) -> str:
+    return f"{type(error).__name__}: {error}" if error is not None else "It stopped without saying why."
+
+
+def _nomination_address(app: Flask) -> Callable[[int], str] | None:
+    if not app.config.get("BASE_URL"):
+        if not app.extensions.get("told_of_no_base_url"):
+            app.extensions["told_of_no_base_url"] = True  # once: every POST queues a delivery
+            log.warning("BASE_URL is not set: notices are emailed without a link to the nomination.")
+        return None
+    return lambda nomination_id: emailed_address("nominations.show", nomination_id=nomination_id)

@@ -1,0 +1,134 @@
+"""`burden-tracker worker` as a real process beside a real SMTP server: it runs what was queued while no worker ran,
+tries a failing job again until the mail server answers, and keeps one that failed its last try for admins."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from burden_tracker import create_app
+from burden_tracker.enums import Role
+from burden_tracker.jobs import jobs, queue_state
+from burden_tracker.models import FailedJob, Notification
+from burden_tracker.services.nominations import comment
+from tests.support.factories import make_nomination, make_user
+from tests.support.serving import free_port
+from tests.support.smtp import running_inbox
+from tests.support.web import sign_in
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    """What the web app and the worker share: the database, the queue and the mail server's address."""
+    return {"DATABASE_URL": database_url, "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+            "SECRET_KEY": "a key for tests only", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port()),
+            "MAIL_FROM": "tracker@hospital.test", "BASE_URL": "https://burden.hospital.test/",
+            "JOB_RETRIES": "5", "JOB_FIRST_WAIT_SECONDS": "0.5"}
+
+
+@pytest.fixture
+def web_app(settings, engine):
+    app = create_app({"TESTING": True, **settings, "SMTP_PORT": int(settings["SMTP_PORT"]),
+                      "JOB_RETRIES": int(settings["JOB_RETRIES"]),
+                      "JOB_FIRST_WAIT_SECONDS": float(settings["JOB_FIRST_WAIT_SECONDS"])})
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@contextmanager
+def worker(settings: dict, log_path: Path):
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(log_path.parent), **settings}
+    with log_path.open("w") as log:
+        process = subprocess.Popen([str(BIN / "burden-tracker"), "worker"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGINT)  # as Ctrl-C: the jobs running finish
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until(condition, what: str, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.1)
+    return found
+
+
+def failures(session) -> list[FailedJob]:
+    found = session.exec(select(FailedJob)).all()
+    session.commit()  # end the read: the worker and the web app write to the same database
+    return found
+
+
+def unsent(session) -> int:
+    count = len(session.exec(select(Notification.id).where(Notification.emailed_at.is_(None))).all())
+    session.commit()  # end the read: the worker writes to the same database
+    return count
+
+
+def test_notices_queued_while_no_worker_runs_are_emailed_once_one_starts(web_app, settings, session, tmp_path):
+    submitter = make_user(session, email="submitter@hospital.test")
+    nomination = make_nomination(session, submitter=submitter, title="Fall risk charted twice a shift")
+    comment(session=session, nomination_id=nomination.id, author=make_user(session), body="Same on 4 West.")
+    with web_app.app_context():
+        jobs().email_notices()
+        assert queue_state().waiting == 1
+    with running_inbox(int(settings["SMTP_PORT"])) as inbox:
+        time.sleep(0.5)
+        assert inbox.received == [] and unsent(session) == 1, "queued, not sent: no worker runs"
+        with worker(settings, tmp_path / "worker.log"):
+            [message] = wait_until(lambda: inbox.to("submitter@hospital.test"), "the notice's email")
+    assert message["Subject"] == "Burden Tracker: New comment on “Fall risk charted twice a shift”."
+    assert f"https://burden.hospital.test/nominations/{nomination.id}" in message.get_content()
+    assert unsent(session) == 0
+    with web_app.app_context():
+        assert queue_state().waiting == 0 and queue_state().worker_seen is not None
+
+
+def test_a_failing_email_is_tried_again_until_the_mail_server_answers(web_app, settings, session, tmp_path):
+    with web_app.app_context():
+        jobs().email_person("new.person@hospital.test", "Burden Tracker: set your password", "Your link: …")
+    log = tmp_path / "worker.log"
+    with worker(settings, log):
+        wait_until(lambda: "Requeueing" in log.read_text(), "a failed first try")
+        with running_inbox(int(settings["SMTP_PORT"])) as inbox:  # the mail server comes back
+            [message] = wait_until(lambda: inbox.to("new.person@hospital.test"), "the email, tried again", 60)
+    assert message["Subject"] == "Burden Tracker: set your password"
+    assert failures(session) == []
+
+
+def test_a_job_that_fails_its_last_try_is_kept_and_shown_to_admins(web_app, settings, session, tmp_path):
+    admin = make_user(session, Role.ADMIN, can_sign_in=True)
+    settings = {**settings, "JOB_RETRIES": "2"}  # the worker's own: tries at once, after 0.5 s and after 1 s more
+    with web_app.app_context():
+        jobs().email_person("new.person@hospital.test", "Burden Tracker: set your password", "Your link: …")
+    with worker(settings, tmp_path / "worker.log"):
+        [failed] = wait_until(lambda: failures(session), "the kept failure")
+    assert (failed.job, failed.tries) == ("email_person", 3)
+    assert "did not take 'Burden Tracker: set your password'" in failed.error and "new.person" not in failed.error
+    client = web_app.test_client()
+    sign_in(client, admin.email)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "Email one person (a link to set a password, a change to their account)" in page
+    assert "1 job failed" in page and "did not take" in page
+
+
+def test_the_queue_file_is_readable_by_its_owner_only(web_app, settings):
+    with web_app.app_context():
+        jobs()
+    path = Path(settings["JOBS_URL"].removeprefix("sqlite:///"))
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
