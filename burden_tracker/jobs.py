@@ -52,16 +52,15 @@ class JobFailed(Exception):
 # What each job does, in the words of /admin/jobs.
 JOB_WORDS = {"email_notices": "Email the notices just written",
              "email_person": "Email one person (a link to set a password, a change to their account)",
-             "sweep_notices": "Email the notices left pending", "morning_round": "Morning reminders and digests",
-             "worker_alive": "Say the worker is running"}
-WORKER_SEEN = "worker-seen"  # the queue's key for when a worker last said it runs
+             "sweep_notices": "Email the notices left pending", "morning_round": "Morning reminders and digests"}
+WORKER_SEEN = "worker-seen"  # the queue's key for when a worker last said it runs: as it starts, then each sweep
 
 
 @dataclass(frozen=True)
 class QueueState:
     waiting: int  # queued to run as soon as a worker is free
     retrying: int  # waiting for a later try
-    worker_seen: datetime | None  # when a worker last said it runs (each minute), or None: never
+    worker_seen: datetime | None  # when a worker last said it runs (as it starts, then each sweep), or None
 
 
 @dataclass(frozen=True)
@@ -184,13 +183,14 @@ def _register(app: Flask, queue: Huey) -> Jobs:
 
     @queue.periodic_task(crontab(minute=SWEEP_MINUTES), name="sweep_notices")
     def sweep():
+        queue.put(WORKER_SEEN, time.time())  # a worker runs: /admin/jobs says so
         try:
             email_notices_now(app)
         except JobFailed as failed:  # not kept: the notices wait for the next sweep, and a sweep comes often
             log.warning("%s", failed)
 
-    @queue.periodic_task(crontab(), name="worker_alive")
-    def worker_alive():
+    @queue.on_startup(name="worker_seen")
+    def worker_seen():
         queue.put(WORKER_SEEN, time.time())
 
     @queue.periodic_task(crontab(minute="0"), name="morning_round")

@@ -13,7 +13,7 @@ from ..queries.failed_jobs import recent_failures
 from ..services.failed_jobs import clear_failures
 
 bp = Blueprint("jobs_admin", __name__, url_prefix="/admin/jobs")
-WORKER_SILENT_MINUTES = 3  # a running worker says so each minute
+WORKER_SILENT_MINUTES = 12  # a running worker says so as it starts, then every five minutes
 
 
 @bp.before_request
