@@ -43,6 +43,7 @@ INVITE_REFUSED = AuditKind.INVITE_REFUSED
 RESET_ASKED = AuditKind.RESET_ASKED
 PASSWORD_CHANGED = AuditKind.PASSWORD_CHANGED
 SECOND_FACTOR = AuditKind.SECOND_FACTOR
+API_TOKEN = AuditKind.API_TOKEN
 
 MAX_VALUE = 320  # an email is at most 254; a path or a reason longer than this is cut, and says so
 

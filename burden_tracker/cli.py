@@ -159,6 +159,36 @@ def user_break_glass_command(email, off):
     click.echo(f"{user.email} {'no longer signs' if off else 'may sign'} in with its password while SSO_ONLY is on.")
 
 
+@click.group("token")
+def token_group():
+    """Personal API tokens (people make their own on /me/tokens)."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--scope", required=True, type=click.Choice(["read", "write"]),
+              help="read: look only; write: also nominate, support, comment and decide, as the roles allow.")
+@click.option("--name", default="made by an operator", show_default=True, help="What will use it.")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 90), help="Until it expires.")
+@with_appcontext
+def token_create_command(email, scope, name, days):
+    """Make an API token that acts as EMAIL with their roles, limited by --scope; it is printed once."""
+    from .enums import TokenScope
+    from .queries.users import find_user
+    from .services.api_tokens import create_token
+
+    user = find_user(session=_session(), email=email)
+    if user is None:
+        _fail(f"There is no account for {email}.")
+    try:
+        token, secret = create_token(session=_session(), user=user, name=name, scope=TokenScope(scope), days=days)
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"A {scope} token for {user.email}, until {token.expires_at.date().isoformat()}. It is shown this "
+               f"once; send it as the header  Authorization: Bearer <token>", err=True)
+    click.echo(secret)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--create-missing", is_flag=True, help="Create departments and categories the file names.")
@@ -391,7 +421,7 @@ def quarter_keep_command():
     click.echo(f"Counted {', '.join(map(str, counted))}." if counted else "Every kept quarter was up to date.")
 
 
-COMMANDS = (init_command, demo_command, serve_command, user_group, import_command, metrics_group, export_command,
-            digest_command, remind_command, worker_command, backup_command, quarter_group)
+COMMANDS = (init_command, demo_command, serve_command, user_group, token_group, import_command, metrics_group,
+            export_command, digest_command, remind_command, worker_command, backup_command, quarter_group)
 for _command in COMMANDS:
     main.add_command(_command)

@@ -63,6 +63,13 @@ class Actor(Vocabulary):
     SUBMITTER = "submitter"
 
 
+class TokenScope(Vocabulary):
+    """What an API token may do with its owner's roles (/me/tokens): read only, or read and change."""
+
+    READ = "read"
+    WRITE = "write"
+
+
 class NoticeEmail(Vocabulary):
     """How a person wants their notices by email (/me/settings)."""
 
@@ -108,6 +115,7 @@ class AuditKind(Vocabulary):
     RESET_ASKED = "password reset asked"
     PASSWORD_CHANGED = "password changed"
     SECOND_FACTOR = "second factor"
+    API_TOKEN = "api token"  # made, revoked, or refused at /api/v1
 
 
 DEFAULT_CATEGORIES = ("task", "form", "EHR click or alert", "documentation", "policy", "other")

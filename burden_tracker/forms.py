@@ -33,7 +33,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from .ehr_metrics import METRICS
-from .enums import AffectedRole, NoticeEmail, RequirementSource, Role, VoteChoice
+from .enums import AffectedRole, NoticeEmail, RequirementSource, Role, TokenScope, VoteChoice
 from .errors import as_sentence
 from .schemas import Estimate, NominationIn, field_errors, without_nul
 
@@ -416,6 +416,20 @@ class CodeForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     password = PasswordField("Your password", validators=[InputRequired("Type your password."), Length(max=1024)])
     code = StringField("Code from your authenticator app", validators=[Length(max=64)])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("What will use it", validators=[InputRequired("Name what will use the token."),
+                                                        Length(max=80)],
+                       description="Say an intranet page, a warehouse's nightly load, a service-desk script.")
+    scope = RadioField("It may", default=TokenScope.READ.value, choices=[
+        SelectChoice(TokenScope.READ.value, "Read: list and read nominations, comments and the quarter's figures"),
+        SelectChoice(TokenScope.WRITE.value,
+                     "Read and change: also nominate, support, comment and decide, as your roles allow")],
+        validators=[InputRequired("Choose what it may do.")])
+    days = SelectField("It expires after", coerce=int, default=90,
+                       choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"),
+                                SelectChoice(90, "90 days, the longest")])
 
 
 class ConfirmClearForm(FlaskForm):

@@ -9,7 +9,18 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from .enums import Actor, AffectedRole, AuditKind, EventKind, NoticeEmail, RequirementSource, Role, State, VoteChoice
+from .enums import (
+    Actor,
+    AffectedRole,
+    AuditKind,
+    EventKind,
+    NoticeEmail,
+    RequirementSource,
+    Role,
+    State,
+    TokenScope,
+    VoteChoice,
+)
 
 
 def utc_now() -> datetime:
@@ -138,6 +149,9 @@ class SignOnIdentity(SQLModel, table=True):
     subject: str = Field(max_length=255, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     linked_at: datetime = Field(default_factory=utc_now)
+    # The last sign-in through the provider: an API token of theirs stops working 30 days after it (roles removed
+    # at the provider reach this app only at a sign-in).
+    signed_in_at: datetime = Field(default_factory=utc_now)
 
 
 class SignOnRole(SQLModel, table=True):
@@ -602,3 +616,20 @@ class FailedJob(SQLModel, table=True):
     error: str = Field(max_length=500)
     tries: int
     failed_at: datetime = Field(default_factory=utc_now, index=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token (/me/tokens, `burden-tracker token create`): it acts with its owner's roles, limited by
+    its scope, until it expires or is revoked. Only its SHA-256 is kept; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=80)
+    scope: TokenScope = Field(sa_type=text_enum(TokenScope))
+    token_hash: str = Field(max_length=64, unique=True)
+    shown_start: str = Field(max_length=12)  # its first characters, so that its owner knows which one it is
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ..enums import Role
 from ..errors import DomainError
-from ..models import SignOnIdentity, SignOnRole, User, UserRole
+from ..models import SignOnIdentity, SignOnRole, User, UserRole, utc_now
 from ..queries.sign_on import identity_holder, role_mappings
 from ..queries.users import find_user, get_user
 from .admin import record_admin_change
@@ -66,6 +66,7 @@ def sign_in_with_provider(*, session: Session, claims: ProviderClaims, trusted_d
     user_id = identity_holder(session=session, issuer=claims.issuer, subject=claims.subject)
     if user_id is not None:
         user, how = get_user(session=session, user_id=user_id), "known"
+        session.get(SignOnIdentity, (claims.issuer, claims.subject)).signed_in_at = now or utc_now()
     else:
         user, how = _account_for(session=session, claims=claims, trusted_domains=trusted_domains)
     if not user.active:

@@ -24,6 +24,8 @@ class IdConverter(IntegerConverter):
 def init_app(app) -> None:
     from . import (
         admin,
+        api,
+        api_nominations,  # noqa: F401  its routes join api.bp as it is imported
         attachments,
         auth,
         board,
@@ -45,18 +47,20 @@ def init_app(app) -> None:
         second_factor,
         sign_on_admin,
         sso,
+        tokens,
         wins,
     )
 
     app.url_map.converters["int"] = IdConverter  # before any blueprint's rules are added
     htmx.init_app(app)
     csrf.init_app(app)
+    csrf.exempt(api.bp)  # a bearer token, never a cookie, authenticates it: there is nothing to forge
     auth.init_app(app)
     sso.init_app(app)
     errors.init_app(app)
     mailing.init_app(app)
     for module in (health, browse, nominations, attachments, nominate, me, passwords, second_factor, reauth, board,
-                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, wins, dashboard, reports):
+                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, tokens, api, wins, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

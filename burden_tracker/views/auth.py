@@ -41,7 +41,7 @@ from ..forms import SignInForm
 from ..models import User
 from ..queries.users import find_user, get_user
 from ..services import auth, second_factor
-from . import sign_in_guard
+from . import api, sign_in_guard
 from .sign_on_provider import logout_address, provider, provider_name
 
 bp = Blueprint("auth", __name__)
@@ -147,6 +147,8 @@ def where_from() -> auth.Where:
 
 
 def require_sign_in():
+    if api.answers_here():
+        return None  # its token, never the browser's session, says who calls (views/api.py)
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
     ended_by = g.pop("session_ended_by", None)

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from . import api
 from .rendering import wants_fragment
 
 MESSAGES = {
@@ -40,6 +41,10 @@ def words_for(error: HTTPException, code: int) -> tuple[str, str]:
 
 def error_page(error: HTTPException):
     code = error.code or 500
+    if api.answers_here():
+        if code >= 500:
+            forget_unfinished_work()
+        return api.http_problem(error)
     title, advice = words_for(error, code)
     if code >= 500:
         forget_unfinished_work()

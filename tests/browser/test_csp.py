@@ -80,7 +80,7 @@ def test_sign_in_and_error_pages_load_clean(page, visit, sign_in_as, reported):
 def test_staff_pages_and_their_in_place_updates_work_under_the_policy(page, visit, sign_in_as, reported, live_db):
     nomination_id = first_id_in(live_db, State.PROPOSED)
     sign_in_as("staff@demo.test")
-    for path in ("/mine", "/notices", "/wins", f"/nominations/{nomination_id}"):
+    for path in ("/mine", "/notices", "/wins", f"/nominations/{nomination_id}", "/me/tokens", "/api/v1/docs"):
         visit(path)
 
     visit("/nominations?sort=hours")

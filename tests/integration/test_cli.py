@@ -131,3 +131,17 @@ def test_metrics_import_says_what_it_did_or_why_not(runner, session, tmp_path):
     assert "Nothing was imported: 1 row(s) have errors." in refused.stderr
     done = runner.invoke(args=["metrics", "import", str(good)])
     assert done.exit_code == 0 and done.output.startswith("Imported 2 rows")
+
+
+def test_token_create_prints_a_token_once_that_acts_as_the_person(runner, app, session):
+    session.add(User(email="warehouse.owner@hospital.test", name="Wren Owner"))
+    session.commit()
+    result = runner.invoke(args=["token", "create", "warehouse.owner@hospital.test", "--scope", "read",
+                                 "--name", "Nightly warehouse load", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    secret = result.stdout.strip()
+    assert secret.startswith("bt_") and "shown this once" in result.stderr
+    answer = app.test_client().get("/api/v1/nominations", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200
+    refused = runner.invoke(args=["token", "create", "nobody@hospital.test", "--scope", "write"])
+    assert refused.exit_code != 0 and "There is no account for nobody@hospital.test." in refused.output

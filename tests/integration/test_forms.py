@@ -330,6 +330,7 @@ POSTS = {
                                                                     "department_id": str(w.ids["department"])}),
     "metrics_admin.remove_department_name": Endpoint(values=lambda w: {"name": "ED Main"}),
     "jobs_admin.clear": Endpoint(),
+    "tokens.create": Endpoint(values=lambda w: {"name": "Intranet wins page", "scope": "read", "days": "90"}),
     "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token},
@@ -349,7 +350,9 @@ POSTS = {
 NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session the other examples use",
               "me.end_other_sessions": "takes no fields; tested in integration/views/test_me_sessions.py",
               "nominations.take_back_support": "takes no fields; tested in integration/views/test_nominations.py",
-              "second_factor.new_codes": "takes no fields; tested in integration/views/test_second_factor.py"}
+              "second_factor.new_codes": "takes no fields; tested in integration/views/test_second_factor.py",
+              "tokens.renew": "takes no fields; tested in integration/views/test_tokens.py",
+              "tokens.revoke": "takes no fields; tested in integration/views/test_tokens.py"}
 
 # Pages and fragments that read the query string, with the values a person might send.
 PARAMETERS = {
@@ -413,6 +416,12 @@ PAGES = {
     "metrics_admin.index": Endpoint(),
     "metrics_admin.template": Endpoint(),
     "jobs_admin.index": Endpoint(),
+    "tokens.index": Endpoint(),
+    "api.openapi": Endpoint(),
+    "api.docs": Endpoint(),
+    # A browser's cookie is answered 401 here: tests/integration/views/test_api.py sends tokens and bad values.
+    "api.list_of_nominations": Endpoint(),
+    "api.one_nomination": Endpoint(_open),
 }
 ROLE_ORDER = ("staff", "board", "admin", "executive")
 

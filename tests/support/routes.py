@@ -107,6 +107,16 @@ MATRIX = {
     ("metrics_admin.template", "GET"): ADMIN,
     ("jobs_admin.index", "GET"): ADMIN,
     ("jobs_admin.clear", "POST"): ADMIN,
+    ("tokens.index", "GET"): SIGNED_IN,
+    ("tokens.create", "POST"): SIGNED_IN,
+    ("tokens.renew", "POST"): SIGNED_IN,  # their own tokens only: another's is not found
+    ("tokens.revoke", "POST"): SIGNED_IN,
+    # The API's description is public; the rest answers a token only, and to a browser's cookie 401 whoever signed
+    # in: tests/integration/views/test_api.py asks each operation with each role's token.
+    ("api.openapi", "GET"): EVERYONE,
+    ("api.docs", "GET"): EVERYONE,
+    ("api.list_of_nominations", "GET"): EVERYONE,
+    ("api.one_nomination", "GET"): EVERYONE,
 }
 # Open to anyone, but only after the right password in the same browser: without it they lead to /login.
 AFTER_PASSWORD = {"second_factor.code", "second_factor.enrol"}
@@ -116,4 +126,4 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 # Values for the arguments of routes; each route takes the one it knows: harmless either way.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
              "file_type": ["csv", "xlsx"], "comment_id": [1], "attachment_id": [1],
-             "action": ["invite", "reactivate"]}
+             "action": ["invite", "reactivate"], "token_id": [1]}

@@ -3,13 +3,15 @@ driven with the test client: who a first sign-in opens or links, the roles the p
 refusal, which shows a page that says why and creates nothing."""
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from burden_tracker.enums import AuditKind, Role
-from burden_tracker.models import AuditEntry, SignOnIdentity, SignOnRole, User, UserRole, UserSession
+from burden_tracker.enums import AuditKind, Role, TokenScope
+from burden_tracker.models import AuditEntry, SignOnIdentity, SignOnRole, User, UserRole, UserSession, utc_now
 from burden_tracker.queries.users import find_user
+from burden_tracker.services.api_tokens import create_token
 from tests.support.factories import make_user
 from tests.support.identity_provider import PROVIDER_NAME, ResigningProxy, an_hour_ago
 from tests.support.serving import free_port
@@ -258,3 +260,21 @@ def test_sso_only_turns_passwords_off_but_for_break_glass_accounts(sso_app, sess
     assert "may sign in with a password while passwords are off (named by an operator)" in own_page
     page = app.test_client().get("/login").get_data(as_text=True)
     assert re.search(r"<details[^>]*>\s*<summary>Emergency sign-in with a password", page)
+
+
+def test_a_token_of_a_person_who_signs_in_through_the_provider_works_again_after_a_fresh_sign_in(
+        sso_app, identity_provider, session):
+    """Roles removed at the provider arrive at a sign-in: a token lives 30 days past the last one."""
+    app = sso_app()
+    subject = identity_provider.add_person(email="quiet@hospital.test", name="Quinn Quiet")
+    sign_in_through(app.test_client(), identity_provider, subject)
+    person = find_user(session=session, email="quiet@hospital.test")
+    secret = create_token(session=session, user=person, name="Warehouse", scope=TokenScope.READ)[1]
+    identity = session.get(SignOnIdentity, (identity_provider.issuer, subject))
+    identity.signed_in_at = utc_now() - timedelta(days=31)
+    session.commit()
+    api = app.test_client()
+    refused = api.get("/api/v1/nominations", headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status_code == 401 and "has not signed in with single sign-on for 30 days" in refused.json["detail"]
+    sign_in_through(app.test_client(), identity_provider, subject)
+    assert api.get("/api/v1/nominations", headers={"Authorization": f"Bearer {secret}"}).status_code == 200

@@ -1,0 +1,130 @@
+"""/api/v1: JSON for programs, with personal tokens (/me/tokens) sent as `Authorization: Bearer …`.
+
+A request here is authenticated by its token alone: a browser's cookie counts for nothing, so no page can make a
+signed-in browser call the API, and the API needs no CSRF token. A token acts with its owner's roles, and a "read"
+token only reads. Every refusal is application/problem+json (RFC 9457), with a field for each refused value.
+
+spectree checks each request against the pydantic models its view names and makes the OpenAPI 3.1 document from the
+same models (/api/v1/openapi.json); /api/v1/docs renders that document as a page.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, g, render_template, request
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from werkzeug.exceptions import HTTPException
+
+from .. import audit
+from ..db import get_session, open_session
+from ..enums import TokenScope
+from ..errors import DomainError, NotFound, StaleVersion
+from ..models import User, utc_now
+from ..queries.api_tokens import TokenRefused, holder_of
+from ..services.api_tokens import note_use
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PROBLEM = "application/problem+json"
+OPEN = {"api.openapi", "api.docs"}  # the description of the API is no secret
+READING = {"GET", "HEAD", "OPTIONS"}
+
+
+def _as_problem(request_, response, validation_error, _instance, _model_adapter):
+    """spectree's answer to a request its models refuse, rewritten as a problem with a field for each value."""
+    if validation_error is None or response is None:
+        return
+    fields = {".".join(str(part) for part in error["loc"]) or "body": error["msg"]
+              for error in validation_error.errors()}
+    problem = _problem_body(422, "Some values were refused.", "Each refused value is named in fields.", fields)
+    response.set_data(current_app.json.dumps(problem))
+    response.mimetype = PROBLEM
+
+
+spec = SpecTree("flask", mode="strict", title="Burden Tracker API", version="1", path="api/v1/spec",
+                description="Nominations of unnecessary work, as the pages show them. Send a token made on "
+                            "/me/tokens as `Authorization: Bearer …`.",
+                security_schemes=[SecurityScheme(name="token", data=SecuritySchemeData(type="http", scheme="bearer"))],
+                security={"token": []}, before=_as_problem, validation_error_status=422, annotations=True)
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: User
+    scope: TokenScope
+
+
+def caller() -> Caller:
+    return g.api_caller
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in OPEN:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return problem(401, "A token is needed.", "Send a token made on /me/tokens as Authorization: Bearer …",
+                       headers={"WWW-Authenticate": 'Bearer realm="burden-tracker"'})
+    now = utc_now()
+    try:
+        holder = holder_of(session=get_session(), token=token.strip(), now=now)
+    except TokenRefused as refused:
+        audit.record(audit.API_TOKEN, detail=f"refused: {refused.reason}")
+        return problem(401, "The token does not work.", refused.reason,
+                       headers={"WWW-Authenticate": 'Bearer realm="burden-tracker", error="invalid_token"'})
+    if request.method not in READING and holder.scope is not TokenScope.WRITE:
+        return problem(403, "This token only reads.", "Make a token that may read and change on /me/tokens.")
+    with open_session(current_app.extensions["db_engine"]) as writer:  # a GET's own session only reads
+        note_use(session=writer, token_id=holder.token_id, last_used_at=holder.last_used_at, now=now)
+    g.api_caller = Caller(holder.user, holder.scope)
+    return None
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return current_app.json.response(spec.spec)
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("api/docs.html", document=spec.spec)
+
+
+def problem(status: int, title: str, detail: str, fields: dict | None = None, headers: dict | None = None):
+    response = current_app.json.response(_problem_body(status, title, detail, fields))
+    response.status_code = status
+    response.mimetype = PROBLEM
+    response.headers.update(headers or {})
+    return response
+
+
+def _problem_body(status: int, title: str, detail: str, fields: dict | None) -> dict:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+@bp.errorhandler(DomainError)
+def refused(error: DomainError):
+    """404 for what is not there (or not this caller's to see), 412 for a stale version, 422 for the rest."""
+    status = 404 if isinstance(error, NotFound) else 412 if isinstance(error, StaleVersion) else 422
+    return problem(status, TITLES[status], error.message, error.fields or None)
+
+
+TITLES = {404: "Not found.", 412: "Someone changed it since you read it.", 422: "Refused."}
+
+
+def answers_here() -> bool:
+    """Whether the request's address is the API's, routed or not: its errors are problems, never pages, and a
+    browser's session is never asked for."""
+    return request.path.startswith(f"{bp.url_prefix}/") or request.path == bp.url_prefix
+
+
+def http_problem(error: HTTPException):
+    """An HTTP error of the API's (views/errors.py hands them over), as a problem, its headers kept."""
+    response = problem(error.code or 500, error.name, error.description or error.name)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":  # Allow on a 405, Retry-After on a 429
+            response.headers[name] = value
+    return response
