@@ -45,7 +45,9 @@ class SupportIn(SQLModel):
     occurrences_per_week: Occurrences
 
 
-class NominationIn(Estimate):
+class NominationFields(Estimate):
+    """A nomination as a person gives it: on the form, and through the API (views/api_nominations.py)."""
+
     title: str = Field(min_length=5, max_length=200)
     description: str = Field(min_length=1, max_length=5000)
     category: str = Field(min_length=1, max_length=120)
@@ -54,6 +56,11 @@ class NominationIn(Estimate):
     requirement_source: RequirementSource
     suggested_change: str | None = Field(default=None, max_length=5000)
     anonymous: bool = False
+
+
+class NominationIn(NominationFields):
+    """What nominate() stores: a person's fields, and for an import the day it was submitted."""
+
     submitted_on: date | None = None
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 
 from burden_tracker import create_app, migrate
 from burden_tracker.db import create_db_engine, open_session
+from burden_tracker.enums import Role, TokenScope
+from burden_tracker.services.api_tokens import create_token
 from burden_tracker.services.reference import ensure_reference_data
 from tests.support.factories import make_user
 from tests.support.identity_provider import running_provider
@@ -152,3 +154,15 @@ def sso_app(engine, database_url, identity_provider, monkeypatch):
     yield make
     for app in made:
         app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def token(session):
+    """make(*roles, scope=..., user=...): the secret of an API token of a new person with those roles, or of user's
+    (tests/support/api.py sends it)."""
+
+    def make(*roles: Role, scope: TokenScope = TokenScope.READ, user=None) -> str:
+        owner = user or make_user(session, *(roles or (Role.STAFF,)), can_sign_in=True)
+        return create_token(session=session, user=owner, name="Tests", scope=scope)[1]
+
+    return make

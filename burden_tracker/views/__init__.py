@@ -25,7 +25,9 @@ def init_app(app) -> None:
     from . import (
         admin,
         api,
-        api_nominations,  # noqa: F401  its routes join api.bp as it is imported
+        api_comments,  # noqa: F401  its routes join api.bp as it is imported
+        api_decisions,  # noqa: F401  as api_comments
+        api_nominations,  # noqa: F401  as api_comments
         attachments,
         auth,
         board,

@@ -10,13 +10,14 @@ same models (/api/v1/openapi.json); /api/v1/docs renders that document as a page
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
+from pydantic import BaseModel
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from werkzeug.exceptions import HTTPException
 
 from .. import audit
 from ..db import get_session, open_session
-from ..enums import TokenScope
+from ..enums import Role, TokenScope
 from ..errors import DomainError, NotFound, StaleVersion
 from ..models import User, utc_now
 from ..queries.api_tokens import TokenRefused, holder_of
@@ -46,6 +47,16 @@ spec = SpecTree("flask", mode="strict", title="Burden Tracker API", version="1",
                 security={"token": []}, before=_as_problem, validation_error_status=422, annotations=True)
 
 
+class Problem(BaseModel):
+    """RFC 9457: what went wrong, and for refused values a message for each, by name."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    fields: dict[str, str] | None = None
+
+
 @dataclass(frozen=True)
 class Caller:
     user: User
@@ -54,6 +65,14 @@ class Caller:
 
 def caller() -> Caller:
     return g.api_caller
+
+
+def needs_role(*roles: Role) -> User:
+    """The caller, when they hold one of the roles the page for it asks; else a 403 problem, as the page's 403."""
+    user = caller().user
+    if not user.has_any(*roles):
+        abort(problem(403, "Your roles do not allow it.", "It needs " + " or ".join(r.value for r in roles) + "."))
+    return user
 
 
 @bp.before_request
@@ -65,19 +84,28 @@ def authenticate():
     if scheme.lower() != "bearer" or not token.strip():
         return problem(401, "A token is needed.", "Send a token made on /me/tokens as Authorization: Bearer …",
                        headers={"WWW-Authenticate": 'Bearer realm="burden-tracker"'})
-    now = utc_now()
+    now, session = utc_now(), get_session()
     try:
-        holder = holder_of(session=get_session(), token=token.strip(), now=now)
+        holder = holder_of(session=session, token=token.strip(), now=now)
     except TokenRefused as refused:
         audit.record(audit.API_TOKEN, detail=f"refused: {refused.reason}")
         return problem(401, "The token does not work.", refused.reason,
                        headers={"WWW-Authenticate": 'Bearer realm="burden-tracker", error="invalid_token"'})
     if request.method not in READING and holder.scope is not TokenScope.WRITE:
         return problem(403, "This token only reads.", "Make a token that may read and change on /me/tokens.")
-    with open_session(current_app.extensions["db_engine"]) as writer:  # a GET's own session only reads
-        note_use(session=writer, token_id=holder.token_id, last_used_at=holder.last_used_at, now=now)
+    _note_use(session, holder, now)
     g.api_caller = Caller(holder.user, holder.scope)
     return None
+
+
+def _note_use(session, holder, now) -> None:
+    """Through the request's own session when it writes (on SQLite it holds the write lock already), else through
+    one of its own: a GET's session only reads."""
+    if not session.info.get("read_only"):
+        note_use(session=session, token_id=holder.token_id, last_used_at=holder.last_used_at, now=now)
+        return
+    with open_session(current_app.extensions["db_engine"]) as writer:
+        note_use(session=writer, token_id=holder.token_id, last_used_at=holder.last_used_at, now=now)
 
 
 @bp.get("/openapi.json")

@@ -15,11 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response
 
 from ..db import get_session
-from ..enums import RequirementSource, State
+from ..enums import RequirementSource, Role, State
 from ..errors import DomainError
 from ..queries.details import nomination_details
 from ..queries.listing import Filters, NominationRow, list_nominations
-from .api import bp, caller, spec
+from ..schemas import NominationFields, NominationIn
+from ..services.nominations import nominate
+from .api import Problem, bp, caller, needs_role, spec
 from .filters import MAX_PAGE
 
 LONGEST_PAGE = 100
@@ -73,12 +75,10 @@ class NominationOut(BaseModel):
     address: str
 
 
-class Problem(BaseModel):
-    type: str
-    title: str
-    status: int
-    detail: str
-    fields: dict[str, str] | None = None
+class NominationCreate(NominationFields):
+    """A new nomination: what the form asks, by the names the form gives its fields."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 @bp.get("/nominations")
@@ -95,10 +95,26 @@ def list_of_nominations(query: NominationQuery):
                           next_cursor=_cursor(query, page + 1) if listing.has_next else None)
 
 
+@bp.post("/nominations")
+@spec.validate(json=NominationCreate, resp=Response(HTTP_201=NominationOut, HTTP_401=Problem, HTTP_403=Problem,
+                                                    HTTP_422=Problem), tags=["nominations"])
+def create_nomination(json: NominationCreate):
+    """Nominate, as /nominations/new does: the department and category by their names."""
+    submitter = needs_role(Role.STAFF, Role.BOARD)
+    nomination = nominate(session=get_session(), submitter=submitter, data=NominationIn(**json.model_dump()))
+    return nomination_out(nomination.id), 201, {"Location": url_for("api.one_nomination",
+                                                                     nomination_id=nomination.id)}
+
+
 @bp.get("/nominations/<int:nomination_id>")
 @spec.validate(resp=Response(HTTP_200=NominationOut, HTTP_401=Problem, HTTP_404=Problem), tags=["nominations"])
 def one_nomination(nomination_id: int):
-    """One nomination, as its page shows it to the token's owner."""
+    """One nomination, as its page shows it to the token's owner; its ETag is its version, for If-Match."""
+    shown = nomination_out(nomination_id)
+    return shown, 200, {"ETag": f'"{shown.version}"'}
+
+
+def nomination_out(nomination_id: int) -> NominationOut:
     details = nomination_details(session=get_session(), nomination_id=nomination_id, viewer=caller().user)
     nomination = details.nomination
     return NominationOut(id=nomination.id, title=nomination.title, description=nomination.description,

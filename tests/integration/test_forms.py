@@ -352,7 +352,10 @@ NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session
               "nominations.take_back_support": "takes no fields; tested in integration/views/test_nominations.py",
               "second_factor.new_codes": "takes no fields; tested in integration/views/test_second_factor.py",
               "tokens.renew": "takes no fields; tested in integration/views/test_tokens.py",
-              "tokens.revoke": "takes no fields; tested in integration/views/test_tokens.py"}
+              "tokens.revoke": "takes no fields; tested in integration/views/test_tokens.py",
+              **{endpoint: "JSON with a token, not a form: integration/views/test_api.py sends it refused values"
+                 for endpoint in ("api.create_nomination", "api.add_support", "api.add_comment", "api.evaluate",
+                                  "api.reopen", "api.retire", "api.reject", "api.duplicate", "api.vote", "api.revise")}}
 
 # Pages and fragments that read the query string, with the values a person might send.
 PARAMETERS = {
@@ -422,6 +425,7 @@ PAGES = {
     # A browser's cookie is answered 401 here: tests/integration/views/test_api.py sends tokens and bad values.
     "api.list_of_nominations": Endpoint(),
     "api.one_nomination": Endpoint(_open),
+    "api.comments": Endpoint(_open),
 }
 ROLE_ORDER = ("staff", "board", "admin", "executive")
 

@@ -117,6 +117,13 @@ MATRIX = {
     ("api.docs", "GET"): EVERYONE,
     ("api.list_of_nominations", "GET"): EVERYONE,
     ("api.one_nomination", "GET"): EVERYONE,
+    ("api.create_nomination", "POST"): EVERYONE,
+    ("api.add_support", "POST"): EVERYONE,
+    ("api.take_back_support", "DELETE"): EVERYONE,
+    ("api.comments", "GET"): EVERYONE,
+    ("api.add_comment", "POST"): EVERYONE,
+    **{(f"api.{decision}", "POST"): EVERYONE
+       for decision in ("evaluate", "reopen", "retire", "reject", "duplicate", "vote", "revise")},
 }
 # Open to anyone, but only after the right password in the same browser: without it they lead to /login.
 AFTER_PASSWORD = {"second_factor.code", "second_factor.enrol"}
