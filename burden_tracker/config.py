@@ -57,6 +57,10 @@ def load_config(app, test_config=None):
         # one before (1, 2, 4, 8, 16 minutes: about half an hour), then kept for admins on /admin/jobs.
         JOB_RETRIES=int(os.environ.get("JOB_RETRIES", "5")),
         JOB_FIRST_WAIT_SECONDS=float(os.environ.get("JOB_FIRST_WAIT_SECONDS", "60")),
+        # /api/v1 (views/api.py): requests a token may make a minute, and the web origins whose pages may call it
+        # from a browser (CORS); none by default, so that only programs, not other sites' pages, call it.
+        API_REQUESTS_PER_MINUTE=int(os.environ.get("API_REQUESTS_PER_MINUTE", "120")),
+        API_CORS_ORIGINS=_words(os.environ.get("API_CORS_ORIGINS", "")),
         # The hour, on the organization's clocks, of the worker's reminders and digests (weekly ones on Mondays).
         DIGEST_HOUR=int(os.environ.get("DIGEST_HOUR", "7")),
     )

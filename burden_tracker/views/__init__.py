@@ -27,6 +27,7 @@ def init_app(app) -> None:
         api,
         api_comments,  # noqa: F401  its routes join api.bp as it is imported
         api_decisions,  # noqa: F401  as api_comments
+        api_limits,
         api_nominations,  # noqa: F401  as api_comments
         attachments,
         auth,
@@ -56,6 +57,7 @@ def init_app(app) -> None:
     app.url_map.converters["int"] = IdConverter  # before any blueprint's rules are added
     htmx.init_app(app)
     csrf.init_app(app)
+    api_limits.init_app(app)
     csrf.exempt(api.bp)  # a bearer token, never a cookie, authenticates it: there is nothing to forge
     auth.init_app(app)
     sso.init_app(app)

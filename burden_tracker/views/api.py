@@ -20,8 +20,9 @@ from ..db import get_session, open_session
 from ..enums import Role, TokenScope
 from ..errors import DomainError, NotFound, StaleVersion
 from ..models import User, utc_now
-from ..queries.api_tokens import TokenRefused, holder_of
+from ..queries.api_tokens import TokenRefused, holder_of, token_hash
 from ..services.api_tokens import note_use
+from .api_limits import seconds_to_wait
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PROBLEM = "application/problem+json"
@@ -77,8 +78,8 @@ def needs_role(*roles: Role) -> User:
 
 @bp.before_request
 def authenticate():
-    if request.endpoint in OPEN:
-        return None
+    if request.endpoint in OPEN or request.method == "OPTIONS":
+        return None  # a browser's preflight carries no token; cors() below answers it
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -91,6 +92,10 @@ def authenticate():
         audit.record(audit.API_TOKEN, detail=f"refused: {refused.reason}")
         return problem(401, "The token does not work.", refused.reason,
                        headers={"WWW-Authenticate": 'Bearer realm="burden-tracker", error="invalid_token"'})
+    wait = seconds_to_wait(token_hash(token.strip()))  # the hash: unique to the token, wherever Redis is shared
+    if wait is not None:
+        return problem(429, "Too many requests.", f"This token may make {current_app.config['API_REQUESTS_PER_MINUTE']}"
+                       f" requests a minute. Try again in {wait} s.", headers={"Retry-After": str(wait)})
     if request.method not in READING and holder.scope is not TokenScope.WRITE:
         return problem(403, "This token only reads.", "Make a token that may read and change on /me/tokens.")
     _note_use(session, holder, now)
@@ -106,6 +111,21 @@ def _note_use(session, holder, now) -> None:
         return
     with open_session(current_app.extensions["db_engine"]) as writer:
         note_use(session=writer, token_id=holder.token_id, last_used_at=holder.last_used_at, now=now)
+
+
+@bp.after_request
+def cors(response):
+    """Pages of the origins API_CORS_ORIGINS names may call the API from a browser, with a token; no others."""
+    response.vary.add("Origin")
+    origin = request.headers.get("Origin", "")
+    if origin.lower() in current_app.config["API_CORS_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Location, Retry-After"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-Match"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE"
+            response.headers["Access-Control-Max-Age"] = "600"
+    return response
 
 
 @bp.get("/openapi.json")
