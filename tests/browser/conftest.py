@@ -42,7 +42,8 @@ def live_app(demo_template, tmp_path):
     database = tmp_path / "browser.sqlite3"
     shutil.copy(demo_template, database)
     app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "a key for tests only",
-                      "ATTACHMENTS_DIR": str(tmp_path / "attachments")})
+                      "ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+                      "JOBS_URL": "immediate"})  # each job runs as it is queued: tests/system/test_worker.py
     yield app
     app.extensions["db_engine"].dispose()
 

@@ -1,9 +1,13 @@
 """The jobs the worker runs (burden_tracker/jobs.py): the morning round at DIGEST_HOUR on the organization's clocks,
 through a real SMTP server, and the queues JOBS_URL may name. tests/system/test_worker.py runs a real worker."""
 
+import os
+import uuid
 from datetime import UTC, date, datetime
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from burden_tracker import create_app
@@ -73,10 +77,23 @@ def test_a_jobs_url_naming_no_queue_stops_the_app_at_start(database_url):
         create_app({"DATABASE_URL": database_url, "SECRET_KEY": "k", "JOBS_URL": "amqp://broker/"})
 
 
+@pytest.fixture
+def queue_database():
+    """A PostgreSQL database of the test's own: the queue's tables stay out of the app's, which migrations own."""
+    admin = make_url(os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    admin_dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"bt_jobs_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize("server", ["redis", "postgresql"])
 def test_a_redis_or_postgresql_queue_keeps_what_is_queued_for_a_worker(server, request):
     """The servers the tests run: make test starts Redis and PostgreSQL where none answers."""
-    url = "redis://127.0.0.1:6379/15" if server == "redis" else request.getfixturevalue("postgres_database")[0]
+    url = "redis://127.0.0.1:6379/15" if server == "redis" else request.getfixturevalue("queue_database")
     queue = make_queue(url)
     try:
         queue.flush()

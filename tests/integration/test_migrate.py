@@ -7,12 +7,25 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from burden_tracker import migrate
 from burden_tracker.db import create_db_engine
 from burden_tracker.enums import EventKind, Role, State, VoteChoice
+from burden_tracker.jobs import make_queue
 from burden_tracker.models import Event, Nomination, Supporter, Vote, event_note
 from tests.support.factories import make_nomination, make_user
 
 
 def test_migrations_match_the_models(engine):
     migrate.check(engine)  # raises when autogenerate would find a difference
+
+
+def test_a_job_queue_in_the_apps_own_postgresql_database_is_not_taken_for_drift(request):
+    """JOBS_URL may name the app's database: Huey's huey_* tables are its own, never the migrations'."""
+    url, _tables = request.getfixturevalue("postgres_database")
+    queue = make_queue(url)
+    engine = create_db_engine(url)
+    try:
+        migrate.check(engine)
+    finally:
+        queue.storage.close()
+        engine.dispose()
 
 
 def test_migrations_downgrade_to_empty_and_upgrade_again(engine):

@@ -3,8 +3,9 @@
 Two people with distinctive names submit anonymously, a staff member and a board member, and their nominations
 go through every state (evaluated, voted, reopened, rejected, withdrawn, retired, duplicate in both directions),
 with comments and a screenshot as the submitter. Then every role, and each submitter, asks every route in the URL
-map (pages and htmx fragments; posts with valid, stale and invalid input, and without a CSRF token), the
-quarter's workbook, an import and its report; and every email sent and log line written is kept.
+map (pages and htmx fragments; posts with valid, stale and invalid input, and without a CSRF token; each
+operation of the API with a token of theirs), the quarter's workbook, an import and its report; and every email
+sent and log line written is kept.
 
 Names appear legitimately elsewhere: the board member is named for what they did as the board, the owner picker
 lists every board member, the user administration lists people. So the oracle reads an output in pieces (a
@@ -13,6 +14,7 @@ identifies an anonymous nomination (its title, or a link to it), that it names n
 fragment of the nomination itself, everything but the pieces about other things is one such piece.
 """
 
+import json as json_module
 import logging
 import re
 from dataclasses import dataclass, field
@@ -26,9 +28,10 @@ from flask import url_for
 from sqlmodel import select
 
 from burden_tracker import create_app, hours
-from burden_tracker.enums import Role, VoteChoice
+from burden_tracker.enums import Role, TokenScope, VoteChoice
 from burden_tracker.jobs import email_notices_now
 from burden_tracker.models import Nomination, User
+from burden_tracker.services.api_tokens import create_token
 from burden_tracker.services.attachments import attach, release
 from burden_tracker.services.nominations import comment, support
 from burden_tracker.services.transitions import move_nomination
@@ -196,7 +199,11 @@ def walk(program: Program, app, session, viewer_key: str | None) -> None:
     if viewer is not None:
         assert sign_in(client, viewer.email).status_code == 302
     token = csrf_token(client, "/login")
+    # A post without its CSRF token is refused before any view runs, with the same page wherever it is sent.
+    _ask(program, client, viewer, "/nominations/new", False, "POST", {}, {"body": "no token"})
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint not in API_OPEN:
+            continue  # a browser's cookie is answered 401 there: walk_api asks it with a token
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if (rule.endpoint, method) in NOT_ASKED:
                 continue
@@ -220,7 +227,61 @@ def walk(program: Program, app, session, viewer_key: str | None) -> None:
                 for data, headers in ((valid, HTMX), (stale, HTMX), (empty, {})):
                     _ask(program, client, viewer, url, own_page, "POST", headers | {"X-CSRFToken": token},
                          data | {"csrf_token": token})
-                _ask(program, client, viewer, url, own_page, "POST", {}, {"body": "no token"})
+
+
+# What a program reads and writes through /api/v1, with a token of each person's.
+
+API_OPEN = {"api.openapi", "api.docs"}
+
+
+def _api_bodies(program: Program, session) -> dict:
+    """A valid body for each operation that takes one, as the pages' valid forms above."""
+    some = session.get_one(Nomination, next(iter(program.named.values())))
+    return {"api.create_nomination": {"title": "Oracle API nomination", "description": "Typed twice.",
+                                      "category": "task", "department": "Emergency Department",
+                                      "affected_role": "nurse", "requirement_source": "payer",
+                                      "minutes_per_occurrence": 1, "occurrences_per_week": 5,
+                                      "clinicians_affected": 10},
+            "api.add_support": {"occurrences_per_week": 2}, "api.add_comment": {"body": "An oracle API comment."},
+            "api.evaluate": {"minutes_per_occurrence": 2, "occurrences_per_week": 10, "clinicians_affected": 40,
+                             "confirmed_source": "internal policy", "note": "Checked on two wards."},
+            "api.reopen": {"note": "Oracle note."}, "api.reject": {"note": "Oracle note."},
+            "api.retire": {"retired_on": TODAY.isoformat(), "note": "Oracle note."},
+            "api.duplicate": {"duplicate_of": some.id}, "api.vote": {"choice": "approve"},
+            "api.revise": {"minutes_per_occurrence": 2, "occurrences_per_week": 5, "clinicians_affected": 40,
+                           "department_id": some.department_id, "category_id": some.category_id,
+                           "affected_role": "nurse", "requirement_source": "payer", "reason": "Oracle."}}
+
+
+def walk_api(program: Program, app, session, viewer_key: str | None) -> None:
+    """Every operation of the API as this person, through a token of theirs that may change things: reads of
+    every nomination, and a valid change of each anonymous one, as walk posts its forms."""
+    client = app.test_client()
+    viewer = program.people.get(viewer_key)
+    secret = create_token(session=session, user=viewer, name="Oracle", scope=TokenScope.WRITE)[1] if viewer else ""
+    bodies = _api_bodies(program, session)
+    session.commit()
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint in API_OPEN:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            arguments = _values(program, session, rule)
+            session.commit()  # on SQLite an open transaction would hold the lock the app needs
+            for args in arguments:
+                own_page = "nomination_id" in args
+                if method != "GET" and own_page and not _posts_to(program, viewer, args["nomination_id"],
+                                                                   rule.endpoint.replace("api.", "decide.", 1)
+                                                                   if rule.endpoint in API_DECISIONS else ""):
+                    continue
+                version = session.get_one(Nomination, args["nomination_id"]).version if own_page else 0
+                session.commit()
+                with app.test_request_context():
+                    url = url_for(rule.endpoint, **args)
+                headers = {"Authorization": f"Bearer {secret}", "If-Match": f'"{version}"'}
+                _ask(program, client, viewer, url, own_page, method, headers, json=bodies.get(rule.endpoint))
+
+
+API_DECISIONS = {"api.evaluate", "api.reopen", "api.retire", "api.reject", "api.duplicate", "api.vote", "api.revise"}
 
 
 def _posts_to(program: Program, viewer: User | None, nomination_id: int, endpoint: str) -> bool:
@@ -235,16 +296,26 @@ def _posts_to(program: Program, viewer: User | None, nomination_id: int, endpoin
     return program.secret_of[nomination_id].id == viewer.id and not endpoint.startswith("decide.")
 
 
-def _ask(program, client, viewer, url, own_page, method, headers, data=None):
-    with client.open(url, method=method, headers=headers, data=data) as response:
+def _ask(program, client, viewer, url, own_page, method, headers, data=None, json=None):
+    with client.open(url, method=method, headers=headers, data=data, json=json) as response:
         assert response.status_code < 500, f"{method} {url}: {response.status_code}"
-        if response.mimetype == "text/html":
+        if response.mimetype in ("application/json", "application/problem+json"):
+            program.outputs.append((viewer, f"{method} {url}", json_pieces(response.get_json(), own_page)))
+        elif response.mimetype == "text/html":
             text = response.get_data(as_text=True)
             program.outputs.append((viewer, f"{method} {url}", html_pieces(text, own_page)))
         elif response.mimetype.endswith("spreadsheetml.sheet"):
             program.outputs.append((viewer, f"{method} {url}", workbook_pieces(response.get_data())))
         elif response.mimetype == "text/csv":
             program.outputs.append((viewer, f"{method} {url}", response.get_data(as_text=True).splitlines()))
+
+
+def json_pieces(document, own_page: bool) -> list[str]:
+    """A list's items, each on its own; a nomination's own document (or its comments) whole."""
+    listed = [value for value in document.values() if isinstance(value, list)] if isinstance(document, dict) else []
+    if own_page or not listed:
+        return [json_module.dumps(document, ensure_ascii=False)]
+    return [json_module.dumps(item, ensure_ascii=False) for item in listed[0]]
 
 
 def workbook_pieces(content: bytes) -> list[str]:
@@ -306,6 +377,7 @@ def test_no_output_about_an_anonymous_nomination_names_its_submitter(mailing_app
     program.outputs += _import_reports(mailing_app, session, program, tmp_path)
     for viewer in ("secret_staff", "secret_board", "colleague", "chair", "executive", "admin", None):
         walk(program, mailing_app, session, viewer)
+        walk_api(program, mailing_app, session, viewer)
     email_notices_now(mailing_app)
 
     problems = [f"{asked} as {viewer.email if viewer else 'nobody signed in'}: {leak}"
@@ -321,3 +393,4 @@ def test_no_output_about_an_anonymous_nomination_names_its_submitter(mailing_app
                      if re.search(rf"/nominations/{id_}(?!\d)", line) and f'"user_id": {person.id},' in line]
     assert problems == [], "\n".join(problems[:40])
     assert len(inbox.received) > 10 and len(caplog.records) > 100  # the walk did reach the mail and the logs
+    assert sum(asked.startswith("GET /api/v1/nominations/") for _, asked, _ in program.outputs) > 100  # and the API
