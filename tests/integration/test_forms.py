@@ -650,8 +650,8 @@ def test_every_page_ignores_junk_and_hostile_addresses(world):
                                   headers=headers(None, htmx))
             check(response, f"GET {endpoint} with junk as {encoding}")
     for rule, method in routes(world.app):
-        if not rule.arguments or rule.endpoint in NOT_FUZZED:
-            continue
+        if not rule.arguments or rule.endpoint in NOT_FUZZED or method not in ("GET", "POST"):
+            continue  # DELETE is the API's alone, asked with a token in integration/views/test_api_comments.py
         client, csrf = world.client(role_for(rule.endpoint, method))
         spec = (POSTS if method == "POST" else PARAMETERS if rule.endpoint in PARAMETERS else PAGES)[rule.endpoint]
         args = spec.args(world)
