@@ -10,7 +10,7 @@ from spectree import Response
 
 from ..db import get_session
 from ..enums import Role
-from ..queries.details import nomination_details
+from ..queries.details import CommentEntry, nomination_details
 from ..schemas import Occurrences
 from ..services import nominations as service
 from .api import Problem, bp, caller, needs_role, spec
@@ -68,9 +68,7 @@ def take_back_support(nomination_id: int):
 @spec.validate(resp=Response(HTTP_200=CommentList, HTTP_401=Problem, HTTP_404=Problem), tags=["comments"])
 def comments(nomination_id: int):
     """The comments, oldest first, as the nomination's page shows them to the token's owner."""
-    details = nomination_details(session=get_session(), nomination_id=nomination_id, viewer=caller().user)
-    return CommentList(comments=[CommentOut(id=c.id, at=c.at, by=c.who, text=c.text, edited=c.edited,
-                                            hidden=c.hidden) for c in details.comments])
+    return CommentList(comments=[_comment_out(shown) for shown in _shown_comments(nomination_id)])
 
 
 @bp.post("/nominations/<int:nomination_id>/comments")
@@ -80,7 +78,15 @@ def add_comment(nomination_id: int, json: CommentIn):
     """Comment; the nomination's followers are told, and anyone named after "@"."""
     written = service.comment(session=get_session(), nomination_id=nomination_id,
                               author=needs_role(Role.STAFF, Role.BOARD), body=json.body)
-    [shown] = [c for c in nomination_details(session=get_session(), nomination_id=nomination_id,
-                                            viewer=caller().user).comments if c.id == written.id]
-    return CommentOut(id=shown.id, at=shown.at, by=shown.who, text=shown.text, edited=shown.edited,
-                      hidden=shown.hidden), 201, {"Location": url_for("api.comments", nomination_id=nomination_id)}
+    [shown] = [entry for entry in _shown_comments(nomination_id) if entry.id == written.id]
+    return _comment_out(shown), 201, {"Location": url_for("api.comments", nomination_id=nomination_id)}
+
+
+def _shown_comments(nomination_id: int) -> list[CommentEntry]:
+    """The comments as the nomination's page shows them to the caller: named by the one rule, hidden ones blank."""
+    return nomination_details(session=get_session(), nomination_id=nomination_id, viewer=caller().user).comments
+
+
+def _comment_out(entry: CommentEntry) -> CommentOut:
+    return CommentOut(id=entry.id, at=entry.at, by=entry.who, text=entry.text, edited=entry.edited,
+                      hidden=entry.hidden)
