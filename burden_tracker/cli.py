@@ -56,6 +56,15 @@ def _fail(message: str):
     raise click.ClickException(message)
 
 
+def _deliver_announced(session) -> None:
+    """A change made here that announced webhooks queues their delivery, as a page's change does."""
+    from .jobs import jobs
+    from .services.webhooks import ANNOUNCED
+
+    if session.info.pop(ANNOUNCED, False):
+        jobs().deliver_webhooks()
+
+
 @click.command("init")
 @with_appcontext
 def init_command():
@@ -384,10 +393,12 @@ def quarter_close_command(quarter):
     from .services.closing import OPERATOR, close_quarter
 
     chosen = _quarter(quarter)
+    session = _session()
     try:
-        close_quarter(session=_session(), quarter=chosen, actor_id=None, closed_by=OPERATOR)
+        close_quarter(session=session, quarter=chosen, actor_id=None, closed_by=OPERATOR)
     except DomainError as error:
         _fail(error.message)
+    _deliver_announced(session)
     click.echo(f"Closed {chosen}: its dashboard and workbook now show the figures as they stand today, on any "
                "later day.")
 

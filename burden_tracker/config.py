@@ -61,6 +61,12 @@ def load_config(app, test_config=None):
         # from a browser (CORS); none by default, so that only programs, not other sites' pages, call it.
         API_REQUESTS_PER_MINUTE=int(os.environ.get("API_REQUESTS_PER_MINUTE", "120")),
         API_CORS_ORIGINS=_words(os.environ.get("API_CORS_ORIGINS", "")),
+        # Webhooks (services/webhook_delivery.py): the waits, in seconds, before each try again of a delivery the
+        # endpoint did not take; then it is given up. As the Standard Webhooks specification suggests: about a day.
+        WEBHOOK_WAITS=_seconds(os.environ.get("WEBHOOK_WAITS", "5 300 1800 7200 18000 36000 36000")),
+        # Plain http is refused for an endpoint (a payload and its signature would cross the network readable),
+        # but to this machine's own addresses.
+        WEBHOOK_HTTP_ALLOWED=_switch("WEBHOOK_HTTP_ALLOWED", default=False),
         # The hour, on the organization's clocks, of the worker's reminders and digests (weekly ones on Mondays).
         DIGEST_HOUR=int(os.environ.get("DIGEST_HOUR", "7")),
     )
@@ -85,6 +91,14 @@ def _jobs_beside(database_url: str, instance: Path) -> str:
 def _words(value: str) -> tuple[str, ...]:
     """A list setting, its items separated by commas or spaces, lower-cased."""
     return tuple(word.lower() for word in value.replace(",", " ").split())
+
+
+def _seconds(value: str) -> tuple[float, ...]:
+    """A list of waits in seconds, separated by commas or spaces; each must be a number above nothing."""
+    waits = tuple(float(word) for word in value.replace(",", " ").split())
+    if not waits or min(waits) <= 0:
+        raise ValueError(f"Expected waits in seconds, each above 0, not {value!r}.")
+    return waits
 
 
 def _switch(name: str, *, default: bool, environ=os.environ) -> bool:

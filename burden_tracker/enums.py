@@ -70,6 +70,30 @@ class TokenScope(Vocabulary):
     WRITE = "write"
 
 
+class WebhookEvent(Vocabulary):
+    """What an endpoint registered on /admin/webhooks may be told of (services/webhooks.py announces them)."""
+
+    NOMINATION_CREATED = "nomination.created"
+    NOMINATION_MOVED = "nomination.moved"
+    NOMINATION_REVISED = "nomination.revised"
+    COMMENT_CREATED = "comment.created"
+    QUARTER_CLOSED = "quarter.closed"
+
+
+class WebhookFormat(Vocabulary):
+    """What a webhook's body looks like: the Standard Webhooks JSON for programs, or a message a chat shows."""
+
+    STANDARD = "standard"
+    TEAMS = "teams"  # a Microsoft Teams Workflows webhook: an Adaptive Card
+    SLACK = "slack"  # a Slack incoming webhook
+
+
+class DeliveryOutcome(Vocabulary):
+    PENDING = "pending"  # not yet answered with 2xx: tried again until WEBHOOK_WAITS run out
+    DELIVERED = "delivered"
+    GIVEN_UP = "given up"
+
+
 class NoticeEmail(Vocabulary):
     """How a person wants their notices by email (/me/settings)."""
 

@@ -33,9 +33,19 @@ from wtforms import (
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from .ehr_metrics import METRICS
-from .enums import AffectedRole, NoticeEmail, RequirementSource, Role, TokenScope, VoteChoice
+from .enums import (
+    AffectedRole,
+    NoticeEmail,
+    RequirementSource,
+    Role,
+    TokenScope,
+    VoteChoice,
+    WebhookEvent,
+    WebhookFormat,
+)
 from .errors import as_sentence
 from .schemas import Estimate, NominationIn, field_errors, without_nul
+from .webhook_messages import address_problem
 
 MAX_TEXT = 5000
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names no row, and the database refuses it
@@ -430,6 +440,34 @@ class TokenForm(FlaskForm):
     days = SelectField("It expires after", coerce=int, default=90,
                        choices=[SelectChoice(7, "7 days"), SelectChoice(30, "30 days"),
                                 SelectChoice(90, "90 days, the longest")])
+
+
+class WebhookForm(FlaskForm):
+    """An endpoint for /admin/webhooks; services/webhooks.py checks the address, as the API would."""
+
+    name = StringField("Name", validators=[InputRequired("Name the endpoint after what it feeds."), Length(max=80)],
+                       description="Say the intranet's wins page, or the board's Teams channel.")
+    url = StringField("Address", validators=[InputRequired("Paste the address the receiver gave you."),
+                                             Length(max=2000)],
+                      description="It starts with https://. For Teams, the address of a Workflows webhook; "
+                                  "for Slack, an incoming webhook's.")
+    events = SelectMultipleField("Tell it of", choices=[
+        SelectChoice(WebhookEvent.NOMINATION_CREATED.value, "A new nomination"),
+        SelectChoice(WebhookEvent.NOMINATION_MOVED.value, "A nomination moved (evaluated, retired, rejected…)"),
+        SelectChoice(WebhookEvent.NOMINATION_REVISED.value, "A nomination revised by the board"),
+        SelectChoice(WebhookEvent.COMMENT_CREATED.value, "A new comment (never its text)"),
+        SelectChoice(WebhookEvent.QUARTER_CLOSED.value, "A quarter closed, with its figures")],
+        validators=[InputRequired("Choose at least one event.")])
+    format = RadioField("Send it as", default=WebhookFormat.STANDARD.value, choices=[
+        SelectChoice(WebhookFormat.STANDARD.value, "JSON for a program, signed as Standard Webhooks say"),
+        SelectChoice(WebhookFormat.TEAMS.value, "A card in a Microsoft Teams channel (Workflows webhook)"),
+        SelectChoice(WebhookFormat.SLACK.value, "A message in a Slack channel (incoming webhook)")],
+        validators=[InputRequired("Choose how to send it.")])
+
+    def validate_url(self, field):
+        problem = address_problem(field.data.strip(), http_allowed=current_app.config["WEBHOOK_HTTP_ALLOWED"])
+        if problem:
+            raise StopValidation(as_sentence(problem))
 
 
 class ConfirmClearForm(FlaskForm):

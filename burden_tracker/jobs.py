@@ -27,13 +27,16 @@ from huey.signals import SIGNAL_ERROR
 
 from .addresses import emailed_address
 from .db import create_private_file, open_session
-from .enums import NoticeEmail
+from .enums import NoticeEmail, WebhookEvent
+from .models import utc_now
 from .queries.reference import for_lists
+from .queries.webhooks import endpoints_due
 from .services.digests import send_digests
 from .services.failed_jobs import keep_failure
 from .services.invites import email_person
 from .services.mail import send_pending_notices
 from .services.scheduling import remind_owners
+from .services.webhook_delivery import deliver_due, forget_old_deliveries
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "burden-tracker"
@@ -52,7 +55,8 @@ class JobFailed(Exception):
 # What each job does, in the words of /admin/jobs.
 JOB_WORDS = {"email_notices": "Email the notices just written",
              "email_person": "Email one person (a link to set a password, a change to their account)",
-             "sweep_notices": "Email the notices left pending", "morning_round": "Morning reminders and digests"}
+             "sweep_notices": "Email the notices left pending", "morning_round": "Morning reminders and digests",
+             "deliver_webhooks": "Send the webhooks due", "sweep_webhooks": "Send the webhooks left due"}
 WORKER_SEEN = "worker-seen"  # the queue's key for when a worker last said it runs: as it starts, then each sweep
 
 
@@ -68,6 +72,7 @@ class Jobs:
     queue: Huey
     email_notices: TaskWrapper
     email_person: TaskWrapper
+    deliver_webhooks: TaskWrapper
 
 
 def init_app(app: Flask) -> None:
@@ -91,7 +96,9 @@ def run_worker(app: Flask, *, threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with app.app_context():
         queue = jobs().queue
-    queue.create_consumer(workers=threads, worker_type="thread").run()
+    # An idle worker asks a SQLite or PostgreSQL queue for work at most a second apart (Huey's default waits up
+    # to ten): an email or a webhook then leaves within a second or so of the page that caused it.
+    queue.create_consumer(workers=threads, worker_type="thread", max_delay=1.0).run()
 
 
 def queue_state() -> QueueState:
@@ -151,13 +158,30 @@ def remind_owners_now(app: Flask, today: date | None = None) -> int:
         return remind_owners(session=session, today=today or for_lists(session=session).today())
 
 
+def deliver_webhooks_now(app: Flask) -> float | None:
+    """Sends every endpoint's due webhooks. Returns the seconds until the soonest try again of one refused here,
+    or None."""
+    waits = []
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        for endpoint_id in endpoints_due(session=session, now=utc_now()):
+            session.commit()  # the list was read in a transaction of its own; each endpoint is sent in others
+            wait = deliver_due(session=session, endpoint_id=endpoint_id, waits=app.config["WEBHOOK_WAITS"],
+                               link=_event_address)
+            if wait is not None:
+                waits.append(wait)
+    return min(waits, default=None)
+
+
 def morning_round(app: Flask, now: datetime) -> None:
-    """At DIGEST_HOUR on the organization's clocks: reminders first, so that the digests carry them; then the
-    daily digests, and on Mondays the weekly ones. Hourly otherwise does nothing."""
+    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log is forgotten; reminders come before the
+    digests, so that the digests carry them; then the daily digests, and on Mondays the weekly ones. Hourly
+    otherwise does nothing."""
     with app.app_context(), open_session(app.extensions["db_engine"], read_only=True) as session:
         local = now.astimezone(ZoneInfo(for_lists(session=session).time_zone))
     if local.hour != app.config["DIGEST_HOUR"]:
         return
+    with app.app_context(), open_session(app.extensions["db_engine"]) as session:
+        forget_old_deliveries(session=session, now=now)
     remind_owners_now(app, local.date())
     if not app.config.get("SMTP_HOST"):
         return
@@ -193,6 +217,16 @@ def _register(app: Flask, queue: Huey) -> Jobs:
     def worker_seen():
         queue.put(WORKER_SEEN, time.time())
 
+    @queue.task(name="deliver_webhooks")
+    def deliver_webhooks():
+        wait = deliver_webhooks_now(app)
+        if wait is not None:  # tried and refused: try again after the wait, as WEBHOOK_WAITS say
+            deliver_webhooks.schedule(delay=max(wait, 0.0))
+
+    @queue.periodic_task(crontab(minute="*"), name="sweep_webhooks")
+    def sweep_webhooks():  # what a worker that died, or a paused endpoint since resumed, left due
+        deliver_webhooks()
+
     @queue.periodic_task(crontab(minute="0"), name="morning_round")
     def morning():
         morning_round(app, datetime.now(ZoneInfo("UTC")))
@@ -204,11 +238,18 @@ def _register(app: Flask, queue: Huey) -> Jobs:
         with app.app_context(), open_session(app.extensions["db_engine"]) as session:
             keep_failure(session=session, job=task.name, error=_said(error), tries=type(task).default_retries + 1)
 
-    return Jobs(queue=queue, email_notices=email_notices, email_person=email_one)
+    return Jobs(queue=queue, email_notices=email_notices, email_person=email_one, deliver_webhooks=deliver_webhooks)
 
 
 def _said(error: Exception | None) -> str:
     return f"{type(error).__name__}: {error}" if error is not None else "It stopped without saying why."
+
+
+def _event_address(event: WebhookEvent, data: dict) -> str | None:
+    """The page a webhook's event is about, under BASE_URL; in a job's app context."""
+    if event == WebhookEvent.QUARTER_CLOSED:
+        return emailed_address("dashboard.index", quarter=data["quarter"])
+    return emailed_address("nominations.show", nomination_id=data["nomination"]["id"])
 
 
 def _nomination_address(app: Flask) -> Callable[[int], str] | None:

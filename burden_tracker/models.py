@@ -13,6 +13,7 @@ from .enums import (
     Actor,
     AffectedRole,
     AuditKind,
+    DeliveryOutcome,
     EventKind,
     NoticeEmail,
     RequirementSource,
@@ -20,6 +21,8 @@ from .enums import (
     State,
     TokenScope,
     VoteChoice,
+    WebhookEvent,
+    WebhookFormat,
 )
 
 
@@ -633,3 +636,42 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """Where an admin asked to be told of changes (/admin/webhooks): each event it names is delivered there, signed
+    with its secret (services/webhook_delivery.py). The secret is kept as it is, since signing needs it, and shown
+    to the admin once."""
+
+    __tablename__ = "webhook_endpoints"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    url: str = Field(max_length=2000)
+    events: str = Field(max_length=200)  # the WebhookEvent values it wants, space-separated
+    format: WebhookFormat = Field(sa_type=text_enum(WebhookFormat))
+    secret: str = Field(max_length=64)  # whsec_ and base64, as the Standard Webhooks specification writes it
+    active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+    # One worker at a time delivers an endpoint's events, in order: it holds the endpoint until then.
+    delivering_until: datetime | None = None
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint, written in the transaction of the change it tells of (the outbox), then sent by
+    a job until the endpoint answers 2xx or WEBHOOK_WAITS run out. Its payload names nobody."""
+
+    __tablename__ = "webhook_deliveries"
+    # An endpoint's deliveries still to send, oldest first; and its log, newest first.
+    __table_args__ = (sa.Index("ix_webhook_deliveries_endpoint_outcome", "endpoint_id", "outcome", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhook_endpoints.id")
+    message_id: str = Field(max_length=40, unique=True)  # the webhook-id header: the same on every try
+    event: WebhookEvent = Field(sa_type=text_enum(WebhookEvent))
+    payload: str = Field(sa_type=sa.Text)  # the event's JSON, as it was when the change was written
+    created_at: datetime = Field(default_factory=utc_now)
+    outcome: DeliveryOutcome = Field(default=DeliveryOutcome.PENDING, sa_type=text_enum(DeliveryOutcome))
+    tries: int = 0
+    next_try_at: datetime = Field(default_factory=utc_now)
+    last_tried_at: datetime | None = None
+    last_status: int | None = None  # the HTTP status of the last answer; None when none came
+    last_answer: str | None = Field(default=None, max_length=300)  # its first words, or why none came

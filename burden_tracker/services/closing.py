@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import hours
+from ..enums import WebhookEvent
 from ..errors import DomainError
 from ..models import ClosedRow, QuarterClosing, Restatement, utc_now
 from ..queries import closed_quarters, quarter_report
 from ..queries.reference import organization_today
 from .admin import record_admin_change
+from .webhooks import announce, quarter_data
 
 REASON_MAX = 2_000
 OPERATOR = "an operator, at the command line"
@@ -42,6 +44,7 @@ def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | N
     keys = {sheet: _store_rows(session, closing.id, sheet, report) for sheet in quarter_report.SHEETS}
     closing.report = quarter_report.encode(report, keys, closed_by)
     record_admin_change(session, actor_id, f"Closed {quarter}")
+    announce(session, WebhookEvent.QUARTER_CLOSED, quarter_data(quarter, report.history[-1][1]))
     session.commit()
     return closing
 

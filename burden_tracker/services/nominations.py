@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import hours, workflow
+from ..enums import WebhookEvent
 from ..errors import DomainError
 from ..models import Category, Comment, Department, Nomination, Supporter, User
 from ..naming import person_named
@@ -17,6 +18,7 @@ from ..queries.reference import find_by_name, organization_today
 from ..schemas import IMPLAUSIBLE, NominationIn, SupportIn, field_errors
 from .keeping import counting_change
 from .notices import notify
+from .webhooks import announce, nomination_data
 
 MAX_TEXT = 5000
 
@@ -41,6 +43,7 @@ def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomina
     )
     with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on):
         session.add(nomination)
+    announce(session, WebhookEvent.NOMINATION_CREATED, {"nomination": nomination_data(session, nomination)})
     session.commit()
     return nomination
 
@@ -104,6 +107,8 @@ def comment(*, session: Session, nomination_id: int, author: User, body: str) ->
     followers = people_following(session=session, nomination=nomination) - {author.id} - mentioned
     notify(session=session, recipients=followers, nomination=nomination, event=None,
            message=f"New comment on “{nomination.title}”.")
+    announce(session, WebhookEvent.COMMENT_CREATED,
+             {"nomination": nomination_data(session, nomination), "comment": {"id": note.id}})
     session.commit()
     return note
 

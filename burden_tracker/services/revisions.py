@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from .. import workflow
-from ..enums import Actor, AffectedRole, EventKind, RequirementSource, Role
+from ..enums import Actor, AffectedRole, EventKind, RequirementSource, Role, WebhookEvent
 from ..errors import DomainError, StaleVersion
 from ..models import Category, Department, Event, EventChange, Nomination, User, event_note, utc_now
 from ..queries.nominations import changed_under_you, get_nomination
@@ -20,6 +20,7 @@ from ..queries.notices import people_following
 from ..schemas import RevisionIn, field_errors
 from .keeping import counting_change
 from .notices import notify
+from .webhooks import announce, nomination_data
 
 
 def revise_nomination(*, session: Session, nomination_id: int, actor: User, expected_version: int,
@@ -51,6 +52,9 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
              lambda: _apply(nomination, checked, {name for name, _, _, _ in changes}))
     notify(session=session, recipients=followers - {actor.id}, nomination=nomination, event=event,
            message=f"“{nomination.title}” was revised by the board: {said}.")
+    announce(session, WebhookEvent.NOMINATION_REVISED, {
+        "nomination": nomination_data(session, nomination),
+        "changes": [{"field": label, "from": old, "to": new} for _, label, old, new in changes]})
     session.commit()
     return each
 

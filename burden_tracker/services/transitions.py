@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import EventKind, RequirementSource, Role, State
+from ..enums import EventKind, RequirementSource, Role, State, WebhookEvent
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..queries.nominations import changed_under_you, get_nomination
@@ -24,6 +24,7 @@ from ..workflow import Move
 from .keeping import counting_change
 from .measuring import link_measure
 from .notices import notify, tell_new_owner
+from .webhooks import announce, nomination_data
 
 
 def move_nomination(
@@ -67,6 +68,9 @@ def move_nomination(
     )
     if nomination.owner_id not in (owner_before, actor.id, None):
         tell_new_owner(session=session, nomination=nomination)
+    announce(session, WebhookEvent.NOMINATION_MOVED, {"nomination": nomination_data(session, nomination),
+                                                      "from_state": event.from_state.value,
+                                                      "to_state": event.to_state.value})
     session.commit()
     return nomination
 

@@ -1,5 +1,6 @@
-"""Emailing from the web's side: each POST that may have written notices queues a job to email them, and an email
-to one person (a link to set a password) is queued too, when an SMTP server is configured. The worker sends them
+"""What the web's side queues once it has answered. Each POST that may have written notices queues a job to email
+them, and an email to one person (a link to set a password) is queued too, when an SMTP server is configured. A
+change that announced webhooks (services/webhooks.py) queues their delivery. The worker sends them
 (jobs.py): a slow or absent mail server slows nobody's request, and the time an answer took says nothing of whether
 an email was sent.
 
@@ -10,9 +11,10 @@ refuses to start so; an app made in-process may) the emails go out without links
 
 import logging
 
-from flask import Flask, after_this_request, current_app, request
+from flask import Flask, after_this_request, current_app, g, request
 
 from ..jobs import jobs
+from ..services.webhooks import ANNOUNCED
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,13 @@ def init_app(app: Flask) -> None:
     def email_notices_after_post(response):
         if request.method == "POST" and app.config.get("SMTP_HOST"):
             response.call_on_close(lambda: _queue(app, "email notices", lambda queued: queued.email_notices()))
+        return response
+
+    @app.after_request
+    def deliver_webhooks_after_change(response):
+        session = g.get("db_session")
+        if session is not None and session.info.pop(ANNOUNCED, False):
+            response.call_on_close(lambda: _queue(app, "webhooks", lambda queued: queued.deliver_webhooks()))
         return response
 
 

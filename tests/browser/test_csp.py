@@ -143,7 +143,7 @@ def test_the_dashboard_charts_draw_and_the_quarter_changes_in_place(page, visit,
 def test_admin_pages_and_the_invite_links_copy_button_work_under_the_policy(page, visit, sign_in_as, reported):
     sign_in_as("admin@demo.test")
     for path in ("/admin", "/admin/users", "/admin/departments", "/admin/categories", "/admin/settings",
-                 "/admin/jobs"):
+                 "/admin/jobs", "/admin/webhooks"):
         visit(path)
     visit("/admin/users/new")
     page.get_by_label("Email").fill("csp.check@demo.test")

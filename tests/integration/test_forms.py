@@ -29,11 +29,12 @@ from markupsafe import escape
 from sqlalchemy import text
 
 from burden_tracker import create_app
-from burden_tracker.enums import Role, State, VoteChoice
-from burden_tracker.models import Attachment, Comment, Notification, Vote
+from burden_tracker.enums import Role, State, VoteChoice, WebhookFormat
+from burden_tracker.models import Attachment, Comment, Notification, Vote, WebhookEndpoint
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
+from burden_tracker.webhook_messages import new_secret
 from tests.support.factories import make_department, make_nomination, make_user
 from tests.support.routes import MATRIX, ROLE_SETS
 from tests.support.web import HTMX, PASSWORD, csrf_token, sign_in
@@ -195,6 +196,10 @@ def world(app, engine, session):
                               media_type="image/png", size=96, sha256=name.ljust(64, "0"))
              for name in ("attachment", "own_attachment")}
     session.add_all(files.values())
+    # Told of closed quarters only, and never sent here: no worker runs the queue in these tests.
+    webhook = WebhookEndpoint(name="Executives' channel", url="https://hooks.hospital.test/q", events="quarter.closed",
+                              format=WebhookFormat.TEAMS, secret=new_secret())
+    session.add(webhook)
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
@@ -203,7 +208,7 @@ def world(app, engine, session):
     ids = {name: nomination.id for name, nomination in nominations.items()} | {
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
-        "category": open_nomination.category_id, "comment": staff_comment.id,
+        "category": open_nomination.category_id, "comment": staff_comment.id, "webhook": webhook.id,
         **{name: attachment.id for name, attachment in files.items()}}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
@@ -330,6 +335,8 @@ POSTS = {
                                                                     "department_id": str(w.ids["department"])}),
     "metrics_admin.remove_department_name": Endpoint(values=lambda w: {"name": "ED Main"}),
     "jobs_admin.clear": Endpoint(),
+    "webhooks_admin.add": Endpoint(values=lambda w: {"name": "Wins page", "url": "https://hooks.hospital.test/x",
+                                                     "events": ["nomination.moved"], "format": "teams"}),
     "tokens.create": Endpoint(values=lambda w: {"name": "Intranet wins page", "scope": "read", "days": "90"}),
     "dashboard.close": Endpoint(lambda w: {"quarter": "2026-Q1"}),
     "dashboard.reopen": Endpoint(lambda w: {"quarter": "2026-Q1"}, lambda w: {"reason": "A retirement was misdated."}),
@@ -353,6 +360,8 @@ NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session
               "second_factor.new_codes": "takes no fields; tested in integration/views/test_second_factor.py",
               "tokens.renew": "takes no fields; tested in integration/views/test_tokens.py",
               "tokens.revoke": "takes no fields; tested in integration/views/test_tokens.py",
+              **{endpoint: "takes no fields; tested in integration/views/test_webhooks_admin.py"
+                 for endpoint in ("webhooks_admin.pause", "webhooks_admin.resume", "webhooks_admin.remove")},
               **{endpoint: "JSON with a token, not a form: integration/views/test_api.py sends it refused values"
                  for endpoint in ("api.create_nomination", "api.add_support", "api.add_comment", "api.evaluate",
                                   "api.reopen", "api.retire", "api.reject", "api.duplicate", "api.vote", "api.revise")}}
@@ -419,6 +428,8 @@ PAGES = {
     "metrics_admin.index": Endpoint(),
     "metrics_admin.template": Endpoint(),
     "jobs_admin.index": Endpoint(),
+    "webhooks_admin.index": Endpoint(),
+    "webhooks_admin.log": Endpoint(lambda w: {"endpoint_id": w.ids["webhook"]}),
     "tokens.index": Endpoint(),
     "api.openapi": Endpoint(),
     "api.docs": Endpoint(),
@@ -883,7 +894,8 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
     hostile = [("q", SCRIPT), ("quarter", SCRIPT), ("department", IMG), ("title", SCRIPT), ("next", IMG)]
     args = {"filename": "css/app.css", "token": world.invite_token, "quarter": "2026-Q3", "kind": "departments",
             "file_type": "xlsx", "attachment_id": world.ids["attachment"],
-            "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"]}
+            "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"],
+            "endpoint_id": world.ids["webhook"]}
     for rule, method in routes(world.app):
         if method == "GET":
             client, _csrf = world.client(role_for(rule.endpoint, method))

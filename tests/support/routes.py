@@ -107,6 +107,12 @@ MATRIX = {
     ("metrics_admin.template", "GET"): ADMIN,
     ("jobs_admin.index", "GET"): ADMIN,
     ("jobs_admin.clear", "POST"): ADMIN,
+    ("webhooks_admin.index", "GET"): ADMIN,
+    ("webhooks_admin.add", "POST"): ADMIN,
+    ("webhooks_admin.log", "GET"): ADMIN,
+    ("webhooks_admin.pause", "POST"): ADMIN,
+    ("webhooks_admin.resume", "POST"): ADMIN,
+    ("webhooks_admin.remove", "POST"): ADMIN,
     ("tokens.index", "GET"): SIGNED_IN,
     ("tokens.create", "POST"): SIGNED_IN,
     ("tokens.renew", "POST"): SIGNED_IN,  # their own tokens only: another's is not found
@@ -133,4 +139,4 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 # Values for the arguments of routes; each route takes the one it knows: harmless either way.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
              "file_type": ["csv", "xlsx"], "comment_id": [1], "attachment_id": [1],
-             "action": ["invite", "reactivate"], "token_id": [1]}
+             "action": ["invite", "reactivate"], "token_id": [1], "endpoint_id": [1]}

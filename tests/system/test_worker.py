@@ -1,5 +1,6 @@
-"""`burden-tracker worker` as a real process beside a real SMTP server: it runs what was queued while no worker ran,
-tries a failing job again until the mail server answers, and keeps one that failed its last try for admins."""
+"""`burden-tracker worker` as a real process beside a real SMTP server and a real webhook receiver: it runs what
+was queued while no worker ran, tries a failing job again until the mail server answers, keeps one that failed its
+last try for admins, and sends webhooks in order, again after a refusal."""
 
 import os
 import signal
@@ -13,14 +14,16 @@ import pytest
 from sqlmodel import select
 
 from burden_tracker import create_app
-from burden_tracker.enums import Role
+from burden_tracker.enums import Role, WebhookEvent
 from burden_tracker.jobs import jobs, queue_state
 from burden_tracker.models import FailedJob, Notification
 from burden_tracker.services.nominations import comment
+from burden_tracker.services.webhooks import announce, register_endpoint
 from tests.support.factories import make_nomination, make_user
 from tests.support.serving import free_port
 from tests.support.smtp import running_inbox
 from tests.support.web import sign_in
+from tests.support.webhook_receiver import running_receiver
 
 BIN = Path(sys.executable).parent
 
@@ -113,7 +116,9 @@ def test_a_failing_email_is_tried_again_until_the_mail_server_answers(web_app, s
 
 def test_a_job_that_fails_its_last_try_is_kept_and_shown_to_admins(web_app, settings, session, tmp_path):
     admin = make_user(session, Role.ADMIN, can_sign_in=True)
-    settings = {**settings, "JOB_RETRIES": "2"}  # the worker's own: tries at once, after 0.5 s and after 1 s more
+    # A job carries the retries of the app that queued it: tried at once, after 0.5 s and after 1 s more.
+    settings = {**settings, "JOB_RETRIES": "2"}
+    web_app.config["JOB_RETRIES"] = 2
     with web_app.app_context():
         jobs().email_person("new.person@hospital.test", "Burden Tracker: set your password", "Your link: …")
     with worker(settings, tmp_path / "worker.log"):
@@ -132,3 +137,24 @@ def test_the_queue_file_is_readable_by_its_owner_only(web_app, settings):
         jobs()
     path = Path(settings["JOBS_URL"].removeprefix("sqlite:///"))
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+def test_webhooks_refused_are_sent_again_by_the_worker_in_the_order_written(web_app, settings, session, tmp_path):
+    settings = {**settings, "WEBHOOK_WAITS": "0.5 0.5 0.5"}  # the worker's own
+    with running_receiver() as receiver:
+        endpoint, secret = register_endpoint(
+            session=session, actor=make_user(session, Role.ADMIN), name="Wins page", url=receiver.url,
+            events=["nomination.moved"], message_format="standard", http_allowed=False)
+        receiver.secrets.append(secret)
+        receiver.answers = [503, 503]
+        for number, title in enumerate(("First retired", "Then rejected"), start=1):
+            announce(session, WebhookEvent.NOMINATION_MOVED, {"nomination": {"id": number, "title": title},
+                                                              "from_state": "evaluated", "to_state": "retired"})
+        session.commit()
+        with web_app.app_context():
+            jobs().deliver_webhooks()
+        with worker(settings, tmp_path / "worker.log"):
+            wait_until(lambda: len(receiver.taken()) == 2, "both webhooks taken")
+    assert [(message.message["data"]["nomination"]["title"], message.answered) for message in receiver.received] == [
+        ("First retired", 503), ("First retired", 503), ("First retired", 204), ("Then rejected", 204)]
+    assert all(message.signed_by == secret for message in receiver.received)
