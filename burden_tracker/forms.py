@@ -44,11 +44,10 @@ from .enums import (
     WebhookFormat,
 )
 from .errors import as_sentence
-from .schemas import Estimate, NominationIn, field_errors, without_nul
+from .schemas import LARGEST_ID, Estimate, NominationIn, field_errors, without_nul
 from .webhook_messages import address_problem
 
 MAX_TEXT = 5000
-LARGEST_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names no row, and the database refuses it
 
 
 class SignInForm(FlaskForm):

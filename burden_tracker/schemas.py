@@ -20,6 +20,8 @@ def without_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names no row, and the database refuses it
+RowId = Annotated[int, Limits(ge=1, le=LARGEST_ID)]
 Minutes = Annotated[float, Limits(gt=0, le=480, allow_inf_nan=False)]
 Occurrences = Annotated[float, Limits(gt=0, le=1000, allow_inf_nan=False)]
 Clinicians = Annotated[int, Limits(ge=1, le=100_000)]

@@ -56,6 +56,7 @@ def init_app(app) -> None:
     )
 
     app.url_map.converters["int"] = IdConverter  # before any blueprint's rules are added
+    app.json = api.ArrivingJson(app)
     htmx.init_app(app)
     csrf.init_app(app)
     api_limits.init_app(app)

@@ -8,9 +8,11 @@ spectree checks each request against the pydantic models its view names and make
 same models (/api/v1/openapi.json); /api/v1/docs renders that document as a page.
 """
 
+import copy
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from werkzeug.exceptions import HTTPException
@@ -21,6 +23,7 @@ from ..enums import Role, TokenScope
 from ..errors import DomainError, NotFound, StaleVersion
 from ..models import User, utc_now
 from ..queries.api_tokens import TokenRefused, holder_of, token_hash
+from ..schemas import without_nul
 from ..services.api_tokens import note_use
 from .api_limits import seconds_to_wait
 
@@ -58,6 +61,22 @@ class Problem(BaseModel):
     fields: dict[str, str] | None = None
 
 
+class ArrivingJson(DefaultJSONProvider):
+    """The app's JSON, with NUL dropped from every string of a request's body as it is read, as the forms drop it
+    (schemas.without_nul): PostgreSQL refuses NUL in text, even in a query."""
+
+    def loads(self, s, **kwargs):
+        return _without_nul(super().loads(s, **kwargs))
+
+
+def _without_nul(value):
+    if isinstance(value, dict):
+        return {without_nul(name): _without_nul(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return without_nul(value)
+
+
 @dataclass(frozen=True)
 class Caller:
     user: User
@@ -80,19 +99,18 @@ def needs_role(*roles: Role) -> User:
 def authenticate():
     if request.endpoint in OPEN or request.method == "OPTIONS":
         return None  # a browser's preflight carries no token; cors() below answers it
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = _presented_token()
+    if token is None:
         return problem(401, "A token is needed.", "Send a token made on /me/tokens as Authorization: Bearer …",
                        headers={"WWW-Authenticate": 'Bearer realm="burden-tracker"'})
     now, session = utc_now(), get_session()
     try:
-        holder = holder_of(session=session, token=token.strip(), now=now)
+        holder = holder_of(session=session, token=token, now=now)
     except TokenRefused as refused:
         audit.record(audit.API_TOKEN, detail=f"refused: {refused.reason}")
         return problem(401, "The token does not work.", refused.reason,
                        headers={"WWW-Authenticate": 'Bearer realm="burden-tracker", error="invalid_token"'})
-    wait = seconds_to_wait(token_hash(token.strip()))  # the hash: unique to the token, wherever Redis is shared
+    wait = seconds_to_wait(token_hash(token))  # the hash: unique to the token, wherever Redis is shared
     if wait is not None:
         return problem(429, "Too many requests.", f"This token may make {current_app.config['API_REQUESTS_PER_MINUTE']}"
                        f" requests a minute. Try again in {wait} s.", headers={"Retry-After": str(wait)})
@@ -101,6 +119,11 @@ def authenticate():
     _note_use(session, holder, now)
     g.api_caller = Caller(holder.user, holder.scope)
     return None
+
+
+def _presented_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _note_use(session, holder, now) -> None:
@@ -130,12 +153,34 @@ def cors(response):
 
 @bp.get("/openapi.json")
 def openapi():
-    return current_app.json.response(spec.spec)
+    return current_app.json.response(document())
 
 
 @bp.get("/docs")
 def docs():
-    return render_template("api/docs.html", document=spec.spec)
+    return render_template("api/docs.html", document=document())
+
+
+def document() -> dict:
+    """spectree's document, with each refusal under the media type it is sent as (application/problem+json), and
+    the 429 any operation may answer when its token has made too many requests (authenticate, above)."""
+    if "document" not in current_app.extensions.setdefault("api", {}):
+        made = copy.deepcopy(spec.spec)
+        for operation in (op for path in made["paths"].values() for op in path.values()):
+            answers = operation.setdefault("responses", {})
+            for answer in answers.values():
+                content = answer.get("content", {})
+                if content.get("application/json", {}).get("schema", {}).get("$ref", "").startswith(_PROBLEM_REF):
+                    answer["content"] = {PROBLEM: content["application/json"]}
+            problem_schema = next(iter(answers["401"]["content"].values()))
+            answers["429"] = {"description": "Too Many Requests: try again after Retry-After seconds",
+                              "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                              "content": {PROBLEM: problem_schema}}
+        current_app.extensions["api"]["document"] = made
+    return current_app.extensions["api"]["document"]
+
+
+_PROBLEM_REF = "#/components/schemas/Problem."
 
 
 def problem(status: int, title: str, detail: str, fields: dict | None = None, headers: dict | None = None):

@@ -15,6 +15,7 @@ from spectree import Response
 
 from ..db import get_session
 from ..enums import AffectedRole, RequirementSource, Role, VoteChoice
+from ..schemas import RowId
 from ..services.revisions import revise_nomination
 from ..services.transitions import move_nomination
 from ..services.votes import cast_vote
@@ -31,15 +32,23 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class IfMatch(BaseModel):
+    """A change's header, documented; matched_version reads it, so that its absence answers 428, not 422."""
+
+    if_match: str | None = Field(None, alias="If-Match",
+                                 description="The ETag of GET /api/v1/nominations/{id}: the version changed. "
+                                             "Without it, 428; when someone changed the nomination since, 412.")
+
+
 class EvaluateIn(Decision):
     minutes_per_occurrence: float | None = None
     occurrences_per_week: float | None = None
     clinicians_affected: int | None = None
     confirmed_source: RequirementSource | None = None
     note: str | None = NOTE
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     measured_metric: str | None = METRIC
-    affected_departments: list[int] = DEPARTMENTS
+    affected_departments: list[RowId] = DEPARTMENTS
 
 
 class ReopenIn(Decision):
@@ -50,7 +59,7 @@ class RetireIn(Decision):
     retired_on: date | None = None
     note: str | None = Field(None, max_length=5000, description="What was changed.")
     measured_metric: str | None = METRIC
-    affected_departments: list[int] = DEPARTMENTS
+    affected_departments: list[RowId] = DEPARTMENTS
 
 
 class RejectIn(Decision):
@@ -58,7 +67,7 @@ class RejectIn(Decision):
 
 
 class DuplicateIn(Decision):
-    duplicate_of: int = Field(ge=1, description="The nomination that stays.")
+    duplicate_of: RowId = Field(description="The nomination that stays.")
 
 
 class VoteIn(Decision):
@@ -74,8 +83,8 @@ class RevisionIn(Decision):
     minutes_per_occurrence: float
     occurrences_per_week: float
     clinicians_affected: int
-    department_id: int
-    category_id: int
+    department_id: RowId
+    category_id: RowId
     affected_role: AffectedRole
     requirement_source: RequirementSource
     reason: str = Field(min_length=1, max_length=5000)
@@ -98,7 +107,7 @@ def _decision(name: str, move: Move, model: type[Decision]):
     decide.__name__ = name
     decide.__doc__ = f"{move.value.capitalize()}, as the board's panel does: If-Match names the version decided on."
     decide.__annotations__ = {"nomination_id": int, "json": model}  # what spectree hands the view
-    return spec.validate(json=model, resp=CHANGED, tags=["decisions"])(decide)
+    return spec.validate(json=model, headers=IfMatch, resp=CHANGED, tags=["decisions"])(decide)
 
 
 for _name, (_move, _model) in MOVES.items():
@@ -117,7 +126,7 @@ def vote(nomination_id: int, json: VoteIn):
 
 
 @bp.post("/nominations/<int:nomination_id>/revision")
-@spec.validate(json=RevisionIn, resp=CHANGED, tags=["decisions"])
+@spec.validate(json=RevisionIn, headers=IfMatch, resp=CHANGED, tags=["decisions"])
 def revise(nomination_id: int, json: RevisionIn):
     """Revise its estimate, department, category, who does it or where the requirement comes from, and say why:
     every value as it should stand."""

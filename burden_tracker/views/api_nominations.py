@@ -19,7 +19,7 @@ from ..enums import RequirementSource, Role, State
 from ..errors import DomainError
 from ..queries.details import nomination_details
 from ..queries.listing import Filters, NominationRow, list_nominations
-from ..schemas import NominationFields, NominationIn
+from ..schemas import NominationFields, NominationIn, RowId
 from ..services.nominations import nominate
 from .api import Problem, bp, caller, needs_role, spec
 from .filters import MAX_PAGE
@@ -32,8 +32,8 @@ class NominationQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     state: State | None = None
-    department_id: int | None = Field(None, ge=1)
-    category_id: int | None = Field(None, ge=1)
+    department_id: RowId | None = None
+    category_id: RowId | None = None
     source: RequirementSource | None = None
     q: str = Field("", max_length=200, description="Words the title or description holds, each of them.")
     sort: Literal["newest", "hours", "supporters"] = "newest"

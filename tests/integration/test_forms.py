@@ -362,7 +362,7 @@ NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session
               "tokens.revoke": "takes no fields; tested in integration/views/test_tokens.py",
               **{endpoint: "takes no fields; tested in integration/views/test_webhooks_admin.py"
                  for endpoint in ("webhooks_admin.pause", "webhooks_admin.resume", "webhooks_admin.remove")},
-              **{endpoint: "JSON with a token, not a form: integration/views/test_api.py sends it refused values"
+              **{endpoint: "JSON with a token, not a form: views/test_api_contract.py fuzzes it from its document"
                  for endpoint in ("api.create_nomination", "api.add_support", "api.add_comment", "api.evaluate",
                                   "api.reopen", "api.retire", "api.reject", "api.duplicate", "api.vote", "api.revise")}}
 
