@@ -29,6 +29,7 @@ def init_app(app) -> None:
         api_decisions,  # noqa: F401  as api_comments
         api_limits,
         api_nominations,  # noqa: F401  as api_comments
+        api_reports,  # noqa: F401  as api_comments
         attachments,
         auth,
         board,

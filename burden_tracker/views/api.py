@@ -161,11 +161,23 @@ def docs():
     return render_template("api/docs.html", document=document())
 
 
+# Operations spectree cannot wrap, described by hand: a file is sent as it is read from disk, which spectree's
+# check of the answer would read whole into memory first. {path: {method: operation}}.
+BY_HAND: dict[str, dict[str, dict]] = {}
+PROBLEM_SCHEMA = "#/components/schemas/Problem"  # for BY_HAND's refusals: spectree names its own with a hash
+
+
 def document() -> dict:
-    """spectree's document, with each refusal under the media type it is sent as (application/problem+json), and
-    the 429 any operation may answer when its token has made too many requests (authenticate, above)."""
+    """spectree's document and the operations BY_HAND, with each refusal under the media type it is sent as
+    (application/problem+json), and the 429 any operation may answer when its token has made too many requests
+    (authenticate, above)."""
     if "document" not in current_app.extensions.setdefault("api", {}):
         made = copy.deepcopy(spec.spec)
+        for path, operations in BY_HAND.items():
+            made["paths"].setdefault(path, {}).update(copy.deepcopy(operations))
+        schemas = made["components"]["schemas"]
+        schemas["Problem"] = {"$ref": _PROBLEM_REF + next(name for name in schemas if name.startswith("Problem."))
+                              .removeprefix("Problem.")}
         for operation in (op for path in made["paths"].values() for op in path.values()):
             answers = operation.setdefault("responses", {})
             for answer in answers.values():

@@ -364,6 +364,7 @@ NOT_FUZZED = {"auth.logout": "takes no fields; signing out would end the session
                  for endpoint in ("webhooks_admin.pause", "webhooks_admin.resume", "webhooks_admin.remove")},
               **{endpoint: "JSON with a token, not a form: views/test_api_contract.py fuzzes it from its document"
                  for endpoint in ("api.create_nomination", "api.add_support", "api.add_comment", "api.evaluate",
+                                  "api.import_ehr_metrics",
                                   "api.reopen", "api.retire", "api.reject", "api.duplicate", "api.vote", "api.revise")}}
 
 # Pages and fragments that read the query string, with the values a person might send.
@@ -437,6 +438,8 @@ PAGES = {
     "api.list_of_nominations": Endpoint(),
     "api.one_nomination": Endpoint(_open),
     "api.comments": Endpoint(_open),
+    "api.quarter_figures": Endpoint(lambda w: {"quarter": "2026-Q1"}),
+    "api.quarter_workbook": Endpoint(lambda w: {"quarter": "2026-Q1"}),
 }
 ROLE_ORDER = ("staff", "board", "admin", "executive")
 

@@ -127,6 +127,9 @@ MATRIX = {
     ("api.add_support", "POST"): EVERYONE,
     ("api.take_back_support", "DELETE"): EVERYONE,
     ("api.comments", "GET"): EVERYONE,
+    ("api.quarter_figures", "GET"): EVERYONE,
+    ("api.quarter_workbook", "GET"): EVERYONE,
+    ("api.import_ehr_metrics", "POST"): EVERYONE,
     ("api.add_comment", "POST"): EVERYONE,
     **{(f"api.{decision}", "POST"): EVERYONE
        for decision in ("evaluate", "reopen", "retire", "reject", "duplicate", "vote", "revise")},

@@ -41,7 +41,9 @@ def test_the_document_is_openapi_3_1_made_from_the_same_models(client):
                           ("/api/v1/nominations/{nomination_id}/comments", "get"),
                           ("/api/v1/nominations/{nomination_id}/comments", "post"),
                           *((f"/api/v1/nominations/{{nomination_id}}/{decision}", "post") for decision in (
-                              "evaluate", "reopen", "retire", "reject", "duplicate", "vote", "revision"))}
+                              "evaluate", "reopen", "retire", "reject", "duplicate", "vote", "revision")),
+                          ("/api/v1/reports/{quarter}", "get"), ("/api/v1/reports/{quarter}/workbook", "get"),
+                          ("/api/v1/metrics", "post")}
     assert document["components"]["securitySchemes"] == {"token": {"type": "http", "scheme": "bearer"}}
     listed = document["paths"]["/api/v1/nominations"]["get"]
     assert {parameter["name"] for parameter in listed["parameters"]} == {

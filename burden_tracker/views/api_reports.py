@@ -1,0 +1,160 @@
+"""/api/v1/reports and /api/v1/metrics: a quarter's figures as its dashboard shows them (queries/quarter_report.py:
+as it was closed, or as of today) and its workbook, for the board, executives and admins; and the EHR vendor's
+metrics imported, or only checked, as /admin/metrics imports them, for admins.
+
+The routes join views/api.py's blueprint, whose before_request authenticates the token.
+"""
+
+from dataclasses import asdict
+from datetime import date, datetime
+
+from flask import abort, current_app, request, url_for
+from lxml.etree import SerialisationError
+from pydantic import BaseModel, ConfigDict, Field
+from spectree import Response
+from sqlalchemy.exc import OperationalError
+
+from ..db import get_session
+from ..enums import Role
+from ..errors import DomainError
+from ..export import write_workbook
+from ..queries import quarter_report
+from ..queries.reference import organization_today
+from ..queries.reporting import parse_quarter
+from ..services.metrics_import import import_metrics
+from ..services.sheet_files import read_upload
+from .api import BY_HAND, PROBLEM, PROBLEM_SCHEMA, Problem, bp, needs_role, problem, spec
+from .dashboard import REPORT_READERS
+from .downloads import TYPES, send_written
+from .rendering import named
+
+SHEET_KINDS = {"text/csv": "metrics.csv", TYPES["xlsx"]: "metrics.xlsx"}
+
+
+class FiguresOut(BaseModel):
+    """The quarter's figures, for the program or one group of it (the dashboard's words for each are its own)."""
+
+    model_config = ConfigDict(extra="ignore")
+    received: int
+    evaluated: int
+    decided_to_retire: int
+    retired: int = Field(description="Retirements effective in the quarter.")
+    rejected: int
+    retired_by_end: int
+    open_at_end: int
+    realized_hours: float = Field(description="Clinician-hours given back in the quarter (to date while under way).")
+    annualized_hours: float = Field(description="Clinician-hours a year given back by what is retired.")
+    potential_hours: float
+    realized_cost: float
+    projected_hours: float
+
+
+class GroupOut(BaseModel):
+    label: str
+    figures: FiguresOut
+
+
+class QuarterOut(BaseModel):
+    quarter: str = Field(description="As addresses write it: 2026-Q3.")
+    label: str = Field(description="As people read it: FY2027-Q1 when the fiscal year does not start in January.")
+    first_day: date
+    last_day: date
+    as_of: date = Field(description="The day the figures stand on: today, or the day the quarter was closed.")
+    closed_at: datetime | None = Field(description="When the quarter was closed; null while its figures may move.")
+    figures: FiguresOut
+    breakdowns: dict[str, list[GroupOut]] = Field(description="By department, category, affected role, source.")
+    workbook: str = Field(description="The quarter's workbook, for the same token.")
+
+
+class MetricsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dry_run: bool = Field(False, description="Only check the file: nothing is stored.")
+
+
+class MetricsOut(BaseModel):
+    shape: str
+    rows: int
+    figures: int = Field(description="Department × month × metric figures stored (or that would be, on a dry run).")
+    dry_run: bool
+    warnings: list[str]
+
+
+@bp.get("/reports/<quarter>")
+@spec.validate(resp=Response(HTTP_200=QuarterOut, HTTP_401=Problem, HTTP_403=Problem, HTTP_404=Problem),
+               tags=["reports"])
+def quarter_figures(quarter: str):
+    """The quarter's figures and their breakdowns, as the dashboard shows them."""
+    needs_role(*REPORT_READERS)
+    session = get_session()
+    chosen = _quarter(session, quarter)
+    report = quarter_report.report_for(session=session, quarter=chosen, today=organization_today(session=session))
+    return QuarterOut(
+        quarter=chosen.key, label=str(chosen), first_day=chosen.first_day, last_day=chosen.last_day,
+        as_of=report.today, closed_at=report.closed.at if report.closed else None,
+        figures=FiguresOut(**asdict(report.figures)),
+        breakdowns={kind: [GroupOut(label=group.label, figures=FiguresOut(**asdict(group.figures)))
+                           for group in groups] for kind, groups in report.breakdowns.items()},
+        workbook=url_for("api.quarter_workbook", quarter=chosen.key, _external=True))
+
+
+@bp.get("/reports/<quarter>/workbook")
+def quarter_workbook(quarter: str):
+    """The quarter's workbook, as /reports/QUARTER.xlsx sends it (described in WORKBOOK_OPERATION)."""
+    reader = needs_role(*REPORT_READERS)
+    session = get_session()
+    chosen = _quarter(session, quarter)
+    sent = send_written(lambda file: write_workbook(session=session, quarter=chosen, destination=file,
+                                                    generated_by=named(reader)),
+                        mimetype=TYPES["xlsx"], download_name=f"burden-tracker-{chosen}.xlsx", what="The workbook",
+                        failures=(OSError, OperationalError, SerialisationError))
+    if not isinstance(sent, tuple):
+        return sent
+    return problem(503, "The workbook could not be written.", "The server could not write it (its disk may be "
+                   "full). Nothing was sent; try again later.")
+
+
+@bp.post("/metrics")
+@spec.validate(query=MetricsQuery, resp=Response(HTTP_200=MetricsOut, HTTP_401=Problem, HTTP_403=Problem,
+                                                 HTTP_413=Problem, HTTP_415=Problem, HTTP_422=Problem),
+               tags=["metrics"])
+def import_ehr_metrics(query: MetricsQuery):
+    """Import the EHR vendor's export, sent as the body (text/csv, or an .xlsx), all or nothing, as /admin/metrics
+    does; with dry_run, only check it. A refused file answers 422, its rows' problems in fields."""
+    needs_role(Role.ADMIN)
+    kind = SHEET_KINDS.get(request.mimetype)
+    if kind is None:
+        return problem(415, "Send the file as text/csv or as an .xlsx workbook.",
+                       f"The body's Content-Type must be {' or '.join(SHEET_KINDS)}.")
+    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"]
+    try:
+        report = import_metrics(session=get_session(), table=read_upload(request.stream, kind),
+                                dry_run=query.dry_run)
+    except DomainError as error:
+        return problem(422, "The file was not read.", error.message)
+    if not report.ok:
+        return problem(422, "Nothing was imported.", f"{len(report.errors):,} of its values were refused.",
+                       {f"row {error.row}, {error.column}": error.reason for error in report.errors})
+    return MetricsOut(shape=report.shape, rows=report.rows, figures=report.figures, dry_run=report.dry_run,
+                      warnings=report.warnings)
+
+
+def _refusal(said: str) -> dict:
+    return {"description": said, "content": {PROBLEM: {"schema": {"$ref": PROBLEM_SCHEMA}}}}
+
+
+BY_HAND["/api/v1/reports/{quarter}/workbook"] = {"get": {
+    "summary": "The quarter's workbook, as /reports/QUARTER.xlsx sends it.", "operationId": "get_quarter_workbook",
+    "tags": ["reports"], "security": [{"token": []}],
+    "parameters": [{"name": "quarter", "in": "path", "required": True, "schema": {"type": "string"},
+                    "description": "As addresses write it: 2026-Q3."}],
+    "responses": {"200": {"description": "The workbook", "content": {TYPES["xlsx"]: {
+                      "schema": {"type": "string", "format": "binary"}}}},
+                  "401": _refusal("Unauthorized"), "403": _refusal("Forbidden"), "404": _refusal("Not Found"),
+                  "503": _refusal("Service Unavailable: the server could not write it")}}}
+
+
+def _quarter(session, text: str):
+    try:
+        return parse_quarter(session=session, text=text)
+    except ValueError as error:
+        abort(problem(404, "There is no such quarter.", f"{error}."))
