@@ -652,8 +652,9 @@ class WebhookEndpoint(SQLModel, table=True):
     secret: str = Field(max_length=64)  # whsec_ and base64, as the Standard Webhooks specification writes it
     active: bool = True
     created_at: datetime = Field(default_factory=utc_now)
-    # One worker at a time delivers an endpoint's events, in order: it holds the endpoint until then.
+    # One worker at a time delivers an endpoint's events, in order: it holds the endpoint until then, by its mark.
     delivering_until: datetime | None = None
+    held_by: str | None = Field(default=None, max_length=16)
 
 
 class WebhookDelivery(SQLModel, table=True):

@@ -21,8 +21,12 @@ class EndpointLine:
 
 
 def endpoints_for(*, session: Session, event: WebhookEvent) -> list[int]:
-    """The active endpoints that want the event. They are few, so their lists of events are read, not indexed."""
-    rows = session.exec(select(WebhookEndpoint.id, WebhookEndpoint.events).where(WebhookEndpoint.active)).all()
+    """The active endpoints that want the event. They are few, so their lists of events are read, not indexed.
+    On PostgreSQL each is locked against removal until the change that announces to it commits (FOR KEY SHARE,
+    which changes to its other columns do not wait for): an endpoint removed meanwhile is either removed first,
+    and not returned, or removed after, with the deliveries just written (services/webhooks.remove_endpoint)."""
+    rows = session.exec(select(WebhookEndpoint.id, WebhookEndpoint.events).where(WebhookEndpoint.active)
+                        .with_for_update(key_share=True)).all()
     return [endpoint_id for endpoint_id, events in rows if event.value in events.split()]
 
 
@@ -51,8 +55,10 @@ def first_pending(*, session: Session, endpoint_id: int) -> WebhookDelivery | No
 
 
 def endpoints_due(*, session: Session, now: datetime) -> list[int]:
-    """Active endpoints with a delivery whose try is due; a paused one's wait until it resumes."""
+    """Active endpoints whose next delivery (their oldest pending: they go in order) is due; a paused one's wait
+    until it resumes."""
+    oldest = (select(func.min(WebhookDelivery.id)).where(WebhookDelivery.outcome == DeliveryOutcome.PENDING)
+              .group_by(WebhookDelivery.endpoint_id))
     return list(session.exec(
         select(WebhookDelivery.endpoint_id).join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-        .where(WebhookEndpoint.active, WebhookDelivery.outcome == DeliveryOutcome.PENDING,
-               WebhookDelivery.next_try_at <= now).distinct()).all())
+        .where(WebhookEndpoint.active, WebhookDelivery.id.in_(oldest), WebhookDelivery.next_try_at <= now)).all())

@@ -2,15 +2,18 @@
 each of WEBHOOK_WAITS until the endpoint answers 2xx, and given up when the waits run out (about a day). While one
 waits, those written after it wait behind it, so that a receiver sees the changes in the order they were made.
 
-One worker at a time sends an endpoint's deliveries: it holds the endpoint (delivering_until) and lets go when done,
-or the hold lapses if the worker died. A delivery sent and not yet recorded when a worker dies is sent again, with
-the same webhook-id, as the specification expects receivers to allow for.
+One worker at a time sends an endpoint's deliveries: it holds the endpoint (delivering_until, held_by) and lets go
+when done, or the hold lapses if the worker died. A worker records an answer only while the endpoint is still its
+own: one whose try outlasted its hold, or whose endpoint was removed meanwhile, records nothing, and the message is
+sent again, with the same webhook-id, as the specification expects receivers to allow for. So is one sent and not
+yet recorded when a worker dies.
 
 No transaction is open while an endpoint is asked: on SQLite a writing transaction would hold every writer back
 for as long as a slow receiver takes to answer.
 """
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +28,7 @@ from ..queries.webhooks import first_pending
 from ..webhook_messages import body, signed_headers
 
 KEPT_FOR = timedelta(days=30)  # the log of what was delivered or given up; what waits is kept until it goes
-HOLD = timedelta(minutes=2)  # longer than one try can take (TIMEOUT), renewed before each
+HOLD = timedelta(minutes=2)  # longer than a try takes but at a crawl (TIMEOUT is per read); renewed after each
 TIMEOUT = (5, 10)  # seconds to connect, and to wait between bytes of the answer
 ANSWER_KEPT = 300
 ANSWER_READ = 4096  # what an answer says past this is not read: only its first words are kept for the log
@@ -46,7 +49,8 @@ def deliver_due(*, session: Session, endpoint_id: int, waits: tuple[float, ...],
     """Sends what is due, in order, until a delivery is not taken. Returns the seconds until that one's next try;
     None when nothing was refused here (all taken, nothing due, another worker holds it, or it is paused or gone),
     so that only the worker that met the refusal arranges the next try."""
-    if not _hold(session, endpoint_id):
+    mine = secrets.token_hex(8)
+    if not _hold(session, endpoint_id, mine):
         return None
     try:
         while True:
@@ -56,13 +60,18 @@ def deliver_due(*, session: Session, endpoint_id: int, waits: tuple[float, ...],
             if delivery is None or delivery.next_try_at > utc_now():
                 return None
             session.commit()  # no transaction open while the endpoint answers
-            _record(delivery, send(endpoint, delivery, link), waits, now=utc_now())
-            _hold(session, endpoint_id, renewing=True)  # commits what was recorded
+            answer = send(endpoint, delivery, link)
+            if not _hold(session, endpoint_id, mine, renewing=True):
+                return None  # removed meanwhile, or another worker's since this hold lapsed: it sends again
+            _record(delivery, answer, waits, now=utc_now())
+            session.commit()  # with the renewed hold, so that no other worker took the endpoint in between
             if delivery.outcome == DeliveryOutcome.PENDING:
                 return (delivery.next_try_at - utc_now()).total_seconds()
     finally:
-        session.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
-                        .values(delivering_until=None))
+        session.rollback()  # whatever a failure left half-done
+        session.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id,
+                                                      WebhookEndpoint.held_by == mine)
+                        .values(delivering_until=None, held_by=None))
         session.commit()
 
 
@@ -104,14 +113,18 @@ def _record(delivery: WebhookDelivery, answer: Answer, waits: tuple[float, ...],
         delivery.next_try_at = now + timedelta(seconds=waits[delivery.tries - 1])
 
 
-def _hold(session: Session, endpoint_id: int, *, renewing: bool = False) -> bool:
-    """Takes the endpoint for this worker, unless another holds it; commits, so that the others see it."""
+def _hold(session: Session, endpoint_id: int, mine: str, *, renewing: bool = False) -> bool:
+    """Takes the endpoint for this worker (`mine`) unless another holds it, and commits, so that the others see
+    it; or, renewing, keeps it while it is still this worker's, leaving the transaction open for what it guards."""
     now = utc_now()
     query = update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
-    if not renewing:
+    if renewing:
+        query = query.where(WebhookEndpoint.held_by == mine)
+    else:
         query = query.where(or_(WebhookEndpoint.delivering_until.is_(None), WebhookEndpoint.delivering_until < now))
-    taken = session.execute(query.values(delivering_until=now + HOLD)).rowcount == 1
-    session.commit()
+    taken = session.execute(query.values(delivering_until=now + HOLD, held_by=mine)).rowcount == 1
+    if not renewing:
+        session.commit()
     return taken
 
 

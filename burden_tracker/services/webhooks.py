@@ -21,7 +21,7 @@ from ..webhook_messages import address_problem, new_message_id, new_secret
 from .admin import record_admin_change
 
 NAME_LONGEST = 80
-ANNOUNCED = "webhooks announced"  # set in session.info: the request's end queues their delivery (views/announcing)
+ANNOUNCED = "webhooks announced"  # set in session.info: the request's end queues their delivery (views/mailing.py)
 
 
 def register_endpoint(*, session: Session, actor: User, name: str, url: str, events: list[str], message_format: str,
@@ -63,7 +63,7 @@ def set_active(*, session: Session, actor: User, endpoint_id: int, active: bool)
 def remove_endpoint(*, session: Session, actor: User, endpoint_id: int) -> str:
     """Removes the endpoint and its log, deliveries not yet sent included. Returns its name."""
     _admins_only(actor)
-    endpoint = _endpoint(session, endpoint_id)
+    endpoint = _endpoint(session, endpoint_id, locked=True)  # a change announcing to it waits, or is waited for
     name = endpoint.name
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id))
     session.delete(endpoint)
@@ -109,8 +109,8 @@ def _admins_only(actor: User) -> None:
         raise DomainError("Only admins manage webhooks.")
 
 
-def _endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
+def _endpoint(session: Session, endpoint_id: int, *, locked: bool = False) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, endpoint_id, with_for_update=locked or None)
     if endpoint is None:
         raise NotFound("No such webhook.")
     return endpoint

@@ -29,9 +29,12 @@ class Receiver:
         self.received: list[Received] = []
         self.answers: list[int] = []  # the statuses of the next answers, in order; then 204
         self.secrets: list[str] = []  # the secrets a signature is checked against
+        self.meanwhile = None  # called as a message arrives, before it is answered: what happens elsewhere
         self._lock = threading.Lock()
 
     def take(self, body: bytes, headers: dict[str, str]) -> int:
+        if self.meanwhile:
+            self.meanwhile()
         with self._lock:
             status = self.answers.pop(0) if self.answers else 204
             self.received.append(Received(headers, body, status, self._signer(body, headers)))

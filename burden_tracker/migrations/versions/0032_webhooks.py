@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column('active', sa.Boolean(), nullable=False),
         sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('delivering_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column('held_by', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_table(

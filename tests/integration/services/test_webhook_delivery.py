@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import select
 
 from burden_tracker.enums import DeliveryOutcome, Role, WebhookEvent
@@ -179,3 +179,33 @@ def test_the_log_forgets_what_went_or_was_given_up_a_month_ago_but_keeps_what_wa
     assert forget_old_deliveries(session=session, now=utc_now() + timedelta(days=29)) == 0
     assert forget_old_deliveries(session=session, now=utc_now() + timedelta(days=31)) == 2
     assert session.exec(select(WebhookDelivery.id)).all() == [3]
+
+
+def test_a_worker_whose_hold_was_taken_while_it_waited_records_nothing(session, engine, admin, receiver):
+    endpoint = endpoint_at(session, admin, receiver)
+    moved(session, 1)
+
+    def another_worker_takes_the_endpoint():
+        with engine.begin() as connection:
+            connection.execute(update(WebhookEndpoint).values(held_by="another",
+                                                              delivering_until=utc_now() + timedelta(minutes=1)))
+
+    receiver.meanwhile = another_worker_takes_the_endpoint
+    assert deliver(session, endpoint) is None
+    assert len(receiver.received) == 1
+    assert log(session) == [(DeliveryOutcome.PENDING, 0, None)]  # the other worker sends it, and records that
+    assert session.get(WebhookEndpoint, endpoint.id).held_by == "another"
+
+
+def test_an_endpoint_removed_while_it_is_sent_to_is_let_go_without_a_failure(session, engine, admin, receiver):
+    endpoint = endpoint_at(session, admin, receiver)
+    moved(session, 1)
+
+    def an_admin_removes_it():
+        with engine.begin() as connection:
+            connection.execute(delete(WebhookDelivery))
+            connection.execute(delete(WebhookEndpoint))
+
+    receiver.meanwhile = an_admin_removes_it
+    assert deliver(session, endpoint) is None
+    assert log(session) == []

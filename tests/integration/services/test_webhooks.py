@@ -2,21 +2,23 @@
 SQLite and PostgreSQL. Sending is tested in test_webhook_delivery.py."""
 
 import json
+import threading
 from datetime import date
 
 import pytest
 from sqlmodel import select
 
 from burden_tracker import hours
+from burden_tracker.db import open_session
 from burden_tracker.enums import DeliveryOutcome, Role, WebhookEvent, WebhookFormat
 from burden_tracker.errors import DomainError
-from burden_tracker.models import Nomination, WebhookDelivery, WebhookEndpoint
+from burden_tracker.models import Nomination, User, WebhookDelivery, WebhookEndpoint
 from burden_tracker.schemas import NominationIn
 from burden_tracker.services.closing import close_quarter
 from burden_tracker.services.nominations import comment, nominate
 from burden_tracker.services.revisions import revise_nomination
 from burden_tracker.services.transitions import move_nomination
-from burden_tracker.services.webhooks import register_endpoint, remove_endpoint, set_active
+from burden_tracker.services.webhooks import announce, register_endpoint, remove_endpoint, set_active
 from burden_tracker.workflow import Move
 from tests.support.factories import as_it_stands, make_department, make_nomination, make_user
 
@@ -167,3 +169,25 @@ def test_closing_a_quarter_announces_its_figures(session, admin):
     assert data == {"quarter": "2026-Q2", "label": "2026-Q2", "first_day": "2026-04-01", "last_day": "2026-06-30",
                     "received": 0, "retired": 0, "realized_hours": 0.0, "annualized_hours": 0.0}
     assert session.exec(select(WebhookDelivery.outcome)).all() == [DeliveryOutcome.PENDING]
+
+
+def remove_as(engine, admin_id: int, endpoint_id: int) -> str:
+    with open_session(engine) as removing:
+        return remove_endpoint(session=removing, actor=removing.get(User, admin_id), endpoint_id=endpoint_id)
+
+
+def test_an_endpoint_removed_while_a_change_announces_to_it_takes_that_change_away_too(session, engine, admin):
+    """The change holds the endpoint until it commits; the removal waits, then removes what the change wrote."""
+    endpoint, _ = register(session, admin)
+    session.commit()  # end the read: on SQLite it would hold the lock both sessions below need
+    removed = []
+    with open_session(engine) as changing:
+        announce(changing, WebhookEvent.NOMINATION_MOVED, {"nomination": {"id": 1}})
+        remover = threading.Thread(target=lambda: removed.append(remove_as(engine, admin.id, endpoint.id)))
+        remover.start()
+        remover.join(timeout=1)
+        assert remover.is_alive(), "the removal waits for the change"
+        changing.commit()
+    remover.join(timeout=30)
+    assert removed == ["Intranet wins page"]
+    assert deliveries(session) == [] and session.exec(select(WebhookEndpoint)).all() == []
