@@ -27,6 +27,7 @@ from ..queries.invites import INVITE
 from ..queries.users import get_user
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, email_invite
+from .auth import admins_only
 from .filters import read_page, read_search, read_value
 from .mailing import email_once_answered
 from .passwords import one_time_link_page
@@ -41,10 +42,7 @@ AUDIT_PER_PAGE = 50
 log = logging.getLogger(__name__)
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.has_any(Role.ADMIN):
-        abort(403)
+bp.before_request(admins_only)
 
 
 @bp.context_processor

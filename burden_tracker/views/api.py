@@ -62,8 +62,9 @@ class Problem(BaseModel):
 
 
 class ArrivingJson(DefaultJSONProvider):
-    """The app's JSON, with NUL dropped from every string of a request's body as it is read, as the forms drop it
-    (schemas.without_nul): PostgreSQL refuses NUL in text, even in a query."""
+    """The app's JSON, with NUL dropped from every string it reads (an API request's body; the session cookie,
+    which holds none), as the forms drop it (schemas.without_nul): PostgreSQL refuses NUL in text, even in a
+    query."""
 
     def loads(self, s, **kwargs):
         return _without_nul(super().loads(s, **kwargs))
@@ -174,25 +175,24 @@ def document() -> dict:
     if "document" not in current_app.extensions.setdefault("api", {}):
         made = copy.deepcopy(spec.spec)
         for path, operations in BY_HAND.items():
-            made["paths"].setdefault(path, {}).update(copy.deepcopy(operations))
-        schemas = made["components"]["schemas"]
-        schemas["Problem"] = {"$ref": _PROBLEM_REF + next(name for name in schemas if name.startswith("Problem."))
-                              .removeprefix("Problem.")}
+            for method, operation in operations.items():
+                made["paths"].setdefault(path, {}).setdefault(method, {}).update(copy.deepcopy(operation))
+        made["components"]["schemas"]["Problem"] = Problem.model_json_schema()
         for operation in (op for path in made["paths"].values() for op in path.values()):
             answers = operation.setdefault("responses", {})
             for answer in answers.values():
                 content = answer.get("content", {})
-                if content.get("application/json", {}).get("schema", {}).get("$ref", "").startswith(_PROBLEM_REF):
-                    answer["content"] = {PROBLEM: content["application/json"]}
-            problem_schema = next(iter(answers["401"]["content"].values()))
+                if content.get("application/json", {}).get("schema", {}).get("$ref", "").startswith(_REFUSALS):
+                    answer["content"] = {PROBLEM: {"schema": {"$ref": PROBLEM_SCHEMA}}}
             answers["429"] = {"description": "Too Many Requests: try again after Retry-After seconds",
                               "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-                              "content": {PROBLEM: problem_schema}}
+                              "content": {PROBLEM: {"schema": {"$ref": PROBLEM_SCHEMA}}}}
         current_app.extensions["api"]["document"] = made
     return current_app.extensions["api"]["document"]
 
 
-_PROBLEM_REF = "#/components/schemas/Problem."
+# spectree's names for the refusals it documents: ours, and its own 422, which _as_problem sends as ours.
+_REFUSALS = ("#/components/schemas/Problem.", "#/components/schemas/ValidationError.")
 
 
 def problem(status: int, title: str, detail: str, fields: dict | None = None, headers: dict | None = None):

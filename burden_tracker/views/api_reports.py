@@ -5,7 +5,6 @@ metrics imported, or only checked, as /admin/metrics imports them, for admins.
 The routes join views/api.py's blueprint, whose before_request authenticates the token.
 """
 
-from dataclasses import asdict
 from datetime import date, datetime
 
 from flask import abort, current_app, request, url_for
@@ -20,7 +19,7 @@ from ..errors import DomainError
 from ..export import write_workbook
 from ..queries import quarter_report
 from ..queries.reference import organization_today
-from ..queries.reporting import parse_quarter
+from ..queries.reporting import Figures, parse_quarter
 from ..services.metrics_import import import_metrics
 from ..services.sheet_files import read_upload
 from .api import BY_HAND, PROBLEM, PROBLEM_SCHEMA, Problem, bp, needs_role, problem, spec
@@ -31,27 +30,9 @@ from .rendering import named
 SHEET_KINDS = {"text/csv": "metrics.csv", TYPES["xlsx"]: "metrics.xlsx"}
 
 
-class FiguresOut(BaseModel):
-    """The quarter's figures, for the program or one group of it (the dashboard's words for each are its own)."""
-
-    model_config = ConfigDict(extra="ignore")
-    received: int
-    evaluated: int
-    decided_to_retire: int
-    retired: int = Field(description="Retirements effective in the quarter.")
-    rejected: int
-    retired_by_end: int
-    open_at_end: int
-    realized_hours: float = Field(description="Clinician-hours given back in the quarter (to date while under way).")
-    annualized_hours: float = Field(description="Clinician-hours a year given back by what is retired.")
-    potential_hours: float
-    realized_cost: float
-    projected_hours: float
-
-
 class GroupOut(BaseModel):
     label: str
-    figures: FiguresOut
+    figures: Figures
 
 
 class QuarterOut(BaseModel):
@@ -61,7 +42,7 @@ class QuarterOut(BaseModel):
     last_day: date
     as_of: date = Field(description="The day the figures stand on: today, or the day the quarter was closed.")
     closed_at: datetime | None = Field(description="When the quarter was closed; null while its figures may move.")
-    figures: FiguresOut
+    figures: Figures = Field(description="As the reporting service counts them (queries/reporting.Figures).")
     breakdowns: dict[str, list[GroupOut]] = Field(description="By department, category, affected role, source.")
     workbook: str = Field(description="The quarter's workbook, for the same token.")
 
@@ -91,8 +72,8 @@ def quarter_figures(quarter: str):
     return QuarterOut(
         quarter=chosen.key, label=str(chosen), first_day=chosen.first_day, last_day=chosen.last_day,
         as_of=report.today, closed_at=report.closed.at if report.closed else None,
-        figures=FiguresOut(**asdict(report.figures)),
-        breakdowns={kind: [GroupOut(label=group.label, figures=FiguresOut(**asdict(group.figures)))
+        figures=report.figures,
+        breakdowns={kind: [GroupOut(label=group.label, figures=group.figures)
                            for group in groups] for kind, groups in report.breakdowns.items()},
         workbook=url_for("api.quarter_workbook", quarter=chosen.key, _external=True))
 
@@ -151,6 +132,11 @@ BY_HAND["/api/v1/reports/{quarter}/workbook"] = {"get": {
                       "schema": {"type": "string", "format": "binary"}}}},
                   "401": _refusal("Unauthorized"), "403": _refusal("Forbidden"), "404": _refusal("Not Found"),
                   "503": _refusal("Service Unavailable: the server could not write it")}}}
+
+
+# What spectree cannot say of the import: its body is a file, not JSON.
+BY_HAND["/api/v1/metrics"] = {"post": {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}}, TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
 def _quarter(session, text: str):

@@ -5,21 +5,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..db import get_session
-from ..enums import Role
 from ..forms import ConfirmClearForm
 from ..jobs import JOB_WORDS, queue_state
 from ..models import utc_now
 from ..queries.failed_jobs import recent_failures
 from ..services.failed_jobs import clear_failures
+from .auth import admins_only
 
 bp = Blueprint("jobs_admin", __name__, url_prefix="/admin/jobs")
 WORKER_SILENT_MINUTES = 12  # a running worker says so as it starts, then every five minutes
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.has_any(Role.ADMIN):
-        abort(403)
+bp.before_request(admins_only)
 
 
 @bp.get("")

@@ -1,7 +1,7 @@
 """/admin/metrics, for admins only: the EHR metrics Burden Tracker measures against, the names vendors give them
 (an admin adds their own vendor's spelling), what has been imported, and the template workbook."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
@@ -14,16 +14,14 @@ from ..queries.reference import for_lists
 from ..services import metric_names
 from ..services.metrics_import import import_metrics
 from ..services.sheet_files import read_upload
+from .auth import admins_only
 from .rendering import show_errors
 
 bp = Blueprint("metrics_admin", __name__, url_prefix="/admin/metrics")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.has_any(Role.ADMIN):
-        abort(403)
+bp.before_request(admins_only)
 
 
 @bp.route("", methods=["GET", "POST"])

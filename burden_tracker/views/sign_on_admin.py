@@ -10,16 +10,14 @@ from ..errors import DomainError
 from ..forms import SignOnRoleForm
 from ..queries.sign_on import role_mapping_rows
 from ..services import single_sign_on
+from .auth import admins_only
 from .reauth import fresh_proof_required
 from .rendering import show_errors
 
 bp = Blueprint("sign_on_admin", __name__, url_prefix="/admin/sign-on")
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.has_any(Role.ADMIN):
-        abort(403)
+bp.before_request(admins_only)
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -5,21 +5,18 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..db import get_session
-from ..enums import Role
 from ..errors import DomainError, NotFound
 from ..forms import ConfirmClearForm, WebhookForm
 from ..models import WebhookEndpoint
 from ..queries.webhooks import endpoint_lines, endpoint_log
 from ..services import webhooks
+from .auth import admins_only
 from .rendering import show_errors
 
 bp = Blueprint("webhooks_admin", __name__, url_prefix="/admin/webhooks")
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.has_any(Role.ADMIN):
-        abort(403)
+bp.before_request(admins_only)
 
 
 @bp.get("")

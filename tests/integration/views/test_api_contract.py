@@ -34,7 +34,7 @@ def api_app(engine, database_url, tmp_path):
 
 @pytest.fixture
 def bearer(session, token) -> dict[str, str]:
-    member = make_user(session, Role.BOARD, Role.STAFF, can_sign_in=True)
+    member = make_user(session, Role.BOARD, Role.STAFF, Role.ADMIN, can_sign_in=True)
     return {"Authorization": f"Bearer {token(user=member, scope=TokenScope.WRITE)}"}
 
 
