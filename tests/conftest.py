@@ -13,6 +13,10 @@ import os
 import shutil
 import uuid
 
+# Passwords are hashed at argon2's cheapest cost in tests (services/users.py says why). Set before burden_tracker is
+# imported, since its hasher is chosen as it loads; servers the tests start inherit it.
+os.environ.setdefault("PASSWORD_HASHING", "cheapest-for-tests-only")
+
 import psycopg
 import pytest
 from sqlalchemy import text

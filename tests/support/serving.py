@@ -36,6 +36,7 @@ def served(database_url: str, log_path: Path | None, *, workers: int | None = 2,
     queue = tempfile.TemporaryDirectory(prefix="jobs-")
     env = {"DATABASE_URL": database_url, "SECRET_KEY": "a key for tests only", "PATH": f"{BIN}:/usr/bin:/bin",
            "SECOND_FACTOR_FOR_ADMINS": "0",  # as tests/conftest.py: admins sign in as others
+           "PASSWORD_HASHING": os.environ.get("PASSWORD_HASHING", ""),  # as tests/conftest.py: the cheapest
            "JOBS_URL": f"sqlite:///{queue.name}/jobs.sqlite3", **(extra_env or {})}
     limit = (lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))) \
         if file_size_limit else None

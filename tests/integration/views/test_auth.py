@@ -10,6 +10,7 @@ from burden_tracker import create_app, limits
 from burden_tracker.enums import Role
 from burden_tracker.models import Comment, User, UserSession
 from burden_tracker.services.auth import set_active
+from burden_tracker.services.users import hasher
 from tests.support.factories import make_nomination, make_user
 from tests.support.web import HTMX, PASSWORD, csrf_token, sign_in
 
@@ -169,14 +170,15 @@ def test_the_session_is_renewed_at_sign_in(client, nurse):
 
 
 def test_an_outdated_password_hash_is_upgraded_at_sign_in(client, session):
-    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    outdated = PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1)
     user = make_user(session)
-    user.password_hash = weak.hash(PASSWORD)
+    user.password_hash = outdated.hash(PASSWORD)
     session.commit()
     sign_in(client, user.email)
     session.expire_all()
     upgraded = session.get(User, user.id).password_hash
-    assert upgraded.startswith("$argon2id$") and "m=65536,t=3,p=4" in upgraded
+    assert upgraded.startswith("$argon2id$") and "m=1024,t=2,p=1" not in upgraded
+    assert not hasher.check_needs_rehash(upgraded) and hasher.verify(upgraded, PASSWORD)
 
 
 def test_a_post_without_a_csrf_token_is_refused_with_a_clear_page_and_changes_nothing(client, session, nurse):
