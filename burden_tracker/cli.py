@@ -56,13 +56,17 @@ def _fail(message: str):
     raise click.ClickException(message)
 
 
-def _deliver_announced(session) -> None:
-    """A change made here that announced webhooks queues their delivery, as a page's change does."""
+def _queue_what_it_asked(session) -> None:
+    """A change made here that announced webhooks queues their delivery, and one that closed a quarter its
+    workbook's writing, as a page's change does."""
     from .jobs import jobs
     from .services.webhooks import ANNOUNCED
+    from .services.workbooks import TO_WRITE
 
     if session.info.pop(ANNOUNCED, False):
         jobs().deliver_webhooks()
+    for workbook_id in session.info.pop(TO_WRITE, []):
+        jobs().write_workbook(workbook_id)
 
 
 @click.command("init")
@@ -398,7 +402,7 @@ def quarter_close_command(quarter):
         close_quarter(session=session, quarter=chosen, actor_id=None, closed_by=OPERATOR)
     except DomainError as error:
         _fail(error.message)
-    _deliver_announced(session)
+    _queue_what_it_asked(session)
     click.echo(f"Closed {chosen}: its dashboard and workbook now show the figures as they stand today, on any "
                "later day.")
 

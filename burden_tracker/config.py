@@ -55,6 +55,9 @@ def load_config(app, test_config=None):
         JOBS_URL=os.environ.get("JOBS_URL") or None,
         # A failed job is tried again JOB_RETRIES times, the first after JOB_FIRST_WAIT_SECONDS, each wait twice the
         # one before (1, 2, 4, 8, 16 minutes: about half an hour), then kept for admins on /admin/jobs.
+        # A quarter's workbook is written while its reader waits up to this many nominations in the program; past
+        # it, by a job whose page shows its progress (views/reports.py). A closed quarter's is written once and kept.
+        WORKBOOK_IN_REQUEST_UP_TO=int(os.environ.get("WORKBOOK_IN_REQUEST_UP_TO", "20000")),
         JOB_RETRIES=int(os.environ.get("JOB_RETRIES", "5")),
         JOB_FIRST_WAIT_SECONDS=float(os.environ.get("JOB_FIRST_WAIT_SECONDS", "60")),
         # /api/v1 (views/api.py): requests a token may make a minute, and the web origins whose pages may call it

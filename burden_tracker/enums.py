@@ -94,6 +94,15 @@ class DeliveryOutcome(Vocabulary):
     GIVEN_UP = "given up"
 
 
+class WorkbookState(Vocabulary):
+    """A quarter's workbook written by the job queue (services/workbooks.py)."""
+
+    QUEUED = "queued"  # waiting for a worker
+    WRITING = "writing"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class NoticeEmail(Vocabulary):
     """How a person wants their notices by email (/me/settings)."""
 

@@ -37,6 +37,8 @@ from .services.invites import email_person
 from .services.mail import send_pending_notices
 from .services.scheduling import remind_owners
 from .services.webhook_delivery import deliver_due, forget_old_deliveries
+from .services.workbooks import forget_old as forget_old_workbooks
+from .services.workbooks import write as write_workbook
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "burden-tracker"
@@ -56,7 +58,8 @@ class JobFailed(Exception):
 JOB_WORDS = {"email_notices": "Email the notices just written",
              "email_person": "Email one person (a link to set a password, a change to their account)",
              "sweep_notices": "Email the notices left pending", "morning_round": "Morning reminders and digests",
-             "deliver_webhooks": "Send the webhooks due", "sweep_webhooks": "Send the webhooks left due"}
+             "deliver_webhooks": "Send the webhooks due", "sweep_webhooks": "Send the webhooks left due",
+             "write_workbook": "Write a quarter's workbook"}
 WORKER_SEEN = "worker-seen"  # the queue's key for when a worker last said it runs: as it starts, then each sweep
 
 
@@ -73,6 +76,7 @@ class Jobs:
     email_notices: TaskWrapper
     email_person: TaskWrapper
     deliver_webhooks: TaskWrapper
+    write_workbook: TaskWrapper
 
 
 def init_app(app: Flask) -> None:
@@ -172,16 +176,24 @@ def deliver_webhooks_now(app: Flask) -> float | None:
     return min(waits, default=None)
 
 
+def write_workbook_now(app: Flask, workbook_id: int) -> None:
+    """Writes a quarter's workbook and keeps it (services/workbooks.py); its page shows how far it has got."""
+    engine = app.extensions["db_engine"]
+    with app.app_context(), open_session(engine, read_only=True) as reader, open_session(engine) as writer:
+        write_workbook(reader=reader, writer=writer, workbook_id=workbook_id)
+
+
 def morning_round(app: Flask, now: datetime) -> None:
-    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log is forgotten; reminders come before the
-    digests, so that the digests carry them; then the daily digests, and on Mondays the weekly ones. Hourly
-    otherwise does nothing."""
+    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log and old workbooks are forgotten; reminders
+    come before the digests, so that the digests carry them; then the daily digests, and on Mondays the weekly
+    ones. Hourly otherwise does nothing."""
     with app.app_context(), open_session(app.extensions["db_engine"], read_only=True) as session:
         local = now.astimezone(ZoneInfo(for_lists(session=session).time_zone))
     if local.hour != app.config["DIGEST_HOUR"]:
         return
     with app.app_context(), open_session(app.extensions["db_engine"]) as session:
         forget_old_deliveries(session=session, now=now)
+        forget_old_workbooks(session=session, now=now)
     remind_owners_now(app, local.date())
     if not app.config.get("SMTP_HOST"):
         return
@@ -227,6 +239,10 @@ def _register(app: Flask, queue: Huey) -> Jobs:
     def sweep_webhooks():  # what a worker that died, or a paused endpoint since resumed, left due
         deliver_webhooks()
 
+    @queue.task(name="write_workbook")  # not tried again: a workbook that failed says so, and its reader asks again
+    def write_workbook(workbook_id: int):
+        write_workbook_now(app, workbook_id)
+
     @queue.periodic_task(crontab(minute="0"), name="morning_round")
     def morning():
         morning_round(app, datetime.now(ZoneInfo("UTC")))
@@ -238,7 +254,8 @@ def _register(app: Flask, queue: Huey) -> Jobs:
         with app.app_context(), open_session(app.extensions["db_engine"]) as session:
             keep_failure(session=session, job=task.name, error=_said(error), tries=type(task).default_retries + 1)
 
-    return Jobs(queue=queue, email_notices=email_notices, email_person=email_one, deliver_webhooks=deliver_webhooks)
+    return Jobs(queue=queue, email_notices=email_notices, email_person=email_one, deliver_webhooks=deliver_webhooks,
+                write_workbook=write_workbook)
 
 
 def _said(error: Exception | None) -> str:

@@ -23,6 +23,7 @@ from .enums import (
     VoteChoice,
     WebhookEvent,
     WebhookFormat,
+    WorkbookState,
 )
 
 
@@ -676,3 +677,31 @@ class WebhookDelivery(SQLModel, table=True):
     last_tried_at: datetime | None = None
     last_status: int | None = None  # the HTTP status of the last answer; None when none came
     last_answer: str | None = Field(default=None, max_length=300)  # its first words, or why none came
+
+
+class Workbook(SQLModel, table=True):
+    """A quarter's workbook written once and kept in the database, in parts (services/workbooks.py): a closed
+    quarter's, for every reader until it is reopened or a redaction reaches it (closing_id set); or one too large to
+    write while a reader waits, as of the day it was asked for, for that reader only (closing_id None)."""
+
+    __tablename__ = "workbooks"
+    __table_args__ = (sa.Index("ix_workbooks_quarter_closing", "quarter", "closing_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(max_length=16)  # hours.Quarter.key
+    closing_id: int | None = Field(default=None, foreign_key="quarter_closings.id")
+    requested_by_id: int | None = Field(default=None, foreign_key="users.id")  # None: kept for every reader
+    state: WorkbookState = Field(default=WorkbookState.QUEUED, sa_type=text_enum(WorkbookState))
+    rows_written: int = 0
+    size: int = 0  # bytes, once ready
+    requested_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)  # each step of the writing: a stalled one is given up
+    problem: str | None = Field(default=None, max_length=300)  # why it failed, in general words
+
+
+class WorkbookPart(SQLModel, table=True):
+    """One piece of a kept workbook's file, in order: a download streams them a piece at a time."""
+
+    __tablename__ = "workbook_parts"
+    workbook_id: int = Field(foreign_key="workbooks.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    data: bytes = Field(sa_type=sa.LargeBinary)

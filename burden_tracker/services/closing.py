@@ -19,6 +19,7 @@ from ..queries import closed_quarters, quarter_report
 from ..queries.reference import organization_today
 from .admin import record_admin_change
 from .webhooks import announce, quarter_data
+from .workbooks import forget, keep_when_closed
 
 REASON_MAX = 2_000
 OPERATOR = "an operator, at the command line"
@@ -26,7 +27,8 @@ _BATCH = 2_000
 
 
 def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | None, closed_by: str) -> QuarterClosing:
-    """Stores the quarter's report and rows as they stand now. Refuses a quarter not over, or already closed."""
+    """Stores the quarter's report and rows as they stand now, and its workbook to be written once committed (the
+    caller queues it: session.info[workbooks.TO_WRITE]). Refuses a quarter not over, or already closed."""
     today = organization_today(session=session)
     if quarter.last_day >= today:
         raise DomainError(f"{quarter} is not over: it ends on {quarter.last_day:%-d %B %Y}. A quarter can be "
@@ -45,6 +47,7 @@ def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | N
     closing.report = quarter_report.encode(report, keys, closed_by)
     record_admin_change(session, actor_id, f"Closed {quarter}")
     announce(session, WebhookEvent.QUARTER_CLOSED, quarter_data(quarter, report.history[-1][1]))
+    keep_when_closed(session, quarter.key, closing.id)
     session.commit()
     return closing
 
@@ -78,6 +81,7 @@ def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | 
         raise DomainError(f"{quarter} is not closed.")
     session.execute(ClosedRow.__table__.delete().where(ClosedRow.closing_id == closing.id))
     session.execute(Restatement.__table__.delete().where(Restatement.closing_id == closing.id))
+    forget(session, closing_id=closing.id)
     closing.report, closing.reopened_at = None, utc_now()
     closing.reopened_by_id, closing.reopen_reason = actor_id, reason
     record_admin_change(session, actor_id, f"Reopened {quarter}: {reason}")
@@ -102,3 +106,4 @@ def scrub(session: Session, nomination_ids: set[int], removed: str, redacted: st
             if win["nomination_id"] in nomination_ids:
                 win["title"] = scrubbed(win["title"])
         closing.report = closed_quarters.dumps(stored)
+    forget(session)  # every kept workbook: written again when next asked for

@@ -8,24 +8,23 @@ The routes join views/api.py's blueprint, whose before_request authenticates the
 from datetime import date, datetime
 
 from flask import abort, current_app, request, url_for
-from lxml.etree import SerialisationError
 from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response
-from sqlalchemy.exc import OperationalError
 
 from ..db import get_session
-from ..enums import Role
+from ..enums import Role, WorkbookState
 from ..errors import DomainError
-from ..export import write_workbook
+from ..models import Workbook
 from ..queries import quarter_report
 from ..queries.reference import organization_today
 from ..queries.reporting import Figures, parse_quarter
 from ..services.metrics_import import import_metrics
 from ..services.sheet_files import read_upload
+from ..services.workbooks import Ready, UnderWay
 from .api import BY_HAND, PROBLEM, PROBLEM_SCHEMA, Problem, bp, needs_role, problem, spec
 from .dashboard import REPORT_READERS
-from .downloads import TYPES, send_written
-from .rendering import named
+from .downloads import TYPES
+from .reports import POLL_SECONDS, send_kept, workbook_for, write_now
 
 SHEET_KINDS = {"text/csv": "metrics.csv", TYPES["xlsx"]: "metrics.xlsx"}
 
@@ -45,6 +44,11 @@ class QuarterOut(BaseModel):
     figures: Figures = Field(description="As the reporting service counts them (queries/reporting.Figures).")
     breakdowns: dict[str, list[GroupOut]] = Field(description="By department, category, affected role, source.")
     workbook: str = Field(description="The quarter's workbook, for the same token.")
+
+
+class WorkbookUnderWay(BaseModel):
+    state: str = Field(description="queued (waiting for the job queue) or writing.")
+    rows_written: int
 
 
 class MetricsQuery(BaseModel):
@@ -80,18 +84,27 @@ def quarter_figures(quarter: str):
 
 @bp.get("/reports/<quarter>/workbook")
 def quarter_workbook(quarter: str):
-    """The quarter's workbook, as /reports/QUARTER.xlsx sends it (described in WORKBOOK_OPERATION)."""
+    """The quarter's workbook, as /reports/QUARTER.xlsx sends it (described in BY_HAND below). One written by a job
+    answers 202 until it is ready, with Retry-After: the same request then sends it."""
     reader = needs_role(*REPORT_READERS)
-    session = get_session()
-    chosen = _quarter(session, quarter)
-    sent = send_written(lambda file: write_workbook(session=session, quarter=chosen, destination=file,
-                                                    generated_by=named(reader)),
-                        mimetype=TYPES["xlsx"], download_name=f"burden-tracker-{chosen}.xlsx", what="The workbook",
-                        failures=(OSError, OperationalError, SerialisationError))
+    chosen = _quarter(get_session(), quarter)
+    answer = workbook_for(chosen, reader)
+    if isinstance(answer, Ready):
+        return send_kept(answer.workbook)
+    if isinstance(answer, UnderWay):
+        return _under_way(answer.workbook)
+    sent = write_now(chosen, reader)
     if not isinstance(sent, tuple):
         return sent
     return problem(503, "The workbook could not be written.", "The server could not write it (its disk may be "
                    "full). Nothing was sent; try again later.")
+
+
+def _under_way(workbook: Workbook):
+    if workbook.state == WorkbookState.FAILED:  # failed while written at once, in this request
+        return problem(503, "The workbook could not be written.", f"{workbook.problem} Try again later.")
+    return WorkbookUnderWay(state=workbook.state.value, rows_written=workbook.rows_written).model_dump(), 202, {
+        "Retry-After": str(POLL_SECONDS), "Location": request.path}
 
 
 @bp.post("/metrics")
@@ -130,6 +143,10 @@ BY_HAND["/api/v1/reports/{quarter}/workbook"] = {"get": {
                     "description": "As addresses write it: 2026-Q3."}],
     "responses": {"200": {"description": "The workbook", "content": {TYPES["xlsx"]: {
                       "schema": {"type": "string", "format": "binary"}}}},
+                  "202": {"description": "Accepted: the workbook is being written by a job (a closed quarter's "
+                          "not yet kept, or a large program's). Ask again after Retry-After seconds.",
+                          "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                          "content": {"application/json": {"schema": WorkbookUnderWay.model_json_schema()}}},
                   "401": _refusal("Unauthorized"), "403": _refusal("Forbidden"), "404": _refusal("Not Found"),
                   "503": _refusal("Service Unavailable: the server could not write it")}}}
 

@@ -1,6 +1,7 @@
 """What the web's side queues once it has answered. Each POST that may have written notices queues a job to email
 them, and an email to one person (a link to set a password) is queued too, when an SMTP server is configured. A
-change that announced webhooks (services/webhooks.py) queues their delivery. The worker sends them
+change that announced webhooks (services/webhooks.py) queues their delivery, and one that closed a quarter its
+workbook's writing (services/workbooks.py). The worker sends them
 (jobs.py): a slow or absent mail server slows nobody's request, and the time an answer took says nothing of whether
 an email was sent.
 
@@ -15,6 +16,7 @@ from flask import Flask, after_this_request, current_app, g, request
 
 from ..jobs import jobs
 from ..services.webhooks import ANNOUNCED
+from ..services.workbooks import TO_WRITE
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,15 @@ def init_app(app: Flask) -> None:
         session = g.get("db_session")
         if session is not None and session.info.pop(ANNOUNCED, False):
             response.call_on_close(lambda: _queue(app, "webhooks", lambda queued: queued.deliver_webhooks()))
+        return response
+
+
+    @app.after_request
+    def write_workbooks_after_change(response):
+        session = g.get("db_session")
+        for workbook_id in session.info.pop(TO_WRITE, []) if session is not None else []:
+            response.call_on_close(lambda chosen=workbook_id: _queue(
+                app, "a workbook", lambda queued: queued.write_workbook(chosen)))
         return response
 
 

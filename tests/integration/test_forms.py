@@ -29,8 +29,8 @@ from markupsafe import escape
 from sqlalchemy import text
 
 from burden_tracker import create_app
-from burden_tracker.enums import Role, State, VoteChoice, WebhookFormat
-from burden_tracker.models import Attachment, Comment, Notification, Vote, WebhookEndpoint
+from burden_tracker.enums import Role, State, VoteChoice, WebhookFormat, WorkbookState
+from burden_tracker.models import Attachment, Comment, Notification, Vote, WebhookEndpoint, Workbook
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
@@ -200,6 +200,8 @@ def world(app, engine, session):
     webhook = WebhookEndpoint(name="Executives' channel", url="https://hooks.hospital.test/q", events="quarter.closed",
                               format=WebhookFormat.TEAMS, secret=new_secret())
     session.add(webhook)
+    workbook = Workbook(quarter="2026-Q1", state=WorkbookState.WRITING, rows_written=4_000)  # one for every reader
+    session.add(workbook)
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
@@ -209,6 +211,7 @@ def world(app, engine, session):
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
         "category": open_nomination.category_id, "comment": staff_comment.id, "webhook": webhook.id,
+        "workbook": workbook.id,
         **{name: attachment.id for name, attachment in files.items()}}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
@@ -411,6 +414,8 @@ PAGES = {
     "me.settings": Endpoint(),
     "decide.tally": Endpoint(_evaluated),
     "reports.workbook": Endpoint(lambda w: {"quarter": "2026-Q1"}),
+    "reports.under_way": Endpoint(lambda w: {"workbook_id": w.ids["workbook"]}),
+    "reports.kept_file": Endpoint(lambda w: {"workbook_id": w.ids["workbook"]}),
     "invite.accept": Endpoint(lambda w: {"token": w.invite_token}),
     "passwords.reset": Endpoint(lambda w: {"token": w.reset_token}),
     "passwords.forgot": Endpoint(),
@@ -898,7 +903,7 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
     args = {"filename": "css/app.css", "token": world.invite_token, "quarter": "2026-Q3", "kind": "departments",
             "file_type": "xlsx", "attachment_id": world.ids["attachment"],
             "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"],
-            "endpoint_id": world.ids["webhook"]}
+            "endpoint_id": world.ids["webhook"], "workbook_id": world.ids["workbook"]}
     for rule, method in routes(world.app):
         if method == "GET":
             client, _csrf = world.client(role_for(rule.endpoint, method))

@@ -83,6 +83,8 @@ MATRIX = {
     ("wins.index", "GET"): SIGNED_IN,
     ("dashboard.index", "GET"): REPORT_READERS,
     ("reports.workbook", "GET"): REPORT_READERS,
+    ("reports.under_way", "GET"): REPORT_READERS,
+    ("reports.kept_file", "GET"): REPORT_READERS,
     ("browse.download", "GET"): SIGNED_IN,
     ("board.download", "GET"): BOARD,
     ("dashboard.close", "POST"): ADMIN,
@@ -142,4 +144,5 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 # Values for the arguments of routes; each route takes the one it knows: harmless either way.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
              "file_type": ["csv", "xlsx"], "comment_id": [1], "attachment_id": [1],
-             "action": ["invite", "reactivate"], "token_id": [1], "endpoint_id": [1]}
+             "action": ["invite", "reactivate"], "token_id": [1], "endpoint_id": [1],
+             "workbook_id": [1]}
