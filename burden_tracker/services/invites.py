@@ -10,6 +10,7 @@ import secrets
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from sqlalchemy import delete, update
 from sqlmodel import Session
@@ -66,6 +67,8 @@ def email_person(*, smtp_host: str, smtp_port: int, mail_from: str, to: str, sub
     without the message, when the mail server fails."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = mail_from, to, subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=mail_from.rpartition("@")[2] or "localhost")
     message.set_content(text, cte="quoted-printable")
     try:
         with smtplib.SMTP(smtp_host, smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:

@@ -11,11 +11,8 @@ when, on the organization's clocks. The email holds no password and no link a re
 """
 
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,7 +22,6 @@ from .. import hours
 from ..models import FailureTally
 from ..queries.sign_in_guard import STANDING, standing_of
 from ..waits import MINUTE, Standing, wait_in_words
-from .mail import SMTP_TIMEOUT_SECONDS
 from .sweeping import NowAndThen
 
 log = logging.getLogger(__name__)
@@ -103,15 +99,12 @@ class FailureAlert:
     time_zone: str = "UTC"  # the organization's, for telling when
 
 
-def compose_alert(alert: FailureAlert, *, mail_from: str, base_url: str | None) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = mail_from
-    message["To"] = alert.email
-    message["Subject"] = "Burden Tracker: failed sign-ins to your account"
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=mail_from.rpartition("@")[2] or "localhost")
-    message.set_content("\n".join(_alert_lines(alert, base_url)), cte="quoted-printable")
-    return message
+ALERT_SUBJECT = "Burden Tracker: failed sign-ins to your account"
+
+
+def alert_text(alert: FailureAlert, base_url: str | None) -> str:
+    """The email's text; the job queue sends it (views/mailing.email_once_answered)."""
+    return "\n".join(_alert_lines(alert, base_url))
 
 
 def _alert_lines(alert: FailureAlert, base_url: str | None) -> list[str]:
@@ -131,12 +124,3 @@ def _alert_lines(alert: FailureAlert, base_url: str | None) -> list[str]:
     ]
 
 
-def send_alert(alert: FailureAlert, *, smtp_host: str, smtp_port: int, mail_from: str, base_url: str | None) -> bool:
-    """True once the mail server has taken it. Trouble is logged, not raised: nobody waits on this."""
-    try:
-        with smtplib.SMTP(smtp_host, smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-            smtp.send_message(compose_alert(alert, mail_from=mail_from, base_url=base_url))
-        return True
-    except (smtplib.SMTPException, OSError):
-        log.exception("Could not email an account holder about failed sign-ins through %s:%s", smtp_host, smtp_port)
-        return False

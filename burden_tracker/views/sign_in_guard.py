@@ -1,5 +1,5 @@
 """The brakes on guessing, as the sign-in views apply them (limits.py counts, waits.py has the rules):
-a failure counted, its account holder emailed once the response has gone, and the device cookie given at sign-in.
+a failure counted, its account holder emailed by the job queue, and the device cookie given at sign-in.
 
 A sign-out that clears the site's cookies (Clear-Site-Data: "cookies") loses the device cookie, even one that same
 response sets again: Chromium keeps none of them. It clears before it follows the redirect, though, so the sign-out
@@ -9,13 +9,14 @@ cookie again (take_back_device). tests/browser/test_device_cookie.py shows it in
 
 import time
 
-from flask import after_this_request, current_app, request
+from flask import current_app, request
 
 from .. import limits
-from ..db import get_session, open_session
+from ..db import get_session
 from ..queries.reference import for_lists
 from ..queries.users import find_user
-from ..services.sign_in_guard import FailureAlert, send_alert
+from ..services.sign_in_guard import ALERT_SUBJECT, FailureAlert, alert_text
+from .mailing import email_once_answered
 
 
 def count_failure(guard: limits.SignInGuard, email: str) -> None:
@@ -27,7 +28,8 @@ def count_failure(guard: limits.SignInGuard, email: str) -> None:
 
 
 def _alert_account_holder(email: str, wait: float) -> None:
-    """Emailed once the response has gone, so that nobody's answer waits on a mail server; at most once a day."""
+    """Emailed by the job queue once the response has gone, so that nobody's answer waits on a mail server, and
+    tried again while the mail server is down; at most once a day."""
     app = current_app._get_current_object()
     if not app.config.get("SMTP_HOST"):
         return
@@ -38,23 +40,7 @@ def _alert_account_holder(email: str, wait: float) -> None:
         return
     alert = FailureAlert(user.email, request.remote_addr, time.time(), wait,
                          for_lists(session=get_session()).time_zone)
-
-    @after_this_request
-    def send_once_sent(response):
-        response.call_on_close(lambda: _send_alert(app, alert))
-        return response
-
-
-def _send_alert(app, alert: FailureAlert) -> None:
-    config = app.config
-    try:
-        sent = send_alert(alert, smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
-                          mail_from=config["MAIL_FROM"], base_url=config.get("BASE_URL"))
-        if not sent:
-            with app.app_context(), open_session(app.extensions["db_engine"]) as own:
-                limits.release_alert(alert.email, session=own)
-    except Exception:  # after the response: nobody is left to show an error to
-        app.logger.exception("Could not email an account holder about failed sign-ins")
+    email_once_answered(to=user.email, subject=ALERT_SUBJECT, text=alert_text(alert, app.config.get("BASE_URL")))
 
 
 def remember_device(response, email: str):
