@@ -55,6 +55,26 @@ class RequirementSource(Vocabulary):
     UNKNOWN = "unknown"
 
 
+class Outcome(Vocabulary):
+    """How a retired burden was resolved (docs/product.md, "Outcome of a retirement")."""
+
+    REMOVED = "removed"
+    REPLACED = "replaced"
+    REDUCED = "reduced"
+    RESTRICTED = "restricted"
+    CLARIFIED = "clarified"
+
+
+# What each outcome means, in the words the retire form and the reports use.
+OUTCOME_MEANS = {
+    Outcome.REMOVED: "the task, form, click or alert is gone",
+    Outcome.REPLACED: "something lighter does its job",
+    Outcome.REDUCED: "it is done less often, or takes less time",
+    Outcome.RESTRICTED: "only the people or cases that need it still do it",
+    Outcome.CLARIFIED: "it was required, or believed to be, and people were shown what is really needed",
+}
+
+
 class Actor(Vocabulary):
     """The capacity in which a person acted on a nomination: as its board, or as the person who submitted it.
     Events and comments store it, so that naming a person (naming.py) never has to guess it."""

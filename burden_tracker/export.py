@@ -520,6 +520,7 @@ def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple[Sheet
     ws.append([])
     _write_compared(ws, quarters, under_way=today <= quarter.last_day)
     _write_target_and_basis(ws, report.target, report.figures, measured.impacts)
+    _write_outcomes(ws, report.breakdowns.get("outcome"))
     ws.append([])
     _write_largest_wins(ws, report.wins)
     if report.restated:
@@ -642,6 +643,19 @@ def _write_target_and_basis(ws, target, figures: reporting.Figures, impacts: lis
                      "text"))
     for label, value, kind in rows:
         ws.append([text_cell(ws, label), cell(ws, value, kind)])
+
+
+def _write_outcomes(ws, outcomes: list | None) -> None:
+    """How the burdens retired by the quarter's end were resolved, with the hours a year of each; none for a
+    quarter closed before outcomes were recorded, whose workbook stays as it was."""
+    if outcomes is None:
+        return
+    for group in (group for group in outcomes if group.figures.retired_by_end):
+        count = group.figures.retired_by_end
+        how = ("their outcome not recorded" if group.label == reporting.OUTCOME_NOT_RECORDED
+               else f"resolved as {group.label}")
+        ws.append([text_cell(ws, f"Hours a year retired, {how} ({count} retirement{'s' if count != 1 else ''})"),
+                   cell(ws, group.figures.annualized_hours, "hours")])
 
 
 def _write_restated(ws, restated: list) -> None:

@@ -36,6 +36,7 @@ from .ehr_metrics import METRICS
 from .enums import (
     AffectedRole,
     NoticeEmail,
+    Outcome,
     RequirementSource,
     Role,
     TokenScope,
@@ -272,6 +273,8 @@ class ReopenForm(DecisionForm):
 
 class RetireForm(DecisionForm):
     retired_on = DateField("Effective date", id="retire-retired_on", validators=[Optional()])
+    outcome = RadioField("How was it resolved?", id="retire-outcome", validate_choice=False,
+                         choices=[SelectChoice(outcome.value, outcome.value.capitalize()) for outcome in Outcome])
     note = _note("What was changed", "retire")
     measured_metric, affected_departments = _measuring("retire")
 

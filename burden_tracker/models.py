@@ -16,6 +16,7 @@ from .enums import (
     DeliveryOutcome,
     EventKind,
     NoticeEmail,
+    Outcome,
     RequirementSource,
     Role,
     State,
@@ -226,6 +227,7 @@ class Nomination(SQLModel, table=True):
     reminded_of_due_on: date | None = None
     retired_on: date | None = Field(default=None, index=True)
     what_changed: str | None = Field(default=None, sa_type=sa.Text)
+    outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome))  # None: retired before it was asked
     rejection_rationale: str | None = Field(default=None, sa_type=sa.Text)
     duplicate_of_id: int | None = Field(default=None, foreign_key="nominations.id")
     # The EHR metric (ehr_metrics.METRICS) its retirement should move, in the departments of affected_departments

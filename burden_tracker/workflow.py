@@ -40,7 +40,8 @@ MOVES: dict[Move, Rule] = {
     ),
     Move.REOPEN: Rule(frozenset({State.EVALUATED}), State.PROPOSED, Actor.BOARD, ("note",)),
     Move.RETIRE: Rule(
-        frozenset({State.EVALUATED}), State.RETIRED, Actor.BOARD, ("retired_on", "note"), needs_passed_vote=True
+        frozenset({State.EVALUATED}), State.RETIRED, Actor.BOARD, ("retired_on", "outcome", "note"),
+        needs_passed_vote=True
     ),
     Move.REJECT: Rule(frozenset({State.PROPOSED, State.EVALUATED}), State.REJECTED, Actor.BOARD, ("note",)),
     Move.MARK_DUPLICATE: Rule(frozenset({State.PROPOSED}), State.DUPLICATE, Actor.BOARD, ("duplicate_of",)),
@@ -86,6 +87,7 @@ FIELD_LABELS = {
     (Move.REOPEN, "note"): "what more information is needed",
     (Move.RETIRE, "note"): "what was changed",
     (Move.RETIRE, "retired_on"): "the effective date",
+    (Move.RETIRE, "outcome"): "how it was resolved",
     (Move.REJECT, "note"): "the rationale",
     (Move.MARK_DUPLICATE, "duplicate_of"): "the nomination it duplicates",
 }

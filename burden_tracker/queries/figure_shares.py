@@ -23,7 +23,6 @@ from .report_terms import (
     hourly_rate_column,
     open_at_end,
     retired_by_end,
-    source_column,
     start_of,
     state_at_end,
     with_closing,
@@ -67,17 +66,18 @@ def shares(*, session: Session, quarters: list[hours.Quarter], nominations=None)
     """{nomination id: Share} for the nominations `nominations` picks (lambda ids: ids == 7), or all of them."""
     zone = get_settings(session=session).time_zone
     figures = reporting.figures_by(session, quarters, by="nomination", only=nominations)
+    grouped = len(reporting.GROUPINGS)
     facts = with_closing(select(
-        Nomination.id, Nomination.department_id, Nomination.category_id, source_column(), Nomination.affected_role,
-        Nomination.submitted_on, Nomination.retired_on,
+        Nomination.id, Nomination.submitted_on, Nomination.retired_on, *reporting.group_columns(),
         *[case((open_at_end(q, zone), state_at_end(q, zone))) for q in quarters]), nominations)
     moved = _moves_query(quarters, zone)
     if nominations is not None:
         facts, moved = facts.where(nominations(Nomination.id)), moved.where(nominations(Event.nomination_id))
     counted = {row[0]: row[1:] for row in session.execute(moved)}
     found = {}
-    for id_, department, category, source, role, submitted_on, retired_on, *states in session.execute(facts):
-        found[id_] = Share(_groups(department, category, source, role), submitted_on, retired_on, figures[id_],
+    for id_, submitted_on, retired_on, *rest in session.execute(facts):
+        keys, states = rest[:grouped], rest[grouped:]
+        found[id_] = Share(_groups(*keys), submitted_on, retired_on, figures[id_],
                            [State(s) if s is not None else None for s in states],
                            _moves_of(counted.get(id_), len(quarters)))
     return found
@@ -105,14 +105,15 @@ def _moves_of(counts, quarter_count: int) -> list[dict]:
             for i in range(quarter_count)]
 
 
-def _groups(department, category, source, role) -> tuple:
-    """(grouping, key) of the program and of each group a nomination is in (reporting.GROUPINGS)."""
-    return (PROGRAM, ("department", group_key(department)), ("category", group_key(category)),
-            ("source", group_key(source)), ("role", group_key(role)))
+def _groups(*keys) -> tuple:
+    """(grouping, key) of the program and of each group a nomination is in: its keys, in reporting.GROUPINGS'
+    order."""
+    return (PROGRAM, *((by, group_key(key)) for by, key in zip(reporting.GROUPINGS, keys, strict=True)))
 
 
 def group_key(value) -> str:
-    """A group's key as kept: a department's or category's id, or a source's or role's value, as text."""
+    """A group's key as kept: a department's or category's id, or a source's, role's or outcome's value, as text
+    ("None": an outcome not recorded)."""
     return str(getattr(value, "value", value))
 
 
@@ -153,14 +154,14 @@ def counted_afresh(*, session: Session, quarters: list[hours.Quarter]) -> tuple[
     for by in (None, *reporting.GROUPINGS):
         _count_grouping(session, quarters, by, figures)
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
-    keys = [Nomination.department_id, Nomination.category_id, source_column(), Nomination.affected_role]
+    keys = reporting.group_columns()
     for quarter in quarters:
         begins = case((Nomination.retired_on < quarter.first_day, literal(quarter.first_day, Date)),
                       else_=Nomination.retired_on)
         realizing = (select(*keys, begins, func.sum(annual), func.sum(hours.cost(annual, rate)))
                      .where(retired_by_end(quarter)).group_by(*keys, begins))
-        for department, category, source, role, day, annual_hours, cost in session.execute(realizing):
-            for grouping, group in _groups(department, category, source, role):
+        for *groups, day, annual_hours, cost in session.execute(realizing):
+            for grouping, group in _groups(*groups):
                 days[quarter.key, grouping, group, REALIZING_HOURS, day.toordinal()] += annual_hours
                 days[quarter.key, grouping, group, REALIZING_COST, day.toordinal()] += cost
         state = state_at_end(quarter, zone)

@@ -25,7 +25,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import AffectedRole, EventKind, RequirementSource, State
+from ..enums import AffectedRole, EventKind, Outcome, RequirementSource, State
 from ..models import Category, Department, Event, Nomination
 from .dialects import days_between
 from .estimates import annual_hours_column
@@ -37,7 +37,6 @@ from .report_terms import (
     realized_hours_column,
     recorded_during,
     retired_by_end,
-    retired_on_or_before,
     retiring_soon,
     source_column,
     start_of,
@@ -46,7 +45,8 @@ from .report_terms import (
 )
 
 HISTORY_QUARTERS = 8
-GROUPINGS = ("department", "category", "source", "role")
+OUTCOME_NOT_RECORDED = "not recorded"  # retired before outcomes were asked, or not retired
+GROUPINGS = ("department", "category", "source", "role", "outcome")
 
 
 @dataclass(frozen=True)
@@ -161,14 +161,6 @@ def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date |
             for s in (State.PROPOSED, State.EVALUATED)]
 
 
-def retired_by(*, session: Session, day: date) -> tuple[int, float]:
-    """How many burdens were retired on or before the day, and the hours a year they give back."""
-    query = select(func.count(), func.coalesce(func.sum(annual_hours_column(session=session)), 0.0)).where(
-        retired_on_or_before(day))
-    count, annual = session.execute(query).one()
-    return count, float(annual)
-
-
 def moves_by_target(*, session: Session, quarter: hours.Quarter) -> dict[State, int]:
     """The quarter's moves (the Decisions sheet's rows) by the state they moved to, each move once."""
     zone = get_settings(session=session).time_zone
@@ -186,7 +178,12 @@ def revisions_during(*, session: Session, quarter: hours.Quarter) -> int:
 
 def group_column(by: str):
     return {"nomination": Nomination.id, "department": Nomination.department_id, "category": Nomination.category_id,
-            "source": source_column(), "role": Nomination.affected_role}[by]
+            "source": source_column(), "role": Nomination.affected_role, "outcome": Nomination.outcome}[by]
+
+
+def group_columns() -> list:
+    """The column of each of GROUPINGS, in its order."""
+    return [group_column(by) for by in GROUPINGS]
 
 
 def labels(session: Session, by: str) -> dict:
@@ -195,6 +192,8 @@ def labels(session: Session, by: str) -> dict:
         model = Department if by == "department" else Category
         rows = session.execute(select(model.id, model.name, model.active))
         return {id_: (name, active) for id_, name, active in rows}
+    if by == "outcome":  # burdens not retired, or retired before it was asked, are "not recorded": listed if any
+        return {None: (OUTCOME_NOT_RECORDED, False), **{member: (member.value, True) for member in Outcome}}
     vocabulary = RequirementSource if by == "source" else AffectedRole
     return {member: (member.value, True) for member in vocabulary}
 

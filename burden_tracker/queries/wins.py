@@ -2,23 +2,24 @@
 
 Celebrating each removal is how a program like this keeps nominations coming (docs/product.md). The page is for
 everyone signed in, so it names no submitter at all: an anonymous one can never slip through.
-The totals come from queries/reporting.py, so the page cannot disagree with the dashboard or the workbook.
+The totals are counted in the reports' own terms (queries/report_terms.py), so the page cannot disagree with the
+dashboard or the workbook.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import State
+from ..enums import Outcome, State
 from ..models import Category, Department, Nomination
 from .estimates import annual_hours_column
 from .listing import Listing
 from .measured_impact import Impact, measured_impacts
 from .reference import get_settings, organization_today
-from .reporting import retired_by
+from .report_terms import retired_on_or_before
 
 
 @dataclass(frozen=True)
@@ -31,22 +32,26 @@ class Win:
     what_changed: str | None
     annual_hours: float
     measured_metric: str | None = None
+    outcome: Outcome | None = None
 
 
 @dataclass(frozen=True)
 class Headline:
-    """What the program has given back so far: burdens retired by today and their hours a year."""
+    """What the program has given back so far: burdens retired by today and their hours a year, in all and by how
+    they were resolved (an outcome, or None: not recorded), largest first."""
 
     retired: int
     annual_hours: float
     fte: float
+    by_outcome: list[tuple[Outcome | None, int, float]]
 
 
 def list_wins(*, session: Session, page: int, per_page: int) -> Listing:
     """One query; one row more than the page holds tells whether another page follows."""
     query = (
         select(Nomination.id, Nomination.title, Department.name, Category.name, Nomination.retired_on,
-               Nomination.what_changed, annual_hours_column(session=session), Nomination.measured_metric)
+               Nomination.what_changed, annual_hours_column(session=session), Nomination.measured_metric,
+               Nomination.outcome)
         .join(Department, Department.id == Nomination.department_id)
         .join(Category, Category.id == Nomination.category_id)
         .where(Nomination.state == State.RETIRED)
@@ -68,8 +73,20 @@ def measured_wins(*, session: Session, wins: list[Win], today: date) -> dict[int
             if impact.measured.effect is not None}
 
 
+def retired_by(*, session: Session, day: date) -> dict[Outcome | None, tuple[int, float]]:
+    """The burdens retired on or before the day, by how they were resolved (None: not recorded): how many, and the
+    hours a year they give back."""
+    query = (select(Nomination.outcome, func.count(), func.coalesce(func.sum(annual_hours_column(session=session)),
+                                                                    0.0))
+             .where(retired_on_or_before(day)).group_by(Nomination.outcome))
+    return {outcome: (count, float(annual)) for outcome, count, annual in session.execute(query)}
+
+
 def headline(*, session: Session, today: date | None = None) -> Headline:
     """The reports' own figures (retired on or before today), so the page and the dashboard agree."""
-    count, annual = retired_by(session=session, day=today or organization_today(session=session))
-    return Headline(retired=count, annual_hours=annual,
-                    fte=hours.fte(annual, get_settings(session=session).fte_hours_per_year))
+    found = retired_by(session=session, day=today or organization_today(session=session))
+    annual = sum(hours_a_year for _, hours_a_year in found.values())
+    return Headline(retired=sum(count for count, _ in found.values()), annual_hours=annual,
+                    fte=hours.fte(annual, get_settings(session=session).fte_hours_per_year),
+                    by_outcome=sorted(((outcome, *counted) for outcome, counted in found.items()),
+                                      key=lambda row: -row[2]))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pydantic import ValidationError
 
 from ..ehr_metrics import METRICS, name_key
-from ..enums import AffectedRole, RequirementSource, State
+from ..enums import AffectedRole, Outcome, RequirementSource, State
 from ..errors import DomainError
 from ..schemas import NominationIn, field_errors
 from .users import normalize_email
@@ -22,7 +22,7 @@ COLUMNS = (
     "title", "description", "category", "department", "affected_role", "minutes_per_occurrence",
     "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_by", "submitted_on",
     "status", "retired_on", "decision_note", "anonymous", "decided_on", "suggested_change",
-    "measured_metric", "affected_departments",
+    "measured_metric", "affected_departments", "outcome",
 )
 REQUIRED_COLUMNS = COLUMNS[:9]
 NAMED_COLUMNS = ("category", "department")  # names of rows in tables an admin manages
@@ -72,6 +72,7 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
     measured_metric: str | None = None  # the EHR metric its retirement should move
     affected: tuple[str, ...] = ()  # names of the departments it affects, still to be looked up
+    outcome: Outcome | None = None  # how a retired row was resolved, when the sheet says
 
 
 def is_blank(values: dict) -> bool:
@@ -102,6 +103,9 @@ def parse_row(row: int, values: dict, *, today: date) -> ParsedRow:
     retired_on = convert("retired_on", _optional_date)
     decided_on = convert("decided_on", _optional_date)
     measured_metric = convert("measured_metric", _metric)
+    outcome = convert("outcome", _outcome)
+    if outcome is not None and status is not State.RETIRED:
+        errors.append(RowError(row, "outcome", "is only for retired rows"))
     affected = _departments_named(values.get("affected_departments"))
     if affected and values.get("measured_metric") in (None, ""):
         errors.append(RowError(row, "affected_departments", "names departments but no measured_metric"))
@@ -127,7 +131,8 @@ def parse_row(row: int, values: dict, *, today: date) -> ParsedRow:
     faulty = {e.column for e in errors} if errors else ()
     names = {c: text[c] for c in NAMED_COLUMNS if text[c] and c not in faulty}
     return ParsedRow(row, None if errors else nomination, status, submitter_email, retired_on,
-                     decided_on or submitted_on, text["decision_note"], names, errors, measured_metric, affected)
+                     decided_on or submitted_on, text["decision_note"], names, errors, measured_metric, affected,
+                     outcome)
 
 
 def _validate_nomination(values: dict) -> NominationIn:
@@ -229,6 +234,12 @@ def _yes_no(value) -> bool:
     if text in _NO:
         return False
     raise ValueError("must be yes or no")
+
+
+def _outcome(value) -> Outcome | None:
+    """How a retirement resolved its burden, in any case; blank: not recorded."""
+    text = _text(value)
+    return None if text is None else Outcome.from_label(text)
 
 
 def _metric(value) -> str | None:

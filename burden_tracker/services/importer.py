@@ -220,6 +220,7 @@ def _nomination_values(id_: int, row: ParsedRow, names: _Names) -> dict:
         evaluation_note=note if row.status is State.EVALUATED else None,
         retired_on=row.retired_on,
         what_changed=note if row.status is State.RETIRED else None,
+        outcome=row.outcome,
         rejection_rationale=note if row.status is State.REJECTED else None,
         measured_metric=row.measured_metric,
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import EventKind, RequirementSource, Role, State, WebhookEvent
+from ..enums import EventKind, Outcome, RequirementSource, Role, State, WebhookEvent
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
 from ..queries.nominations import changed_under_you, get_nomination
@@ -103,7 +103,11 @@ def _retire(session, nomination: Nomination, fields: dict) -> None:
     if retired_on < nomination.submitted_on:
         raise MoveRefused("The effective date is before the nomination was submitted.",
                           fields={"retired_on": "must be on or after the submission date"})
-    nomination.retired_on = retired_on
+    try:
+        outcome = Outcome.from_label(fields["outcome"])
+    except ValueError as error:
+        raise MoveRefused("Please choose how it was resolved.", fields={"outcome": str(error)}) from None
+    nomination.retired_on, nomination.outcome = retired_on, outcome
     nomination.what_changed = fields["note"].strip()
     link_measure(session, nomination, fields)
 

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from .. import charts
+from ..enums import OUTCOME_MEANS
 from ..forms import LARGEST_ID
 from .rendering import htmx
 
@@ -80,6 +81,7 @@ def init_app(app) -> None:
     app.add_template_filter(rendering.browser_named)
     app.add_template_global(charts.month_chart, "place_month_chart")
     app.add_template_global(rendering.shown_time)
+    app.add_template_global({outcome.value: means for outcome, means in OUTCOME_MEANS.items()}, "outcome_means")
 
 
 def _unread_notices() -> dict:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response
 
 from ..db import get_session
-from ..enums import AffectedRole, RequirementSource, Role, VoteChoice
+from ..enums import OUTCOME_MEANS, AffectedRole, Outcome, RequirementSource, Role, VoteChoice
 from ..schemas import RowId
 from ..services.revisions import revise_nomination
 from ..services.transitions import move_nomination
@@ -57,6 +57,8 @@ class ReopenIn(Decision):
 
 class RetireIn(Decision):
     retired_on: date | None = None
+    outcome: Outcome | None = Field(None, description="How it was resolved: " + "; ".join(
+        f"{outcome.value}, {means}" for outcome, means in OUTCOME_MEANS.items()) + ".")
     note: str | None = Field(None, max_length=5000, description="What was changed.")
     measured_metric: str | None = METRIC
     affected_departments: list[RowId] = DEPARTMENTS

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response
 
 from ..db import get_session
-from ..enums import RequirementSource, Role, State
+from ..enums import Outcome, RequirementSource, Role, State
 from ..errors import DomainError
 from ..queries.details import nomination_details
 from ..queries.listing import Filters, NominationRow, list_nominations
@@ -71,6 +71,8 @@ class NominationOut(BaseModel):
     submitted_on: date
     annual_hours: float
     supporters: int
+    retired_on: date | None = Field(description="The effective date of its retirement.")
+    outcome: Outcome | None = Field(description="How its retirement resolved it; null before, or if not recorded.")
     version: int = Field(description="Send it as If-Match when changing it.")
     address: str
 
@@ -121,7 +123,8 @@ def nomination_out(nomination_id: int) -> NominationOut:
                          suggested_change=nomination.suggested_change, state=nomination.state,
                          department=details.department, category=details.category, submitter=details.submitter,
                          submitted_on=details.submitted_on, annual_hours=round(details.estimate.annual_hours, 1),
-                         supporters=details.supporters, version=nomination.version,
+                         supporters=details.supporters, retired_on=nomination.retired_on,
+                         outcome=nomination.outcome, version=nomination.version,
                          address=url_for("nominations.show", nomination_id=nomination.id, _external=True))
 
 

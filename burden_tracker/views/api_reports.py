@@ -42,7 +42,8 @@ class QuarterOut(BaseModel):
     as_of: date = Field(description="The day the figures stand on: today, or the day the quarter was closed.")
     closed_at: datetime | None = Field(description="When the quarter was closed; null while its figures may move.")
     figures: Figures = Field(description="As the reporting service counts them (queries/reporting.Figures).")
-    breakdowns: dict[str, list[GroupOut]] = Field(description="By department, category, affected role, source.")
+    breakdowns: dict[str, list[GroupOut]] = Field(
+        description="By department, category, source, affected role and outcome.")
     workbook: str = Field(description="The quarter's workbook, for the same token.")
 
 

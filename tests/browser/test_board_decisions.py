@@ -58,6 +58,7 @@ def retire(page):
     panel = page.locator("#board-panel")
     panel.get_by_text("Retire it").click()
     panel.get_by_label("Effective date").fill(date.today().isoformat())
+    panel.get_by_role("radio", name="Reduced").check()
     panel.get_by_label("What was changed").fill(WHAT_CHANGED)
     panel.get_by_role("button", name="Retire", exact=True).click()
 
@@ -92,6 +93,8 @@ def test_two_board_members_vote_live_one_retires_and_the_others_stale_retire_is_
     retire(chen)
     expect(chen.get_by_role("status")).to_contain_text("Retired. Well done.")
     expect(chen.locator("header .state").first).to_have_text("retired")
+    expect(chen.locator("dt", has_text="How it was resolved")).to_be_visible()
+    expect(chen.locator("dd", has_text="Reduced: it is done less often, or takes less time")).to_be_visible()
 
     retire(okoro)
     expect(okoro.get_by_role("alert")).to_contain_text("This nomination was changed by Dr. Alex Chen at")

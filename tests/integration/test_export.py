@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from burden_tracker import hours
-from burden_tracker.enums import Role
+from burden_tracker.enums import Outcome, Role
 from burden_tracker.export import write_workbook
 from burden_tracker.models import Settings
 from burden_tracker.queries import executive, reporting
@@ -89,6 +89,18 @@ def test_libreoffice_recomputes_the_services_figures(session, workbook_path, tmp
         assert int(total[header.index("Received")]) == figures.received
         groups = reporting.breakdown(session=session, quarter=Q3, by=by)
         assert [row[0] for row in sheets[sheet][1:-1]] == [group.label for group in groups]
+
+
+def test_the_summary_gives_the_hours_a_year_retired_by_how_each_burden_was_resolved(session, program, tmp_path):
+    program.before.outcome = program.mid.outcome = Outcome.REPLACED
+    session.commit()
+    summary = {row[0]: row[1] for row in openpyxl.load_workbook(export(session, tmp_path / "q3.xlsx"))[
+        "Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Hours a year retired, resolved as replaced (2 retirements)"] == pytest.approx(
+        annual(program.before) + annual(program.mid))
+    assert summary["Hours a year retired, their outcome not recorded (2 retirements)"] == pytest.approx(
+        annual(program.first_day) + annual(program.last_day))
+    assert not any(str(label).startswith("Hours a year retired, resolved as removed") for label in summary)
 
 
 def test_totals_are_sum_formulas_over_the_rows_they_total(workbook_path):

@@ -269,7 +269,7 @@ DECISIONS = {
     "to_evaluate": lambda w: {"minutes_per_occurrence": "1", "occurrences_per_week": "2", "clinicians_affected": "10",
                               "confirmed_source": "payer", "note": "Checked with the payer.",
                               "owner_id": str(w.ids["board"]), "measured_metric": "WOW8"},
-    "to_retire": lambda w: {"retired_on": "2026-07-01", "note": "The second row is gone.",
+    "to_retire": lambda w: {"retired_on": "2026-07-01", "outcome": "removed", "note": "The second row is gone.",
                             "measured_metric": "Flowsheet time"},
     "to_reject": lambda w: {"note": "The law requires it."},
     "to_reopen": lambda w: {"note": "Which unit?"},
@@ -875,7 +875,8 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
         connection.execute(text("INSERT INTO votes (nomination_id, voter_id, choice, cast_at) "
                                 "VALUES (:n, :v, 'approve', CURRENT_TIMESTAMP)"),
                            {"n": world.ids["payload"], "v": world.ids["colleague"]})
-    retire = {"retired_on": date.today().isoformat(), "note": IMG, "version": world.version("payload")}
+    retire = {"retired_on": date.today().isoformat(), "outcome": "reduced", "note": IMG,
+              "version": world.version("payload")}
     assert post(world, "decide.retire", list(retire.items()), args=on_it).status_code == 303
 
     page_of_it = f"/nominations/{world.ids['payload']}"

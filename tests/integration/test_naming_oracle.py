@@ -185,9 +185,9 @@ def _posted(program: Program, session, rule, args: dict) -> list[dict]:
     """Valid, stale and empty submissions of a form."""
     nomination = session.get(Nomination, args["nomination_id"]) if "nomination_id" in args else None
     stale = str((nomination.version or 1) - 1) if nomination else "0"
-    fields = {"body": "An oracle comment.", "occurrences_per_week": "2", "choice": "approve", "retired_on":
-              TODAY.isoformat(), "note": "Oracle note.", "duplicate_of": str(next(iter(program.named.values()))),
-              **EVALUATION}
+    fields = {"body": "An oracle comment.", "occurrences_per_week": "2", "choice": "approve", "outcome": "removed",
+              "retired_on": TODAY.isoformat(), "note": "Oracle note.",
+              "duplicate_of": str(next(iter(program.named.values()))), **EVALUATION}
     return [dict(fields, version=str(nomination.version)) if nomination else {}, dict(fields, version=stale), {}]
 
 
@@ -249,7 +249,7 @@ def _api_bodies(program: Program, session) -> dict:
             "api.evaluate": {"minutes_per_occurrence": 2, "occurrences_per_week": 10, "clinicians_affected": 40,
                              "confirmed_source": "internal policy", "note": "Checked on two wards."},
             "api.reopen": {"note": "Oracle note."}, "api.reject": {"note": "Oracle note."},
-            "api.retire": {"retired_on": TODAY.isoformat(), "note": "Oracle note."},
+            "api.retire": {"retired_on": TODAY.isoformat(), "outcome": "removed", "note": "Oracle note."},
             "api.duplicate": {"duplicate_of": some.id}, "api.vote": {"choice": "approve"},
             "api.revise": {"minutes_per_occurrence": 2, "occurrences_per_week": 5, "clinicians_affected": 40,
                            "department_id": some.department_id, "category_id": some.category_id,

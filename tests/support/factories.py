@@ -93,7 +93,7 @@ def time_passes(session, seconds: float) -> None:
 
 
 def retire_through_the_board(session: Session, nomination: Nomination, retired_on: date,
-                             note: str = "It stopped.") -> Nomination:
+                             note: str = "It stopped.", outcome: str = "removed") -> Nomination:
     """As the board does it today: every member approves, then one retires it from the given effective date."""
     board = session.scalars(select(User).join(UserRole).where(UserRole.role == Role.BOARD)).all() or [
         make_user(session, Role.BOARD)]
@@ -101,7 +101,7 @@ def retire_through_the_board(session: Session, nomination: Nomination, retired_o
         cast_vote(session=session, nomination_id=nomination.id, voter=member, choice=VoteChoice.APPROVE)
     return move_nomination(session=session, nomination_id=nomination.id, move=Move.RETIRE, actor=board[0],
                            expected_version=session.get(Nomination, nomination.id).version,
-                           fields={"retired_on": retired_on, "note": note})
+                           fields={"retired_on": retired_on, "outcome": outcome, "note": note})
 
 
 def as_it_stands(nomination: Nomination, **changes) -> dict:

@@ -128,7 +128,7 @@ def _board_day(person: Browser, number: int, program, results, lock) -> None:
         fields = {"evaluate": {"minutes_per_occurrence": "1", "occurrences_per_week": "5", "clinicians_affected": "30",
                                "confirmed_source": "internal policy", "note": "Checked on the unit."},
                   "reject": {"note": "Required by regulation."},
-                  "retire": {"note": "Form removed.", "retired_on": "2026-11-01"}}[move]
+                  "retire": {"note": "Form removed.", "retired_on": "2026-11-01", "outcome": "removed"}}[move]
         status = person.post(f"/nominations/{target}/{move}", version=version[1], **fields)
         assert status in (303, 409, 422), (move, status)
         if status == 303:

@@ -18,7 +18,7 @@ ALLOWED = {
 COMPLETE_FIELDS = {
     "minutes_per_occurrence": 2, "occurrences_per_week": 10, "clinicians_affected": 30,
     "confirmed_source": "payer", "note": "Checked with the unit managers.", "retired_on": date(2026, 8, 1),
-    "duplicate_of": 7,
+    "duplicate_of": 7, "outcome": "reduced",
 }
 EVERYONE = {Actor.BOARD, Actor.SUBMITTER}
 
@@ -44,7 +44,7 @@ def test_the_table_of_moves_is_the_one_the_board_agreed():
                         ("minutes_per_occurrence", "occurrences_per_week", "clinicians_affected", "confirmed_source",
                          "note"), False),
         Move.REOPEN: ({State.EVALUATED}, State.PROPOSED, Actor.BOARD, ("note",), False),
-        Move.RETIRE: ({State.EVALUATED}, State.RETIRED, Actor.BOARD, ("retired_on", "note"), True),
+        Move.RETIRE: ({State.EVALUATED}, State.RETIRED, Actor.BOARD, ("retired_on", "outcome", "note"), True),
         Move.REJECT: ({State.PROPOSED, State.EVALUATED}, State.REJECTED, Actor.BOARD, ("note",), False),
         Move.MARK_DUPLICATE: ({State.PROPOSED}, State.DUPLICATE, Actor.BOARD, ("duplicate_of",), False),
         Move.WITHDRAW: ({State.PROPOSED}, State.WITHDRAWN, Actor.SUBMITTER, (), False),

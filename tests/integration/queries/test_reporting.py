@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from burden_tracker import hours
-from burden_tracker.enums import State
+from burden_tracker.enums import Outcome, State
 from burden_tracker.models import Nomination
 from burden_tracker.queries import reporting
 from burden_tracker.queries.reference import hourly_rates
@@ -151,6 +151,17 @@ def test_departments_are_listed_by_name_with_their_own_figures(session, program)
     assert list(groups) == ["Cardiology", "Emergency Department"]
     assert groups["Cardiology"].retired_by_end == 1 and groups["Cardiology"].open_at_end == 1
     assert groups["Cardiology"].annualized_hours == pytest.approx(annual(program.before))
+
+
+def test_retirements_are_grouped_by_how_they_were_resolved_and_older_ones_as_not_recorded(session, program):
+    program.before.outcome, program.mid.outcome = Outcome.CLARIFIED, Outcome.REDUCED
+    session.commit()
+    groups = {g.label: g.figures for g in reporting.breakdown(session=session, quarter=Q3, by="outcome")}
+    assert list(groups) == ["clarified", "not recorded", "reduced", "removed", "replaced", "restricted"]
+    assert (groups["clarified"].retired_by_end, groups["reduced"].retired_by_end) == (1, 1)
+    assert groups["clarified"].annualized_hours == pytest.approx(annual(program.before))
+    assert groups["reduced"].realized_hours == pytest.approx(annual(program.mid) * 46 / 365)
+    assert groups["removed"].retired_by_end == 0 and groups["not recorded"].retired_by_end == 2  # first and last day
 
 
 def test_a_fiscal_year_starting_in_july_names_july_to_september_its_first_quarter(session):

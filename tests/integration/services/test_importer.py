@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Role, State
+from burden_tracker.enums import AffectedRole, EventKind, Outcome, RequirementSource, Role, State
 from burden_tracker.errors import DomainError
 from burden_tracker.hours import Quarter, on_clocks_of
 from burden_tracker.models import AffectedDepartment, Category, Department, Event, Nomination, Settings, User
@@ -134,6 +134,16 @@ def test_a_row_imports_with_every_value_it_gives(session, emergency, sheet_path)
     assert (second.affected_role, second.requirement_source) == (AffectedRole.PHYSICIAN, RequirementSource.PAYER)
     assert second.suggested_change == "Drop the second row."
     assert second.submitted_on == date(2026, 2, 1)
+
+
+def test_a_retired_rows_outcome_is_kept_in_any_case_and_a_blank_one_is_not_recorded(session, emergency, sheet_path):
+    write_sheet(sheet_path, [nomination_row(title="Fax cover sheet", status="retired", retired_on="2026-03-01",
+                                            submitted_on="2026-01-05",
+                                            outcome="Clarified"),
+                             nomination_row(title="Pain row", status="retired", retired_on="2026-03-01", outcome="",
+                                            submitted_on="2026-01-05")])
+    assert import_file(session=session, path=sheet_path, today=TODAY).ok
+    assert [n.outcome for n in nominations(session)] == [Outcome.CLARIFIED, None]
 
 
 def test_optional_columns_default_to_today_proposed_and_not_anonymous(session, emergency, tmp_path):
@@ -412,6 +422,9 @@ BAD_VALUES = [  # (what the row says, the column blamed, words of the reason)
     ({"submitted_on": "2026-02-30"}, "submitted_on", "must be a date like 2026-07-01"),
     ({"submitted_by": "nurse at the ED"}, "submitted_by", "is not an email address"),
     ({"anonymous": "maybe"}, "anonymous", "must be yes or no"),
+    ({"status": "retired", "retired_on": "2026-03-01", "outcome": "vanished"}, "outcome",
+     "must be one of: removed, replaced, reduced, restricted, clarified"),
+    ({"status": "evaluated", "outcome": "removed"}, "outcome", "is only for retired rows"),
 ]
 
 
@@ -419,7 +432,7 @@ def test_every_kind_of_bad_value_is_refused_with_its_row_column_and_reason(sessi
     base = nomination_row(submitted_on="2026-01-05")
     rows = [{**base, **overrides} for overrides, _column, _reason in BAD_VALUES]
     write_sheet(sheet_path, [base, *rows], headers=[*base, "status", "retired_on", "decided_on",
-                                                    "submitted_by", "anonymous"])
+                                                    "submitted_by", "anonymous", "outcome"])
 
     report = import_file(session=session, path=sheet_path, today=TODAY)
 

@@ -26,7 +26,7 @@ def fields_for(move: Move, survivor_id: int | None = None) -> dict:
         Move.EVALUATE: {"minutes_per_occurrence": 1, "occurrences_per_week": 30, "clinicians_affected": 100,
                         "confirmed_source": "EHR build or default", "note": "Confirmed on three units."},
         Move.REOPEN: {"note": "How many units chart it?"},
-        Move.RETIRE: {"retired_on": date(2026, 3, 1), "note": "Row removed from the template."},
+        Move.RETIRE: {"retired_on": date(2026, 3, 1), "outcome": "removed", "note": "Row removed from the template."},
         Move.REJECT: {"note": "Required by the state board of nursing."},
         Move.MARK_DUPLICATE: {"duplicate_of": survivor_id},
         Move.WITHDRAW: {},

@@ -62,10 +62,17 @@ def test_the_board_votes_then_retires_through_the_api(client, session, token, ch
     voted = client.post(f"/api/v1/nominations/{nomination.id}/vote", json={"choice": "approve"},
                         headers=bearer(secret))
     assert voted.status_code == 200 and voted.json == {"nomination_id": nomination.id, "choice": "approve"}
+    unresolved = client.post(f"/api/v1/nominations/{nomination.id}/retire",
+                             json={"retired_on": "2026-11-30", "note": "The second row is gone from the flowsheet."},
+                             headers=bearer(secret, **{"If-Match": etag(client, secret, nomination.id)}))
+    assert unresolved.status_code == 422 and unresolved.json["fields"] == {
+        "outcome": "How it was resolved is required."}
     retired = client.post(f"/api/v1/nominations/{nomination.id}/retire",
-                          json={"retired_on": "2026-11-30", "note": "The second row is gone from the flowsheet."},
+                          json={"retired_on": "2026-11-30", "outcome": "removed",
+                                "note": "The second row is gone from the flowsheet."},
                           headers=bearer(secret, **{"If-Match": etag(client, secret, nomination.id)}))
     assert retired.status_code == 200 and retired.json["state"] == "retired"
+    assert (retired.json["outcome"], retired.json["retired_on"]) == ("removed", "2026-11-30")
 
 
 def test_a_revision_changes_the_values_and_the_version(client, session, token, chair):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from burden_tracker.enums import EventKind, Role, State
+from burden_tracker.enums import EventKind, Outcome, Role, State
 from burden_tracker.hours import Quarter, annual_hours, today_in, weekly_hours
 from burden_tracker.models import Event
 from burden_tracker.queries import executive, kept_figures, reporting
@@ -235,6 +235,18 @@ def test_each_department_and_category_shows_its_own_figures(reader, session):
     departments = rows_of(page, '<table class="breakdown" id="departments">')
     assert departments["Pharmacy"][0] == "1" and departments["Surgery"][0] == "0"
     assert departments["Surgery"][3] == whole(2_760 * 6)
+
+
+def test_retirements_are_shown_by_how_they_were_resolved_without_the_pipeline(reader, session):
+    make_nomination(session, state=State.RETIRED, retired_on=date(2026, 7, 20), outcome=Outcome.REDUCED)
+    make_nomination(session, state=State.RETIRED, retired_on=date(2026, 1, 20), clinicians_affected=900)
+    make_nomination(session, clinicians_affected=1_200)  # open: in no outcome's row
+    page = page_of(reader, "/dashboard?quarter=2026-Q3")
+    shown = rows_of(page, '<table class="breakdown" id="outcomes">')
+    groups = {g.label: g.figures for g in reporting.breakdown(session=session, quarter=Q3, by="outcome")}
+    assert shown == {label: [str(groups[label].retired), hours(groups[label].realized_hours),
+                             hours(groups[label].annualized_hours)] for label in ("not recorded", "reduced")}
+    assert shown["reduced"][0] == "1" and shown["not recorded"][0] == "0"  # retired in an earlier quarter
 
 
 def test_the_pipeline_shows_what_was_open_at_quarter_end_by_state_with_ages(reader, session):

@@ -22,6 +22,11 @@ EVALUATION = {"minutes_per_occurrence": "1.5", "occurrences_per_week": "30", "cl
               "confirmed_source": "EHR build or default", "note": "Timed on 4 West: 90 seconds each."}
 
 
+def retiring(retired_on, note: str = "Row removed.", outcome: str = "removed") -> dict:
+    """The retire form's fields."""
+    return {"retired_on": retired_on, "outcome": outcome, "note": note}
+
+
 @pytest.fixture
 def chair(session):
     return make_user(session, Role.STAFF, Role.BOARD, can_sign_in=True, name="Dr. Alex Chen")
@@ -272,7 +277,7 @@ def test_board_cannot_retire_before_the_vote_passes_and_is_told_why(board_client
     assert ("waits for the board's vote to pass. 0 of 1 board members have voted, not yet a quorum."
             in " ".join(page.split()))
     assert "retire" not in decision_forms(page)
-    response = decide(board_client, nomination, Move.RETIRE, {"retired_on": "2026-03-01", "note": "Row removed."})
+    response = decide(board_client, nomination, Move.RETIRE, retiring("2026-03-01"))
     assert response.status_code == 422
     assert "It can be retired only after the board&#39;s vote has passed." in response.get_data(as_text=True)
     assert reloaded(session, nomination).state is State.EVALUATED and count(session, Event) == 0
@@ -283,7 +288,7 @@ def test_retiring_after_the_vote_passed_records_the_date_and_what_changed(board_
     submitter = make_user(session)
     nomination = make_nomination(session, state=State.EVALUATED, submitter=submitter)
     pass_the_vote(session, nomination, chair, colleague)
-    response = decide(board_client, nomination, Move.RETIRE, {"retired_on": "2026-03-01", "note": "Row removed."})
+    response = decide(board_client, nomination, Move.RETIRE, retiring("2026-03-01"))
     assert response.status_code == 200
     retired = reloaded(session, nomination)
     assert (retired.state, retired.retired_on, retired.what_changed) == (State.RETIRED, date(2026, 3, 1),
@@ -293,13 +298,16 @@ def test_retiring_after_the_vote_passed_records_the_date_and_what_changed(board_
 
 
 @pytest.mark.parametrize("move,state,data,field,message", [
-    (Move.RETIRE, State.EVALUATED, {"retired_on": "", "note": "Row removed."}, "retired_on",
+    (Move.RETIRE, State.EVALUATED, retiring(""), "retired_on",
      "The effective date is required."),
-    (Move.RETIRE, State.EVALUATED, {"retired_on": "2026-03-01", "note": " "}, "note", "What was changed is required."),
-    (Move.RETIRE, State.EVALUATED, {"retired_on": "2025-12-31", "note": "Row removed."}, "retired_on",
+    (Move.RETIRE, State.EVALUATED, retiring("2026-03-01", " "), "note", "What was changed is required."),
+    (Move.RETIRE, State.EVALUATED, retiring("2025-12-31"), "retired_on",
      "Must be on or after the submission date"),
-    (Move.RETIRE, State.EVALUATED, {"retired_on": "someday", "note": "Row removed."}, "retired_on",
+    (Move.RETIRE, State.EVALUATED, retiring("someday"), "retired_on",
      "Not a valid date value."),
+    (Move.RETIRE, State.EVALUATED, retiring("2026-03-01", outcome=""), "outcome", "How it was resolved is required."),
+    (Move.RETIRE, State.EVALUATED, retiring("2026-03-01", outcome="vanished"), "outcome",
+     "Must be one of: removed, replaced, reduced, restricted, clarified"),
     (Move.REJECT, State.PROPOSED, {"note": ""}, "note", "The rationale is required."),
     (Move.REJECT, State.EVALUATED, {"note": "x" * 5001}, "note", "At most 5,000 characters."),
     (Move.REOPEN, State.EVALUATED, {"note": ""}, "note", "What more information is needed is required."),
@@ -409,8 +417,8 @@ def test_a_stale_decision_is_refused_with_who_changed_it_and_the_fresh_panel(boa
     nomination = make_nomination(session, state=State.EVALUATED)
     pass_the_vote(session, nomination, chair, colleague)
     move_nomination(session=session, nomination_id=nomination.id, move=Move.RETIRE, actor=colleague,
-                    expected_version=1, fields={"retired_on": date(2026, 3, 1), "note": "Row removed."})
-    response = decide(board_client, nomination, Move.RETIRE, {"retired_on": "2026-04-01", "note": "Also gone."})
+                    expected_version=1, fields=retiring(date(2026, 3, 1)))
+    response = decide(board_client, nomination, Move.RETIRE, retiring("2026-04-01", "Also gone."))
     fragment = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "This nomination was changed by Linda Okoro at" in fragment

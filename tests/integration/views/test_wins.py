@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from burden_tracker.enums import Role, State
+from burden_tracker.enums import Outcome, Role, State
 from tests.support.factories import make_nomination, make_user
 from tests.support.web import HTMX, pager_links, sign_in
 
@@ -173,3 +173,24 @@ def test_signing_in_comes_first(client, session):
     session.commit()
     response = client.get("/wins")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_each_win_says_how_it_was_resolved_and_the_page_sums_hours_by_outcome(staff_client, session):
+    for title, outcome, clinicians in (("Fax cover sheet", Outcome.REMOVED, 100), ("Pain row", Outcome.REMOVED, 300),
+                                       ("Insulin co-sign", Outcome.RESTRICTED, 600), ("Old form", None, 50)):
+        retire(session, title, outcome=outcome, minutes_per_occurrence=1, occurrences_per_week=12,
+               clinicians_affected=clinicians)
+    session.commit()
+    page = wins_page(staff_client)
+    assert page.count('<span class="outcome">Resolved: removed</span>') == 2
+    assert '<span class="outcome">Resolved: restricted</span>' in page
+    # 1 minute × 12 a week ÷ 60 × 46 working weeks: 9.2 hours a year for each clinician
+    said = re.sub(r"<[^>]+>", "", re.search(r'<p class="wins-outcomes">(.*?)</p>', page, re.S)[1])
+    assert " ".join(said.split()) == ("How they were resolved: restricted: 1 (5,520 hours a year); removed: 2 "
+                                      "(3,680 hours a year); not recorded: 1 (460 hours a year).")
+
+
+def test_the_outcomes_are_not_summed_while_none_was_recorded(staff_client, session):
+    retire(session, "Retired before outcomes were asked")
+    session.commit()
+    assert "wins-outcomes" not in wins_page(staff_client)
