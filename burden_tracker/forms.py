@@ -359,6 +359,14 @@ class MetricNameForm(FlaskForm):
 
 class NameForm(FlaskForm):
     name = StringField("Name", filters=[_blank_is_none])
+    # Departments only (views/admin.py removes it from the others): the site it belongs to; choices from the view.
+    site_id = SelectField("Site", coerce=int, validate_choice=False, validators=[
+        Optional(), NumberRange(min=1, max=LARGEST_ID, message="Choose one of the sites.")])
+
+
+class MoveDepartmentForm(FlaskForm):
+    site_id = SelectField("Site", coerce=int, validate_choice=False, validators=[
+        InputRequired("Choose a site."), NumberRange(min=1, max=LARGEST_ID, message="Choose one of the sites.")])
 
 
 class SettingsForm(FlaskForm):

@@ -173,11 +173,24 @@ class UserRole(SQLModel, table=True):
     role: Role = Field(sa_type=text_enum(Role), primary_key=True)
 
 
+class Site(SQLModel, table=True):
+    """A hospital or clinic of the health system; each department belongs to one."""
+
+    __tablename__ = "sites"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    active: bool = True
+
+
 class Department(SQLModel, table=True):
     __tablename__ = "departments"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
     active: bool = True
+    # Its site: every department has one (migration 0035 gave the existing ones the first site, and each new one is
+    # given one: queries/reference.first_site_id). Nullable in the schema only because SQLite cannot add a column
+    # that is both NOT NULL and a foreign key without rebuilding the table, which would lose its triggers.
+    site_id: int | None = Field(default=None, foreign_key="sites.id", index=True)
 
 
 class Category(SQLModel, table=True):

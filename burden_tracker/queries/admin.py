@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 
 from ..enums import AffectedRole, EventKind
 from ..errors import NotFound
-from ..models import Category, Department, Event, HourlyRate, Settings, User
+from ..models import Category, Department, Event, HourlyRate, Settings, Site, User
 from ..schemas import as_typed
 from .reference import DEFAULT_HOURLY_RATES
 
 MAX_SEARCH_WORDS = 8
-NAMED_LISTS = {"departments": (Department, "Department"), "categories": (Category, "Category")}
+NAMED_LISTS = {"sites": (Site, "Site"), "departments": (Department, "Department"), "categories": (Category, "Category")}
 SETTING_LABELS = {
     "working_weeks_per_year": "working weeks",
     "fte_hours_per_year": "FTE hours",
@@ -64,6 +64,12 @@ def recent_changes(*, session: Session, limit: int = 20) -> list[tuple[Event, Us
 def named_items(*, session: Session, kind: str) -> list:
     model, _ = NAMED_LISTS[kind]
     return list(session.exec(select(model).order_by(func.lower(model.name))))
+
+
+def site_choices(*, session: Session) -> list[tuple[int, str]]:
+    """Every site, active ones first, for choosing a department's; by name."""
+    return [(site.id, site.name if site.active else f"{site.name} (inactive)") for site in session.exec(
+        select(Site).order_by(Site.active.desc(), func.lower(Site.name)))]
 
 
 def named_item(*, session: Session, kind: str, item_id: int):

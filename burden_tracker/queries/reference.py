@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from .. import hours
 from ..enums import AffectedRole
-from ..models import Category, Department, HourlyRate, ReferenceStamp, Settings
+from ..models import Category, Department, HourlyRate, ReferenceStamp, Settings, Site
 
 # Starting points in USD, roughly US mean hourly wages; each program sets its own in settings.
 DEFAULT_HOURLY_RATES = {
@@ -25,6 +25,12 @@ DEFAULT_HOURLY_RATES = {
     AffectedRole.PHARMACIST: 66.0,
     AffectedRole.OTHER: 35.0,
 }
+
+
+def first_site_id(*, session: Session) -> int | None:
+    """The site a department is given when none is chosen: the first active one (the one migration 0035 made, in a
+    health system of one site)."""
+    return session.exec(select(Site.id).order_by(Site.active.desc(), Site.id).limit(1)).first()
 
 
 def get_settings(*, session: Session) -> Settings:

@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 from .. import hours
 from ..enums import AffectedRole, AuditKind, EventKind, Role
 from ..errors import DomainError
-from ..models import AuditEntry, Event, HourlyRate, Settings, User, UserRole, event_note
+from ..models import AuditEntry, Department, Event, HourlyRate, Settings, Site, User, UserRole, event_note
 from ..queries.admin import NAMED_LISTS, SETTING_LABELS, as_shown, named_item, rate_field
 from ..queries.closed_quarters import any_closed
-from ..queries.reference import DEFAULT_HOURLY_RATES
+from ..queries.reference import DEFAULT_HOURLY_RATES, first_site_id
 from ..queries.users import find_user, get_user
 from ..schemas import field_errors
 from .auth import set_active
@@ -154,13 +154,34 @@ def _commit_name(session: Session, kind: str) -> None:
         raise DomainError("The name is taken.", fields={"name": f"another {label} already has this name"}) from None
 
 
-def add_named(*, session: Session, actor_id: int, kind: str, name: str):
+def add_named(*, session: Session, actor_id: int, kind: str, name: str, site_id: int | None = None):
+    """A site, category or department; a department goes to the site chosen, or to the first one."""
     model, label = NAMED_LISTS[kind]
     item = model(name=_checked_name(session, kind, name))
+    if kind == "departments":
+        item.site_id = _site(session, site_id).id if site_id else first_site_id(session=session)
     session.add(item)
     record_admin_change(session, actor_id, f"{label}: added “{item.name}”")
     _commit_name(session, kind)
     return item
+
+
+def move_department(*, session: Session, actor_id: int, department_id: int, site_id: int) -> Department:
+    """To another site: its nominations, past and future, count there in every report."""
+    department = named_item(session=session, kind="departments", item_id=department_id)
+    site = _site(session, site_id)
+    if department.site_id != site.id:
+        department.site_id = site.id
+        record_admin_change(session, actor_id, f"Department “{department.name}”: moved to the site “{site.name}”")
+        session.commit()
+    return department
+
+
+def _site(session: Session, site_id: int) -> Site:
+    site = session.get(Site, site_id)
+    if site is None:
+        raise DomainError("Choose one of the sites.", fields={"site_id": "choose one of the sites"})
+    return site
 
 
 def rename_named(*, session: Session, actor_id: int, kind: str, item_id: int, name: str):

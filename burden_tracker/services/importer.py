@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from ..enums import Role, State
 from ..models import AffectedDepartment, Category, Department, Event, EventNote, Nomination, User, UserRole
-from ..queries.reference import for_lists, organization_today
+from ..queries.reference import first_site_id, for_lists, organization_today
 from .import_history import history
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, is_blank, parse_row
 from .keeping import count_kept_afresh, counting_change
@@ -150,10 +150,11 @@ class _Names:
         ]
 
     def create(self, session: Session) -> None:
+        site = {"department": {"site_id": first_site_id(session=session)}, "category": {}}
         for column, (model, plural) in _MODELS.items():
             if self.to_create[plural]:
                 new = session.execute(insert(model.__table__).returning(model.id, model.name),
-                                      [{"name": n} for n in self.to_create[plural]])
+                                      [{"name": n, **site[column]} for n in self.to_create[plural]])
                 self.ids[column] |= {name.casefold(): id_ for id_, name in new}
         if self.to_create["users"]:  # staff accounts that cannot sign in until an admin activates them
             new = dict(session.execute(insert(User.__table__).returning(User.email, User.id),

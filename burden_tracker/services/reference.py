@@ -5,8 +5,10 @@ from sqlmodel import Session, select
 
 from ..ehr_metrics import DEFAULT_VENDOR_NAMES, name_key
 from ..enums import DEFAULT_CATEGORIES
-from ..models import Category, HourlyRate, MetricName, Settings
+from ..models import Category, HourlyRate, MetricName, Settings, Site
 from ..queries.reference import DEFAULT_HOURLY_RATES
+
+FIRST_SITE = "Main site"  # as migration 0035 names it; an admin renames it after the hospital
 
 
 def ensure_reference_data(*, session: Session) -> None:
@@ -17,6 +19,8 @@ def ensure_reference_data(*, session: Session) -> None:
     for role, rate in DEFAULT_HOURLY_RATES.items():
         if role not in known_rates:
             session.add(HourlyRate(affected_role=role, usd_per_hour=rate))
+    if session.exec(select(Site.id).limit(1)).first() is None:
+        session.add(Site(name=FIRST_SITE))
     if session.exec(select(Category.id).limit(1)).first() is None:
         session.add_all(Category(name=name) for name in DEFAULT_CATEGORIES)
     if session.exec(select(MetricName.name_key).limit(1)).first() is None:

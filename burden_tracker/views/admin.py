@@ -19,7 +19,7 @@ from ..addresses import emailed_address
 from ..db import get_session
 from ..enums import AuditKind, Role
 from ..errors import DomainError, NotFound
-from ..forms import NameForm, RolesForm, SettingsForm, UserForm
+from ..forms import MoveDepartmentForm, NameForm, RolesForm, SettingsForm, UserForm
 from ..naming import person_named
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
@@ -36,7 +36,7 @@ from .rendering import render, show_errors, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 invite_bp = Blueprint("invite", __name__)
-NAMED = "<any(departments, categories):kind>"
+NAMED = "<any(sites, departments, categories):kind>"
 USERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 log = logging.getLogger(__name__)
@@ -222,10 +222,22 @@ def _tell(person, subject_end: str, what: str) -> None:
 # Departments and categories
 
 
+def _name_form(kind: str, **options) -> NameForm:
+    """The add or rename form; a new department also chooses its site."""
+    form = NameForm(**options)
+    if kind == "departments" and "data" not in options:
+        form.site_id.choices = queries.site_choices(session=get_session())
+    else:
+        del form.site_id
+    return form
+
+
 def _named_page(kind: str, form: NameForm):
-    items = queries.named_items(session=get_session(), kind=kind)
+    session = get_session()
+    items = queries.named_items(session=session, kind=kind)
+    sites = queries.site_choices(session=session) if kind == "departments" else []
     return render_template("admin/named.html", kind=kind, label=queries.NAMED_LISTS[kind][1], items=items,
-                           form=form), _status(form)
+                           form=form, sites=sites), _status(form)
 
 
 def _item(kind: str, item_id: int):
@@ -237,10 +249,11 @@ def _item(kind: str, item_id: int):
 
 @bp.route(f"/{NAMED}", methods=["GET", "POST"])
 def named(kind: str):
-    form = NameForm()
+    form = _name_form(kind)
     if form.validate_on_submit():
         try:
-            item = service.add_named(session=get_session(), actor_id=current_user.id, kind=kind, name=form.name.data)
+            item = service.add_named(session=get_session(), actor_id=current_user.id, kind=kind, name=form.name.data,
+                                     site_id=form.site_id.data if "site_id" in form else None)
         except DomainError as error:
             show_errors(form, error)
         else:
@@ -254,13 +267,13 @@ def named_item(kind: str, item_id: int):
     """One line of the list, for htmx to put back when a rename is cancelled."""
     if not wants_fragment():
         return redirect(url_for("admin.named", kind=kind))
-    return render_template("admin/_named_item.html", kind=kind, item=_item(kind, item_id))
+    return render_template("admin/_named_item.html", kind=kind, item=_item(kind, item_id), sites=_sites(kind))
 
 
 @bp.route(f"/{NAMED}/<int:item_id>/rename", methods=["GET", "POST"])
 def rename(kind: str, item_id: int):
     item = _item(kind, item_id)
-    form = NameForm(data={"name": item.name}, prefix=f"{kind}-{item_id}")  # several may be open on one page
+    form = _name_form(kind, data={"name": item.name}, prefix=f"{kind}-{item_id}")  # several may be open at once
     if form.validate_on_submit():
         try:
             item = service.rename_named(session=get_session(), actor_id=current_user.id, kind=kind, item_id=item_id,
@@ -269,7 +282,7 @@ def rename(kind: str, item_id: int):
             show_errors(form, error)
         else:
             if wants_fragment():
-                return render_template("admin/_named_item.html", kind=kind, item=item)
+                return render_template("admin/_named_item.html", kind=kind, item=item, sites=_sites(kind))
             flash(f"Renamed “{item.name}”.")
             return redirect(url_for("admin.named", kind=kind), code=303)
     return render("admin/rename.html", "admin/_rename_form.html", status=_status(form), kind=kind, item=item,
@@ -284,9 +297,33 @@ def set_named_active(kind: str, item_id: int, action: str):
     except NotFound:
         abort(404)
     if wants_fragment():
-        return render_template("admin/_named_item.html", kind=kind, item=item)
+        return render_template("admin/_named_item.html", kind=kind, item=item, sites=_sites(kind))
     flash(f"“{item.name}” is {'active' if item.active else 'inactive'}.")
     return redirect(url_for("admin.named", kind=kind), code=303)
+
+
+@bp.post("/departments/<int:item_id>/site")
+def move_department(item_id: int):
+    form = MoveDepartmentForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("Choose a site.", fields={"site_id": "choose a site"})
+        department = service.move_department(session=get_session(), actor_id=current_user.id, department_id=item_id,
+                                             site_id=form.site_id.data)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(f"Nothing was changed: {error.message[:1].lower()}{error.message[1:]}")
+        return redirect(url_for("admin.named", kind="departments"), code=303)
+    if wants_fragment():
+        return render_template("admin/_named_item.html", kind="departments", item=department,
+                               sites=_sites("departments"))
+    flash(f"“{department.name}” moved.")
+    return redirect(url_for("admin.named", kind="departments"), code=303)
+
+
+def _sites(kind: str) -> list[tuple[int, str]]:
+    return queries.site_choices(session=get_session()) if kind == "departments" else []
 
 
 # Settings

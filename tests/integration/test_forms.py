@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 from burden_tracker import create_app
 from burden_tracker.enums import Role, State, VoteChoice, WebhookFormat, WorkbookState
-from burden_tracker.models import Attachment, Comment, Notification, Vote, WebhookEndpoint, Workbook
+from burden_tracker.models import Attachment, Comment, Notification, Site, Vote, WebhookEndpoint, Workbook
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
@@ -202,6 +202,8 @@ def world(app, engine, session):
     session.add(webhook)
     workbook = Workbook(quarter="2026-Q1", state=WorkbookState.WRITING, rows_written=4_000)  # one for every reader
     session.add(workbook)
+    site = Site(name="Queen's Medical Center – West O‘ahu")
+    session.add(site)
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
@@ -211,7 +213,7 @@ def world(app, engine, session):
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
         "category": open_nomination.category_id, "comment": staff_comment.id, "webhook": webhook.id,
-        "workbook": workbook.id,
+        "workbook": workbook.id, "site": site.id,
         **{name: attachment.id for name, attachment in files.items()}}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
@@ -327,6 +329,7 @@ POSTS = {
     "admin.named": Endpoint(lambda w: {"kind": "categories"}, lambda w: {"name": "Radiology orders"}),
     "admin.rename": Endpoint(_spare, lambda w: {f"departments-{w.ids['spare']}-name": "Radiology"}),
     "admin.set_named_active": Endpoint(lambda w: {**_spare(w), "action": "deactivate"}),
+    "admin.move_department": Endpoint(lambda w: {"item_id": w.ids["spare"]}, lambda w: {"site_id": str(w.ids["site"])}),
     "admin.settings": Endpoint(values=lambda w: dict(w.settings)),
     "sign_on_admin.mappings": Endpoint(values=lambda w: {"claim_value": "7d1c-board-group", "role": "board"}),
     "sign_on_admin.unmap": Endpoint(values=lambda w: {"claim_value": "a-mapped-group", "role": "executive"}),

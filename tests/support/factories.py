@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from burden_tracker.enums import AffectedRole, RequirementSource, Role, State, VoteChoice
 from burden_tracker.models import Category, Department, FailureTally, Nomination, Supporter, User, UserRole
-from burden_tracker.queries.reference import find_by_name
+from burden_tracker.queries.reference import find_by_name, first_site_id
 from burden_tracker.services.nominations import support
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
@@ -33,7 +33,7 @@ def make_user(session: Session, *roles: Role, email: str | None = None, name: st
 def make_department(session: Session, name: str = "Emergency Department") -> Department:
     department = find_by_name(session, Department, name)
     if department is None:
-        department = Department(name=name)
+        department = Department(name=name, site_id=first_site_id(session=session))
         session.add(department)
         session.commit()
     return department

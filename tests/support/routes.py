@@ -95,7 +95,7 @@ MATRIX = {
         ("index", "GET"), ("users", "GET"), ("user", "GET"), ("new_user", "GET"), ("new_user", "POST"),
         ("change_roles", "POST"), ("user_action", "POST"), ("named", "GET"), ("named", "POST"),
         ("named_item", "GET"), ("rename", "GET"), ("rename", "POST"), ("set_named_active", "POST"),
-        ("settings", "GET"), ("settings", "POST"), ("audit", "GET"),
+        ("move_department", "POST"), ("settings", "GET"), ("settings", "POST"), ("audit", "GET"),
     ]},
     ("sign_on_admin.mappings", "GET"): ADMIN,
     ("sign_on_admin.mappings", "POST"): ADMIN,

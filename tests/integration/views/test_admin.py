@@ -7,8 +7,20 @@ import pytest
 from sqlalchemy import func, select, update
 
 from burden_tracker.enums import AffectedRole, EventKind, Role
-from burden_tracker.models import Category, Department, Event, EventNote, HourlyRate, Invite, Settings, User, utc_now
+from burden_tracker.models import (
+    Category,
+    Department,
+    Event,
+    EventNote,
+    HourlyRate,
+    Invite,
+    Settings,
+    Site,
+    User,
+    utc_now,
+)
 from burden_tracker.queries.admin import settings_values
+from burden_tracker.queries.reference import first_site_id
 from burden_tracker.services.users import password_matches
 from tests.support.factories import make_department, make_user
 from tests.support.smtp import running_inbox
@@ -267,7 +279,7 @@ def test_the_invite_link_is_emailed_when_smtp_is_configured(app, admin_client):
 # Departments and categories
 
 
-@pytest.mark.parametrize("kind,model", [("departments", Department), ("categories", Category)])
+@pytest.mark.parametrize("kind,model", [("departments", Department), ("categories", Category), ("sites", Site)])
 def test_departments_and_categories_are_added_renamed_deactivated_and_reactivated(admin_client, session, kind, model):
     path = f"/admin/{kind}"
     assert post(admin_client, path, {"name": "  Wound care  "}).status_code == 303
@@ -280,9 +292,56 @@ def test_departments_and_categories_are_added_renamed_deactivated_and_reactivate
     assert "Wound clinic" in admin_client.get(path).get_data(as_text=True)  # still listed, as inactive
     assert post(admin_client, f"{path}/{item_id}/reactivate", {}, page=path).status_code == 303
     assert fetch(session, model, item_id).active is True
-    label = "Department" if kind == "departments" else "Category"
+    label = {"departments": "Department", "categories": "Category", "sites": "Site"}[kind]
     assert admin_notes(session) == [f"{label}: added “Wound care”", f"{label}: “Wound care” renamed “Wound clinic”",
                                     f"{label} “Wound clinic”: deactivated", f"{label} “Wound clinic”: reactivated"]
+
+
+def test_a_health_system_of_one_site_puts_each_department_there_without_asking(admin_client, session):
+    assert post(admin_client, "/admin/departments", {"name": "Wound care"}).status_code == 303
+    main_id = first_site_id(session=session)
+    assert fetch(session, Department, department_id(session, "Wound care")).site_id == main_id
+    page = admin_client.get("/admin/departments").get_data(as_text=True)
+    assert 'name="site_id"' not in page and '<span class="site">Main site</span>' in page
+
+
+def test_a_department_is_added_to_the_site_chosen_and_moved_to_another(admin_client, session):
+    queens = Site(name="Queen's Medical Center")
+    session.add(queens)
+    session.commit()
+    queens_id, main_id = queens.id, first_site_id(session=session)
+    session.rollback()
+    page = admin_client.get("/admin/departments").get_data(as_text=True)
+    assert f'<option value="{queens_id}">Queen&#39;s Medical Center</option>' in page
+    added = post(admin_client, "/admin/departments", {"name": "Wound care", "site_id": str(queens_id)})
+    assert added.status_code == 303
+    wound_care = department_id(session, "Wound care")
+    assert fetch(session, Department, wound_care).site_id == queens_id
+    moved = post(admin_client, f"/admin/departments/{wound_care}/site", {"site_id": str(main_id)},
+                 page="/admin/departments", headers=HTMX)
+    assert moved.status_code == 200
+    assert f'<option value="{main_id}" selected>Main site</option>' in moved.get_data(as_text=True)
+    assert fetch(session, Department, wound_care).site_id == main_id
+    assert admin_notes(session)[-1] == "Department “Wound care”: moved to the site “Main site”"
+
+
+@pytest.mark.parametrize("site_id", ["999999", "", str(2**40)])
+def test_moving_a_department_to_no_site_we_know_changes_nothing(admin_client, session, site_id):
+    wound_care = make_department(session, "Wound care")
+    before = wound_care.site_id
+    session.rollback()
+    refused = post(admin_client, f"/admin/departments/{wound_care.id}/site", {"site_id": site_id},
+                   page="/admin/departments")
+    assert refused.status_code == 303
+    assert "Nothing was changed" in admin_client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert fetch(session, Department, wound_care.id).site_id == before
+    assert admin_notes(session) == []
+
+
+def department_id(session, name: str) -> int:
+    found = session.scalars(select(Department.id).where(Department.name == name)).one()
+    session.rollback()
+    return found
 
 
 @pytest.mark.parametrize("kind", ["departments", "categories"])
