@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from burden_tracker.enums import AffectedRole, EventKind, RequirementSource, Role, State, VoteChoice
+from burden_tracker.enums import AffectedRole, EventKind, Outcome, RequirementSource, Role, State, VoteChoice
 from burden_tracker.models import (
     Category,
     Comment,
@@ -97,6 +97,7 @@ def _nomination(rng, today, staff, board, departments, categories) -> dict:
         "state": state, "owner_id": rng.choice(board) if decided else None,
         "retired_on": min(submitted + timedelta(days=rng.randint(20, 200)), today) if state is State.RETIRED else None,
         "what_changed": "The form was removed from the workflow." if state is State.RETIRED else None,
+        "outcome": rng.choice(list(Outcome)) if state is State.RETIRED else None,
         "rejection_rationale": "Required by regulation." if state is State.REJECTED else None,
         "version": 1, "created_at": now, "updated_at": now,
     }

@@ -97,7 +97,8 @@ def _build(session, folder: Path) -> Program:
         _move(session, people, retired, Move.EVALUATE, "chair", **evaluate)
         for voter in ("chair", "second"):
             cast_vote(session=session, nomination_id=retired, voter=people[voter], choice=VoteChoice.APPROVE)
-        _move(session, people, retired, Move.RETIRE, "chair", retired_on=TODAY, note="The row is gone.")
+        _move(session, people, retired, Move.RETIRE, "chair", retired_on=TODAY, outcome="removed",
+              note="The row is gone.")
 
         rejected = anonymous_nomination(who, "rejected")
         _move(session, people, rejected, Move.EVALUATE, "chair", **evaluate)
