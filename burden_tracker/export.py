@@ -365,6 +365,8 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
                      counted, f"Nothing was open at the end of {quarter}.")
     soon = _fill(Sheet(workbook, "Retiring soon", RETIRING_SOON), rows("soon"), counted,
                  f"No retirement decided by {quarter.last_day:%-d %B %Y} takes effect after it.")
+    if "site" in report.breakdowns:  # not in a quarter closed before sites were counted: its workbook stays so
+        _fill_groups(workbook, "By site", report, "site")
     by_department = _fill_groups(workbook, "By department", report, "department")
     _fill_groups(workbook, "By category", report, "category")
     decisions = _fill(Sheet(workbook, "Decisions", DECISIONS), rows("decisions"),

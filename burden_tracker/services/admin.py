@@ -172,6 +172,8 @@ def move_department(*, session: Session, actor_id: int, department_id: int, site
     site = _site(session, site_id)
     if department.site_id != site.id:
         department.site_id = site.id
+        session.flush()
+        count_kept_afresh(session=session)  # its nominations' shares move from one site to the other
         record_admin_change(session, actor_id, f"Department “{department.name}”: moved to the site “{site.name}”")
         session.commit()
     return department

@@ -43,7 +43,7 @@ class QuarterOut(BaseModel):
     closed_at: datetime | None = Field(description="When the quarter was closed; null while its figures may move.")
     figures: Figures = Field(description="As the reporting service counts them (queries/reporting.Figures).")
     breakdowns: dict[str, list[GroupOut]] = Field(
-        description="By department, category, source, affected role and outcome.")
+        description="By site, department, category, source, affected role and outcome.")
     workbook: str = Field(description="The quarter's workbook, for the same token.")
 
 

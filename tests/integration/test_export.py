@@ -10,15 +10,16 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import Outcome, Role
 from burden_tracker.export import write_workbook
-from burden_tracker.models import Settings
-from burden_tracker.queries import executive, reporting
+from burden_tracker.models import Department, Settings, Site
+from burden_tracker.queries import closed_quarters, executive, reporting
+from burden_tracker.services.closing import close_quarter
 from tests.support.factories import make_user
 from tests.support.reporting_data import BOARD_MEMBER, build_program
 from tests.support.spreadsheets import recalculated_by_libreoffice, row_labelled, xml_parts
 from tests.support.web import sign_in
 
 Q3 = hours.Quarter(2026, 3)
-SHEETS = ["Summary", "Retired", "Pipeline", "Retiring soon", "By department", "By category", "Decisions",
+SHEETS = ["Summary", "Retired", "Pipeline", "Retiring soon", "By site", "By department", "By category", "Decisions",
           "Measured impact", "Assumptions"]
 
 
@@ -83,12 +84,36 @@ def test_libreoffice_recomputes_the_services_figures(session, workbook_path, tmp
     assert number(total[header.index("Cost a year (USD)")]) == pytest.approx(figures.annualized_cost)
     header, total = pipeline[0], row_labelled(pipeline, "Total")
     assert number(total[header.index("Potential hours a year")]) == pytest.approx(figures.potential_hours)
-    for sheet, by in (("By department", "department"), ("By category", "category")):
+    for sheet, by in (("By site", "site"), ("By department", "department"), ("By category", "category")):
         header, total = sheets[sheet][0], row_labelled(sheets[sheet], "Total")
         assert number(total[header.index("Hours realized in the quarter")]) == pytest.approx(figures.realized_hours)
         assert int(total[header.index("Received")]) == figures.received
         groups = reporting.breakdown(session=session, quarter=Q3, by=by)
         assert [row[0] for row in sheets[sheet][1:-1]] == [group.label for group in groups]
+
+
+def test_the_by_site_sheet_counts_each_sites_departments_together(session, program, tmp_path):
+    queens = Site(name="Queen's Medical Center")
+    session.add(queens)
+    session.commit()
+    cardiology = session.get(Department, program.before.department_id)
+    cardiology.site_id = queens.id
+    session.commit()
+    rows = list(openpyxl.load_workbook(export(session, tmp_path / "q3.xlsx"))["By site"].iter_rows(values_only=True))
+    named = {row[0]: row for row in rows[1:] if row[0] not in (None, "Total")}
+    assert list(named) == ["Main site", "Queen's Medical Center"]
+    retired_by_end = rows[0].index("Retired by the quarter's end")
+    assert (named["Main site"][retired_by_end], named["Queen's Medical Center"][retired_by_end]) == (3, 1)
+
+
+def test_a_quarter_closed_before_sites_were_counted_keeps_its_workbook_without_a_by_site_sheet(session, program,
+                                                                                                tmp_path):
+    closing = close_quarter(session=session, quarter=Q3, actor_id=None, closed_by="an operator")
+    stored = closed_quarters.loads(closing.report)
+    del stored["breakdowns"]["site"]  # as a quarter closed by an earlier version stored it
+    closing.report = closed_quarters.dumps(stored)
+    session.commit()
+    assert "By site" not in openpyxl.load_workbook(export(session, tmp_path / "q3.xlsx")).sheetnames
 
 
 def test_the_summary_gives_the_hours_a_year_retired_by_how_each_burden_was_resolved(session, program, tmp_path):

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from burden_tracker import hours
 from burden_tracker.enums import Role
-from burden_tracker.models import KeptQuarter, Nomination
+from burden_tracker.models import KeptQuarter, Nomination, Site
 from burden_tracker.queries import kept_figures, quarter_report, reporting
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.queries.reference import organization_today
 from burden_tracker.schemas import NominationIn
-from burden_tracker.services.admin import update_settings
+from burden_tracker.services.admin import move_department, update_settings
 from burden_tracker.services.closing import close_quarter
 from burden_tracker.services.importer import import_table
 from burden_tracker.services.keeping import keep_current_quarters
@@ -135,6 +135,19 @@ def test_a_new_setting_or_rate_counts_the_kept_figures_afresh_as_it_is_saved(ses
     values = settings_values(session=session) | {"annual_target_hours": None}
     assert update_settings(session=session, actor_id=admin.id, values={**values, **changed})
     assert_kept_as_counted(session)
+
+
+def test_a_department_moved_to_another_site_counts_the_kept_figures_afresh_as_it_is_saved(session, program):
+    keep_current_quarters(session=session, today=organization_today(session=session))
+    queens = Site(name="Queen's Medical Center")
+    session.add(queens)
+    session.commit()
+    move_department(session=session, actor_id=make_user(session, Role.ADMIN).id,
+                    department_id=program.before.department_id, site_id=queens.id)
+    assert_kept_as_counted(session)
+    by_site = {g.label: g.figures.retired_by_end for g in kept_figures.breakdowns(
+        session=session, quarter=hours.Quarter(2026, 3), today=organization_today(session=session))["site"]}
+    assert by_site == {"Main site": 3, "Queen's Medical Center": 1}  # Cardiology's retirement went with it
 
 
 def test_a_closed_quarter_is_not_counted_again_but_read_as_stored(session, program):

@@ -8,7 +8,7 @@ import pytest
 
 from burden_tracker.enums import EventKind, Outcome, Role, State
 from burden_tracker.hours import Quarter, annual_hours, today_in, weekly_hours
-from burden_tracker.models import Event
+from burden_tracker.models import Event, Site
 from burden_tracker.queries import executive, kept_figures, reporting
 from burden_tracker.queries.reference import organization_today
 from burden_tracker.services.keeping import keep_current_quarters
@@ -235,6 +235,24 @@ def test_each_department_and_category_shows_its_own_figures(reader, session):
     departments = rows_of(page, '<table class="breakdown" id="departments">')
     assert departments["Pharmacy"][0] == "1" and departments["Surgery"][0] == "0"
     assert departments["Surgery"][3] == whole(2_760 * 6)
+
+
+def test_a_health_system_of_several_sites_is_broken_down_by_site_and_one_of_a_single_site_is_not(reader, session):
+    make_nomination(session, state=State.RETIRED, retired_on=date(2026, 7, 20))
+    assert 'id="by-site"' not in page_of(reader, "/dashboard?quarter=2026-Q3")
+    kuakini = Site(name="Kuakini Medical Center")
+    session.add(kuakini)
+    session.commit()
+    clinic = make_department(session, "Kapolei clinic")
+    clinic.site_id = kuakini.id
+    session.commit()
+    make_nomination(session, state=State.RETIRED, retired_on=date(2026, 8, 3), department_id=clinic.id,
+                    clinicians_affected=900)
+    shown = rows_of(page_of(reader, "/dashboard?quarter=2026-Q3"), '<table class="breakdown" id="sites">')
+    groups = {g.label: g.figures for g in reporting.breakdown(session=session, quarter=Q3, by="site")}
+    assert shown == {label: [str(f.retired), hours(f.realized_hours), hours(f.annualized_hours),
+                             hours(f.potential_hours)] for label, f in groups.items()}
+    assert (shown["Main site"][0], shown["Kuakini Medical Center"][0]) == ("1", "1")
 
 
 def test_retirements_are_shown_by_how_they_were_resolved_without_the_pipeline(reader, session):
