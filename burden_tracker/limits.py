@@ -155,6 +155,12 @@ def claim_alert(email: str, *, session, now: float | None = None) -> bool:
     return after.held_until == now + ALERT_EVERY
 
 
+def release_alert(email: str, *, session) -> None:
+    """The email could not be queued: the next wait may try again."""
+    key = _key("alert/account", _normal(email))
+    in_store(lambda store: store.forget([key]), session)
+
+
 def _failure(policy: Policy, now: float):
     return lambda standing: standing.after_failure(policy, now)
 

@@ -700,7 +700,9 @@ class Workbook(SQLModel, table=True):
     write while a reader waits, as of the day it was asked for, for that reader only (closing_id None)."""
 
     __tablename__ = "workbooks"
-    __table_args__ = (sa.Index("ix_workbooks_quarter_closing", "quarter", "closing_id"),)
+    # AUTOINCREMENT: SQLite would otherwise give a forgotten workbook's id to the next, and a job still writing the
+    # forgotten one would write into it.
+    __table_args__ = (sa.Index("ix_workbooks_quarter_closing", "quarter", "closing_id"), {"sqlite_autoincrement": True})
     id: int | None = Field(default=None, primary_key=True)
     quarter: str = Field(max_length=16)  # hours.Quarter.key
     closing_id: int | None = Field(default=None, foreign_key="quarter_closings.id")

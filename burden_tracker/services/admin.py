@@ -25,6 +25,7 @@ from .auth import set_active
 from .invites import cancel_invites, issue_invite
 from .keeping import count_kept_afresh
 from .users import normalize_email
+from .workbooks import forget as forget_workbooks
 
 NAME_MAX = 120
 MAX_DETAIL = 340  # what a line of the security trail holds
@@ -280,6 +281,7 @@ def update_settings(*, session: Session, actor_id: int, values: dict) -> list[st
             rate.usd_per_hour = new
     if changes:
         count_kept_afresh(session=session)  # a setting or a rate can change every nomination's share
+        forget_workbooks(session)  # and the Measured impact sheets of the kept workbooks
         record_admin_change(session, actor_id, "Settings: " + "; ".join(changes))
         session.commit()
     return changes

@@ -22,6 +22,7 @@ from ..errors import DomainError
 from ..models import Department, DepartmentMonth, DepartmentName, MetricName, utc_now
 from .import_rows import RowError, column_key
 from .sheet_files import Table
+from .workbooks import forget as forget_workbooks
 
 LONG, TEMPLATE, WIDE = "long", "template", "wide"
 SHAPES = {  # the columns each shape must have; a wide sheet has months for the rest
@@ -101,6 +102,7 @@ def import_metrics(*, session: Session, table: Table, dry_run: bool = False) -> 
         session.rollback()
         return report
     _replace(session, reader.figures)
+    forget_workbooks(session)  # their Measured impact sheets were measured on the metrics replaced
     session.commit()
     return report
 

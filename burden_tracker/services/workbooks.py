@@ -53,11 +53,14 @@ def ask_for(*, session: Session, quarter_key: str, closing_id: int | None, reade
     was); or None, when the quarter is not closed and the program small enough to write it in the request."""
     now = now or utc_now()
     small = not workbooks.more_nominations_than(session=session, count=in_request_up_to)
-    if closing_id is not None:
-        session.get(QuarterClosing, closing_id, with_for_update=True)  # one kept workbook, however many ask at once
+    closing = closing_id and session.get(QuarterClosing, closing_id, with_for_update=True)  # one at a time
+    if closing and closing.reopened_at is None:  # not reopened since the request read it
         found = workbooks.kept_for(session=session, quarter=quarter_key, closing_id=closing_id, now=now)
         if found is None:
             return UnderWay(_new(session, quarter_key, closing_id, None, now), new=True, at_once=small)
+        if found.state == WorkbookState.QUEUED and small:  # no need to wait for the worker: its job will find
+            session.commit()                               # it claimed, and do nothing
+            return UnderWay(found, new=True, at_once=True)
     else:
         found = workbooks.prepared_for(session=session, quarter=quarter_key, reader_id=reader_id, now=now)
         if found is None:
@@ -92,8 +95,7 @@ def write(*, reader: Session, writer: Session, workbook_id: int) -> None:
         return
 
     def progress(rows: int) -> None:
-        writer.execute(update(Workbook).where(Workbook.id == workbook_id)
-                       .values(rows_written=Workbook.rows_written + rows, updated_at=utc_now()))
+        _still_writing(writer, workbook_id, rows_written=Workbook.rows_written + rows)
         writer.commit()
 
     with tempfile.TemporaryFile() as file:
@@ -103,6 +105,8 @@ def write(*, reader: Session, writer: Session, workbook_id: int) -> None:
                            generated_by=_generated_by(reader, workbook))
             reader.rollback()  # its reading is done: end the transaction before the long write below
             _keep(writer, workbook_id, file)
+        except _Forgotten:  # reopened or redacted meanwhile: nobody wants it now
+            writer.rollback()
         except COULD_NOT_WRITE:
             log.exception("The workbook of %s could not be written", workbook.quarter)
             _failed(writer, workbook_id, DISK)
@@ -115,8 +119,22 @@ def _claimed(writer: Session, workbook_id: int) -> Workbook | None:
     claimed = writer.execute(update(Workbook).where(Workbook.id == workbook_id,
                                                     Workbook.state == WorkbookState.QUEUED)
                              .values(state=WorkbookState.WRITING, updated_at=utc_now())).rowcount
-    writer.commit()
-    return writer.get(Workbook, workbook_id) if claimed else None
+    workbook = writer.get(Workbook, workbook_id) if claimed else None
+    writer.commit()  # a read begins a transaction, which on SQLite would hold the write lock until the first rows
+    return workbook
+
+
+class _Forgotten(Exception):
+    """The workbook being written was forgotten (services/closing.py): its rows are gone."""
+
+
+def _still_writing(writer: Session, workbook_id: int, **values) -> None:
+    """Updates the workbook being written; raises _Forgotten when it is no longer there. Ids are never used again
+    (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so a forgotten one cannot be mistaken for a new one."""
+    found = writer.execute(update(Workbook).where(Workbook.id == workbook_id, Workbook.state == WorkbookState.WRITING)
+                           .values(updated_at=utc_now(), **values)).rowcount
+    if not found:
+        raise _Forgotten
 
 
 def _generated_by(session: Session, workbook: Workbook) -> str:
@@ -131,6 +149,7 @@ def _keep(writer: Session, workbook_id: int, file) -> None:
     """The file in parts of PART_BYTES, one at a time: memory holds one part, whatever the file's size."""
     file.seek(0)
     position = size = 0
+    _still_writing(writer, workbook_id)  # and held, on PostgreSQL, until its parts are in
     while data := file.read(PART_BYTES):
         writer.execute(insert(WorkbookPart).values(workbook_id=workbook_id, position=position, data=data))
         position, size = position + 1, size + len(data)
@@ -145,6 +164,14 @@ def _failed(writer: Session, workbook_id: int, problem: str) -> None:
     writer.execute(update(Workbook).where(Workbook.id == workbook_id)
                    .values(state=WorkbookState.FAILED, problem=problem, updated_at=utc_now()))
     writer.commit()
+
+
+def queue_failed(session: Session, workbook_id: int) -> None:
+    """Its job could not be queued: said on its page, so that nobody waits for it. Commits."""
+    session.execute(update(Workbook).where(Workbook.id == workbook_id, Workbook.state == WorkbookState.QUEUED)
+                    .values(state=WorkbookState.FAILED, updated_at=utc_now(),
+                            problem="The job queue could not be reached: try again later, or tell your administrator."))
+    session.commit()
 
 
 def forget(session: Session, *, closing_id: int | None = None) -> None:

@@ -313,7 +313,12 @@ def move_department(item_id: int):
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(f"Nothing was changed: {error.message[:1].lower()}{error.message[1:]}")
+        said = f"Nothing was changed: {error.message[:1].lower()}{error.message[1:]}"
+        if wants_fragment():  # the line itself, with why, rather than the whole page in its place
+            return render_template("admin/_named_item.html", kind="departments", problem=said, sites=_sites(
+                "departments"), item=queries.named_item(session=get_session(), kind="departments",
+                                                        item_id=item_id)), 422
+        flash(said)
         return redirect(url_for("admin.named", kind="departments"), code=303)
     if wants_fragment():
         return render_template("admin/_named_item.html", kind="departments", item=department,

@@ -49,8 +49,9 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def email_once_answered(*, to: str, subject: str, text: str) -> None:
-    """Queues an email to one person once this response has gone, when an SMTP server is configured."""
+def email_once_answered(*, to: str, subject: str, text: str, not_queued=None) -> None:
+    """Queues an email to one person once this response has gone, when an SMTP server is configured;
+    not_queued(app) is called, in an app context, when the queue could not be reached."""
     app = current_app._get_current_object()
     if not app.config.get("SMTP_HOST"):
         return
@@ -58,11 +59,12 @@ def email_once_answered(*, to: str, subject: str, text: str) -> None:
     @after_this_request
     def queue(response):
         response.call_on_close(lambda: _queue(app, repr(subject), lambda queued: queued.email_person(to, subject,
-                                                                                                      text)))
+                                                                                                      text),
+                                              not_queued))
         return response
 
 
-def _queue(app: Flask, what: str, put) -> None:
+def _queue(app: Flask, what: str, put, not_queued=None) -> None:
     """After the response: a queue that cannot be reached is logged, as nobody is left to tell. The notices stay
     pending for the worker's next sweep; an email to one person is lost, and its reader asks again."""
     try:
@@ -70,3 +72,6 @@ def _queue(app: Flask, what: str, put) -> None:
             put(jobs())
     except Exception:
         log.exception("Could not queue %s.", what)
+        if not_queued is not None:
+            with app.app_context():
+                not_queued(app)

@@ -7,7 +7,7 @@ nominations: then a job writes it, and the reader is sent to /workbooks/ID, whic
 offers it once ready. So is a closed quarter's when a large one is not yet kept.
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from lxml.etree import SerialisationError
 from sqlalchemy.exc import OperationalError
@@ -20,15 +20,16 @@ from ..jobs import jobs, write_workbook_now
 from ..models import Workbook, utc_now
 from ..queries import closed_quarters, workbooks
 from ..queries.reporting import parse_quarter
-from ..services.workbooks import Ready, UnderWay, ask_for
+from ..services.workbooks import Ready, UnderWay, ask_for, queue_failed
 from .auth import role_required
 from .dashboard import REPORT_READERS
 from .downloads import TYPES, send_written
 from .errors import draw
-from .rendering import named, render
+from .rendering import named, render, wants_fragment
 
 bp = Blueprint("reports", __name__)
 POLL_SECONDS = 2  # how often the page of a workbook under way asks how far it has got
+STOP_POLLING = 286  # htmx's status for "swap this in and ask no more"
 
 
 @bp.get("/reports/<quarter>.xlsx")
@@ -51,6 +52,9 @@ def workbook(quarter):
 @role_required(*REPORT_READERS)
 def under_way(workbook_id):
     """How far the workbook has got, asked again every POLL_SECONDS by htmx while it is written; then its link."""
+    if wants_fragment() and get_session().get(Workbook, workbook_id) is None:
+        # Forgotten while its page polled (the quarter reopened, a text redacted): 286 tells htmx to stop asking.
+        return render_template("reports/_workbook_gone.html"), STOP_POLLING
     found = _readers_own(workbook_id)
     return render("reports/workbook.html", "reports/_workbook_progress.html", workbook=found,
                   quarter=parse_quarter(session=get_session(), text=found.quarter), poll=POLL_SECONDS,
@@ -78,7 +82,12 @@ def workbook_for(quarter: Quarter, reader) -> Ready | UnderWay | None:
     if not isinstance(answer, UnderWay) or not answer.new:
         return answer
     if not answer.at_once:
-        jobs().write_workbook(answer.workbook.id)
+        try:
+            jobs().write_workbook(answer.workbook.id)
+        except Exception:  # the queue's store is down: its page says so, rather than waiting for ever
+            current_app.logger.exception("The workbook's job could not be queued")
+            with open_session(app.extensions["db_engine"]) as writer:
+                queue_failed(writer, answer.workbook.id)
         return answer
     write_workbook_now(app, answer.workbook.id)
     with open_session(app.extensions["db_engine"], read_only=True) as reading:
@@ -99,14 +108,14 @@ def send_kept(kept: Workbook) -> Response:
     engine = current_app.extensions["db_engine"]
 
     def parts():
-        position = 0
-        while True:
+        position = sent = 0
+        while sent < kept.size:
             with open_session(engine, read_only=True) as session:
                 data = workbooks.part(session=session, workbook_id=kept.id, position=position)
-            if data is None:
-                return
+            if data is None:  # forgotten while sent (reopened, redacted): the connection is cut, not the file
+                raise RuntimeError(f"Workbook {kept.id} was forgotten while it was sent.")
             yield data
-            position += 1
+            position, sent = position + 1, sent + len(data)
 
     quarter = parse_quarter(session=get_session(), text=kept.quarter)
     response = Response(parts(), mimetype=TYPES["xlsx"])

@@ -12,7 +12,7 @@ import time
 from flask import current_app, request
 
 from .. import limits
-from ..db import get_session
+from ..db import get_session, open_session
 from ..queries.reference import for_lists
 from ..queries.users import find_user
 from ..services.sign_in_guard import ALERT_SUBJECT, FailureAlert, alert_text
@@ -40,7 +40,14 @@ def _alert_account_holder(email: str, wait: float) -> None:
         return
     alert = FailureAlert(user.email, request.remote_addr, time.time(), wait,
                          for_lists(session=get_session()).time_zone)
-    email_once_answered(to=user.email, subject=ALERT_SUBJECT, text=alert_text(alert, app.config.get("BASE_URL")))
+    email_once_answered(to=user.email, subject=ALERT_SUBJECT, text=alert_text(alert, app.config.get("BASE_URL")),
+                        not_queued=lambda queued_by: _release_alert(queued_by, email))
+
+
+def _release_alert(app, email: str) -> None:
+    """The alert could not even be queued: the next wait may try again, rather than none for a day."""
+    with open_session(app.extensions["db_engine"]) as own:
+        limits.release_alert(email, session=own)
 
 
 def remember_device(response, email: str):

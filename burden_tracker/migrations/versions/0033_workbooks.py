@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['closing_id'], ['quarter_closings.id']),
         sa.ForeignKeyConstraint(['requested_by_id'], ['users.id']),
         sa.PrimaryKeyConstraint('id'),
+        sqlite_autoincrement=True,  # a forgotten workbook's id is never given to another
     )
     op.create_index('ix_workbooks_quarter_closing', 'workbooks', ['quarter', 'closing_id'], unique=False)
     op.create_table(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from burden_tracker import limits
 from burden_tracker.jobs import queue_state
 from burden_tracker.models import Settings
 from tests.support.factories import make_user, time_passes
@@ -123,6 +124,15 @@ def test_a_mail_server_that_is_down_changes_no_answer_and_the_email_waits_to_be_
     assert inbox.received == []
     with guesser.application.app_context():
         assert queue_state().retrying == 1
+
+
+def test_an_alert_that_could_not_even_be_queued_leaves_the_next_wait_free_to_alert(guesser, session, inbox, nurse):
+    guesser.application.config["JOBS_URL"] = "redis://127.0.0.1:1/0"  # a queue nobody answers for
+    assert [guess(guesser, nurse.email) for _ in range(5)] == [422] * 5
+    assert inbox.received == []
+    with guesser.application.app_context():
+        assert limits.claim_alert(nurse.email, session=session)  # released: not held for a day with nothing sent
+    session.commit()
 
 
 def test_servers_sharing_a_database_email_the_holder_once_between_them(session, database_url, inbox, tmp_path):

@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 from burden_tracker import hours
 from burden_tracker.db import open_session
 from burden_tracker.enums import Role, WorkbookState
-from burden_tracker.models import Workbook, WorkbookPart, utc_now
+from burden_tracker.models import Site, Workbook, WorkbookPart, utc_now
 from burden_tracker.queries import workbooks as kept
 from burden_tracker.services import workbooks
 from burden_tracker.services.closing import close_quarter, reopen_quarter
+from burden_tracker.services.metrics_import import import_metrics
 from burden_tracker.services.redaction import redact
+from burden_tracker.services.sheet_files import read_upload
 from tests.support.factories import make_user
 from tests.support.reporting_data import build_program
 
@@ -173,3 +175,50 @@ def test_readers_own_and_failed_workbooks_are_forgotten_a_day_on_and_kept_ones_s
     assert sorted(session.scalars(select(Workbook.id))) == sorted([kept_one.id, own.id])
     workbooks.forget_old(session=session, now=utc_now() + workbooks.FORGOTTEN_AFTER + timedelta(seconds=1))
     assert session.scalars(select(Workbook.id)).all() == [kept_one.id]
+
+
+def test_a_workbook_forgotten_while_written_is_dropped_quietly_and_its_id_never_given_again(
+        session, engine, closing, monkeypatch):
+    """A redaction commits while the job writes: the job keeps nothing, and the next workbook has a new id, so the
+    old job could never write into it. The job holds no lock meanwhile: another writer goes straight in."""
+    queued = session.scalars(select(Workbook)).one()
+    session.commit()
+    real = workbooks.write_workbook
+
+    def meanwhile(**arguments):
+        with open_session(engine) as other:  # would wait, then fail, were the job holding SQLite's write lock
+            other.add(Site(name="Kapolei clinic"))
+            other.commit()
+        real(**arguments)
+        with open_session(engine) as other:
+            workbooks.forget(other)
+            other.commit()
+
+    monkeypatch.setattr(workbooks, "write_workbook", meanwhile)
+    write(engine, queued.id)
+    assert session.scalars(select(Workbook)).all() == []
+    assert session.scalar(select(func.count()).select_from(WorkbookPart)) == 0
+    again = ask(session, make_user(session, Role.EXECUTIVE), closing=closing)
+    assert again.workbook.id > queued.id
+
+
+def test_a_quarter_reopened_since_the_request_read_it_gets_no_kept_workbook(session, closing, program):
+    reopen_quarter(session=session, quarter=Q3, actor_id=None, reason="A retirement was dated in the wrong month.")
+    assert ask(session, make_user(session, Role.EXECUTIVE), closing=closing) is None  # written in the request
+    assert session.scalars(select(Workbook)).all() == []
+
+
+def test_a_kept_workbook_still_queued_is_written_at_once_for_a_small_program(session, closing):
+    queued = session.scalars(select(Workbook)).one()  # its job has not run: the worker is busy, or down
+    asked = ask(session, make_user(session, Role.EXECUTIVE), closing=closing)
+    assert asked == workbooks.UnderWay(queued, new=True, at_once=True)
+
+
+def test_new_ehr_metrics_forget_the_kept_workbooks_whose_measured_sheet_they_change(session, engine, closing):
+    kept_one = session.scalars(select(Workbook)).one()
+    session.commit()
+    write(engine, kept_one.id)
+    export = ("Department,Month,Metric,Numerator,Denominator,Clinicians\n"
+              "Emergency Department,2026-08-01,WOW8,12.5,400,20\n")
+    assert import_metrics(session=session, table=read_upload(io.BytesIO(export.encode()), "metrics.csv")).ok
+    assert session.scalars(select(Workbook)).all() == []

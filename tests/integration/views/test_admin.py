@@ -335,6 +335,10 @@ def test_moving_a_department_to_no_site_we_know_changes_nothing(admin_client, se
     assert refused.status_code == 303
     assert "Nothing was changed" in admin_client.get(refused.headers["Location"]).get_data(as_text=True)
     assert fetch(session, Department, wound_care.id).site_id == before
+    in_place = post(admin_client, f"/admin/departments/{wound_care.id}/site", {"site_id": site_id},
+                    page="/admin/departments", headers=HTMX)
+    assert in_place.status_code == 422 and "Nothing was changed" in in_place.get_data(as_text=True)
+    assert "<html" not in in_place.get_data(as_text=True)
     assert admin_notes(session) == []
 
 

@@ -8,8 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from burden_tracker import hours
 from burden_tracker.enums import Role, WorkbookState
 from burden_tracker.models import Workbook
+from burden_tracker.services.closing import close_quarter
 from tests.support.api import bearer
 from tests.support.factories import make_user
 from tests.support.reporting_data import build_program
@@ -17,6 +19,7 @@ from tests.support.spreadsheets import recalculated_by_libreoffice
 from tests.support.web import HTMX, csrf_token, sign_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Q3 = hours.Quarter(2026, 3)
 
 
 @pytest.fixture
@@ -116,3 +119,28 @@ def test_the_api_answers_202_while_a_large_programs_workbook_is_written_then_sen
     with client.get("/api/v1/reports/2026-Q4/workbook", headers=bearer(executive)) as again:
         assert again.status_code == 200 and again.mimetype == XLSX
         assert "Summary" in sheets(again.get_data())
+
+
+def test_a_closed_quarters_workbook_whose_job_has_not_run_is_written_at_once_for_a_small_program(
+        app, session, program):
+    close_quarter(session=session, quarter=Q3, actor_id=None, closed_by="an operator")  # queued; no job runs here
+    status, _headers, data = download(reader(app, session, Role.EXECUTIVE), "/reports/2026-Q3.xlsx")
+    assert status == 200 and "Summary" in sheets(data)
+    assert session.scalars(select(Workbook.state)).all() == [WorkbookState.READY]
+
+
+def test_a_page_polling_a_workbook_since_forgotten_is_told_so_and_stops_asking(app, session):
+    executive = reader(app, session, Role.EXECUTIVE)
+    gone = executive.get("/workbooks/4242", headers=HTMX)
+    assert gone.status_code == 286  # htmx swaps it in and polls no more
+    assert "This workbook was withdrawn" in gone.get_data(as_text=True)
+    assert executive.get("/workbooks/4242").status_code == 404  # the whole page, asked for by hand
+
+
+def test_a_job_queue_that_cannot_be_reached_says_so_on_the_workbooks_page(app, session, program):
+    app.config.update(WORKBOOK_IN_REQUEST_UP_TO=3, JOBS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    executive = reader(app, session, Role.EXECUTIVE)
+    asked = executive.get("/reports/2026-Q4.xlsx")
+    assert asked.status_code == 303
+    page = executive.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "The job queue could not be reached" in page and "hx-trigger" not in page
