@@ -5,10 +5,9 @@ provider or department and reporting period); wide, as vendors' workbooks are la
 then a column per month; a ratio as two rows, "WOW8 numerator" and "WOW8 denominator"; a row of values alone is
 the department's figure, which cannot be pooled or turned into hours unless a `Scheduled hours` row gives the
 department's scheduled hours; `Clinicians` and `Scheduled hours` rows serve all its metrics); and the template.
-Rows are added up to department × calendar month × metric as read: numerators and denominators summed, never an
-average of averages, the clinicians counted (distinct providers, never stored, or a department row's Clinicians).
-Every bad row is reported (row, column, reason), then nothing is written; a month imported again replaces it.
-"""
+Rows are added up to department × month × metric (numerators and denominators summed, never an average of averages;
+distinct providers counted, never stored). Every bad row is reported and nothing written; a month imported again
+replaces it."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -65,13 +64,12 @@ class _Figure:
     rows: list[int] = field(default_factory=list)
 
     def as_row(self, department_id: int, metric: str, month: date, now: datetime) -> dict:
+        key = {"department_id": department_id, "metric": metric, "month": month, "imported_at": now}
         if self.value is not None:
-            return {"department_id": department_id, "metric": metric, "month": month, "numerator": None,
-                    "denominator": None, "value": self.value, "clinicians": self.clinicians or None,
-                    "imported_at": now}
-        return {"department_id": department_id, "metric": metric, "month": month, "numerator": self.numerator,
-                "denominator": self.denominator, "value": None,
-                "clinicians": len(self.providers) + self.clinicians or None, "imported_at": now}
+            return key | {"numerator": None, "denominator": None, "value": self.value,
+                          "clinicians": self.clinicians or None}
+        return key | {"numerator": self.numerator, "denominator": self.denominator, "value": None,
+                      "clinicians": len(self.providers) + self.clinicians or None}
 
 
 def import_metrics(*, session: Session, table: Table, dry_run: bool = False) -> MetricsReport:
