@@ -20,6 +20,7 @@ from .listing import Listing
 from .measured_impact import Impact, measured_impacts
 from .reference import get_settings, organization_today
 from .report_terms import retired_on_or_before
+from .reporting import OUTCOME_NOT_RECORDED
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,16 @@ class Win:
 @dataclass(frozen=True)
 class Headline:
     """What the program has given back so far: burdens retired by today and their hours a year, in all and by how
-    they were resolved (an outcome, or None: not recorded), largest first."""
+    they were resolved (an outcome's name, or reporting.OUTCOME_NOT_RECORDED), largest first."""
 
     retired: int
     annual_hours: float
     fte: float
-    by_outcome: list[tuple[Outcome | None, int, float]]
+    by_outcome: list[tuple[str, int, float]]
+
+    @property
+    def outcomes_recorded(self) -> bool:
+        return any(label != OUTCOME_NOT_RECORDED for label, _, _ in self.by_outcome)
 
 
 def list_wins(*, session: Session, page: int, per_page: int) -> Listing:
@@ -88,5 +93,5 @@ def headline(*, session: Session, today: date | None = None) -> Headline:
     annual = sum(hours_a_year for _, hours_a_year in found.values())
     return Headline(retired=sum(count for count, _ in found.values()), annual_hours=annual,
                     fte=hours.fte(annual, get_settings(session=session).fte_hours_per_year),
-                    by_outcome=sorted(((outcome, *counted) for outcome, counted in found.items()),
-                                      key=lambda row: -row[2]))
+                    by_outcome=sorted(((outcome.value if outcome else OUTCOME_NOT_RECORDED, *counted)
+                                       for outcome, counted in found.items()), key=lambda row: -row[2]))

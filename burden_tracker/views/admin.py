@@ -235,9 +235,8 @@ def _name_form(kind: str, **options) -> NameForm:
 def _named_page(kind: str, form: NameForm):
     session = get_session()
     items = queries.named_items(session=session, kind=kind)
-    sites = queries.site_choices(session=session) if kind == "departments" else []
     return render_template("admin/named.html", kind=kind, label=queries.NAMED_LISTS[kind][1], items=items,
-                           form=form, sites=sites), _status(form)
+                           form=form, sites=_sites(kind)), _status(form)
 
 
 def _item(kind: str, item_id: int):
