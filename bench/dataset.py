@@ -22,6 +22,7 @@ from burden_tracker.models import (
     Event,
     EventNote,
     Nomination,
+    Site,
     Supporter,
     User,
     UserRole,
@@ -31,6 +32,7 @@ from burden_tracker.services.reference import ensure_reference_data
 
 BATCH = 5_000
 DEPARTMENTS = [f"Department {n:02d}" for n in range(1, 31)]
+SITES = ["North Hospital", "South Clinic"]
 BOARD_MEMBERS = 9
 STATES = [(State.PROPOSED, 0.38), (State.EVALUATED, 0.14), (State.RETIRED, 0.26), (State.REJECTED, 0.13),
           (State.DUPLICATE, 0.05), (State.WITHDRAWN, 0.04)]
@@ -46,7 +48,7 @@ def build(engine, *, nominations: int, seed: int = 7, today: date | None = None)
         ensure_reference_data(session=session)
         staff = _people(session, max(nominations // 20, 50))
         board = _people(session, BOARD_MEMBERS, board=True)
-        departments = _named(session, Department, DEPARTMENTS)
+        departments = _departments(session)
         categories = session.scalars(select(Category.id)).all()
         first_id = (session.scalar(select(func.max(Nomination.id))) or 0) + 1
         for start in range(0, nominations, BATCH):
@@ -70,9 +72,13 @@ def _people(session: Session, count: int, board: bool = False) -> list[int]:
     return ids
 
 
-def _named(session: Session, model, names: list[str]) -> list[int]:
-    session.execute(insert(model.__table__), [{"name": name, "active": True} for name in names])
-    return session.scalars(select(model.id).where(model.name.in_(names))).all()
+def _departments(session: Session) -> list[int]:
+    """Thirty departments over three sites: the first site, which every database has, and two more."""
+    session.execute(insert(Site.__table__), [{"name": name, "active": True} for name in SITES])
+    sites = session.scalars(select(Site.id).order_by(Site.id)).all()
+    session.execute(insert(Department.__table__), [{"name": name, "active": True, "site_id": sites[n % len(sites)]}
+                                                   for n, name in enumerate(DEPARTMENTS)])
+    return session.scalars(select(Department.id).where(Department.name.in_(DEPARTMENTS))).all()
 
 
 def _nomination(rng, today, staff, board, departments, categories) -> dict:

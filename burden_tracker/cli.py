@@ -241,8 +241,8 @@ def _print_import_report(report) -> None:
     click.echo(f"{verb} {_count(report.imported, 'nominations')}.")
 
 
-_SINGULAR = {"departments": "department", "categories": "category", "users": "user", "nominations": "nomination",
-             "rows": "row", "figures": "figure"}
+_SINGULAR = {"sites": "site", "departments": "department", "categories": "category", "users": "user",
+             "nominations": "nomination", "rows": "row", "figures": "figure"}
 
 
 def _count(number: int, plural: str) -> str:

@@ -164,16 +164,20 @@ class HideCommentForm(FlaskForm):
         InputRequired("Say why, in a sentence its author will read."), Length(max=1000)])
 
 
-def _row_ids(form, field) -> None:
-    if any(not 0 < number <= LARGEST_ID for number in field.data or []):
-        raise StopValidation("Tick nominations from the list.")
+def _row_ids(message: str):
+    """A validator of several ids, each one a row could have."""
+    def check(_form, field) -> None:
+        if any(not 0 < number <= LARGEST_ID for number in field.data or []):
+            raise StopValidation(message)
+    return check
 
 
 class ScheduleForm(FlaskForm):
     """Several nominations of the board's queue at once: an owner ("none" for nobody), or a due day (empty clears
     it). The filters of the page it came from travel with it, as the queue's own address fields."""
 
-    chosen = SelectMultipleField("Nominations", coerce=int, validate_choice=False, validators=[_row_ids])
+    chosen = SelectMultipleField("Nominations", coerce=int, validate_choice=False,
+                                 validators=[_row_ids("Tick nominations from the list.")])
     action = StringField(validators=[InputRequired(), AnyOf(["owner", "due"])])
     new_owner = StringField("Owner", filters=[_blank_is_none])
     due_on = DateField("Due for evaluation on", validators=[Optional()])
@@ -342,6 +346,9 @@ class UserForm(FlaskForm):
 
 class RolesForm(FlaskForm):
     roles = SelectMultipleField("Roles", choices=ROLE_CHOICES)
+    # Offered when the health system has more than one site; choices from the view.
+    sites = SelectMultipleField("As a board member, decides for", coerce=int, validate_choice=False,
+                                validators=[_row_ids("Choose sites from the list.")])
 
 
 class SignOnRoleForm(FlaskForm):

@@ -182,6 +182,15 @@ class Site(SQLModel, table=True):
     active: bool = True
 
 
+class BoardSite(SQLModel, table=True):
+    """A site a board member may decide for. A board member with none listed decides for every site; one with
+    some sees only those sites' nominations in the board's queue and panel (queries/deciders.py)."""
+
+    __tablename__ = "board_sites"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    site_id: int = Field(foreign_key="sites.id", primary_key=True, index=True)
+
+
 class Department(SQLModel, table=True):
     __tablename__ = "departments"
     id: int | None = Field(default=None, primary_key=True)

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from ..enums import Actor, Role
-from ..errors import DomainError
+from ..enums import Actor
 from ..models import BoardNote, User
 from ..naming import person_named
+from .deciders import check_decides
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class NoteEntry:
 
 def notes_for(*, session: Session, nomination_id: int, viewer: User) -> list[NoteEntry]:
     """Oldest first, each with its author's name."""
-    board_only(viewer)
+    board_only(session, viewer, nomination_id)
     rows = session.exec(
         select(BoardNote, User)
         .join(User, User.id == BoardNote.author_id)
@@ -32,7 +32,7 @@ def notes_for(*, session: Session, nomination_id: int, viewer: User) -> list[Not
             for note, user in rows]
 
 
-def board_only(user: User) -> None:
-    """Only board members add or read the notes."""
-    if not user.has_role(Role.BOARD):
-        raise DomainError("Board notes are for board members only.")
+def board_only(session: Session, user: User, nomination_id: int) -> None:
+    """Only the board members who decide for the nomination's site add or read the notes."""
+    check_decides(session=session, user=user, nomination_id=nomination_id,
+                  refusal="Board notes are for board members only.")

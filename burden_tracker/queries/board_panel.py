@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import Role, State, VoteChoice
-from ..errors import DomainError
-from ..models import Nomination, User, UserRole, Vote
+from ..enums import State, VoteChoice
+from ..models import Nomination, User, Vote
 from ..naming import person_named
 from ..schemas import without_nul
 from ..workflow import Actor, Move
 from .board_notes import NoteEntry, notes_for
+from .deciders import check_decides, deciding_for, site_of
 from .listing import Filters, NominationRow, list_nominations
 from .nominations import get_nomination
 from .redaction import Redactable, redactable_texts
@@ -46,9 +46,9 @@ class BoardPanel:
 
 
 def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardPanel:
-    _board_only(viewer)
+    _board_only(session, viewer, nomination_id)
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    members = active_board_members(session=session)
+    members = active_board_members(session=session, site_id=site_of(session=session, nomination_id=nomination_id))
     votes = vote_summary(session=session, nomination_id=nomination_id, viewer=viewer)
     offered = _board_moves(nomination, viewer)
     waiting = [move for move in offered if workflow.MOVES[move].needs_passed_vote and not votes.tally.passed]
@@ -65,7 +65,7 @@ def board_panel(*, session: Session, nomination_id: int, viewer: User) -> BoardP
 
 
 def vote_summary(*, session: Session, nomination_id: int, viewer: User) -> VoteSummary:
-    _board_only(viewer)
+    _board_only(session, viewer, nomination_id)
     nomination = get_nomination(session=session, nomination_id=nomination_id)
     voting_open = any(workflow.MOVES[move].needs_passed_vote for move in _board_moves(nomination, viewer))
     my_vote = session.exec(
@@ -74,12 +74,9 @@ def vote_summary(*, session: Session, nomination_id: int, viewer: User) -> VoteS
     return VoteSummary(nomination_id, voting_open, tally(session=session, nomination_id=nomination_id), my_vote)
 
 
-def active_board_members(*, session: Session) -> list[tuple[int, str]]:
-    """(id, name) of everyone who may own a nomination, by name."""
-    rows = session.exec(
-        select(User.id, User.name, User.email).join(UserRole)
-        .where(UserRole.role == Role.BOARD, User.active.is_(True))
-    )
+def active_board_members(*, session: Session, site_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of everyone who may own a nomination, by name: of the site's, when one is given."""
+    rows = session.exec(select(User.id, User.name, User.email).where(deciding_for(site_id)))
     named = ((id_, person_named(name, email, acted_as=Actor.BOARD)) for id_, name, email in rows)
     return sorted(named, key=lambda member: member[1].casefold())
 
@@ -100,7 +97,7 @@ def duplicate_candidates(*, session: Session, nomination_id: int, q: str) -> lis
 
 def _board_moves(nomination: Nomination, viewer: User) -> list[Move]:
     """The board's moves for this person; the submitter's withdraw stays on the page itself."""
-    capacities = workflow.capacities(is_board=viewer.has_role(Role.BOARD),
+    capacities = workflow.capacities(is_board=True,  # _board_only has checked
                                      is_submitter=nomination.submitter_id == viewer.id)
     offered = workflow.moves_offered(nomination.state, capacities)
     return [move for move in offered if workflow.MOVES[move].actor is Actor.BOARD]
@@ -112,6 +109,6 @@ def _owner_name(session: Session, user_id: int | None) -> str | None:
     return person_named(user.name, user.email, acted_as=Actor.BOARD) if user else None
 
 
-def _board_only(user: User) -> None:
-    if not user.has_role(Role.BOARD):
-        raise DomainError("The board's panel is for board members only.")
+def _board_only(session: Session, user: User, nomination_id: int) -> None:
+    check_decides(session=session, user=user, nomination_id=nomination_id,
+                  refusal="The board's panel is for board members only.")

@@ -16,6 +16,7 @@ from ..enums import Actor, Role
 from ..models import REDACTED, Attachment, Category, Comment, Department, Event, Nomination, Supporter, User
 from ..naming import SYSTEM, nobody_for, person_named
 from .attachments import AttachmentEntry, attachments_seen
+from .deciders import decides
 from .estimates import EstimateFigures, estimate_figures
 from .nominations import get_nomination, why_not_editable
 from .notices import is_following
@@ -94,13 +95,15 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         files_room=workflow.FILES_PER_NOMINATION - session.scalar(
             select(func.count()).where(Attachment.nomination_id == nomination.id)),
         moves=workflow.moves_offered(nomination.state, workflow.capacities(
-            is_board=viewer.has_role(Role.BOARD), is_submitter=nomination.submitter_id == viewer.id)),
+            is_board=decides(session=session, user=viewer, nomination_id=nomination.id),
+            is_submitter=nomination.submitter_id == viewer.id)),
     )
 
 
 def _comments(session: Session, nomination: Nomination, viewer: User, names: "_Names") -> list[CommentEntry]:
-    """A hidden comment keeps its words for its author and the board; others read only that it was hidden."""
-    board = viewer.has_role(Role.BOARD)
+    """A hidden comment keeps its words for its author and the board (those who decide for its site); others read
+    only that it was hidden."""
+    board = decides(session=session, user=viewer, nomination_id=nomination.id)
     editable_since = datetime.now(UTC) - timedelta(minutes=workflow.COMMENT_EDIT_MINUTES)
     found = []
     for c in session.scalars(select(Comment).where(Comment.nomination_id == nomination.id)

@@ -40,6 +40,7 @@ COUNT_LIMIT = 1000  # the tabs count up to this many nominations per state, then
 class Filters:
     states: frozenset[State] = frozenset()  # any of these; none means every state
     department_id: int | None = None
+    site_id: int | None = None
     category_id: int | None = None
     source: RequirementSource | None = None
     owner_id: int | None = None
@@ -47,6 +48,7 @@ class Filters:
     age: str | None = None  # one of AGES
     q: str = ""
     sort: str = "newest"
+    within_sites: frozenset[int] | None = None  # a board member's, when limited to some sites: only theirs
 
     @property
     def state(self) -> State | None:
@@ -173,6 +175,7 @@ class _Shape(NamedTuple):
     states: frozenset[State]
     sort: str
     department: bool
+    sites: bool
     category: bool
     source: bool
     owner: bool
@@ -182,7 +185,8 @@ class _Shape(NamedTuple):
 
     @classmethod
     def of(cls, filters: Filters) -> "_Shape":
-        return cls(filters.states, filters.sort, filters.department_id is not None, filters.category_id is not None,
+        return cls(filters.states, filters.sort, filters.department_id is not None,
+                   filters.site_id is not None or filters.within_sites is not None, filters.category_id is not None,
                    filters.source is not None, filters.owner_id is not None, filters.unassigned, filters.age,
                    len(_words(filters.q)))
 
@@ -195,6 +199,7 @@ class _Values:
         self.today = today or reference.today()
         self.bound = {
             "department_id": filters.department_id, "category_id": filters.category_id,
+            "site_departments": _site_departments(reference, filters),
             "source": filters.source, "owner_id": filters.owner_id,
             "new_since": self.today - timedelta(days=NEW_DAYS),
             "today": self.today,
@@ -202,6 +207,16 @@ class _Values:
             "working_weeks": reference.working_weeks_per_year,
             **{f"word_{number}": _anywhere(word) for number, word in enumerate(_words(filters.q))},
         }
+
+
+def _site_departments(reference: ForLists, filters: Filters) -> list[int]:
+    """The departments at the sites asked for: a nomination's site is its department's (moving a department moves
+    its nominations). Their ids are written into the SQL, as every value here is (_written): PostgreSQL, given
+    "department_id IN (SELECT ... WHERE site_id = ...)", cannot tell how many nominations a site holds, and read
+    every open nomination of the state to find one page."""
+    return [department for department, site in reference.department_sites
+            if (filters.site_id is None or site == filters.site_id)
+            and (filters.within_sites is None or site in filters.within_sites)]
 
 
 def _words(q: str) -> list[str]:
@@ -335,6 +350,9 @@ def _conditions(shape: _Shape) -> list:
         (Nomination.requirement_source, "source", shape.source),
         (Nomination.owner_id, "owner_id", shape.owner),
     ) if wanted]
+    if shape.sites:
+        conditions.append(Nomination.department_id.in_(bindparam("site_departments", expanding=True,
+                                                                 literal_execute=True)))
     if shape.unassigned:
         conditions.append(Nomination.owner_id.is_(None))
     if shape.age:
@@ -346,9 +364,9 @@ def _conditions(shape: _Shape) -> list:
 
 
 def filter_choices(*, session: Session) -> dict[str, tuple[tuple[int, str], ...]]:
-    """The departments and categories a list can be narrowed to, by name."""
+    """The departments, categories and sites a list can be narrowed to, by name."""
     reference = for_lists(session=session)
-    return {"departments": reference.departments, "categories": reference.categories}
+    return {"departments": reference.departments, "categories": reference.categories, "sites": reference.sites}
 
 
 def _read(session: Session, query, values: dict):

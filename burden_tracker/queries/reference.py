@@ -1,4 +1,4 @@
-"""The reference data as pages read it: the settings, the hourly rates, and the departments and categories.
+"""The reference data as pages read it: the settings, the hourly rates, and the departments, categories and sites.
 
 List pages read settings, departments and categories through `for_lists`, which each worker keeps
 while the database's reference stamp is unchanged (models.ReferenceStamp, migration 0006). What every
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import func, literal, union_all
+from sqlalchemy import Integer, func, literal, union_all
 from sqlmodel import Session, select
 
 from .. import hours
@@ -61,6 +61,8 @@ class ForLists:
     time_zone: str
     departments: tuple[tuple[int, str], ...]  # (id, name), by name
     categories: tuple[tuple[int, str], ...]
+    sites: tuple[tuple[int, str], ...] = ()
+    department_sites: tuple[tuple[int, int | None], ...] = ()  # (department id, its site's id)
 
     def today(self) -> date:
         """The organization's today, on its own clocks."""
@@ -110,16 +112,23 @@ def _stamp(session: Session) -> str | None:
 
 def _read_for_lists(session: Session) -> ForLists:
     settings = get_settings(session=session)
-    choices = {"departments": [], "categories": []}
-    for kind, choice_id, name, _sort_name in session.connection().execute(_CHOICES):
+    choices = {"departments": [], "categories": [], "sites": []}
+    department_sites = []
+    for kind, choice_id, name, _sort_name, site_id in session.connection().execute(_CHOICES):
         choices[kind].append((choice_id, name))
+        if kind == "departments":
+            department_sites.append((choice_id, site_id))
     return ForLists(settings.stale_after_days, settings.working_weeks_per_year, settings.time_zone,
-                    tuple(choices["departments"]), tuple(choices["categories"]))
+                    tuple(choices["departments"]), tuple(choices["categories"]), tuple(choices["sites"]),
+                    tuple(department_sites))
 
 
 _CHOICES = union_all(*(
-    select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("sort_name"))
-    for kind, model in (("departments", Department), ("categories", Category))
+    select(literal(kind).label("kind"), model.id, model.name, func.lower(model.name).label("sort_name"),
+           site.label("site_id"))
+    for kind, model, site in (("departments", Department, Department.site_id),
+                              ("categories", Category, literal(None, Integer)),
+                              ("sites", Site, literal(None, Integer)))
 )).order_by("kind", "sort_name")
 
 

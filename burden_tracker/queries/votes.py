@@ -1,5 +1,5 @@
-"""The tally of the board's votes on a nomination: counted by choice, against the active board members and the
-quorum in the settings, and judged by workflow.vote_passed."""
+"""The tally of the board's votes on a nomination: counted by choice, against the active board members who decide
+for its site (queries/deciders.py) and the quorum in the settings, and judged by workflow.vote_passed."""
 
 from dataclasses import dataclass
 
@@ -7,8 +7,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import Role, VoteChoice
-from ..models import User, UserRole, Vote
+from ..enums import VoteChoice
+from ..models import Vote
+from .deciders import deciders
 from .reference import get_settings
 
 
@@ -26,22 +27,12 @@ class Tally:
         return self.approve + self.reject + self.abstain
 
 
-def active_board_members(session: Session) -> int:
-    query = (
-        select(func.count())
-        .select_from(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.BOARD, User.active.is_(True))
-    )
-    return session.exec(query).one()
-
-
 def tally(*, session: Session, nomination_id: int) -> Tally:
     rows = session.exec(
         select(Vote.choice, func.count()).where(Vote.nomination_id == nomination_id).group_by(Vote.choice)
     ).all()
     counts = {choice: 0 for choice in VoteChoice} | dict(rows)
-    board_members = active_board_members(session)
+    board_members = deciders(session=session, nomination_id=nomination_id)
     quorum_fraction = get_settings(session=session).quorum_fraction
     passed = workflow.vote_passed(
         approve=counts[VoteChoice.APPROVE],

@@ -22,6 +22,7 @@ from ..queries.reference import DEFAULT_HOURLY_RATES, first_site_id
 from ..queries.users import find_user, get_user
 from ..schemas import field_errors
 from .auth import set_active
+from .board_sites import set_board_sites
 from .invites import cancel_invites, issue_invite
 from .keeping import count_kept_afresh
 from .users import normalize_email
@@ -74,19 +75,26 @@ def create_user(*, session: Session, actor_id: int, email: str, name: str, roles
     return user, token
 
 
-def change_roles(*, session: Session, actor_id: int, user_id: int, roles: set[Role]) -> User:
+def change_roles(*, session: Session, actor_id: int, user_id: int, roles: set[Role],
+                 sites: set[int] | None = None) -> User:
+    """Their roles and, when `sites` is given, the sites they decide for as a board member (none: every site)."""
     user = get_user(session=session, user_id=user_id)
     if not roles:
         raise DomainError("Choose at least one role.", fields={"roles": "choose at least one role"})
     if user_id == actor_id and Role.ADMIN not in roles:
         raise DomainError("You cannot remove your own admin role; another administrator can.",
                           fields={"roles": "you cannot remove your own admin role"})
+    sites_changed = None
+    if sites is not None or Role.BOARD not in roles:
+        sites_changed = set_board_sites(session=session, user=user, site_ids=sites or set(),
+                                        on_board=Role.BOARD in roles)
     before = user.roles
-    if roles == before:
-        return user
-    user.role_links = [link for link in user.role_links if link.role in roles] + [
-        UserRole(role=role) for role in sorted(roles - before)]
-    record_admin_change(session, actor_id, f"User {user.email}: roles {_roles(before)} → {_roles(roles)}")
+    if roles != before:
+        user.role_links = [link for link in user.role_links if link.role in roles] + [
+            UserRole(role=role) for role in sorted(roles - before)]
+        record_admin_change(session, actor_id, f"User {user.email}: roles {_roles(before)} → {_roles(roles)}")
+    if sites_changed:
+        record_admin_change(session, actor_id, f"User {user.email}: {sites_changed}")
     session.commit()
     return user
 

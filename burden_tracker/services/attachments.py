@@ -12,10 +12,11 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from .. import workflow
-from ..enums import Actor, EventKind, Role
+from ..enums import Actor, EventKind
 from ..errors import DomainError, NotFound
 from ..models import Attachment, Event, Nomination, User, event_note, utc_now
 from ..queries.attachments import attachment_for
+from ..queries.deciders import check_decides, decides
 from ..queries.nominations import get_nomination
 from ..queries.notices import people_following
 from ..queries.users import board_members_among
@@ -54,8 +55,8 @@ def attach(*, session: Session, folder: Path, nomination_id: int, uploader: User
 
 def release(*, session: Session, nomination_id: int, attachment_id: int, actor: User) -> None:
     """Everyone signed in may see it from now on; the followers who could not are told."""
-    if not actor.has_role(Role.BOARD):
-        raise DomainError("Only board members can release a file.")
+    check_decides(session=session, user=actor, nomination_id=nomination_id,
+                  refusal="Only board members can release a file.")
     attachment = _attachment(session, nomination_id, attachment_id)
     nomination = get_nomination(session=session, nomination_id=nomination_id)
     released = session.execute(update(Attachment).where(Attachment.id == attachment.id,
@@ -76,7 +77,7 @@ def remove(*, session: Session, folder: Path, nomination_id: int, attachment_id:
     """Its uploader's or the board's: the row goes, and the kept bytes once nothing else holds them."""
     attachment = attachment_for(session=session, nomination_id=nomination_id, attachment_id=attachment_id,
                                 viewer=actor)
-    if actor.id != attachment.uploader_id and not actor.has_role(Role.BOARD):
+    if actor.id != attachment.uploader_id and not decides(session=session, user=actor, nomination_id=nomination_id):
         raise DomainError("Only the person who added a file, or the board, can remove it.")
     nomination = get_nomination(session=session, nomination_id=nomination_id)
     own = actor.id == attachment.uploader_id

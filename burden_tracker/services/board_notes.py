@@ -12,8 +12,8 @@ MAX_NOTE = 5000
 
 
 def add_note(*, session: Session, nomination_id: int, author: User, body: str | None) -> BoardNote:
-    board_only(author)
     get_nomination(session=session, nomination_id=nomination_id)
+    board_only(session, author, nomination_id)
     body = (body or "").strip()
     if not body:
         raise DomainError("Write a note first.", fields={"body": "Write a note first."})

@@ -12,9 +12,10 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import Actor, EventKind, Role
+from ..enums import Actor, EventKind
 from ..errors import DomainError, NotFound
 from ..models import REDACTED, Comment, Event, User, event_note, utc_now
+from ..queries.deciders import check_decides
 from ..queries.nominations import get_nomination
 from ..queries.people import mentioned_in
 from ..workflow import COMMENT_EDIT_MINUTES as EDIT_MINUTES
@@ -44,8 +45,8 @@ def edit_comment(*, session: Session, nomination_id: int, comment_id: int, autho
 
 
 def hide_comment(*, session: Session, nomination_id: int, comment_id: int, actor: User, reason: str) -> Comment:
-    if not actor.has_role(Role.BOARD):
-        raise DomainError("Only board members can hide a comment.")
+    check_decides(session=session, user=actor, nomination_id=nomination_id,
+                  refusal="Only board members can hide a comment.")
     comment = _comment(session, nomination_id, comment_id)
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_REASON:

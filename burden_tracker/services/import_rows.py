@@ -1,7 +1,7 @@
 """Reading one spreadsheet row into a checked nomination, and the reasons why not. The history its state implies
 is services/import_history.py.
 
-Pure: no database. Names of departments, categories and submitters are checked later, in one
+Pure: no database. Names of departments, categories, sites and submitters are checked later, in one
 query each, by services/importer.py: for bad rows too, so that one report lists every fault.
 """
 
@@ -22,11 +22,12 @@ COLUMNS = (
     "title", "description", "category", "department", "affected_role", "minutes_per_occurrence",
     "occurrences_per_week", "clinicians_affected", "requirement_source", "submitted_by", "submitted_on",
     "status", "retired_on", "decision_note", "anonymous", "decided_on", "suggested_change",
-    "measured_metric", "affected_departments", "outcome",
+    "measured_metric", "affected_departments", "outcome", "site",
 )
 REQUIRED_COLUMNS = COLUMNS[:9]
-NAMED_COLUMNS = ("category", "department")  # names of rows in tables an admin manages
-_TEXT_COLUMNS = ("title", "description", "category", "department", "decision_note", "suggested_change")
+NAMED_COLUMNS = ("category", "department", "site")  # names of rows in tables an admin manages
+_TEXT_COLUMNS = ("title", "description", "category", "department", "decision_note", "suggested_change", "site")
+SITE_NAME_MAX = 120
 IMPORTABLE_STATES = (State.PROPOSED, State.EVALUATED, State.RETIRED, State.REJECTED)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
@@ -68,7 +69,7 @@ class ParsedRow:
     retired_on: date | None
     decided_on: date | None
     decision_note: str | None
-    names: dict[str, str] = field(default_factory=dict)  # category and department, still to be looked up
+    names: dict[str, str] = field(default_factory=dict)  # category, department and site, still to be looked up
     errors: list[RowError] = field(default_factory=list)
     measured_metric: str | None = None  # the EHR metric its retirement should move
     affected: tuple[str, ...] = ()  # names of the departments it affects, still to be looked up
@@ -106,6 +107,8 @@ def parse_row(row: int, values: dict, *, today: date) -> ParsedRow:
     outcome = convert("outcome", _outcome)
     if outcome is not None and status is not State.RETIRED:
         errors.append(RowError(row, "outcome", "is only for retired rows"))
+    if text["site"] and len(text["site"]) > SITE_NAME_MAX:
+        errors.append(RowError(row, "site", f"must be at most {SITE_NAME_MAX} characters"))
     affected = _departments_named(values.get("affected_departments"))
     if affected and values.get("measured_metric") in (None, ""):
         errors.append(RowError(row, "affected_departments", "names departments but no measured_metric"))

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session
 
 from ..enums import Role, State
-from ..models import AffectedDepartment, Category, Department, Event, EventNote, Nomination, User, UserRole
+from ..models import AffectedDepartment, Category, Department, Event, EventNote, Nomination, Site, User, UserRole
 from ..queries.reference import first_site_id, for_lists, organization_today
 from .import_history import history
 from .import_rows import COLUMNS, REQUIRED_COLUMNS, ParsedRow, RowError, column_for, is_blank, parse_row
@@ -24,7 +24,8 @@ from .keeping import count_kept_afresh, counting_change
 from .sheet_files import Table, cycle_collector_paused, read_table
 
 Progress = Callable[[int], None]  # told how many more rows are done
-_MODELS = {"category": (Category, "categories"), "department": (Department, "departments")}
+# Sites first: a department made by the import is made at the site its rows name.
+_MODELS = {"site": (Site, "sites"), "category": (Category, "categories"), "department": (Department, "departments")}
 _EMAILS_PER_QUERY = 500  # well under every database's limit of bound parameters
 _ROWS_PER_INSERT = 5_000  # so that only one batch of rows is held as parameters at a time
 _PROGRESS_EVERY = 500  # rows per progress report: a bar needs no finer steps, and each costs a redraw
@@ -37,7 +38,7 @@ class ImportReport:
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    created: dict[str, list[str]] = field(default_factory=lambda: {"departments": [], "categories": [],
+    created: dict[str, list[str]] = field(default_factory=lambda: {"sites": [], "departments": [], "categories": [],
                                                                    "users": []})
 
     @property
@@ -71,7 +72,8 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
     if not rows:
         report.warnings.append("The file has no rows under its header row: there was nothing to import.")
     names = _Names.load(session, rows)
-    report.errors = sorted([e for r in rows for e in r.errors] + names.unknown(rows, create_missing),
+    report.errors = sorted([e for r in rows for e in r.errors] + names.unknown(rows, create_missing)
+                           + names.misplaced(rows),
                            key=lambda e: (e.row, COLUMNS.index(e.column)))
     if report.errors:
         session.rollback()  # ends the reading transaction: on SQLite it holds the write lock
@@ -114,6 +116,8 @@ class _Names:
 
     ids: dict[str, dict[str, int | None]]  # column -> casefolded name (or email) -> id; None: to create
     to_create: dict[str, list[str]]
+    sites: dict[str, int | None] = field(default_factory=dict)  # casefolded department name -> its site's id
+    new_at: dict[str, str] = field(default_factory=dict)  # casefolded new department -> the site its rows name
 
     @classmethod
     def load(cls, session: Session, rows: list[ParsedRow]) -> "_Names":
@@ -125,7 +129,9 @@ class _Names:
             wanted = emails[start:start + _EMAILS_PER_QUERY]
             known_users.update((email, id_) for id_, email in session.execute(
                 select(User.id, func.lower(User.email)).where(func.lower(User.email).in_(wanted))))
-        names = cls(ids | {"submitted_by": known_users}, {"departments": [], "categories": [], "users": []})
+        names = cls(ids | {"submitted_by": known_users}, {plural: [] for _model, plural in _MODELS.values()}
+                    | {"users": []}, {name.casefold(): site_id for name, site_id
+                                       in session.execute(select(Department.name, Department.site_id))})
         for row in rows:
             for column, name in [*row.names.items(), *(("department", name) for name in row.affected)]:
                 if name.casefold() not in names.ids[column]:
@@ -149,18 +155,42 @@ class _Names:
             for row in rows for name in row.affected if self.ids["department"][name.casefold()] is None
         ]
 
+    def misplaced(self, rows: list[ParsedRow]) -> list[RowError]:
+        """Rows whose site is not their department's: a known department stays at its own site, and a new one is
+        made at the one site its rows name."""
+        errors = []
+        for row in rows:
+            site, department = row.names.get("site"), row.names.get("department")
+            if not (site and department):
+                continue
+            known = self.ids["department"].get(department.casefold())
+            if known is not None and self.sites.get(department.casefold()) != self.ids["site"][site.casefold()]:
+                errors.append(RowError(row.row, "site", f"“{department}” is at another site; leave the site empty "
+                                                        "or name its own"))
+            elif known is None and self.new_at.setdefault(department.casefold(), site).casefold() != site.casefold():
+                errors.append(RowError(row.row, "site", f"names another site for “{department}” than an earlier row"))
+        return errors
+
     def create(self, session: Session) -> None:
-        site = {"department": {"site_id": first_site_id(session=session)}, "category": {}}
+        first_site = first_site_id(session=session)
         for column, (model, plural) in _MODELS.items():
             if self.to_create[plural]:
                 new = session.execute(insert(model.__table__).returning(model.id, model.name),
-                                      [{"name": n, **site[column]} for n in self.to_create[plural]])
+                                      [{"name": n, **self._placed(column, n, first_site)}
+                                       for n in self.to_create[plural]])
                 self.ids[column] |= {name.casefold(): id_ for id_, name in new}
         if self.to_create["users"]:  # staff accounts that cannot sign in until an admin activates them
             new = dict(session.execute(insert(User.__table__).returning(User.email, User.id),
                                        [{"email": email, "active": False} for email in self.to_create["users"]]).all())
             session.execute(insert(UserRole.__table__), [{"user_id": id_, "role": Role.STAFF} for id_ in new.values()])
             self.ids["submitted_by"] |= new
+
+    def _placed(self, column: str, name: str, first_site: int | None) -> dict:
+        """A new department's site: the one its rows name, or the first."""
+        if column != "department":
+            return {}
+        site = self.new_at.get(name.casefold())
+        return {"site_id": self.ids["site"][site.casefold()] if site else first_site}
 
     def id_of(self, column: str, name: str | None) -> int | None:
         return self.ids[column][name.casefold()] if name else None

@@ -9,9 +9,10 @@ quarter never changes".
 
 from sqlmodel import Session, select
 
-from ..enums import Actor, EventKind, Role
+from ..enums import Actor, EventKind
 from ..errors import DomainError
 from ..models import REDACTED, BoardNote, Comment, Event, EventNote, Nomination, Notification, User, event_note, utc_now
+from ..queries.deciders import check_decides
 from ..queries.nominations import get_nomination
 from ..queries.redaction import FIELDS, redactable_texts
 from .closing import scrub
@@ -19,9 +20,9 @@ from .closing import scrub
 
 def redact(*, session: Session, nomination_id: int, key: str, actor: User) -> str:
     """Redacts one text and returns what it was ("the description"); refuses a text that is not there."""
-    if not actor.has_role(Role.BOARD):
-        raise DomainError("Only board members can redact a text.")
     nomination = get_nomination(session=session, nomination_id=nomination_id)
+    check_decides(session=session, user=actor, nomination_id=nomination_id,
+                  refusal="Only board members can redact a text.")
     chosen = next((text for text in redactable_texts(session=session, nomination=nomination) if text.key == key),
                   None)
     if chosen is None:

@@ -12,9 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from .. import workflow
-from ..enums import Actor, AffectedRole, EventKind, RequirementSource, Role, WebhookEvent
+from ..enums import Actor, AffectedRole, EventKind, RequirementSource, WebhookEvent
 from ..errors import DomainError, StaleVersion
 from ..models import Category, Department, Event, EventChange, Nomination, User, event_note, utc_now
+from ..queries.deciders import check_decides
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..schemas import RevisionIn, field_errors
@@ -26,9 +27,9 @@ from .webhooks import announce, nomination_data
 def revise_nomination(*, session: Session, nomination_id: int, actor: User, expected_version: int,
                       values: dict) -> list[str]:
     """All the values or none; returns what changed, in words. Refuses a revision that changes nothing."""
-    if not actor.has_role(Role.BOARD):
-        raise DomainError("Only board members can revise a nomination.")
     nomination = get_nomination(session=session, nomination_id=nomination_id)
+    check_decides(session=session, user=actor, nomination_id=nomination_id,
+                  refusal="Only board members can revise a nomination.")
     if not workflow.may_revise(nomination.state):
         raise DomainError(f"A {nomination.state.value} nomination cannot be revised.")
     if nomination.version != expected_version:

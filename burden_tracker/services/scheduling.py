@@ -17,6 +17,7 @@ from ..enums import Actor, EventKind, Role
 from ..errors import DomainError
 from ..models import Event, Nomination, User, event_note, utc_now
 from ..naming import person_named
+from ..queries.deciders import decides
 from ..queries.users import active_board_member
 from .notices import notify, tell_new_owner
 
@@ -53,7 +54,12 @@ def assign_owner(*, session: Session, nomination_ids: list[int], owner_id: int |
         if owner_id not in (None, actor.id):
             tell_new_owner(session=session, nomination=nomination)
 
-    return _each(session, nomination_ids, actor, "an owner", change, tell)
+    def refused(nomination: Nomination) -> str | None:
+        if owner is not None and not decides(session=session, user=owner, nomination_id=nomination.id):
+            return "its site is not one its new owner decides for."
+        return None
+
+    return _each(session, nomination_ids, actor, "an owner", change, tell, refused)
 
 
 def set_due_day(*, session: Session, nomination_ids: list[int], due_on: date | None, actor: User,
@@ -102,11 +108,12 @@ def _when_due(due_on: date, today: date) -> str:
     return "is due for evaluation today" if due_on == today else f"was due for evaluation on {due_on.isoformat()}"
 
 
-def _each(session: Session, nomination_ids: list[int], actor: User, what: str, change, tell) -> Scheduled:
+def _each(session: Session, nomination_ids: list[int], actor: User, what: str, change, tell,
+          refused_for=lambda _nomination: None) -> Scheduled:
     """change(nomination) makes the change and says it for the history, or returns None when there was nothing
     to change; tell(nomination) then tells whom it concerns, once every change is made (a notice's INSERT flushes
-    them, and each nomination's version then moves once). All of it is one transaction: a nomination changed by
-    someone else meanwhile refuses the lot."""
+    them, and each nomination's version then moves once); refused_for(nomination) may say why one is not
+    changed. All of it is one transaction: a nomination changed by someone else meanwhile refuses the lot."""
     chosen = sorted(set(nomination_ids))
     if not chosen:
         raise DomainError("Tick the nominations to change first.", fields={"chosen": "none ticked"})
@@ -122,6 +129,10 @@ def _each(session: Session, nomination_ids: list[int], actor: User, what: str, c
             elif not workflow.takes_schedule(nomination.state):
                 refused.append(Refusal(nomination_id, nomination.title, f"it is {nomination.state.value}: it gets "
                                        f"{what} only while it waits for the board."))
+            elif not decides(session=session, user=actor, nomination_id=nomination_id):
+                refused.append(Refusal(nomination_id, nomination.title, "its site is not one you decide for."))
+            elif reason := refused_for(nomination):
+                refused.append(Refusal(nomination_id, nomination.title, reason))
             elif (said := change(nomination)) is not None:
                 nomination.updated_at = utc_now()
                 session.add(Event(nomination_id=nomination_id, actor_id=actor.id, acted_as=Actor.BOARD,

@@ -12,12 +12,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import EventKind, Outcome, RequirementSource, Role, State, WebhookEvent
+from ..enums import EventKind, Outcome, RequirementSource, State, WebhookEvent
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
+from ..queries.deciders import decides
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..queries.reference import organization_today
+from ..queries.users import active_board_member
 from ..queries.votes import tally
 from ..schemas import Estimate, field_errors
 from ..workflow import Move
@@ -31,7 +33,8 @@ def move_nomination(
     *, session: Session, nomination_id: int, move: Move, actor: User, expected_version: int, fields: dict
 ) -> Nomination:
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    roles = workflow.capacities(is_board=actor.has_role(Role.BOARD), is_submitter=nomination.submitter_id == actor.id)
+    roles = workflow.capacities(is_board=decides(session=session, user=actor, nomination_id=nomination_id),
+                                is_submitter=nomination.submitter_id == actor.id)
     workflow.check_actor(move, roles)  # first: who may not act learns nothing of the latest change
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))
@@ -86,14 +89,23 @@ def _evaluate(session, nomination: Nomination, fields: dict) -> None:
     except ValueError as error:
         raise MoveRefused("Please choose the source of the requirement.",
                           fields={"confirmed_source": str(error)}) from None
+    owner_id = _owner(session, nomination, int(fields["owner_id"])) if fields.get("owner_id") else None
     nomination.board_minutes_per_occurrence = estimate.minutes_per_occurrence
     nomination.board_occurrences_per_week = estimate.occurrences_per_week
     nomination.board_clinicians_affected = estimate.clinicians_affected
     nomination.confirmed_source = source
     nomination.evaluation_note = fields["note"].strip()
-    if fields.get("owner_id"):
-        nomination.owner_id = int(fields["owner_id"])
+    if owner_id is not None:
+        nomination.owner_id = owner_id
     link_measure(session, nomination, fields)
+
+
+def _owner(session, nomination: Nomination, owner_id: int) -> int:
+    owner = active_board_member(session=session, user_id=owner_id)
+    if owner is None or not decides(session=session, user=owner, nomination_id=nomination.id):
+        raise MoveRefused("Please choose an owner from the board members who decide for its site.",
+                          fields={"owner_id": "does not decide for this nomination's site"})
+    return owner_id
 
 
 def _retire(session, nomination: Nomination, fields: dict) -> None:

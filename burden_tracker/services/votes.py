@@ -5,16 +5,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import Role, VoteChoice
+from ..enums import VoteChoice
 from ..errors import DomainError
 from ..models import User, Vote
+from ..queries.deciders import check_decides
 from ..queries.nominations import get_nomination
 
 
 def cast_vote(*, session: Session, nomination_id: int, voter: User, choice: VoteChoice) -> Vote:
-    if not voter.has_role(Role.BOARD):
-        raise DomainError("Only board members vote.")
     nomination = get_nomination(session=session, nomination_id=nomination_id)
+    check_decides(session=session, user=voter, nomination_id=nomination_id, refusal="Only board members vote.")
     if nomination.state not in workflow.VOTING_STATES:
         raise DomainError(f"Votes are taken on evaluated nominations; this one is {nomination.state.value}.")
     vote = _find_vote(session, nomination_id, voter.id) or Vote(nomination_id=nomination_id, voter_id=voter.id)

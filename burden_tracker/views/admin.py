@@ -23,7 +23,9 @@ from ..forms import MoveDepartmentForm, NameForm, RolesForm, SettingsForm, UserF
 from ..naming import person_named
 from ..queries import admin as queries
 from ..queries.audit_trail import TrailFilters, trail_page
+from ..queries.deciders import sites_decided_by
 from ..queries.invites import INVITE
+from ..queries.reference import for_lists
 from ..queries.users import get_user
 from ..services import admin as service
 from ..services.invites import INVITE_LIFETIME, email_invite
@@ -148,7 +150,10 @@ def _user_page(user_id: int, *, form: RolesForm | None = None, problem: str | No
         abort(404)
     handed = browser_session.pop("invite_link", None)
     link = handed["link"] if handed and handed["user_id"] == user_id else None
-    form = form or RolesForm(formdata=None, data={"roles": [role.value for role in person.roles]})
+    form = form or RolesForm(formdata=None, data={
+        "roles": [role.value for role in person.roles],
+        "sites": sorted(sites_decided_by(session=get_session(), user_id=user_id) or ())})
+    _offer_sites(form)
     response = make_response(render_template("admin/user.html", person=person, form=form, problem=problem,
                                              invite_link=link, invite_days=INVITE_LIFETIME.days), status)
     if link:
@@ -163,7 +168,8 @@ def change_roles(user_id: int):
     if form.validate_on_submit():
         try:
             user = service.change_roles(session=get_session(), actor_id=current_user.id, user_id=user_id,
-                                        roles={Role(r) for r in form.roles.data or []})
+                                        roles={Role(r) for r in form.roles.data or []},
+                                        sites=set(form.sites.data or ()) if _offer_sites(form) else None)
         except NotFound:
             abort(404)
         except DomainError as error:
@@ -174,6 +180,12 @@ def change_roles(user_id: int):
                                               f"{', '.join(role.value for role in Role if role in user.roles)}.")
             return redirect(url_for("admin.user", user_id=user_id), code=303)
     return _user_page(user_id, form=form, status=422)
+
+
+def _offer_sites(form: RolesForm) -> bool:
+    """Sites are offered when there is more than one to choose from."""
+    form.sites.choices = for_lists(session=get_session()).sites
+    return len(form.sites.choices) > 1
 
 
 USER_ACTIONS = {

@@ -15,6 +15,7 @@ from ..enums import Role
 from ..errors import DomainError, NotFound
 from ..forms import AttachmentForm, TakeBackForm, accepts_upload
 from ..queries.attachments import IMAGE_TYPES, attachment_for
+from ..queries.deciders import decides
 from ..services import attachment_files, attachments
 from .auth import role_required
 from .nominations import answer
@@ -42,7 +43,8 @@ def add(nomination_id: int):
         stream=chosen.stream if chosen else None, file_name=chosen.filename if chosen else None,
         max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"]),
         "Your file is added. The board will look at it before everyone else can see it."
-        if not current_user.has_any(Role.BOARD) else "The file is added; release it when it shows no patient.")
+        if not decides(session=get_session(), user=current_user.user, nomination_id=nomination_id)
+        else "The file is added; release it when it shows no patient.")
 
 
 @bp.get("/<int:attachment_id>")

@@ -16,6 +16,7 @@ from ..errors import DomainError
 from ..forms import ScheduleForm
 from ..list_files import BOARD_COLUMNS
 from ..queries.board_panel import active_board_members
+from ..queries.deciders import sites_decided_by
 from ..queries.list_exports import every_listed
 from ..queries.listing import NEW_DAYS, Filters, StateCount, count_by_state, filter_choices, list_nominations
 from ..queries.reference import for_lists, organization_today
@@ -121,10 +122,17 @@ def download(file_type: str):
 
 
 def queue_choices(session) -> dict:
-    return filter_choices(session=session) | {
+    """What the filters offer this board member; one limited to some sites is offered only theirs, and
+    `within_sites` keeps their queue to them."""
+    choices = filter_choices(session=session)
+    limited = sites_decided_by(session=session, user_id=current_user.id)
+    if limited is not None:
+        choices["sites"] = tuple((id_, name) for id_, name in choices["sites"] if id_ in limited)
+    return choices | {
         "owners": active_board_members(session=session), "states": list(State),
         "sources": list(RequirementSource), "sorts": SORT_LABELS,
-        "ages": {"new": f"Last {NEW_DAYS} days", "overdue": "Overdue"}}
+        "ages": {"new": f"Last {NEW_DAYS} days", "overdue": "Overdue"},
+        "within_sites": limited}
 
 
 def read_filters(args, choices) -> tuple[Filters, list[str]]:
@@ -137,6 +145,7 @@ def read_filters(args, choices) -> tuple[Filters, list[str]]:
         owner_id=owner if isinstance(owner, int) else None,
         unassigned=owner == UNASSIGNED,
         age=read("age", lambda text: one_of(text, choices["ages"])),
+        within_sites=choices["within_sites"],
         **read.shared(SORT_LABELS, DEFAULT_SORT),
     ), read.ignored
 

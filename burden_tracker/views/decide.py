@@ -35,6 +35,7 @@ from ..forms import (
     VoteForm,
 )
 from ..queries.board_panel import BoardPanel, board_panel, duplicate_candidates, vote_summary
+from ..queries.deciders import decides
 from ..queries.details import nomination_details
 from ..queries.measured_impact import affected_department_ids
 from ..queries.redaction import Redactable
@@ -51,6 +52,16 @@ from .auth import role_required
 from .rendering import render, wants_fragment
 
 bp = Blueprint("decide", __name__, url_prefix="/nominations")
+
+
+@bp.before_request
+def _deciders_only():
+    """A board member of other sites has no panel on this nomination: 403 before anything is read. Anyone else is
+    answered by role_required."""
+    nomination_id = (request.view_args or {}).get("nomination_id")
+    if (nomination_id is not None and current_user.is_authenticated and current_user.has_any(Role.BOARD)
+            and not decides(session=get_session(), user=current_user.user, nomination_id=nomination_id)):
+        abort(403)
 
 FORMS = {Move.EVALUATE: EvaluateForm, Move.REOPEN: ReopenForm, Move.RETIRE: RetireForm, Move.REJECT: RejectForm,
          Move.MARK_DUPLICATE: DuplicateForm}
@@ -341,8 +352,9 @@ def _label(text: Redactable) -> str:
 
 
 def board_tools_for_page(nomination_id: int) -> BoardTools | None:
-    """The board's panel for a nomination's page drawn by another view, for board members only; None for anyone
-    else, and show.html then leaves the panel out."""
-    if not current_user.is_authenticated or not current_user.has_any(Role.BOARD):
+    """The board's panel for a nomination's page drawn by another view, for the board members who decide for its
+    site only; None for anyone else, and show.html then leaves the panel out."""
+    if not current_user.is_authenticated or not decides(session=get_session(), user=current_user.user,
+                                                         nomination_id=nomination_id):
         return None
     return _board_tools(nomination_id)

@@ -16,7 +16,7 @@ from .errors import draw
 from .rendering import named
 
 TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-NAMED_BY_ID = {"department": "departments", "category": "categories", "owner": "owners"}
+NAMED_BY_ID = {"department": "departments", "site": "sites", "category": "categories", "owner": "owners"}
 
 
 def send_list(file_type: str, rows, columns, *, name: str, title: str, about: list[tuple[str, str]]):

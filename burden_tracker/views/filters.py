@@ -24,8 +24,9 @@ class FilterReader:
         return read_value(self.args, name, parse, self.ignored)
 
     def shared(self, sort_labels: dict, default_sort: str) -> dict:
-        """The filters both lists offer, as keyword arguments of Filters: department, category, source, sort."""
+        """The filters both lists offer, as keyword arguments of Filters: department, site, category, source, sort."""
         return {"department_id": self("department", one_of_ids(self.choices["departments"])),
+                "site_id": self("site", one_of_ids(self.choices["sites"])),
                 "category_id": self("category", one_of_ids(self.choices["categories"])),
                 "source": self("source", RequirementSource.from_label),
                 "sort": self("sort", lambda text: one_of(text, sort_labels)) or default_sort}
@@ -65,7 +66,7 @@ def one_of_ids(choices):
 def shared_address_values(filters: Filters, default_sort: str, **values) -> dict:
     """The query string that asks for these filters: only the given values and the shared filters that are set,
     and the sort when it is not the list's default."""
-    values |= {"department": filters.department_id, "category": filters.category_id,
+    values |= {"department": filters.department_id, "site": filters.site_id, "category": filters.category_id,
                "source": filters.source and filters.source.value,
                "sort": filters.sort if filters.sort != default_sort else None}
     return {name: value for name, value in values.items() if value}

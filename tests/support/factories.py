@@ -7,7 +7,17 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from burden_tracker.enums import AffectedRole, RequirementSource, Role, State, VoteChoice
-from burden_tracker.models import Category, Department, FailureTally, Nomination, Supporter, User, UserRole
+from burden_tracker.models import (
+    BoardSite,
+    Category,
+    Department,
+    FailureTally,
+    Nomination,
+    Site,
+    Supporter,
+    User,
+    UserRole,
+)
 from burden_tracker.queries.reference import find_by_name, first_site_id
 from burden_tracker.services.nominations import support
 from burden_tracker.services.transitions import move_nomination
@@ -30,13 +40,26 @@ def make_user(session: Session, *roles: Role, email: str | None = None, name: st
     return user
 
 
-def make_department(session: Session, name: str = "Emergency Department") -> Department:
+def make_department(session: Session, name: str = "Emergency Department", *, site: Site | None = None) -> Department:
     department = find_by_name(session, Department, name)
     if department is None:
-        department = Department(name=name, site_id=first_site_id(session=session))
+        department = Department(name=name, site_id=site.id if site else first_site_id(session=session))
         session.add(department)
         session.commit()
     return department
+
+
+def make_site(session: Session, name: str) -> Site:
+    site = Site(name=name)
+    session.add(site)
+    session.commit()
+    return site
+
+
+def limit_to_sites(session: Session, user: User, *sites: Site) -> None:
+    """The board member decides for these sites only, as an admin's ticks on their page say."""
+    session.add_all(BoardSite(user_id=user.id, site_id=site.id) for site in sites)
+    session.commit()
 
 
 def make_nomination(session: Session, *, submitter: User | None = None, state: State = State.PROPOSED,

@@ -34,12 +34,14 @@ def lists(department_id: int, category_id: int) -> dict[str, Filters]:
         "board, open, overdue, most hours": Filters(states=OPEN_STATES, age="overdue", sort="hours"),
         "board, open in one category, most supporters": Filters(
             states=OPEN_STATES, category_id=category_id, sort="supporters"),
+        "board, open at the first site, most hours": Filters(states=OPEN_STATES, site_id=1, sort="hours"),
     }
 
 
 # The counts stop at COUNT_LIMIT per state; within one department the smaller states stay under it here,
 # and are counted whole, so only the program-wide counts are held to the same work.
-COUNTED_WHOLE_PROGRAM = ("browse, newest", "board, open, most hours", "board, open, overdue, most hours")
+COUNTED_WHOLE_PROGRAM = ("browse, newest", "board, open, most hours", "board, open, overdue, most hours",
+                         "board, open at the first site, most hours")
 
 
 def test_a_page_and_its_counts_do_not_grow_with_the_table(engine, monkeypatch):

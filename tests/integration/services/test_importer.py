@@ -464,7 +464,7 @@ def test_one_bad_row_imports_nothing_and_creates_nobody(session, emergency, shee
 
     assert errors_of(report) == [(3, "clinicians_affected")]
     assert report.imported == 0
-    assert report.created == {"departments": [], "categories": [], "users": []}
+    assert report.created == {"sites": [], "departments": [], "categories": [], "users": []}
     assert count(session, Nomination) == 0
     assert count(session, Event) == 0
     assert count(session, User) == 0
@@ -706,7 +706,7 @@ def test_dry_run_writes_nothing_but_reports_what_it_would_import_and_create(sess
 
     assert report.ok and report.dry_run
     assert report.imported == 2
-    assert report.created == {"departments": ["Cardiology"], "categories": ["Alert fatigue"],
+    assert report.created == {"sites": [], "departments": ["Cardiology"], "categories": ["Alert fatigue"],
                               "users": ["first.time@example.org"]}
     assert count(session, Nomination) == 0 and count(session, Event) == 0 and count(session, User) == 0
     assert count(session, Department) == 1 and count(session, Category, name="Alert fatigue") == 0

@@ -13,7 +13,7 @@ from burden_tracker.models import Event, Nomination, Notification
 from burden_tracker.queries.reference import organization_today
 from burden_tracker.services.notices import set_notice_email
 from burden_tracker.services.scheduling import assign_owner, remind_owners, set_due_day
-from tests.support.factories import make_nomination, make_user
+from tests.support.factories import limit_to_sites, make_department, make_nomination, make_site, make_user
 
 TODAY = date(2026, 12, 7)
 
@@ -117,3 +117,23 @@ def test_the_daily_reminder_reaches_the_owner_in_their_digest(app, runner, sessi
     assert runner.invoke(args=["digest", "daily"]).output == "Sent 1 daily digest.\n"
     [digest] = inbox.to("owner@hospital.test")
     assert "“Due today” is due for evaluation today: its evaluation is yours." in digest.get_content()
+
+
+def test_a_board_member_of_other_sites_and_an_owner_of_other_sites_are_refused_item_by_item(session, board):
+    queens, kona = make_site(session, "Queen's"), make_site(session, "Kona")
+    at_queens = make_nomination(session, title="Sepsis alert fires twice",
+                                department_id=make_department(session, "Queen's ED", site=queens).id)
+    at_kona = make_nomination(session, title="Fax cover sheet",
+                              department_id=make_department(session, "Kona ED", site=kona).id)
+    limit_to_sites(session, board["second"], queens)
+    done = assign_owner(session=session, nomination_ids=[at_queens.id, at_kona.id], owner_id=board["chair"].id,
+                        actor=board["second"])
+    assert done.changed == 1
+    assert [(r.nomination_id, r.reason) for r in done.refused] == [(at_kona.id, "its site is not one you decide for.")]
+    done = assign_owner(session=session, nomination_ids=[at_queens.id, at_kona.id], owner_id=board["second"].id,
+                        actor=board["chair"])
+    assert [(r.nomination_id, r.reason) for r in done.refused] == [
+        (at_kona.id, "its site is not one its new owner decides for.")]
+    session.expire_all()
+    assert (session.get(Nomination, at_queens.id).owner_id, session.get(Nomination, at_kona.id).owner_id) == (
+        board["second"].id, None)

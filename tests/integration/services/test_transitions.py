@@ -15,7 +15,14 @@ from burden_tracker.services.nominations import support
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
 from burden_tracker.workflow import MOVES, Actor, Move
-from tests.support.factories import make_duplicate_pair, make_nomination, make_user
+from tests.support.factories import (
+    limit_to_sites,
+    make_department,
+    make_duplicate_pair,
+    make_nomination,
+    make_site,
+    make_user,
+)
 from tests.support.web import count
 
 ALLOWED = {(state, move) for move, rule in MOVES.items() for state in rule.sources}
@@ -98,6 +105,24 @@ def test_board_cannot_retire_before_the_vote_passes(session, board):
     with pytest.raises(MoveRefused, match="vote has passed"):
         move_nomination(session=session, nomination_id=nomination.id, move=Move.RETIRE, actor=board[0],
                         expected_version=1, fields=fields_for(Move.RETIRE))
+
+
+def test_a_board_member_of_other_sites_moves_nothing_and_an_owner_must_decide_for_the_site(session, board):
+    kona = make_site(session, "Kona")
+    nomination = make_nomination(session, department_id=make_department(session, "Kona ED", site=kona).id)
+    queens_only, staff = board[1], make_user(session, name="Sam Rivera")
+    limit_to_sites(session, queens_only, make_site(session, "Queen's"))
+    with pytest.raises(MoveRefused, match="Only the review board"):
+        move_nomination(session=session, nomination_id=nomination.id, move=Move.REJECT, actor=queens_only,
+                        expected_version=1, fields=fields_for(Move.REJECT))
+    for owner in (queens_only, staff):
+        session.rollback()
+        with pytest.raises(MoveRefused, match="decide for its site") as refused:
+            move_nomination(session=session, nomination_id=nomination.id, move=Move.EVALUATE, actor=board[0],
+                            expected_version=1, fields={**fields_for(Move.EVALUATE), "owner_id": owner.id})
+        assert refused.value.fields == {"owner_id": "does not decide for this nomination's site"}
+    session.rollback()
+    assert session.get(Nomination, nomination.id).state is State.PROPOSED
 
 
 def test_staff_cannot_make_board_moves_and_board_cannot_withdraw_for_the_submitter(session, board):

@@ -10,7 +10,14 @@ import pytest
 from burden_tracker.enums import Role, State
 from burden_tracker.models import Nomination, Settings
 from burden_tracker.queries import listing
-from tests.support.factories import add_supporters, make_department, make_nomination, make_user
+from tests.support.factories import (
+    add_supporters,
+    limit_to_sites,
+    make_department,
+    make_nomination,
+    make_site,
+    make_user,
+)
 from tests.support.web import HTMX, fragment_of, sign_in, statements_for
 
 _ROW = re.compile(r"<tr( class=\"overdue\")?>(.*?)</tr>", re.S)
@@ -367,3 +374,31 @@ def test_after_a_schedule_the_board_is_back_on_the_page_it_was_on(board_client, 
     first = [make_nomination(session, title=f"Burden {number}") for number in range(60)][0]
     answer = _schedule(board_client, chosen=[str(first.id)], action="owner", new_owner="none", page="2")
     assert answer.status_code == 303 and answer.location == "/board?page=2"
+
+
+def test_a_board_member_limited_to_a_site_sees_only_its_nominations_and_may_narrow_to_one(client, session):
+    queens, kapiolani, kona = (make_site(session, name) for name in ("Queen's", "Kapiʻolani", "Kona"))
+    for site, title in ((queens, "Sepsis alert fires twice"), (kapiolani, "Feeding log charted twice"),
+                        (kona, "Fax cover sheet")):
+        make_nomination(session, title=title, department_id=make_department(session, f"{title} ward", site=site).id)
+    member = make_user(session, Role.BOARD, can_sign_in=True)
+    limit_to_sites(session, member, queens, kapiolani)
+    sign_in(client, member.email)
+    assert sorted(titles(client, "/board")) == ["Feeding log charted twice", "Sepsis alert fires twice"]
+    assert counts(page_of(client, "/board"))["Open"] == (2, 2)
+    assert titles(client, f"/board?site={queens.id}") == ["Sepsis alert fires twice"]
+    page = page_of(client, f"/board?site={kona.id}")  # not theirs: ignored, and the queue stays theirs
+    assert "We ignored what we could not read in the address: site." in page
+    assert sorted(row["Title"] for row in rows(page)) == ["Feeding log charted twice", "Sepsis alert fires twice"]
+    assert ">Any of yours</option>" in page and "Kona</option>" not in page
+
+
+def test_a_board_member_of_every_site_may_narrow_the_queue_to_one(board_client, session):
+    kona = make_site(session, "Kona")
+    make_nomination(session, title="Fax cover sheet", department_id=make_department(session, "Kona ED", site=kona).id)
+    make_nomination(session, title="Sepsis alert fires twice")
+    assert sorted(titles(board_client, "/board")) == ["Fax cover sheet", "Sepsis alert fires twice"]
+    assert titles(board_client, f"/board?site={kona.id}") == ["Fax cover sheet"]
+    with board_client.get(f"/board.xlsx?site={kona.id}") as response:
+        workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    assert ("Site", "Kona") in [tuple(row[:2]) for row in workbook["About this list"].iter_rows(values_only=True)]

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from burden_tracker.enums import State
 from burden_tracker.queries.listing import Filters, list_nominations
 from burden_tracker.services.demo import load_demo
-from tests.support.factories import add_supporters, make_department, make_nomination
+from tests.support.factories import add_supporters, make_department, make_nomination, make_site
 from tests.support.web import HTMX, fragment_of, statements_for
 
 _TITLE = re.compile(r'<td data-label="Title" class="title"><a href="/nominations/\d+">(.*?)</a></td>')
@@ -222,3 +222,16 @@ def test_a_list_file_leaves_out_what_the_address_cannot_read_as_the_page_does(st
     make_nomination(session, title="Only one")
     with staff_client.get("/nominations.xlsx?state=nonsense&department=abc") as response:
         assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_the_site_filter_appears_with_a_second_site_and_finds_its_departments_nominations(staff_client, session):
+    make_nomination(session, title="Sepsis alert fires twice")
+    assert 'name="site"' not in staff_client.get("/nominations").get_data(as_text=True)
+    kona = make_site(session, "Kona")
+    make_nomination(session, title="Fax cover sheet", department_id=make_department(session, "Kona ED", site=kona).id)
+    kona_id = kona.id
+    session.rollback()
+    page = staff_client.get("/nominations").get_data(as_text=True)
+    assert f'<option value="{kona_id}" >Kona</option>' in page
+    assert titles(staff_client, f"/nominations?site={kona_id}") == ["Fax cover sheet"]
+    assert titles(staff_client, f"/nominations?site={kona_id}&q=sepsis") == []

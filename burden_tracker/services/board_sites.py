@@ -1,0 +1,30 @@
+"""Which sites a board member decides for, as an admin sets them on the person's page. The rule that reads them
+is queries/deciders.py."""
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from ..errors import DomainError
+from ..models import BoardSite, Site, User
+from ..queries.deciders import sites_decided_by
+
+
+def set_board_sites(*, session: Session, user: User, site_ids: set[int], on_board: bool) -> str | None:
+    """Replaces the sites they decide for (none: every site), without committing; returns the change in words, or
+    None when nothing changed. Someone not on the board (`on_board`, as their roles are about to be) keeps none."""
+    known = set(session.scalars(select(Site.id).where(Site.id.in_(site_ids)))) if site_ids else set()
+    if site_ids - known:
+        raise DomainError("Choose sites from the list.", fields={"sites": "choose sites from the list"})
+    wanted = frozenset(site_ids if on_board else ())
+    before = sites_decided_by(session=session, user_id=user.id) or frozenset()
+    if wanted == before:
+        return None
+    session.execute(delete(BoardSite).where(BoardSite.user_id == user.id))
+    session.add_all(BoardSite(user_id=user.id, site_id=site_id) for site_id in sorted(wanted))
+    return f"decides for {_sites_named(session, before)} → {_sites_named(session, wanted)}"
+
+
+def _sites_named(session: Session, site_ids: frozenset[int]) -> str:
+    if not site_ids:
+        return "every site"
+    return ", ".join(sorted(session.scalars(select(Site.name).where(Site.id.in_(site_ids)))))
