@@ -76,11 +76,13 @@ def init_command():
     from . import migrate
     from .queries.reference import organization_today
     from .services.keeping import keep_current_quarters
+    from .services.myths import add_library
     from .services.reference import ensure_reference_data
 
     migrate.upgrade(current_app.extensions["db_engine"])
     session = _session()
     ensure_reference_data(session=session)
+    add_library(session=session)  # the regulatory myths shipped in data/, each once
     keep_current_quarters(session=session, today=organization_today(session=session))  # the dashboard's figures
     click.echo("The database is up to date.")
 

@@ -261,6 +261,8 @@ class EvaluateForm(DecisionForm):
     note = _note("Evaluation note (the submitter sees it)", "evaluate")
     owner_id = SelectField("Owner", id="evaluate-owner_id", default="")  # choices: active board members, from the view
     measured_metric, affected_departments = _measuring("evaluate")
+    # Choices from the view: the library's entries, those matching the nomination first.
+    myths = SelectMultipleField("Regulatory myths it rests on", id="evaluate-myths", validate_choice=False)
 
     def problems(self) -> dict[str, str]:
         numbers = ("minutes_per_occurrence", "occurrences_per_week", "clinicians_affected")
@@ -661,3 +663,18 @@ class FormRequest(Request):
 
 def init_app(app) -> None:
     app.request_class = FormRequest
+
+
+class MythForm(FlaskForm):
+    """An entry of the regulatory-myth library; services/myths.py checks it (schemas.MythIn)."""
+
+    belief = TextAreaField("What people believe is required", filters=[_blank_is_none])
+    actually = TextAreaField("What the rule actually says", filters=[_blank_is_none],
+                             description="In the library's own words, not copied from the source.")
+    citation = StringField("Citation", filters=[_blank_is_none],
+                           description="The rule, manual section or standard, e.g. 42 CFR 482.24(c)(2).")
+    source_url = StringField("Address of the source", filters=[_blank_is_none])
+    source_date = DateField("The source's own date", validators=[Optional()],
+                            description="As the source gives it; leave empty when it gives none.")
+    keywords = StringField("More words a nomination about it might use", filters=[_blank_is_none],
+                           description="Separated by spaces: they help offer the entry while a nomination is typed.")

@@ -731,3 +731,33 @@ class WorkbookPart(SQLModel, table=True):
     workbook_id: int = Field(foreign_key="workbooks.id", primary_key=True)
     position: int = Field(primary_key=True)
     data: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class Myth(SQLModel, table=True):
+    """An entry of the regulatory-myth library: a requirement often believed and not real (or narrower than believed),
+    with what the rule actually says and where. data/regulatory_myths.json ships the first entries (`key`); admins
+    add and edit more. A new entry, or an edit of a published one (a draft with draft_of_id), waits for an admin to
+    publish it (services/myths.py)."""
+
+    __tablename__ = "myths"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=80, unique=True)  # a shipped entry's, so init adds it once
+    belief: str = Field(max_length=300)
+    actually: str = Field(max_length=2000)  # what the rule says, in the library's own words
+    citation: str = Field(max_length=500)
+    source_url: str = Field(max_length=500)
+    source_date: date | None = None  # the source's own date; None where it gives none
+    keywords: str = Field(default="", max_length=300)  # more words a nomination about it might use
+    reviewed_on: date
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")  # None: reviewed for the shipped library
+    published: bool = False
+    draft_of_id: int | None = Field(default=None, foreign_key="myths.id", unique=True)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class MythCited(SQLModel, table=True):
+    """A nomination the board found to rest on a myth of the library, as it evaluated it."""
+
+    __tablename__ = "myths_cited"
+    nomination_id: int = Field(foreign_key="nominations.id", primary_key=True)
+    myth_id: int = Field(foreign_key="myths.id", primary_key=True, index=True)

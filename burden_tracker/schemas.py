@@ -4,11 +4,12 @@ Table models skip validation when constructed, so every input passes through one
 first. `field_errors` turns pydantic's errors into one plain sentence per field.
 """
 
+import re
 from datetime import date
 from typing import Annotated
 
 from pydantic import Field as Limits
-from pydantic import ValidationError, model_validator
+from pydantic import ValidationError, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from . import hours
@@ -64,6 +65,34 @@ class NominationIn(NominationFields):
     """What nominate() stores: a person's fields, and for an import the day it was submitted."""
 
     submitted_on: date | None = None
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s]+")
+
+
+class MythIn(SQLModel):
+    """An entry of the regulatory-myth library as an admin writes it (services/myths.py)."""
+
+    belief: str = Field(min_length=10, max_length=300)
+    actually: str = Field(min_length=10, max_length=2000)
+    citation: str = Field(min_length=3, max_length=500)
+    source_url: str = Field(max_length=500)
+    source_date: date | None = None
+    keywords: str = Field(default="", max_length=300)
+
+    @field_validator("source_url")
+    @classmethod
+    def a_web_address(cls, value: str) -> str:
+        if not _WEB_ADDRESS.fullmatch(value):
+            raise ValueError("must be a web address starting https:// (or http://)")
+        return value
+
+    @field_validator("source_date")
+    @classmethod
+    def not_in_the_future(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("is in the future")
+        return value
 
 
 class RevisionIn(Estimate):

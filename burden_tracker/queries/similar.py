@@ -38,15 +38,16 @@ class Suggestion:
     viewer_is_submitter: bool
 
 
-def meaningful_words(text: str) -> list[str]:
-    """Distinct words of three letters or more, common words left out, a plural's final s dropped."""
+def meaningful_words(text: str, most: int = MAX_WORDS) -> list[str]:
+    """The first `most` distinct words of three letters or more, common words left out, a plural's final s
+    dropped."""
     words: list[str] = []
     for word in _WORD.findall(text.lower()):
         if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
         if word not in STOP_WORDS and word not in words:
             words.append(word)
-    return words[:MAX_WORDS]
+    return words[:most]
 
 
 def similar_nominations(*, session: Session, text: str, viewer_id: int, limit: int = 5) -> list[Suggestion]:

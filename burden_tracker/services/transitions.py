@@ -25,6 +25,7 @@ from ..schemas import Estimate, field_errors
 from ..workflow import Move
 from .keeping import counting_change
 from .measuring import link_measure
+from .myths import cite
 from .notices import notify, tell_new_owner
 from .webhooks import announce, nomination_data
 
@@ -98,6 +99,7 @@ def _evaluate(session, nomination: Nomination, fields: dict) -> None:
     if owner_id is not None:
         nomination.owner_id = owner_id
     link_measure(session, nomination, fields)
+    cite(session, nomination, fields)
 
 
 def _owner(session, nomination: Nomination, owner_id: int) -> int:

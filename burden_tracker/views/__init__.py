@@ -43,6 +43,8 @@ def init_app(app) -> None:
         mailing,
         me,
         metrics_admin,
+        myths,
+        myths_admin,
         nominate,
         nominations,
         passwords,
@@ -68,8 +70,8 @@ def init_app(app) -> None:
     errors.init_app(app)
     mailing.init_app(app)
     for module in (health, browse, nominations, attachments, nominate, me, passwords, second_factor, reauth, board,
-                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, webhooks_admin, tokens, api, wins,
-                   dashboard, reports):
+                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, webhooks_admin, myths_admin, tokens, api,
+                   wins, dashboard, reports, myths):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

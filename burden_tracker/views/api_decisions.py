@@ -49,6 +49,8 @@ class EvaluateIn(Decision):
     owner_id: RowId | None = None
     measured_metric: str | None = METRIC
     affected_departments: list[RowId] = DEPARTMENTS
+    myths: list[RowId] | None = Field(None, description="The regulatory myths of the library (/myths) it rests on, "
+                                                         "in place of those named before; omitted, they stay.")
 
 
 class ReopenIn(Decision):

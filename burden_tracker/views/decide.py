@@ -38,6 +38,8 @@ from ..queries.board_panel import BoardPanel, board_panel, duplicate_candidates,
 from ..queries.deciders import decides
 from ..queries.details import nomination_details
 from ..queries.measured_impact import affected_department_ids
+from ..queries.myths import choices_for as myth_choices
+from ..queries.myths import cited_by
 from ..queries.redaction import Redactable
 from ..queries.reference import for_lists
 from ..queries.votes import tally as vote_tally
@@ -310,7 +312,8 @@ def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
         owner = nomination.owner_id or current_user.id
         data |= {"minutes_per_occurrence": as_typed(minutes), "occurrences_per_week": as_typed(per_week),
                 "clinicians_affected": as_typed(clinicians), "confirmed_source": RequirementSource(source).value,
-                "note": nomination.evaluation_note, "owner_id": str(owner)}
+                "note": nomination.evaluation_note, "owner_id": str(owner),
+                "myths": [str(id_) for id_, _belief in cited_by(session=get_session(), nomination_id=nomination.id)]}
     form = FORMS[move](formdata=None, data=data)
     _offer_owners(form, panel)
     return form
@@ -340,6 +343,8 @@ def _offer_owners(form: FlaskForm, panel: BoardPanel) -> None:
     """The choices the view gives: owners (board members) and the departments a retirement may affect."""
     if isinstance(form, EvaluateForm):
         form.owner_id.choices = [("", "No owner yet"), *((str(id_), name) for id_, name in panel.board_members)]
+        form.myths.choices = [(str(id_), belief) for id_, belief
+                              in myth_choices(session=get_session(), nomination=panel.nomination)]
     if isinstance(form, EvaluateForm | RetireForm):
         form.affected_departments.choices = [(str(id_), name) for id_, name
                                              in for_lists(session=get_session()).departments]

@@ -9,6 +9,7 @@ from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion, as_sentence
 from ..forms import EditNominationForm, NominationForm, SupportForm
 from ..queries.estimates import estimate_figures
+from ..queries.myths import matching as matching_myths
 from ..queries.nominations import (
     active_names,
     as_it_stands,
@@ -120,8 +121,11 @@ def estimate():
 @bp.get("/similar")
 @role_required(Role.STAFF, Role.BOARD)
 def similar():
-    """Open nominations sharing words with the title typed so far; `occurrences_per_week` prefills "me too"."""
+    """Open nominations sharing words with the title typed so far, and the regulatory myths sharing words with the
+    title and description; `occurrences_per_week` prefills "me too"."""
+    typed = f"{request.args.get('title', '')[:500]} {request.args.get('description', '')[:2000]}"
     return render_template("nominations/_similar.html", suggestions=_suggestions(request.args.get("title", "")),
+                           myths=matching_myths(session=get_session(), text=typed),
                            per_week=request.args.get("occurrences_per_week", ""))
 
 

@@ -9,6 +9,7 @@ from ..errors import DomainError, NotFound, StaleVersion
 from ..forms import CommentForm, FollowForm, HideCommentForm, MoveForm, SupportForm, TakeBackForm
 from ..queries.details import nomination_details
 from ..queries.measured_impact import impact_of
+from ..queries.myths import cited_by
 from ..queries.reference import organization_today
 from ..services import comments, notices
 from ..services import nominations as service
@@ -39,7 +40,8 @@ def show(nomination_id: int):
     impact = impact_of(session=session, nomination=details.nomination, today=organization_today(session=session))
     read = _notices_read(nomination_id)
     return render_template("nominations/show.html", details=details, board=board_tools_for_page(nomination_id),
-                           impact=impact, comment_form=CommentForm(), support_form=SupportForm(),
+                           impact=impact, myths=cited_by(session=session, nomination_id=nomination_id),
+                           comment_form=CommentForm(), support_form=SupportForm(),
                            move_form=MoveForm(), **({"unread_notices": current_user.unread_notices - read} if read
                                                     else {}))
 

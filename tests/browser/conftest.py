@@ -105,6 +105,21 @@ def sign_in_without_javascript(browser, live_server):
 
 
 @pytest.fixture
+def sign_in_elsewhere(browser, page, live_server):
+    """Like sign_in_as, for a second person at the same time: a new page in a browser context of its own, the same
+    size as `page`."""
+    contexts = []
+
+    def sign_in(email: str):
+        contexts.append(browser.new_context(viewport=page.viewport_size))
+        return _sign_in(contexts[-1].new_page(), live_server, email)
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot(page):
     def take(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ from sqlalchemy import select, update
 
 from burden_tracker.db import open_session
 from burden_tracker.models import Department, Nomination, Site, User
-from burden_tracker.services.demo import DEMO_PASSWORD
 from tests.support.pages import violations
 
 pytestmark = pytest.mark.browser
@@ -29,7 +28,7 @@ def kona(live_app) -> dict:
         return {"site": site.id, "there": there, "elsewhere": elsewhere}
 
 
-def test_a_board_member_limited_to_a_site_sees_and_decides_only_there(page, live_server, sign_in_as, browser,
+def test_a_board_member_limited_to_a_site_sees_and_decides_only_there(page, live_server, sign_in_as, sign_in_elsewhere,
                                                                       live_db, kona, screen):
     sign_in_as("admin@demo.test")
     board2 = live_db.scalar(select(User.id).where(User.email == "board2@demo.test"))
@@ -43,11 +42,7 @@ def test_a_board_member_limited_to_a_site_sees_and_decides_only_there(page, live
     expect(page.get_by_label("Kona Community Hospital")).to_be_checked()
     assert violations(page) == []
 
-    member = browser.new_context(viewport=page.viewport_size).new_page()
-    member.goto(live_server + "/login")
-    member.get_by_label("Email").fill("board2@demo.test")
-    member.get_by_label("Password").fill(DEMO_PASSWORD)
-    member.get_by_role("button", name="Sign in").click()
+    member = sign_in_elsewhere("board2@demo.test")
     member.goto(live_server + "/board?state=all")
     departments = member.locator('#board-list td[data-label="Department"]')
     expect(departments.first).to_have_text("Pharmacy")
@@ -59,4 +54,3 @@ def test_a_board_member_limited_to_a_site_sees_and_decides_only_there(page, live
     member.goto(f"{live_server}/nominations/{kona['elsewhere']}")
     expect(member.get_by_role("heading", level=1)).to_be_visible()
     expect(member.get_by_role("heading", name="Review board")).to_have_count(0)
-    member.context.close()

@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 from burden_tracker import create_app
 from burden_tracker.enums import Role, State, VoteChoice, WebhookFormat, WorkbookState
-from burden_tracker.models import Attachment, Comment, Notification, Site, Vote, WebhookEndpoint, Workbook
+from burden_tracker.models import Attachment, Comment, Myth, Notification, Site, Vote, WebhookEndpoint, Workbook
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
@@ -49,7 +49,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
           "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities",
-          "recovery_codes", "metric_names", "attachments", "follows")
+          "recovery_codes", "metric_names", "attachments", "follows", "board_sites", "myths", "myths_cited")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -204,6 +204,10 @@ def world(app, engine, session):
     session.add(workbook)
     site = Site(name="Queen's Medical Center – West O‘ahu")
     session.add(site)
+    myths = {name: Myth(belief=f"Verbal orders are banned, {name}", actually="No federal rule bans them.",
+                        citation="42 CFR 482.24(c)", source_url="https://www.cms.gov/", reviewed_on=date(2026, 12, 1),
+                        published=name == "myth") for name in ("myth", "myth_draft", "myth_to_discard")}
+    session.add_all(myths.values())
     session.commit()
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
@@ -213,7 +217,7 @@ def world(app, engine, session):
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
         "category": open_nomination.category_id, "comment": staff_comment.id, "webhook": webhook.id,
-        "workbook": workbook.id, "site": site.id,
+        "workbook": workbook.id, "site": site.id, **{name: myth.id for name, myth in myths.items()},
         **{name: attachment.id for name, attachment in files.items()}}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
@@ -246,6 +250,11 @@ NOMINATION = {
 }
 
 
+MYTH = {"belief": "Pain must be scored at every visit.", "actually": "No federal rule asks for it at every visit.",
+        "citation": "The Joint Commission PC.01.02.07", "source_url": "https://www.jointcommission.org/",
+        "source_date": "2017-03-31", "keywords": "pain score"}
+
+
 def _open(w):
     return {"nomination_id": w.ids["open"]}
 
@@ -270,7 +279,8 @@ def _deciding(name: str) -> Endpoint:
 DECISIONS = {
     "to_evaluate": lambda w: {"minutes_per_occurrence": "1", "occurrences_per_week": "2", "clinicians_affected": "10",
                               "confirmed_source": "payer", "note": "Checked with the payer.",
-                              "owner_id": str(w.ids["board"]), "measured_metric": "WOW8"},
+                              "owner_id": str(w.ids["board"]), "measured_metric": "WOW8",
+                              "myths": [str(w.ids["myth"])]},
     "to_retire": lambda w: {"retired_on": "2026-07-01", "outcome": "removed", "note": "The second row is gone.",
                             "measured_metric": "Flowsheet time"},
     "to_reject": lambda w: {"note": "The law requires it."},
@@ -324,7 +334,12 @@ POSTS = {
         "requirement_source": "payer", "reason": "Timed on the ward.", "version": w.version("open")}),
     "admin.new_user": Endpoint(values=lambda w: {"email": "new.person@example.org", "name": "New Person",
                                                  "roles": ["staff", "board"]}),
-    "admin.change_roles": Endpoint(lambda w: {"user_id": w.ids["victim"]}, lambda w: {"roles": ["staff", "board"]}),
+    "admin.change_roles": Endpoint(lambda w: {"user_id": w.ids["victim"]},
+                                   lambda w: {"roles": ["staff", "board"], "sites": [str(w.ids["site"])]}),
+    "myths_admin.new": Endpoint(values=lambda w: dict(MYTH)),
+    "myths_admin.edit": Endpoint(lambda w: {"myth_id": w.ids["myth"]}, lambda w: dict(MYTH)),
+    "myths_admin.publish": Endpoint(lambda w: {"myth_id": w.ids["myth_draft"]}),
+    "myths_admin.discard": Endpoint(lambda w: {"myth_id": w.ids["myth_to_discard"]}),
     "admin.user_action": Endpoint(lambda w: {"user_id": w.ids["victim"], "action": "invite"}),
     "admin.named": Endpoint(lambda w: {"kind": "categories"}, lambda w: {"name": "Radiology orders"}),
     "admin.rename": Endpoint(_spare, lambda w: {f"departments-{w.ids['spare']}-name": "Radiology"}),
@@ -392,6 +407,7 @@ PARAMETERS = {
         "state": "all", "department": str(w.ids["department"]), "owner": "none", "age": "overdue", "sort": "age"}),
     "decide.candidates": Endpoint(_open, lambda w: {"q": "sepsis"}),
     "wins.index": Endpoint(values=lambda w: {"page": "1"}),
+    "myths.index": Endpoint(values=lambda w: {"q": "verbal"}),
     "dashboard.index": Endpoint(values=lambda w: {"quarter": "2026-Q3"}),
     "admin.users": Endpoint(values=lambda w: {"q": "person", "page": "1"}),
     "admin.audit": Endpoint(values=lambda w: {"person": "person", "kind": "sign-in ok", "since": "2026-01-01",
@@ -437,6 +453,10 @@ PAGES = {
     "metrics_admin.index": Endpoint(),
     "metrics_admin.template": Endpoint(),
     "jobs_admin.index": Endpoint(),
+    "myths.show": Endpoint(lambda w: {"myth_id": w.ids["myth"]}),
+    "myths_admin.index": Endpoint(),
+    "myths_admin.new": Endpoint(),
+    "myths_admin.edit": Endpoint(lambda w: {"myth_id": w.ids["myth"]}),
     "webhooks_admin.index": Endpoint(),
     "webhooks_admin.log": Endpoint(lambda w: {"endpoint_id": w.ids["webhook"]}),
     "tokens.index": Endpoint(),
@@ -860,16 +880,21 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
          {"kind": "categories", "item_id": world.ids["category"]}),
         ("admin.named", {"name": "{{7*7}}"}, {"kind": "departments"}),
         ("admin.new_user", {"email": "xss@example.org", "name": SCRIPT, "roles": ["staff"]}, None),
+        ("myths_admin.new", {"belief": f"{SCRIPT} is believed", "actually": f"{IMG} is what it says",
+                             "citation": "{{7*7}} §1", "source_url": "https://rules.example/<b>x", "source_date": "",
+                             "keywords": "fall risk score"}, None),
     ]:
         assert post(world, endpoint, spoiled(values, {})[0], args=args).status_code == 303, endpoint
     world.ids["payload"] = world.scalar("SELECT max(id) FROM nominations")
+    myth = world.ids["payload_myth"] = world.scalar("SELECT max(id) FROM myths")
+    assert post(world, "myths_admin.publish", [], args={"myth_id": myth}).status_code == 303
     world.ids["xss"] = world.scalar("SELECT id FROM users WHERE email = 'xss@example.org'")
     on_it = {"nomination_id": world.ids["payload"]}
     for endpoint, values in [
         ("nominations.comment", {"body": SCRIPT}),
         ("decide.board_note", {"body": IMG}),
         ("decide.evaluate", {"minutes_per_occurrence": "1", "occurrences_per_week": "2", "clinicians_affected": "3",
-                             "confirmed_source": "payer", "note": SCRIPT, "owner_id": "",
+                             "confirmed_source": "payer", "note": SCRIPT, "owner_id": "", "myths": str(myth),
                              "version": world.version("payload")}),
         ("decide.vote", {"choice": "approve"}),
     ]:
@@ -885,7 +910,10 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
     page_of_it = f"/nominations/{world.ids['payload']}"
     for role, address, payloads in [
         ("staff", page_of_it, [title, IMG, "<svg onload=alert(1)>", SCRIPT, department]),
-        ("board", page_of_it, [IMG, SCRIPT]),  # the board's private note, the evaluation note
+        ("board", page_of_it, [IMG, SCRIPT, f"{SCRIPT} is believed"]),  # private note, evaluation, myth cited
+        ("staff", "/myths", [f"{SCRIPT} is believed", "{{7*7}} §1"]),
+        ("staff", f"/myths/{myth}", [f"{SCRIPT} is believed", f"{IMG} is what it says", "https://rules.example/<b>x",
+                                     title]),
         ("staff", "/nominations", [title]),
         ("board", "/board?state=all", [title]),
         ("staff", "/mine", [title]),
@@ -907,7 +935,7 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
     args = {"filename": "css/app.css", "token": world.invite_token, "quarter": "2026-Q3", "kind": "departments",
             "file_type": "xlsx", "attachment_id": world.ids["attachment"],
             "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"],
-            "endpoint_id": world.ids["webhook"], "workbook_id": world.ids["workbook"]}
+            "endpoint_id": world.ids["webhook"], "workbook_id": world.ids["workbook"], "myth_id": myth}
     for rule, method in routes(world.app):
         if method == "GET":
             client, _csrf = world.client(role_for(rule.endpoint, method))

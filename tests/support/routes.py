@@ -81,6 +81,15 @@ MATRIX = {
     ("decide.revise", "POST"): BOARD,
     ("decide.candidates", "GET"): BOARD,
     ("wins.index", "GET"): SIGNED_IN,
+    ("myths.index", "GET"): SIGNED_IN,
+    ("myths.show", "GET"): SIGNED_IN,
+    ("myths_admin.index", "GET"): ADMIN,
+    ("myths_admin.new", "GET"): ADMIN,
+    ("myths_admin.new", "POST"): ADMIN,
+    ("myths_admin.edit", "GET"): ADMIN,
+    ("myths_admin.edit", "POST"): ADMIN,
+    ("myths_admin.publish", "POST"): ADMIN,
+    ("myths_admin.discard", "POST"): ADMIN,
     ("dashboard.index", "GET"): REPORT_READERS,
     ("reports.workbook", "GET"): REPORT_READERS,
     ("reports.under_way", "GET"): REPORT_READERS,
@@ -145,4 +154,4 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
              "file_type": ["csv", "xlsx"], "comment_id": [1], "attachment_id": [1],
              "action": ["invite", "reactivate"], "token_id": [1], "endpoint_id": [1],
-             "workbook_id": [1]}
+             "workbook_id": [1], "myth_id": [1]}
