@@ -26,11 +26,19 @@ def site_of(*, session: Session, nomination_id: int) -> int | None:
 
 
 def decides(*, session: Session, user: User, nomination_id: int) -> bool:
-    """On the board, and deciding for the nomination's site."""
+    """On the board, and deciding for the nomination's site (read only for a member limited to some sites)."""
     if not user.has_role(Role.BOARD):
         return False
     sites = sites_decided_by(session=session, user_id=user.id)
     return sites is None or site_of(session=session, nomination_id=nomination_id) in sites
+
+
+def decides_at(*, session: Session, user: User, site_id: int | None) -> bool:
+    """On the board, and deciding for the site."""
+    if not user.has_role(Role.BOARD):
+        return False
+    sites = sites_decided_by(session=session, user_id=user.id)
+    return sites is None or site_id in sites
 
 
 def check_decides(*, session: Session, user: User, nomination_id: int, refusal: str) -> None:

@@ -38,11 +38,12 @@ class MythPage:
 
 
 def published(*, session: Session, q: str = "") -> list[Myth]:
-    """The published entries, by belief; with `q`, those holding every word of it."""
+    """The published entries, by belief; with `q`, those holding every word of it in their belief, keywords or
+    citation."""
     query = select(Myth).where(Myth.published.is_(True)).order_by(func.lower(Myth.belief), Myth.id)
     entries = list(session.scalars(query))
     words = [word.casefold() for word in q.split()][:8]
-    return [myth for myth in entries if all(word in _text(myth).casefold() for word in words)]
+    return [myth for myth in entries if all(word in f"{_text(myth)} {myth.citation}".casefold() for word in words)]
 
 
 def myth_page(*, session: Session, myth_id: int, admin: bool) -> MythPage:
@@ -69,7 +70,7 @@ def for_admin(*, session: Session) -> list[Myth]:
 
 def matching(*, session: Session, text: str, limit: int = 3) -> list[Myth]:
     """Published entries sharing at least SHARED_WORDS words with the text, most shared first."""
-    typed = set(meaningful_words(text))
+    typed = set(meaningful_words(text, most=MOST_WORDS))
     if len(typed) < SHARED_WORDS:
         return []
     scored = [(len(typed & set(meaningful_words(_text(myth), most=MOST_WORDS))), myth)

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from .. import workflow
 from ..enums import VoteChoice
-from ..models import Vote
-from .deciders import deciders
+from ..models import User, Vote
+from .deciders import deciders, deciding_for, site_of
 from .reference import get_settings
 
 
@@ -28,8 +28,12 @@ class Tally:
 
 
 def tally(*, session: Session, nomination_id: int) -> Tally:
+    """The votes of those who decide for the nomination's site now: a member since deactivated, or limited to other
+    sites, or whose department moved, no longer counts, on either side of the quorum."""
+    site = site_of(session=session, nomination_id=nomination_id)
     rows = session.exec(
-        select(Vote.choice, func.count()).where(Vote.nomination_id == nomination_id).group_by(Vote.choice)
+        select(Vote.choice, func.count()).join(User, User.id == Vote.voter_id)
+        .where(Vote.nomination_id == nomination_id, deciding_for(site)).group_by(Vote.choice)
     ).all()
     counts = {choice: 0 for choice in VoteChoice} | dict(rows)
     board_members = deciders(session=session, nomination_id=nomination_id)

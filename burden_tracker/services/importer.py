@@ -73,7 +73,7 @@ def import_table(*, session: Session, table: Table, source: str, create_missing=
         report.warnings.append("The file has no rows under its header row: there was nothing to import.")
     names = _Names.load(session, rows)
     report.errors = sorted([e for r in rows for e in r.errors] + names.unknown(rows, create_missing)
-                           + names.misplaced(rows),
+                           + names.misplaced(rows, create_missing),
                            key=lambda e: (e.row, COLUMNS.index(e.column)))
     if report.errors:
         session.rollback()  # ends the reading transaction: on SQLite it holds the write lock
@@ -155,7 +155,7 @@ class _Names:
             for row in rows for name in row.affected if self.ids["department"][name.casefold()] is None
         ]
 
-    def misplaced(self, rows: list[ParsedRow]) -> list[RowError]:
+    def misplaced(self, rows: list[ParsedRow], create_missing: bool) -> list[RowError]:
         """Rows whose site is not their department's: a known department stays at its own site, and a new one is
         made at the one site its rows name."""
         errors = []
@@ -164,7 +164,10 @@ class _Names:
             if not (site and department):
                 continue
             known = self.ids["department"].get(department.casefold())
-            if known is not None and self.sites.get(department.casefold()) != self.ids["site"][site.casefold()]:
+            site_id = self.ids["site"][site.casefold()]
+            if known is not None and site_id is None and not create_missing:
+                continue  # the unknown site is the row's error
+            if known is not None and self.sites.get(department.casefold()) != site_id:
                 errors.append(RowError(row.row, "site", f"“{department}” is at another site; leave the site empty "
                                                         "or name its own"))
             elif known is None and self.new_at.setdefault(department.casefold(), site).casefold() != site.casefold():

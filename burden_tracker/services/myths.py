@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from ..errors import DomainError, MoveRefused, NotFound
@@ -49,9 +51,13 @@ def save_draft(*, session: Session, actor_id: int, values: dict, myth_id: int | 
         setattr(draft, key, value.strip() if isinstance(value, str) else value)
     draft.reviewed_on, draft.reviewed_by_id, draft.updated_at = today, actor_id, utc_now()
     session.add(draft)
-    session.flush()
-    record_admin_change(session, actor_id, f"Regulatory myth #{draft.draft_of_id or draft.id}: draft saved")
-    session.commit()
+    try:
+        session.flush()
+        record_admin_change(session, actor_id, f"Regulatory myth #{draft.draft_of_id or draft.id}: draft saved")
+        session.commit()
+    except (IntegrityError, StaleDataError):  # another admin's edit, publishing or discarding, a moment ago
+        session.rollback()
+        raise DomainError("Another admin changed this entry a moment ago: open it again and redo the edit.") from None
     return draft
 
 

@@ -15,7 +15,7 @@ from .. import workflow
 from ..enums import Actor, AffectedRole, EventKind, RequirementSource, WebhookEvent
 from ..errors import DomainError, StaleVersion
 from ..models import Category, Department, Event, EventChange, Nomination, User, event_note, utc_now
-from ..queries.deciders import check_decides
+from ..queries.deciders import check_decides, decides_at
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..schemas import RevisionIn, field_errors
@@ -41,7 +41,7 @@ def revise_nomination(*, session: Session, nomination_id: int, actor: User, expe
         if "reason" in fields:
             fields["reason"] = "Say why: the history keeps the reason beside the change."
         raise DomainError("Nothing was revised: please correct the fields marked.", fields=fields) from None
-    changes = _changes(session, nomination, checked)
+    changes = _changes(session, nomination, checked, actor)
     if not changes:
         raise DomainError("Nothing was revised: every value is as it was. Change one, or close the form.")
     followers = people_following(session=session, nomination=nomination)
@@ -77,9 +77,14 @@ def recorded(session: Session, nomination: Nomination, event: Event, changes: li
         raise StaleVersion(changed_under_you(session, nomination)) from None
 
 
-def _changes(session: Session, nomination: Nomination, checked: RevisionIn) -> list[tuple[str, str, str, str]]:
+def _changes(session: Session, nomination: Nomination, checked: RevisionIn,
+             actor: User) -> list[tuple[str, str, str, str]]:
     """(field, label, old, new) for each value the revision changes."""
     department = _named(session, Department, checked.department_id, nomination.department_id)
+    if department.id != nomination.department_id and not decides_at(session=session, user=actor,
+                                                                     site_id=department.site_id):
+        raise DomainError("That department is at a site you do not decide for.",
+                          fields={"department_id": "is at a site you do not decide for"})
     category = _named(session, Category, checked.category_id, nomination.category_id)
     now = estimate_in_words(nomination.estimate)
     new = estimate_in_words((checked.minutes_per_occurrence, checked.occurrences_per_week,

@@ -310,6 +310,7 @@ def _fresh_form(move: Move, panel: BoardPanel) -> DecisionForm:
         minutes, per_week, clinicians = nomination.estimate
         source = nomination.confirmed_source or nomination.requirement_source
         owner = nomination.owner_id or current_user.id
+        owner = owner if owner in dict(panel.board_members) else ""  # one no longer deciding for its site: none
         data |= {"minutes_per_occurrence": as_typed(minutes), "occurrences_per_week": as_typed(per_week),
                 "clinicians_affected": as_typed(clinicians), "confirmed_source": RequirementSource(source).value,
                 "note": nomination.evaluation_note, "owner_id": str(owner),

@@ -46,6 +46,8 @@ def _edit(myth_id: int | None, title: str):
             abort(404)
         except DomainError as error:
             show_errors(form, error)
+            if not error.fields:  # another admin's change meanwhile
+                form.form_errors.append(error.message)
         else:
             flash("Saved as a draft. Publish it once it is checked against its source.")
             return redirect(url_for("myths.show", myth_id=draft.id), code=303)

@@ -5,10 +5,11 @@ nomination's site."""
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import delete
 
 from burden_tracker.enums import Role, State, VoteChoice
 from burden_tracker.errors import DomainError
-from burden_tracker.models import Nomination, Site, User
+from burden_tracker.models import BoardSite, Nomination, Site, User
 from burden_tracker.queries.deciders import check_decides, deciders, decides, sites_decided_by
 from burden_tracker.queries.votes import tally
 from burden_tracker.services.votes import cast_vote
@@ -92,3 +93,16 @@ def test_a_member_of_other_sites_cannot_vote_and_nothing_is_counted(session, sys
                   choice=VoteChoice.APPROVE)
     session.rollback()
     assert tally(session=session, nomination_id=system.at_kapiolani.id).voted == 0
+
+
+def test_votes_of_members_who_no_longer_decide_for_the_site_no_longer_count(session, system):
+    linda = system.queens_board[0]
+    for voter, choice in ((system.everywhere, VoteChoice.APPROVE), (system.queens_board[1], VoteChoice.APPROVE),
+                          (linda, VoteChoice.REJECT)):
+        cast_vote(session=session, nomination_id=system.at_queens.id, voter=voter, choice=choice)
+    assert tally(session=session, nomination_id=system.at_queens.id).passed
+    limit_to_sites(session, system.everywhere, system.kapiolani)  # an admin moves two of them to other sites
+    session.execute(delete(BoardSite).where(BoardSite.user_id == system.queens_board[1].id))
+    limit_to_sites(session, system.queens_board[1], system.kapiolani)
+    after = tally(session=session, nomination_id=system.at_queens.id)
+    assert (after.board_members, after.approve, after.reject, after.passed) == (1, 0, 1, False)

@@ -13,7 +13,14 @@ from burden_tracker.queries import quarter_report, reporting
 from burden_tracker.services.closing import close_quarter
 from burden_tracker.services.nominations import support
 from burden_tracker.services.revisions import revise_nomination
-from tests.support.factories import as_it_stands, make_department, make_nomination, make_user
+from tests.support.factories import (
+    as_it_stands,
+    limit_to_sites,
+    make_department,
+    make_nomination,
+    make_site,
+    make_user,
+)
 from tests.support.reporting_data import build_program
 from tests.support.web import count
 
@@ -113,3 +120,18 @@ def test_a_revision_of_what_a_closed_quarter_counted_is_its_restatement(session,
     now = reporting.quarter_figures(session=session, quarter=Q3)
     assert restated.now.annualized_hours == pytest.approx(now.annualized_hours)
     assert restated.now.realized_hours == pytest.approx(now.realized_hours) != as_closed.realized_hours
+
+
+def test_a_board_member_of_one_site_cannot_move_a_nomination_to_another_sites_department(session, board):
+    queens, kona = make_site(session, "Queen's"), make_site(session, "Kona")
+    nomination = make_nomination(session, department_id=make_department(session, "Queen's ED", site=queens).id)
+    elsewhere = make_department(session, "Kona ED", site=kona).id
+    limit_to_sites(session, board, queens)
+    with pytest.raises(DomainError) as refused:
+        revise(session, nomination, board, department_id=elsewhere, reason="Wrong ward.")
+    assert refused.value.fields == {"department_id": "is at a site you do not decide for"}
+    session.rollback()
+    assert session.get(Nomination, nomination.id).department_id != elsewhere
+    limit_to_sites(session, board, kona)  # once they decide there too, they may
+    revise(session, nomination, board, department_id=elsewhere, reason="Wrong ward.")
+    assert session.get(Nomination, nomination.id).department_id == elsewhere
