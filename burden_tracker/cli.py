@@ -244,7 +244,7 @@ def _print_import_report(report) -> None:
 
 
 _SINGULAR = {"sites": "site", "departments": "department", "categories": "category", "users": "user",
-             "nominations": "nomination", "rows": "row", "figures": "figure"}
+             "nominations": "nomination", "rows": "row", "figures": "figure", "cards": "card", "new cards": "new card"}
 
 
 def _count(number: int, plural: str) -> str:
@@ -438,7 +438,42 @@ def quarter_keep_command():
     click.echo(f"Counted {', '.join(map(str, counted))}." if counted else "Every kept quarter was up to date.")
 
 
+@click.group("commons")
+def commons_group():
+    """Burden cards: share retired burdens with other health systems, and read theirs (docs/burden-cards.md)."""
+
+
+@commons_group.command("export")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only cards marked on or after this day.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The JSON file to write.")
+@with_appcontext
+def commons_export_command(since, out):
+    """Write the cards an admin marked for sharing to a JSON file."""
+    from .services.commons import export_cards
+
+    text, count = export_cards(session=_session(), since=since.date() if since else None)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {_count(count, 'cards')} to {out}.")
+
+
+@commons_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def commons_import_command(file):
+    """Read another health system's burden cards from FILE; a file that is not valid changes nothing."""
+    from .services.commons import import_cards
+
+    try:
+        done = import_cards(session=_session(), text=file.read_bytes())
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Imported {_count(done.added, 'new cards')}; {_count(done.replaced, 'cards')} replaced an earlier "
+               f"copy" + (f"; left out {_count(done.own, 'cards')} of our own." if done.own else "."))
+
+
 COMMANDS = (init_command, demo_command, serve_command, user_group, token_group, import_command, metrics_group,
-            export_command, digest_command, remind_command, worker_command, backup_command, quarter_group)
+            export_command, digest_command, remind_command, worker_command, backup_command, quarter_group,
+            commons_group)
 for _command in COMMANDS:
     main.add_command(_command)

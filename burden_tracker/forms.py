@@ -678,3 +678,23 @@ class MythForm(FlaskForm):
                             description="As the source gives it; leave empty when it gives none.")
     keywords = StringField("More words a nomination about it might use", filters=[_blank_is_none],
                            description="Separated by spaces: they help offer the entry while a nomination is typed.")
+
+
+class ShareCardForm(FlaskForm):
+    """What a burden card adds to a retired nomination, as an admin marks it for sharing (services/commons.py)."""
+
+    ehr_vendor = StringField("EHR vendor", filters=[_blank_is_none])
+    ehr_module = StringField("EHR module", filters=[_blank_is_none])
+    build_type = StringField("Build type", filters=[_blank_is_none],
+                             description="A flowsheet row, an alert, an order set, a note template, …")
+    citation = StringField("Citation of the requirement", filters=[_blank_is_none],
+                           description="The rule or standard it was thought to need, where one applies.")
+
+
+class ShareAsForm(FlaskForm):
+    share_as = StringField("Share cards as", filters=[_blank_is_none],
+                           description="Your health system's name on the cards it shares; empty: they name no one.")
+
+
+class CardsUploadForm(FlaskForm):
+    file = FileField("A file of burden cards", description="The .json file another health system exported.")

@@ -456,6 +456,8 @@ class Settings(SQLModel, table=True):
     # department must count in a month for its own figure to be shown.
     measure_window_months: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
     fewest_clinicians_shown: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
+    # The name burden cards are shared under (cards.py); None: they name no organization.
+    share_as: str | None = Field(default=None, max_length=200)
 
 
 class ReferenceStamp(SQLModel, table=True):
@@ -761,3 +763,43 @@ class MythCited(SQLModel, table=True):
     __tablename__ = "myths_cited"
     nomination_id: int = Field(foreign_key="nominations.id", primary_key=True)
     myth_id: int = Field(foreign_key="myths.id", primary_key=True, index=True)
+
+
+class SharedCard(SQLModel, table=True):
+    """A retired nomination an admin marked for sharing as a burden card (cards.py, services/commons.py), with what
+    the card says beyond the nomination itself. `card_id` never changes, so other systems keep one copy of it."""
+
+    __tablename__ = "shared_cards"
+    nomination_id: int = Field(foreign_key="nominations.id", primary_key=True)
+    card_id: str = Field(max_length=45, unique=True)  # urn:uuid:…
+    ehr_vendor: str | None = Field(default=None, max_length=120)
+    ehr_module: str | None = Field(default=None, max_length=120)
+    build_type: str | None = Field(default=None, max_length=120)
+    citation: str | None = Field(default=None, max_length=500)
+    shared_by_id: int = Field(foreign_key="users.id")
+    shared_on: date
+
+
+class CommonsCard(SQLModel, table=True):
+    """A burden card another health system shared, as imported: one row per card id, the last import's words."""
+
+    __tablename__ = "commons_cards"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(max_length=45, unique=True)
+    organization: str | None = Field(default=None, max_length=200)
+    title: str = Field(max_length=200)
+    what_was_done: str = Field(max_length=5000)
+    what_changed: str = Field(max_length=5000)
+    category: str = Field(max_length=120)
+    affected_role: AffectedRole = Field(sa_type=text_enum(AffectedRole))
+    ehr_vendor: str | None = Field(default=None, max_length=120)
+    ehr_module: str | None = Field(default=None, max_length=120)
+    build_type: str | None = Field(default=None, max_length=120)
+    requirement_source: RequirementSource = Field(sa_type=text_enum(RequirementSource))
+    citation: str | None = Field(default=None, max_length=500)
+    outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome))
+    estimated_hours_per_year: float
+    measured_metric: str | None = Field(default=None, max_length=60)
+    measured_summary: str | None = Field(default=None, max_length=500)
+    retired_on: date
+    imported_at: datetime = Field(default_factory=utc_now)

@@ -35,6 +35,7 @@ def init_app(app) -> None:
         auth,
         board,
         browse,
+        commons_admin,
         dashboard,
         decide,
         errors,
@@ -70,8 +71,8 @@ def init_app(app) -> None:
     errors.init_app(app)
     mailing.init_app(app)
     for module in (health, browse, nominations, attachments, nominate, me, passwords, second_factor, reauth, board,
-                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, webhooks_admin, myths_admin, tokens, api,
-                   wins, dashboard, reports, myths):
+                   decide, admin, sign_on_admin, metrics_admin, jobs_admin, webhooks_admin, myths_admin, commons_admin,
+                   tokens, api, wins, dashboard, reports, myths):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

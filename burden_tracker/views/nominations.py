@@ -4,9 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..db import get_session
-from ..enums import Role
+from ..enums import Role, State
 from ..errors import DomainError, NotFound, StaleVersion
-from ..forms import CommentForm, FollowForm, HideCommentForm, MoveForm, SupportForm, TakeBackForm
+from ..forms import CommentForm, FollowForm, HideCommentForm, MoveForm, ShareCardForm, SupportForm, TakeBackForm
+from ..queries.commons import shared_card
 from ..queries.details import nomination_details
 from ..queries.measured_impact import impact_of
 from ..queries.myths import cited_by
@@ -41,9 +42,19 @@ def show(nomination_id: int):
     read = _notices_read(nomination_id)
     return render_template("nominations/show.html", details=details, board=board_tools_for_page(nomination_id),
                            impact=impact, myths=cited_by(session=session, nomination_id=nomination_id),
+                           **_sharing(details.nomination),
                            comment_form=CommentForm(), support_form=SupportForm(),
                            move_form=MoveForm(), **({"unread_notices": current_user.unread_notices - read} if read
                                                     else {}))
+
+
+def _sharing(nomination) -> dict:
+    """For an admin on a retired nomination: the form marking it for sharing as a burden card, filled in with what
+    its card says when it is marked."""
+    if nomination.state is not State.RETIRED or not current_user.has_any(Role.ADMIN):
+        return {}
+    shared = shared_card(session=get_session(), nomination_id=nomination.id)
+    return {"shared": shared, "share_form": ShareCardForm(formdata=None, obj=shared)}
 
 
 def _notices_read(nomination_id: int) -> int:

@@ -49,7 +49,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None,
 TABLES = ("nominations", "supporters", "comments", "votes", "events", "users", "user_roles", "departments",
           "categories", "board_notes", "settings", "hourly_rates", "notifications", "invites", "event_notes",
           "quarter_closings", "closed_rows", "restatements", "event_changes", "sign_on_roles", "sign_on_identities",
-          "recovery_codes", "metric_names", "attachments", "follows", "board_sites", "myths", "myths_cited")
+          "recovery_codes", "metric_names", "attachments", "follows", "board_sites", "myths", "myths_cited",
+          "shared_cards", "commons_cards")
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -180,6 +181,8 @@ def world(app, engine, session):
     nominations["other"] = make_nomination(session, submitter=submitter, title="Sepsis screening alert fires twice")
     nominations["own"] = make_nomination(session, submitter=people["staff"], title="My own burden, to withdraw")
     nominations["to_edit"] = make_nomination(session, submitter=people["staff"], title="My own burden, to edit")
+    nominations["retired"] = make_nomination(session, submitter=submitter, state=State.RETIRED,
+                                             retired_on=date(2026, 3, 1), title="A retired burden, to share")
     for name in ("evaluated", "to_retire", "to_reopen"):
         nominations[name] = make_nomination(session, submitter=submitter, state=State.EVALUATED,
                                             title=f"Evaluated burden whose vote passed, {name}")
@@ -340,6 +343,13 @@ POSTS = {
     "myths_admin.edit": Endpoint(lambda w: {"myth_id": w.ids["myth"]}, lambda w: dict(MYTH)),
     "myths_admin.publish": Endpoint(lambda w: {"myth_id": w.ids["myth_draft"]}),
     "myths_admin.discard": Endpoint(lambda w: {"myth_id": w.ids["myth_to_discard"]}),
+    "commons_admin.share_as": Endpoint(values=lambda w: {"share_as": "Queen's Health System"}),
+    "commons_admin.share": Endpoint(lambda w: {"nomination_id": w.ids["retired"]},
+                                    lambda w: {"ehr_vendor": "Epic", "ehr_module": "ClinDoc", "build_type": "flowsheet",
+                                               "citation": "42 CFR 482.23"}),
+    "commons_admin.stop": Endpoint(lambda w: {"nomination_id": w.ids["retired"]}),
+    # Its file is sent in tests/integration/views/test_commons_admin.py: here it is the form around it.
+    "commons_admin.upload": Endpoint(),
     "admin.user_action": Endpoint(lambda w: {"user_id": w.ids["victim"], "action": "invite"}),
     "admin.named": Endpoint(lambda w: {"kind": "categories"}, lambda w: {"name": "Radiology orders"}),
     "admin.rename": Endpoint(_spare, lambda w: {f"departments-{w.ids['spare']}-name": "Radiology"}),
@@ -457,6 +467,7 @@ PAGES = {
     "myths_admin.index": Endpoint(),
     "myths_admin.new": Endpoint(),
     "myths_admin.edit": Endpoint(lambda w: {"myth_id": w.ids["myth"]}),
+    "commons_admin.index": Endpoint(),
     "webhooks_admin.index": Endpoint(),
     "webhooks_admin.log": Endpoint(lambda w: {"endpoint_id": w.ids["webhook"]}),
     "tokens.index": Endpoint(),
