@@ -65,3 +65,11 @@ def deciders(*, session: Session, nomination_id: int) -> int:
     """How many active board members decide for the nomination's site: what its vote's quorum counts."""
     site = site_of(session=session, nomination_id=nomination_id)
     return session.execute(select(func.count()).select_from(User).where(deciding_for(site))).scalar_one()
+
+
+def deciders_among(*, session: Session, people: set[int], nomination_id: int) -> set[int]:
+    """Those of the people who are active board members deciding for the nomination's site."""
+    if not people:
+        return set()
+    site = site_of(session=session, nomination_id=nomination_id)
+    return set(session.execute(select(User.id).where(User.id.in_(people), deciding_for(site))).scalars())

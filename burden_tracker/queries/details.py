@@ -18,6 +18,7 @@ from ..naming import SYSTEM, nobody_for, person_named
 from .attachments import AttachmentEntry, attachments_seen
 from .deciders import decides
 from .estimates import EstimateFigures, estimate_figures
+from .myths import cited_by
 from .nominations import get_nomination, why_not_editable
 from .notices import is_following
 
@@ -64,6 +65,7 @@ class Details:
     takes_files: bool  # by this viewer, now
     files_room: int  # how many more it may hold (workflow.FILES_PER_NOMINATION), the files not yet released too
     moves: list[workflow.Move]
+    myths: list[tuple[int, str]] = ()  # (id, belief) of the regulatory myths the board found it rests on
 
 
 def nomination_details(*, session: Session, nomination_id: int, viewer: User) -> Details:
@@ -97,6 +99,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
         moves=workflow.moves_offered(nomination.state, workflow.capacities(
             is_board=decides(session=session, user=viewer, nomination_id=nomination.id),
             is_submitter=nomination.submitter_id == viewer.id)),
+        myths=cited_by(session=session, nomination_id=nomination.id),
     )
 
 

@@ -24,14 +24,6 @@ def active_board_member(*, session: Session, user_id: int) -> User | None:
                                                           UserRole.role == Role.BOARD)).first()
 
 
-def board_members_among(*, session: Session, people: set[int]) -> set[int]:
-    """Those of the people who are board members, active or not (what they were shown stays the board's)."""
-    if not people:
-        return set()
-    return set(session.exec(select(UserRole.user_id).where(UserRole.role == Role.BOARD,
-                                                           UserRole.user_id.in_(people))))
-
-
 def demo_logins(*, session: Session) -> list[tuple[str, str]]:
     users = session.execute(
         select(User).where(User.active.is_(True), User.email.like("%@demo.test")).order_by(User.id)

@@ -16,10 +16,9 @@ from ..enums import Actor, EventKind
 from ..errors import DomainError, NotFound
 from ..models import Attachment, Event, Nomination, User, event_note, utc_now
 from ..queries.attachments import attachment_for
-from ..queries.deciders import check_decides, decides
+from ..queries.deciders import check_decides, deciders_among, decides
 from ..queries.nominations import get_nomination
 from ..queries.notices import people_following
-from ..queries.users import board_members_among
 from . import attachment_files
 from .notices import notify
 
@@ -41,7 +40,7 @@ def attach(*, session: Session, folder: Path, nomination_id: int, uploader: User
     session.add(attachment)
     _record(session, nomination, uploader, acted_as, EventKind.FILE_ADDED, "Added a file.")
     following = people_following(session=session, nomination=nomination)
-    board = board_members_among(session=session, people=following) - {uploader.id}
+    board = deciders_among(session=session, people=following, nomination_id=nomination.id) - {uploader.id}
     notify(session=session, recipients=board, nomination=nomination, event=None,
            message=f"A new file on “{nomination.title}” waits for the board to release it.")
     try:
@@ -67,7 +66,8 @@ def release(*, session: Session, nomination_id: int, attachment_id: int, actor: 
         raise DomainError("That file is released already.")
     _record(session, nomination, actor, Actor.BOARD, EventKind.FILE_RELEASED, "Released a file to everyone.")
     following = people_following(session=session, nomination=nomination)
-    told = following - board_members_among(session=session, people=following) - {actor.id, attachment.uploader_id}
+    told = following - deciders_among(session=session, people=following, nomination_id=nomination.id) \
+        - {actor.id, attachment.uploader_id}
     notify(session=session, recipients=told,
            nomination=nomination, event=None, message=f"A new file on “{nomination.title}”.")
     session.commit()

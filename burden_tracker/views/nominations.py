@@ -10,7 +10,6 @@ from ..forms import CommentForm, FollowForm, HideCommentForm, MoveForm, ShareCar
 from ..queries.commons import shared_card
 from ..queries.details import nomination_details
 from ..queries.measured_impact import impact_of
-from ..queries.myths import cited_by
 from ..queries.reference import organization_today
 from ..services import comments, notices
 from ..services import nominations as service
@@ -41,7 +40,7 @@ def show(nomination_id: int):
     impact = impact_of(session=session, nomination=details.nomination, today=organization_today(session=session))
     read = _notices_read(nomination_id)
     return render_template("nominations/show.html", details=details, board=board_tools_for_page(nomination_id),
-                           impact=impact, myths=cited_by(session=session, nomination_id=nomination_id),
+                           impact=impact,
                            **_sharing(details.nomination),
                            comment_form=CommentForm(), support_form=SupportForm(),
                            move_form=MoveForm(), **({"unread_notices": current_user.unread_notices - read} if read

@@ -13,7 +13,7 @@ from burden_tracker.models import Attachment, Event, Notification
 from burden_tracker.queries.details import nomination_details
 from burden_tracker.services.attachments import attach, release, remove
 from burden_tracker.services.nominations import support
-from tests.support.factories import make_nomination, make_user
+from tests.support.factories import limit_to_sites, make_nomination, make_site, make_user
 from tests.support.files import pdf_bytes, png_bytes
 
 TEN_MB = 10 * 1024 * 1024
@@ -92,6 +92,19 @@ def test_followers_are_told_of_a_file_when_they_can_see_it(session, ward, folder
     assert _notices(session, ward["supporter"]) == []  # who added it knows
     assert len(_notices(session, board_follower)) == 1  # told once, at upload
     assert _notices(session, ward["passer_by"]) == []  # follows nothing
+
+
+def test_a_following_board_member_of_another_site_is_told_as_staff_are(session, ward, folder):
+    nomination, chair = ward["nomination"], ward["chair"]
+    elsewhere = make_user(session, Role.BOARD, name="Kai Akana")
+    limit_to_sites(session, elsewhere, make_site(session, "Kona"))
+    support(session=session, nomination_id=nomination.id, user=elsewhere, occurrences_per_week=1)
+    _attach(session, folder, nomination, ward["supporter"])
+    assert _notices(session, elsewhere) == []  # they may not see it, nor release it
+    assert _names_seen(session, nomination, elsewhere) == []
+    release(session=session, nomination_id=nomination.id, attachment_id=session.scalar(select(Attachment.id)),
+            actor=chair)
+    assert _notices(session, elsewhere) == ["A new file on “Fall score charted twice”."]
 
 
 def test_its_uploader_or_the_board_removes_a_file_and_the_history_keeps_only_that(session, ward, folder):
