@@ -50,6 +50,8 @@ def move_nomination(
         vote_passed=needs_vote and tally(session=session, nomination_id=nomination_id).passed,
         fields=fields,
     )
+    if move is Move.MARK_DUPLICATE:
+        _check_survivor_site(session, actor, int(fields["duplicate_of"]))
     try:
         with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on) as restated:
             _EFFECTS[move](session, nomination, fields)
@@ -144,6 +146,15 @@ def _mark_duplicate(session, nomination: Nomination, fields: dict) -> None:
         nomination_id=survivor.id, kind=EventKind.MERGED,
         note=event_note(f"#{nomination.id} was merged into this as a duplicate; {moved} supporter(s) moved here."),
     ))
+
+
+def _check_survivor_site(session, actor: User, survivor_id: int) -> None:
+    """A merge changes the nomination that stays (its supporters, its history): a board member merges only into a
+    nomination of a site they decide for."""
+    if session.get(Nomination, survivor_id) is not None and not decides(session=session, user=actor,
+                                                                       nomination_id=survivor_id):
+        raise MoveRefused("The nomination that stays is at a site you do not decide for.",
+                          fields={"duplicate_of": "is at a site you do not decide for"})
 
 
 def _move_supporters(session: Session, duplicate: Nomination, survivor: Nomination) -> int:

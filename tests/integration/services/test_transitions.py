@@ -125,6 +125,23 @@ def test_a_board_member_of_other_sites_moves_nothing_and_an_owner_must_decide_fo
     assert session.get(Nomination, nomination.id).state is State.PROPOSED
 
 
+def test_a_board_member_of_one_site_does_not_merge_into_another_sites_nomination(session, board):
+    queens, kona = make_site(session, "Queen's"), make_site(session, "Kona")
+    duplicate = make_nomination(session, department_id=make_department(session, "Queen's ED", site=queens).id)
+    survivor = make_nomination(session, title="The same row, at Kona",
+                               department_id=make_department(session, "Kona ED", site=kona).id)
+    limit_to_sites(session, board[1], queens)
+    with pytest.raises(MoveRefused) as refused:
+        move_nomination(session=session, nomination_id=duplicate.id, move=Move.MARK_DUPLICATE, actor=board[1],
+                        expected_version=1, fields=fields_for(Move.MARK_DUPLICATE, survivor.id))
+    assert refused.value.fields == {"duplicate_of": "is at a site you do not decide for"}
+    session.rollback()
+    assert session.get(Nomination, duplicate.id).state is State.PROPOSED
+    move_nomination(session=session, nomination_id=duplicate.id, move=Move.MARK_DUPLICATE, actor=board[0],
+                    expected_version=1, fields=fields_for(Move.MARK_DUPLICATE, survivor.id))
+    assert session.get(Nomination, duplicate.id).state is State.DUPLICATE
+
+
 def test_staff_cannot_make_board_moves_and_board_cannot_withdraw_for_the_submitter(session, board):
     nomination = make_nomination(session)
     with pytest.raises(MoveRefused, match="Only the review board"):
