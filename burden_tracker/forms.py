@@ -110,6 +110,12 @@ class NominationForm(SchemaForm):
                                      choices=[s.value for s in RequirementSource])
     suggested_change = TextAreaField("What would you change? (optional)", filters=[_blank_is_none])
     anonymous = BooleanField("Hide my name", false_values=(False, "false", "", "no", "0", "off"))
+    # The burden card from another health system it was begun from (/commons): a hidden field, judged here and by
+    # services/nominations.py, and no field of the schema.
+    from_card = IntegerField(validators=[Optional(), NumberRange(min=1, max=LARGEST_ID)])
+
+    def schema_values(self) -> dict:
+        return {name: value for name, value in super().schema_values().items() if name != "from_card"}
 
     def checked_estimate(self) -> tuple[Estimate | None, dict[str, str]]:
         """The three numbers judged on their own: the estimate, or a message per field."""

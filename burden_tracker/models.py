@@ -255,6 +255,7 @@ class Nomination(SQLModel, table=True):
     # The EHR metric (ehr_metrics.METRICS) its retirement should move, in the departments of affected_departments
     # (its own when none are named there): the board's choice.
     measured_metric: str | None = Field(default=None, max_length=32, index=True)  # few are set: found at once
+    from_card_id: int | None = Field(default=None, foreign_key="commons_cards.id")  # nominated from a card (/commons)
     version: int | None = Field(default=None, sa_column=_nomination_version)
     # Kept by the database itself (triggers on supporters, migration 0005), so that the lists can sort by it.
     supporters_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

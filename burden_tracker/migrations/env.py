@@ -14,9 +14,9 @@ from burden_tracker import models  # noqa: F401  (registers the tables on the me
 config = context.config
 
 
-# Written by hand in migration 0024 for each database's text search, and no model's: never compared. The job
+# Written by hand in migrations 0024 and 0040 for each database's text search, and no model's: never compared. The job
 # queue's own tables (jobs.py), there when JOBS_URL names the app's PostgreSQL database: Huey makes and owns them.
-NOT_OURS = ("nomination_words", "ix_nominations_words", "huey_")
+NOT_OURS = ("nomination_words", "ix_nominations_words", "commons_card_words", "ix_commons_cards_words", "huey_")
 
 
 def _compared(name, _type, _parents) -> bool:

@@ -16,6 +16,7 @@ from ..enums import Actor, Role
 from ..models import REDACTED, Attachment, Category, Comment, Department, Event, Nomination, Supporter, User
 from ..naming import SYSTEM, nobody_for, person_named
 from .attachments import AttachmentEntry, attachments_seen
+from .commons import card_titled
 from .deciders import decides
 from .estimates import EstimateFigures, estimate_figures
 from .myths import cited_by
@@ -66,6 +67,7 @@ class Details:
     files_room: int  # how many more it may hold (workflow.FILES_PER_NOMINATION), the files not yet released too
     moves: list[workflow.Move]
     myths: list[tuple[int, str]] = ()  # (id, belief) of the regulatory myths the board found it rests on
+    from_card: tuple[int, str] | None = None  # (id, title) of the burden card from elsewhere it was begun from
 
 
 def nomination_details(*, session: Session, nomination_id: int, viewer: User) -> Details:
@@ -100,6 +102,7 @@ def nomination_details(*, session: Session, nomination_id: int, viewer: User) ->
             is_board=decides(session=session, user=viewer, nomination_id=nomination.id),
             is_submitter=nomination.submitter_id == viewer.id)),
         myths=cited_by(session=session, nomination_id=nomination.id),
+        from_card=card_titled(session=session, card_id=nomination.from_card_id),
     )
 
 

@@ -188,7 +188,7 @@ class _Shape(NamedTuple):
         return cls(filters.states, filters.sort, filters.department_id is not None,
                    filters.site_id is not None or filters.within_sites is not None, filters.category_id is not None,
                    filters.source is not None, filters.owner_id is not None, filters.unassigned, filters.age,
-                   len(_words(filters.q)))
+                   len(search_words(filters.q)))
 
 
 class _Values:
@@ -205,7 +205,7 @@ class _Values:
             "today": self.today,
             "overdue_before": self.today - timedelta(days=reference.stale_after_days),
             "working_weeks": reference.working_weeks_per_year,
-            **{f"word_{number}": _anywhere(word) for number, word in enumerate(_words(filters.q))},
+            **{f"word_{number}": anywhere(word) for number, word in enumerate(search_words(filters.q))},
         }
 
 
@@ -219,11 +219,11 @@ def _site_departments(reference: ForLists, filters: Filters) -> list[int]:
             and (filters.within_sites is None or site in filters.within_sites)]
 
 
-def _words(q: str) -> list[str]:
+def search_words(q: str) -> list[str]:
     return without_nul(q).split()[:MAX_SEARCH_WORDS]  # written into the SQL, which cannot hold a NUL
 
 
-def _anywhere(word: str) -> str:
+def anywhere(word: str) -> str:
     """A LIKE pattern for the word anywhere in the text, its own % and _ taken literally."""
     escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
     return f"%{escaped}%"

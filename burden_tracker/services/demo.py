@@ -15,6 +15,7 @@ from ..enums import Role, VoteChoice
 from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
 from ..queries.reference import get_settings, organization_today
 from ..workflow import Move
+from .commons import import_cards
 from .demo_metrics import add_demo_metrics
 from .importer import import_table
 from .reference import ensure_reference_data
@@ -24,6 +25,7 @@ from .users import hash_password
 
 # data/ sits beside the package, as templates/ and static/ do: found from here, not from the app that serves them.
 DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "demo.xlsx"
+DEMO_CARDS = DEMO_WORKBOOK.with_name("demo_cards.json")  # burden cards "other health systems" shared: /commons
 DEMO_PASSWORD = "demo-password"  # demo accounts only; they exist nowhere but a demo database
 DEMO_TIME_ZONE = "America/Chicago"  # a health system's own clocks, an hour or more from the server's UTC
 
@@ -45,6 +47,7 @@ def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | Non
     _add_activity(session, sheets, ids, users, shift)
     _make_later_moves(session, sheets["Later moves"], ids, users)
     add_demo_metrics(session=session, today=today)
+    import_cards(session=session, text=DEMO_CARDS.read_bytes())
     return report.imported
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from .. import hours, workflow
 from ..enums import WebhookEvent
 from ..errors import DomainError
-from ..models import Category, Comment, Department, Nomination, Supporter, User
+from ..models import Category, Comment, CommonsCard, Department, Nomination, Supporter, User
 from ..naming import person_named
 from ..queries.nominations import get_nomination
 from ..queries.notices import people_following
@@ -24,7 +24,8 @@ MAX_TEXT = 5000
 
 
 
-def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomination:
+def nominate(*, session: Session, submitter: User, data: NominationIn, from_card_id: int | None = None) -> Nomination:
+    """A new nomination; `from_card_id` links it to the burden card from another health system it was begun from."""
     category = find_by_name(session, Category, data.category)
     department = find_by_name(session, Department, data.department)
     problems = {}
@@ -32,6 +33,8 @@ def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomina
         problems["category"] = "is not a category we know"
     if department is None or not department.active:
         problems["department"] = "is not a department we know"
+    if from_card_id is not None and session.get(CommonsCard, from_card_id) is None:
+        problems["from_card"] = "is not a burden card we hold: nominate it without the card"
     if problems:
         raise DomainError("Please choose from the lists.", fields=problems)
     nomination = Nomination(
@@ -40,6 +43,7 @@ def nominate(*, session: Session, submitter: User, data: NominationIn) -> Nomina
         department_id=department.id,
         submitter_id=submitter.id,
         submitted_on=data.submitted_on or organization_today(session=session),
+        from_card_id=from_card_id,
     )
     with counting_change(session, lambda ids: ids == nomination.id, nomination.submitted_on):
         session.add(nomination)

@@ -35,6 +35,7 @@ def init_app(app) -> None:
         auth,
         board,
         browse,
+        commons,
         commons_admin,
         dashboard,
         decide,
@@ -72,7 +73,7 @@ def init_app(app) -> None:
     mailing.init_app(app)
     for module in (health, browse, nominations, attachments, nominate, me, passwords, second_factor, reauth, board,
                    decide, admin, sign_on_admin, metrics_admin, jobs_admin, webhooks_admin, myths_admin, commons_admin,
-                   tokens, api, wins, dashboard, reports, myths):
+                   tokens, api, wins, dashboard, reports, myths, commons):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.invite_bp)
     app.add_url_rule("/", endpoint="index", view_func=nominations.index)

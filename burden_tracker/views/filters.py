@@ -8,7 +8,7 @@ from flask import url_for
 
 from ..enums import RequirementSource
 from ..queries.listing import Filters
-from ..schemas import without_nul
+from ..schemas import LARGEST_ID, without_nul
 
 MAX_SEARCH_LENGTH = 200
 MAX_PAGE = 100_000
@@ -46,6 +46,12 @@ def read_value(args, name: str, parse, ignored: list[str]):
 
 def read_search(args, name: str = "q") -> str:
     return without_nul(args.get(name, "")).strip()[:MAX_SEARCH_LENGTH]
+
+
+def read_id(args, name: str) -> int | None:
+    """A row's id from the query string; None when it is not a number any row could have."""
+    value = args.get(name, type=int)
+    return value if value is not None and 1 <= value <= LARGEST_ID else None
 
 
 def read_page(args) -> int:

@@ -8,6 +8,7 @@ from ..db import get_session
 from ..enums import Role
 from ..errors import DomainError, NotFound, StaleVersion, as_sentence
 from ..forms import EditNominationForm, NominationForm, SupportForm
+from ..queries.commons import card_titled, nomination_from, offered_cards
 from ..queries.estimates import estimate_figures
 from ..queries.myths import matching as matching_myths
 from ..queries.nominations import (
@@ -23,6 +24,7 @@ from ..schemas import IMPLAUSIBLE
 from ..services.editing import edit_nomination
 from ..services.nominations import nominate, support
 from .auth import role_required
+from .filters import read_id
 
 bp = Blueprint("nominate", __name__, url_prefix="/nominations")
 
@@ -38,10 +40,12 @@ def _form(form_class=NominationForm, **data) -> NominationForm:
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.STAFF, Role.BOARD)
 def new():
-    form = _form()
+    """The form, empty or, with ?card=ID, begun from a burden card another health system shared (/commons)."""
+    form = _form(data=_from_card() if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            nomination = nominate(session=get_session(), submitter=current_user.user, data=form.checked)
+            nomination = nominate(session=get_session(), submitter=current_user.user, data=form.checked,
+                                  from_card_id=form.from_card.data)
         except DomainError as error:
             for name, message in error.fields.items():
                 form[name].errors = [as_sentence(message)]
@@ -49,8 +53,19 @@ def new():
             flash("Thank you. Your nomination is in; you will be told of every step it takes.")
             return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)
     status = 422 if form.errors else 200
-    return render_template("nominations/new.html", form=form, preview=_preview(form),
+    card = card_titled(session=get_session(), card_id=form.from_card.data) if not form.from_card.errors else None
+    return render_template("nominations/new.html", form=form, preview=_preview(form), card=card,
                            suggestions=_suggestions(form.title.data)), status
+
+
+def _from_card() -> dict | None:
+    """The fields filled from the card asked for (?card=ID); a card we do not hold is not found."""
+    if "card" not in request.args:
+        return None
+    try:
+        return nomination_from(session=get_session(), card_id=read_id(request.args, "card") or 0)
+    except NotFound:
+        abort(404)
 
 
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
@@ -121,11 +136,14 @@ def estimate():
 @bp.get("/similar")
 @role_required(Role.STAFF, Role.BOARD)
 def similar():
-    """Open nominations sharing words with the title typed so far, and the regulatory myths sharing words with the
-    title and description; `occurrences_per_week` prefills "me too"."""
+    """Open nominations sharing words with the title typed so far; the regulatory myths, and the burden cards retired
+    at other health systems, sharing words with the title and description; `occurrences_per_week` prefills "me
+    too"."""
     typed = f"{request.args.get('title', '')[:500]} {request.args.get('description', '')[:2000]}"
     return render_template("nominations/_similar.html", suggestions=_suggestions(request.args.get("title", "")),
                            myths=matching_myths(session=get_session(), text=typed),
+                           cards=offered_cards(session=get_session(), text=typed,
+                                               leaving_out=read_id(request.args, "from_card")),
                            per_week=request.args.get("occurrences_per_week", ""))
 
 

@@ -27,15 +27,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import text
+from sqlmodel import Session
 
 from burden_tracker import create_app
 from burden_tracker.enums import Role, State, VoteChoice, WebhookFormat, WorkbookState
 from burden_tracker.models import Attachment, Comment, Myth, Notification, Site, Vote, WebhookEndpoint, Workbook
 from burden_tracker.queries.admin import settings_values
+from burden_tracker.services.commons import import_cards
 from burden_tracker.services.invites import issue_invite
 from burden_tracker.services.passwords import issue_reset
 from burden_tracker.webhook_messages import new_secret
-from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.factories import make_card, make_department, make_nomination, make_user
 from tests.support.routes import MATRIX, ROLE_SETS
 from tests.support.web import HTMX, PASSWORD, csrf_token, sign_in
 
@@ -211,7 +213,7 @@ def world(app, engine, session):
                         citation="42 CFR 482.24(c)", source_url="https://www.cms.gov/", reviewed_on=date(2026, 12, 1),
                         published=name == "myth") for name in ("myth", "myth_draft", "myth_to_discard")}
     session.add_all(myths.values())
-    session.commit()
+    card = make_card(session, "Fall risk score charted at every shift", organization="Valley Health")
     token = issue_invite(session=session, user_id=invited.id, issued_by_id=people["admin"].id)
     session.commit()
     _, reset_token = issue_reset(session=session, email=make_user(session, can_sign_in=True).email,
@@ -220,7 +222,7 @@ def world(app, engine, session):
         "spare": spare.id, "victim": victim.id, "board": people["board"].id, "colleague": colleague.id,
         "notice": notice.id, "department": open_nomination.department_id, "surgery": surgery.id,
         "category": open_nomination.category_id, "comment": staff_comment.id, "webhook": webhook.id,
-        "workbook": workbook.id, "site": site.id, **{name: myth.id for name, myth in myths.items()},
+        "workbook": workbook.id, "site": site.id, "card": card.id, **{name: myth.id for name, myth in myths.items()},
         **{name: attachment.id for name, attachment in files.items()}}
     world = World(app=app, engine=engine, ids=ids, emails={role: user.email for role, user in people.items()},
                   invite_token=token, reset_token=reset_token, settings=settings_values(session=session))
@@ -311,7 +313,7 @@ POSTS = {
     "attachments.remove": Endpoint(lambda w: _attachment(w, "own_attachment")),
     "nominations.withdraw": Endpoint(lambda w: {"nomination_id": w.ids["own"]},
                                      lambda w: {"version": w.version("own")}),
-    "nominate.new": Endpoint(values=lambda w: dict(NOMINATION)),
+    "nominate.new": Endpoint(values=lambda w: NOMINATION | {"from_card": str(w.ids["card"])}),
     "nominate.edit": Endpoint(lambda w: {"nomination_id": w.ids["to_edit"]},
                               lambda w: {**{name: value for name, value in NOMINATION.items() if name != "anonymous"},
                                          "title": "My own burden, edited", "version": w.version("to_edit")}),
@@ -418,6 +420,9 @@ PARAMETERS = {
     "decide.candidates": Endpoint(_open, lambda w: {"q": "sepsis"}),
     "wins.index": Endpoint(values=lambda w: {"page": "1"}),
     "myths.index": Endpoint(values=lambda w: {"q": "verbal"}),
+    "commons.index": Endpoint(values=lambda w: {"q": "fall risk", "vendor": "Epic", "outcome": "removed",
+                                                "role": "nurse", "source": "payer", "page": "1"}),
+    "nominate.new": Endpoint(values=lambda w: {"card": str(w.ids["card"])}),
     "dashboard.index": Endpoint(values=lambda w: {"quarter": "2026-Q3"}),
     "admin.users": Endpoint(values=lambda w: {"q": "person", "page": "1"}),
     "admin.audit": Endpoint(values=lambda w: {"person": "person", "kind": "sign-in ok", "since": "2026-01-01",
@@ -435,7 +440,6 @@ PAGES = {
     "index": Endpoint(),
     "nominations.show": Endpoint(_open),
     "attachments.file": Endpoint(lambda w: _attachment(w, "attachment")),
-    "nominate.new": Endpoint(),
     "nominate.edit": Endpoint(lambda w: {"nomination_id": w.ids["to_edit"]}),
     "me.nominations": Endpoint(),
     "me.notices": Endpoint(),
@@ -468,6 +472,7 @@ PAGES = {
     "myths_admin.new": Endpoint(),
     "myths_admin.edit": Endpoint(lambda w: {"myth_id": w.ids["myth"]}),
     "commons_admin.index": Endpoint(),
+    "commons.show": Endpoint(lambda w: {"card_id": w.ids["card"]}),
     "webhooks_admin.index": Endpoint(),
     "webhooks_admin.log": Endpoint(lambda w: {"endpoint_id": w.ids["webhook"]}),
     "tokens.index": Endpoint(),
@@ -882,9 +887,19 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
     and as htmx, is opened with hostile values in its address too."""
     department = "<script>window.__pwned=2</script>"
     title = "<script>window.__pwned=1</script> {{7*7}}"
+    card_title = "<script>window.__pwned=3</script> shared"
+    with Session(world.engine) as own:  # as another health system's file brought it
+        import_cards(session=own, text=json.dumps({
+            "format": "burden-cards", "version": 1, "exported_at": "2026-12-07T10:00:00Z", "cards": [{
+            "id": "urn:uuid:5f0c2c52-6a8e-4f59-9d4b-1d0f6c0e7a11", "title": card_title, "what_was_done": IMG,
+            "what_changed": "<svg onload=alert(1)>", "category": "{{7*7}}", "affected_role": "nurse",
+            "ehr": {"vendor": SCRIPT}, "requirement": {"source": "payer", "citation": IMG},
+            "effect": {"estimated_hours_per_year": 12}, "organization": "<b>Valley</b>", "retired_on": "2026-03-01"}]}))
+    card = world.ids["payload_card"] = world.scalar("SELECT id FROM commons_cards WHERE title = :t", t=card_title)
     for endpoint, values, args in [
         ("nominate.new", {**NOMINATION, "title": title, "description": IMG + " javascript:alert(1)",
-                          "suggested_change": "<svg onload=alert(1)>", "anonymous": ""}, None),
+                          "suggested_change": "<svg onload=alert(1)>", "anonymous": "", "from_card": str(card)},
+         None),
         ("admin.rename", {f"departments-{world.ids['surgery']}-name": department},
          {"kind": "departments", "item_id": world.ids["surgery"]}),
         ("admin.rename", {f"categories-{world.ids['category']}-name": IMG},
@@ -920,7 +935,12 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
 
     page_of_it = f"/nominations/{world.ids['payload']}"
     for role, address, payloads in [
-        ("staff", page_of_it, [title, IMG, "<svg onload=alert(1)>", SCRIPT, department]),
+        ("staff", page_of_it, [title, IMG, "<svg onload=alert(1)>", SCRIPT, department, card_title]),
+        ("staff", "/commons", [card_title, "<b>Valley</b>", "<svg onload=alert(1)>", SCRIPT]),
+        ("staff", f"/commons/{card}", [card_title, IMG, "<svg onload=alert(1)>", "{{7*7}}", SCRIPT, "<b>Valley</b>",
+                                       title]),
+        ("staff", f"/nominations/new?card={card}", [card_title, IMG, "<svg onload=alert(1)>"]),
+        ("staff", "/nominations/similar?title=shared+pwned", [card_title, "<b>Valley</b>", "<svg onload=alert(1)>"]),
         ("board", page_of_it, [IMG, SCRIPT, f"{SCRIPT} is believed"]),  # private note, evaluation, myth cited
         ("staff", "/myths", [f"{SCRIPT} is believed", "{{7*7}} §1"]),
         ("staff", f"/myths/{myth}", [f"{SCRIPT} is believed", f"{IMG} is what it says", "https://rules.example/<b>x",
@@ -946,7 +966,8 @@ def test_stored_payloads_render_escaped_on_every_page_and_fragment(world):
     args = {"filename": "css/app.css", "token": world.invite_token, "quarter": "2026-Q3", "kind": "departments",
             "file_type": "xlsx", "attachment_id": world.ids["attachment"],
             "item_id": world.ids["surgery"], "user_id": world.ids["xss"], "nomination_id": world.ids["payload"],
-            "endpoint_id": world.ids["webhook"], "workbook_id": world.ids["workbook"], "myth_id": myth}
+            "endpoint_id": world.ids["webhook"], "workbook_id": world.ids["workbook"], "myth_id": myth,
+            "card_id": card}
     for rule, method in routes(world.app):
         if method == "GET":
             client, _csrf = world.client(role_for(rule.endpoint, method))

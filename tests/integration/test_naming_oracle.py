@@ -38,7 +38,7 @@ from burden_tracker.services.transitions import move_nomination
 from burden_tracker.services.votes import cast_vote
 from burden_tracker.views import mailing
 from burden_tracker.workflow import Move
-from tests.support.factories import make_nomination, make_user
+from tests.support.factories import make_card, make_nomination, make_user
 from tests.support.files import png_bytes
 from tests.support.routes import ARGUMENTS
 from tests.support.web import HTMX, csrf_token, sign_in
@@ -55,6 +55,7 @@ class Program:
     anonymous: dict[str, int]  # title -> id, for every anonymous nomination
     secret_of: dict[int, User]  # nomination id -> its anonymous submitter
     named: dict[str, int]  # title -> id, for the named nominations that point at anonymous ones
+    card: int  # a burden card from another health system, an anonymous nomination begun from it
     outputs: list = field(default_factory=list)  # (who asked, what, text)
 
 
@@ -127,7 +128,10 @@ def _build(session, folder: Path) -> Program:
     cast_vote(session=session, nomination_id=board_work, voter=people["secret_board"], choice=VoteChoice.APPROVE)
     named = {"Named survivor burden": survivor, "Named merged burden": merged_in,
              "Named board work burden": board_work}
-    return Program(people, anonymous, secret_of, named)
+    card = make_card(session, "Oracle card from another health system").id  # its page lists what began from it
+    session.get_one(Nomination, anonymous["Oracle staff open burden"]).from_card_id = card
+    session.commit()
+    return Program(people, anonymous, secret_of, named, card)
 
 
 # Reading outputs in pieces.
@@ -175,7 +179,7 @@ def _values(program: Program, session, rule) -> list[dict]:
     ids = [*program.anonymous.values(), *program.named.values()]
     options = dict(ARGUMENTS, nomination_id=ids, quarter=[str(hours.Quarter.containing(TODAY))],
                    user_id=[person.id for person in program.people.values()],
-                   item_id=[session.get_one(Nomination, ids[0]).department_id])
+                   item_id=[session.get_one(Nomination, ids[0]).department_id], card_id=[program.card])
     chosen = [{}]
     for argument in rule.arguments:
         chosen = [dict(values, **{argument: value}) for values in chosen for value in options[argument]]

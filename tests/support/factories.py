@@ -10,6 +10,7 @@ from burden_tracker.enums import AffectedRole, RequirementSource, Role, State, V
 from burden_tracker.models import (
     BoardSite,
     Category,
+    CommonsCard,
     Department,
     FailureTally,
     Nomination,
@@ -54,6 +55,19 @@ def make_site(session: Session, name: str) -> Site:
     session.add(site)
     session.commit()
     return site
+
+
+def make_card(session: Session, title: str, **fields) -> CommonsCard:
+    """A burden card another health system shared, as an import keeps it (services/commons.import_cards)."""
+    number = next(_serial)
+    values = {"card_id": f"urn:uuid:00000000-0000-4000-8000-{number:012d}", "title": title,
+              "what_was_done": "Charted in two places.", "what_changed": "One place left.", "category": "documentation",
+              "affected_role": AffectedRole.NURSE, "requirement_source": RequirementSource.INTERNAL_POLICY,
+              "estimated_hours_per_year": 1000.0, "retired_on": date(2026, 6, 1)}
+    card = CommonsCard(**(values | fields))
+    session.add(card)
+    session.commit()
+    return card
 
 
 def limit_to_sites(session: Session, user: User, *sites: Site) -> None:

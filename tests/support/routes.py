@@ -83,6 +83,8 @@ MATRIX = {
     ("wins.index", "GET"): SIGNED_IN,
     ("myths.index", "GET"): SIGNED_IN,
     ("myths.show", "GET"): SIGNED_IN,
+    ("commons.index", "GET"): SIGNED_IN,
+    ("commons.show", "GET"): SIGNED_IN,
     ("myths_admin.index", "GET"): ADMIN,
     ("myths_admin.new", "GET"): ADMIN,
     ("myths_admin.new", "POST"): ADMIN,
@@ -159,4 +161,4 @@ ROLE_SETS = {"staff": (Role.STAFF,), "board": (Role.BOARD,), "executive": (Role.
 ARGUMENTS = {"filename": ["css/app.css"], "token": ["not-a-real-token"], "kind": ["departments"],
              "file_type": ["csv", "xlsx"], "comment_id": [1], "attachment_id": [1],
              "action": ["invite", "reactivate"], "token_id": [1], "endpoint_id": [1],
-             "workbook_id": [1], "myth_id": [1]}
+             "workbook_id": [1], "myth_id": [1], "card_id": [1]}

@@ -2,7 +2,7 @@
 the words kept follow every change to a title or description, a redaction included."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from burden_tracker.enums import Role
 from burden_tracker.models import Nomination
@@ -10,6 +10,7 @@ from burden_tracker.queries.similar import similar_nominations
 from burden_tracker.queries.word_search import with_any_word
 from burden_tracker.services.redaction import redact
 from tests.support.factories import make_nomination, make_user
+from tests.support.plans import plan_without_sequential_scans
 
 
 def titles(session, typed: str) -> list[str]:
@@ -45,8 +46,5 @@ def test_postgresql_reads_the_words_from_its_index(session):
     for number in range(30):
         make_nomination(session, title=f"Wound photo uploaded twice, unit {number}")
     asked = with_any_word(select(Nomination.id), "postgresql", ["wound"])
-    sql = asked.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
-    session.execute(text("SET LOCAL enable_seqscan = off"))  # a small table: the planner would read it all
-    plan = "\n".join(session.scalars(text(f"EXPLAIN {sql}")))
-    session.rollback()
+    plan = plan_without_sequential_scans(session, asked)
     assert "ix_nominations_words" in plan, plan

@@ -16,7 +16,7 @@ from tests.support.web import sign_in
 SAMPLE_ARGUMENTS = {"filename": "css/app.css", "token": "not-a-real-token", "quarter": "2026-Q3",
                     "kind": "departments", "action": "deactivate", "file_type": "xlsx",
                     "comment_id": 1, "attachment_id": 1, "token_id": 1, "endpoint_id": 1,
-                    "workbook_id": 1, "myth_id": 1}
+                    "workbook_id": 1, "myth_id": 1, "card_id": 1}
 
 
 

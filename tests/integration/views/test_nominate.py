@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from burden_tracker.enums import AffectedRole, RequirementSource, Role, State
+from burden_tracker.enums import AffectedRole, Outcome, RequirementSource, Role, State
 from burden_tracker.models import Category, Department, Nomination, Settings, Supporter
-from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.factories import make_card, make_department, make_nomination, make_user
 from tests.support.web import csrf_token, sign_in
 
 GOOD = {
@@ -352,3 +352,46 @@ def test_a_forged_version_is_a_stale_page_and_a_retired_department_stays_offered
     assert edit(client, nomination, title="A forged page", version="1e9").status_code == 409
     assert edit(client, nomination, title="Kept in a retired department").status_code == 303
     assert client.get("/nominations/999999/edit").status_code == 404
+
+
+# Begun from a burden card another health system shared (/commons)
+
+def test_a_card_fills_the_form_and_the_nomination_made_from_it_links_to_it(client, session, staff):
+    card = make_card(session, "IV site charted twice", what_was_done="Each IV assessed in two places.",
+                     what_changed="One row left.", category="documentation", organization="Valley Health",
+                     requirement_source=RequirementSource.EHR_BUILD).id
+    session.rollback()
+    page = words(client.get(f"/nominations/new?card={card}"))
+    assert f'Begun from <a href="/commons/{card}">IV site charted twice</a>' in page
+    assert 'value="IV site charted twice"' in page and "> Each IV assessed in two places.</textarea>" in page
+    assert re.search(r'<option selected value="documentation">|<option value="documentation" selected>', page)
+    assert f'name="from_card" id="from_card" value="{card}"' in page and "Valley Health" not in page
+    response = post(client, title="IV site charted twice", from_card=str(card))
+    nomination_id, from_card = session.execute(select(Nomination.id, Nomination.from_card_id)).one()
+    session.rollback()
+    assert response.status_code == 303 and from_card == card
+    shown = words(client.get(f"/nominations/{nomination_id}"))
+    assert f'Begun from a burden card</dt><dd><a href="/commons/{card}">IV site charted twice</a>' in shown
+
+
+def test_a_card_that_is_not_held_is_not_found_or_refused_and_nothing_is_stored(client, session, staff):
+    assert client.get("/nominations/new?card=99999").status_code == 404
+    for forged in ("99999", "abc", "0"):
+        response = post(client, from_card=forged)
+        page = words(response)
+        assert response.status_code == 422 and "The burden card this was begun from is not one we hold." in page
+        assert 'name="from_card" id="from_card" value=""' in page  # sent again, it is made without the card
+        assert nominations(session) == 0
+        session.rollback()
+
+
+def test_cards_retired_elsewhere_are_offered_while_a_nomination_is_typed(client, session, staff):
+    card = make_card(session, "Wound photos printed for the chart", organization="Valley Health",
+                     what_changed="The photos stay in the EHR.", outcome=Outcome.REMOVED).id
+    session.rollback()
+    offered = words(client.get("/nominations/similar", query_string={"title": "Printing every wound photo"}))
+    assert "Retired at another health system:" in offered and "Valley Health · removed: The photos stay" in offered
+    assert f'href="/nominations/new?card={card}">Begin again from this card' in offered
+    begun_from_it = {"title": "Printing every wound photo", "from_card": str(card)}
+    assert "Retired at another health system" not in words(client.get("/nominations/similar",
+                                                                       query_string=begun_from_it))
