@@ -8,8 +8,8 @@ import re
 from datetime import date
 from typing import Annotated
 
+from pydantic import BeforeValidator, ValidationError, field_validator, model_validator
 from pydantic import Field as Limits
-from pydantic import ValidationError, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from . import hours
@@ -93,6 +93,25 @@ class MythIn(SQLModel):
         if value is not None and value > date.today():
             raise ValueError("is in the future")
         return value
+
+
+def _trimmed(value):
+    """Text without NUL and the spaces around it; None when blank."""
+    return (without_nul(value).strip() or None) if isinstance(value, str) else value
+
+
+def _optional_text(longest: int):
+    return Annotated[Annotated[str, Limits(max_length=longest)] | None, BeforeValidator(_trimmed)]
+
+
+class SharedCardIn(SQLModel):
+    """What a burden card adds to a retired nomination as an admin marks it for sharing (services/commons.py);
+    blank is none. The lengths are the shared_cards columns'."""
+
+    ehr_vendor: _optional_text(120) = None
+    ehr_module: _optional_text(120) = None
+    build_type: _optional_text(120) = None
+    citation: _optional_text(500) = None
 
 
 class RevisionIn(Estimate):

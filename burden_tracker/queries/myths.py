@@ -58,9 +58,22 @@ def myth_page(*, session: Session, myth_id: int, admin: bool) -> MythPage:
         .join(MythCited, MythCited.nomination_id == Nomination.id)
         .join(Department, Department.id == Nomination.department_id)
         .where(MythCited.myth_id == cited).order_by(Nomination.id.desc()))
-    draft = session.scalar(select(Myth.id).where(Myth.draft_of_id == myth.id)) if admin else None
+    draft = draft_of(session=session, myth_id=myth.id) if admin else None
     return MythPage(myth, person_named(reviewer.name, reviewer.email) if reviewer else LIBRARY_REVIEWER,
-                    [Citing(*row) for row in citing], draft)
+                    [Citing(*row) for row in citing], draft and draft.id)
+
+
+def being_edited(*, session: Session, myth_id: int) -> Myth:
+    """What an admin's edit form starts from: the entry's draft when it has one, else the entry."""
+    myth = session.get(Myth, myth_id)
+    if myth is None:
+        raise NotFound(f"There is no regulatory myth #{myth_id}.")
+    return draft_of(session=session, myth_id=myth.id) or myth
+
+
+def draft_of(*, session: Session, myth_id: int) -> Myth | None:
+    """A published entry's one draft, the edit waiting to be published, if there is one."""
+    return session.scalar(select(Myth).where(Myth.draft_of_id == myth_id))
 
 
 def for_admin(*, session: Session) -> list[Myth]:
@@ -70,11 +83,14 @@ def for_admin(*, session: Session) -> list[Myth]:
 
 def matching(*, session: Session, text: str, limit: int = 3) -> list[Myth]:
     """Published entries sharing at least SHARED_WORDS words with the text, most shared first."""
-    typed = set(meaningful_words(text, most=MOST_WORDS))
-    if len(typed) < SHARED_WORDS:
+    if len(meaningful_words(text, most=SHARED_WORDS)) < SHARED_WORDS:
         return []
-    scored = [(len(typed & set(meaningful_words(_text(myth), most=MOST_WORDS))), myth)
-              for myth in session.scalars(select(Myth).where(Myth.published.is_(True)))]
+    return _most_alike(session.scalars(select(Myth).where(Myth.published.is_(True))), text, limit)
+
+
+def _most_alike(entries, text: str, limit: int) -> list[Myth]:
+    typed = set(meaningful_words(text, most=MOST_WORDS))
+    scored = [(len(typed & set(meaningful_words(_text(myth), most=MOST_WORDS))), myth) for myth in entries]
     found = sorted(((score, myth) for score, myth in scored if score >= SHARED_WORDS),
                    key=lambda pair: (-pair[0], pair[1].id))
     return [myth for _score, myth in found[:limit]]
@@ -88,9 +104,9 @@ def cited_by(*, session: Session, nomination_id: int) -> list[tuple[int, str]]:
 
 def choices_for(*, session: Session, nomination: Nomination) -> list[tuple[int, str]]:
     """What the board may cite while evaluating: the entries matching the nomination first, then the rest."""
-    matched = matching(session=session, text=f"{nomination.title} {nomination.description}", limit=50)
-    rest = [myth for myth in published(session=session) if myth not in matched]
-    return [(myth.id, myth.belief) for myth in (*matched, *rest)]
+    entries = published(session=session)
+    matched = _most_alike(entries, f"{nomination.title} {nomination.description}", limit=len(entries))
+    return [(myth.id, myth.belief) for myth in (*matched, *(myth for myth in entries if myth not in matched))]
 
 
 def _text(myth: Myth) -> str:

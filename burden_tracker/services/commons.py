@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -18,12 +19,10 @@ from .. import cards, hours
 from ..enums import State
 from ..errors import DomainError, NotFound
 from ..models import Category, CommonsCard, Nomination, SharedCard, utc_now
-from ..queries.reference import get_settings
-from ..schemas import without_nul
+from ..queries.measured_impact import Impact, measured_impacts
+from ..queries.reference import get_settings, organization_today
+from ..schemas import SharedCardIn, field_errors, without_nul
 from .admin import record_admin_change
-
-_ABOUT_THE_EHR = ("ehr_vendor", "ehr_module", "build_type", "citation")
-_LONGEST = {"ehr_vendor": 120, "ehr_module": 120, "build_type": 120, "citation": 500}
 
 
 def mark_for_sharing(*, session: Session, actor_id: int, nomination_id: int, values: dict, today: date) -> SharedCard:
@@ -33,13 +32,15 @@ def mark_for_sharing(*, session: Session, actor_id: int, nomination_id: int, val
         raise NotFound(f"There is no nomination #{nomination_id}.")
     if nomination.state is not State.RETIRED:
         raise DomainError("Only a retired burden is shared as a card.")
-    added = {key: (without_nul(values.get(key)) or "").strip() or None for key in _ABOUT_THE_EHR}
-    too_long = {key: f"must be at most {_LONGEST[key]} characters" for key, value in added.items()
-                if value and len(value) > _LONGEST[key]}
-    if too_long:
-        raise DomainError("The card was not marked for sharing.", fields=too_long)
-    card = session.get(SharedCard, nomination_id) or SharedCard(
-        nomination_id=nomination_id, card_id=f"urn:uuid:{uuid.uuid4()}", shared_by_id=actor_id, shared_on=today)
+    try:
+        added = SharedCardIn.model_validate(values).model_dump()
+    except ValidationError as error:
+        raise DomainError("The card was not marked for sharing.", fields=field_errors(error)) from None
+    card = session.get(SharedCard, nomination_id)
+    if card is not None and all(getattr(card, key) == value for key, value in added.items()):
+        return card  # saved again as it was: nothing to record
+    card = card or SharedCard(nomination_id=nomination_id, card_id=f"urn:uuid:{uuid.uuid4()}",
+                              shared_by_id=actor_id, shared_on=today)
     for key, value in added.items():
         setattr(card, key, value)
     session.add(card)
@@ -57,19 +58,43 @@ def stop_sharing(*, session: Session, actor_id: int, nomination_id: int) -> None
         session.commit()
 
 
-def export_cards(*, session: Session, since: date | None = None, now: datetime | None = None) -> tuple[str, int]:
-    """The JSON of every marked card (those marked on or after `since`, when given), oldest first, and how many."""
+def export_cards(*, session: Session, since: date | None = None, now: datetime | None = None,
+                 today: date | None = None) -> tuple[str, int]:
+    """The JSON of every marked card (those marked on or after `since`, when given), oldest first, and how many;
+    with what the EHR metrics measured of each by `today` (the organization's, unless given)."""
     settings = get_settings(session=session)
     query = (select(SharedCard, Nomination, Category.name).join(Nomination, Nomination.id == SharedCard.nomination_id)
              .join(Category, Category.id == Nomination.category_id)
              .where(Nomination.state == State.RETIRED).order_by(SharedCard.shared_on, SharedCard.nomination_id))
     if since is not None:
         query = query.where(SharedCard.shared_on >= since)
-    found = [_card(shared, nomination, category, settings) for shared, nomination, category in session.execute(query)]
+    rows = session.execute(query).all()
+    today = today or organization_today(session=session)
+    measured = {impact.nomination_id: _measured(impact) for impact in measured_impacts(
+        session=session, today=today, nomination_ids=[nomination.id for _shared, nomination, _category in rows])}
+    found = [_card(shared, nomination, category, settings, measured.get(nomination.id))
+             for shared, nomination, category in rows]
     return cards.written(found, now or utc_now()), len(found)
 
 
-def _card(shared: SharedCard, nomination: Nomination, category: str, settings) -> cards.Card:
+def _measured(impact: Impact) -> cards.Measured | None:
+    """What the EHR metrics showed, in words another system reads without our departments; None when the
+    retirement could not be measured."""
+    effect = impact.measured.effect
+    if effect is None:
+        return None
+    metric = impact.metric
+    moved = f"{'fell' if effect < 0 else 'rose'} by {abs(effect):.2f} {metric.unit}" if round(effect, 2) else \
+        "did not move"
+    summary = (f"{metric.name} {moved} in the departments it affected, against the others, over the "
+               f"{impact.window_months} months before and after.")
+    if impact.hours_measured is not None:
+        summary += f" About {impact.hours_measured:,.0f} clinician-hours a year given back, measured."
+    return cards.Measured(metric=metric.key, summary=summary)
+
+
+def _card(shared: SharedCard, nomination: Nomination, category: str, settings,
+          measured: cards.Measured | None) -> cards.Card:
     weekly = hours.weekly_hours(*nomination.estimate)
     return cards.Card(
         id=shared.card_id, title=nomination.title, what_was_done=nomination.description,
@@ -80,7 +105,7 @@ def _card(shared: SharedCard, nomination: Nomination, category: str, settings) -
                                       citation=shared.citation),
         outcome=nomination.outcome,
         effect=cards.Effect(estimated_hours_per_year=round(hours.annual_hours(weekly, settings.working_weeks_per_year),
-                                                           1)),
+                                                           1), measured=measured),
         organization=settings.share_as, retired_on=nomination.retired_on)
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from ..errors import DomainError, MoveRefused, NotFound
 from ..models import Myth, MythCited, Nomination, utc_now
+from ..queries.myths import draft_of
 from ..schemas import MythIn, field_errors, without_nul
 from .admin import record_admin_change
 
@@ -68,9 +69,8 @@ def _draft_for(session: Session, myth_id: int | None) -> Myth:
     myth = _myth(session, myth_id)
     if not myth.published:
         return myth
-    draft = session.scalar(select(Myth).where(Myth.draft_of_id == myth.id))
-    return draft or Myth(draft_of_id=myth.id, key=None, belief="", actually="", citation="", source_url="",
-                         reviewed_on=date.today())
+    return draft_of(session=session, myth_id=myth.id) or Myth(
+        draft_of_id=myth.id, key=None, belief="", actually="", citation="", source_url="", reviewed_on=date.today())
 
 
 def publish(*, session: Session, actor_id: int, myth_id: int) -> Myth:

@@ -3,13 +3,12 @@ entry is a draft until an admin publishes it (services/myths.py); everyone reads
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..db import get_session
 from ..errors import DomainError, NotFound
 from ..forms import ConfirmClearForm, MythForm
 from ..models import Myth
-from ..queries.myths import for_admin
+from ..queries.myths import being_edited, for_admin
 from ..queries.reference import organization_today
 from ..services import myths as service
 from .auth import admins_only
@@ -56,12 +55,10 @@ def _edit(myth_id: int | None, title: str):
 
 
 def _being_edited(myth_id: int) -> Myth:
-    """What the form starts from: the entry's draft when it has one, else the entry."""
-    session = get_session()
-    myth = session.get(Myth, myth_id)
-    if myth is None:
+    try:
+        return being_edited(session=get_session(), myth_id=myth_id)
+    except NotFound:
         abort(404)
-    return session.scalar(select(Myth).where(Myth.draft_of_id == myth.id)) or myth
 
 
 @bp.post("/<int:myth_id>/publish")

@@ -2,6 +2,7 @@
 schema in docs/, and that an import keeps one copy of each card and changes nothing when the file is not valid."""
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,9 +12,12 @@ from sqlalchemy import func, select
 
 from burden_tracker.enums import Outcome, Role, State
 from burden_tracker.errors import DomainError
-from burden_tracker.models import CommonsCard, Settings
+from burden_tracker.models import AuditEntry, CommonsCard, Settings
 from burden_tracker.services.commons import export_cards, import_cards, mark_for_sharing, stop_sharing
 from tests.support.factories import make_nomination, make_user
+from tests.support.metrics import TODAY as METRICS_TODAY
+from tests.support.metrics import departments, import_months
+from tests.support.metrics import retired as retired_with_metric
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "docs" / "burden-card.schema.json").read_text())
 TODAY = date(2026, 12, 7)
@@ -71,6 +75,26 @@ def test_only_a_retired_burden_is_shared(session):
                          today=TODAY)
 
 
+def test_marking_again_changes_what_the_card_adds_and_saving_it_unchanged_records_nothing(session, retired):
+    admin = make_user(session, Role.ADMIN)
+
+    def changes() -> int:
+        return session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.user_id == admin.id))
+
+    card = mark_for_sharing(session=session, actor_id=admin.id, nomination_id=retired.id, today=TODAY,
+                            values={"ehr_vendor": "Epic"})
+    again = mark_for_sharing(session=session, actor_id=admin.id, nomination_id=retired.id, today=TODAY,
+                             values={"ehr_vendor": " Epic ", "citation": ""})
+    assert again.card_id == card.card_id and changes() == 1
+    mark_for_sharing(session=session, actor_id=admin.id, nomination_id=retired.id, today=TODAY,
+                     values={"ehr_vendor": "Oracle Health"})
+    assert changes() == 2
+    with pytest.raises(DomainError) as refused:
+        mark_for_sharing(session=session, actor_id=admin.id, nomination_id=retired.id, today=TODAY,
+                         values={"citation": "x" * 501})
+    assert refused.value.fields == {"citation": "must be at most 500 characters"} and changes() == 2
+
+
 def test_a_card_imported_twice_is_kept_once_with_its_latest_words(session):
     first = import_cards(session=session, text=a_file(OTHERS))
     second = import_cards(session=session, text=a_file({**OTHERS, "what_changed": "One row left, and a default."}))
@@ -98,3 +122,23 @@ def test_our_own_cards_come_back_are_left_out(session, retired):
     mark_for_sharing(session=session, actor_id=admin.id, nomination_id=retired.id, values={}, today=TODAY)
     done = import_cards(session=session, text=export_cards(session=session)[0])
     assert (done.added, done.own) == (0, 1)
+
+
+def test_a_card_carries_what_the_ehr_metrics_measured_in_words_without_our_departments(session):
+    admin = make_user(session, Role.ADMIN)
+    ids = departments(session, 12)
+    import_months(session, "WOW8", ids, effect={ids[0]: -0.5})
+    measured, unmeasured = retired_with_metric(session, ids[0]), retired_with_metric(session, ids[1], metric=None)
+    for nomination in (measured, unmeasured):
+        mark_for_sharing(session=session, actor_id=admin.id, nomination_id=nomination.id, today=TODAY, values={})
+    text, _count = export_cards(session=session, today=METRICS_TODAY)
+    jsonschema_rs.validate(SCHEMA, json.loads(text))
+    effects = {card["title"]: card["effect"]["measured"] for card in json.loads(text)["cards"]}
+    assert effects[unmeasured.title] is None
+    assert effects[measured.title]["metric"] == "WOW8"
+    summary = effects[measured.title]["summary"]
+    assert re.fullmatch(r"Work outside of work: EHR time outside scheduled patient hours, per 8 scheduled hours fell "
+                        r"by 0\.\d\d hours per 8 scheduled hours in the departments it affected, against the others, "
+                        r"over the 3 months before and after\. About 1,\d\d\d clinician-hours a year given back, "
+                        r"measured\.", summary), summary
+    assert "Department 00" not in text
