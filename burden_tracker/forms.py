@@ -138,6 +138,7 @@ class EditNominationForm(NominationForm):
     of the page they saw."""
 
     version = StringField(validators=[InputRequired()])
+    from_card = None  # a nomination is begun from a card once, when it is made
 
     def schema_values(self) -> dict:
         return {name: value for name, value in super().schema_values().items() if name not in ("version", "anonymous")}

@@ -140,8 +140,8 @@ def nomination_from(*, session: Session, card_id: int) -> dict:
     """A new nomination's fields as the card fills them: its words, role and requirement, and its category where
     one of ours has that name. Department and the estimate are the nominator's; the sharer's name is not copied."""
     card = field_card(session=session, card_id=card_id)
-    category = session.scalar(select(Category.name).where(Category.active.is_(True),
-                                                          func.lower(Category.name) == card.category.lower()))
+    ours = session.scalars(select(Category.name).where(Category.active.is_(True)).order_by(Category.id))
+    category = next((name for name in ours if name.casefold() == card.category.casefold()), None)  # any letter
     return {"title": card.title, "description": card.what_was_done, "suggested_change": card.what_changed,
             "affected_role": card.affected_role.value, "requirement_source": card.requirement_source.value,
             "category": category, "from_card": card.id}

@@ -89,8 +89,19 @@ def _measured(impact: Impact) -> cards.Measured | None:
     summary = (f"{metric.name} {moved} in the departments it affected, against the others, over the "
                f"{impact.window_months} months before and after.")
     if impact.hours_measured is not None:
-        summary += f" About {impact.hours_measured:,.0f} clinician-hours a year given back, measured."
+        summary += f" {_hours_measured(impact)}"
     return cards.Measured(metric=metric.key, summary=summary)
+
+
+def _hours_measured(impact: Impact) -> str:
+    """The hours a year the change of the metric stands for, and the interval of the hours given back (negative:
+    hours added) where there is one."""
+    hours_a_year, low = impact.hours_measured, impact.hours_low
+    said = (f"About {abs(hours_a_year):,.0f} clinician-hours a year {'given back' if hours_a_year >= 0 else 'added'}, "
+            "measured")
+    if low is not None:
+        said += f" (interval of the hours given back: {low:,.0f} to {impact.hours_high:,.0f})"
+    return said + "."
 
 
 def _card(shared: SharedCard, nomination: Nomination, category: str, settings,

@@ -4,6 +4,7 @@ The workbook's dates end at its "as_of" day; they are shifted so that they end t
 demo always spans the last six quarters.
 """
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -47,8 +48,16 @@ def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | Non
     _add_activity(session, sheets, ids, users, shift)
     _make_later_moves(session, sheets["Later moves"], ids, users)
     add_demo_metrics(session=session, today=today)
-    import_cards(session=session, text=DEMO_CARDS.read_bytes())
+    import_cards(session=session, text=_shifted_cards(shift))
     return report.imported
+
+
+def _shifted_cards(shift: timedelta) -> str:
+    """The demo's burden cards, retired as long before today as they were before the workbook's day."""
+    document = json.loads(DEMO_CARDS.read_text(encoding="utf-8"))
+    for card in document["cards"]:
+        card["retired_on"] = (date.fromisoformat(card["retired_on"]) + shift).isoformat()
+    return json.dumps(document)
 
 
 def _read_sheets(path: Path) -> dict[str, list[dict]]:

@@ -30,7 +30,7 @@ def index():
     query = filters.address_values()
     response = render("commons/index.html", "commons/_cards.html", listing=listing, filters=filters, query=query,
                       vendors=known_vendors, ignored=ignored, outcomes=list(Outcome), roles=list(AffectedRole),
-                      sources=list(RequirementSource))
+                      sources=list(RequirementSource), in_place=wants_fragment())
     return push_address(response, "commons.index", query, page) if wants_fragment() else response
 
 

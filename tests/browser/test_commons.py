@@ -23,6 +23,7 @@ def test_a_card_found_on_commons_becomes_a_nomination_here_linked_to_it(page, li
     page.get_by_label("Search the cards").fill("wound")
     expect(cards).to_have_count(1)
     expect(page).to_have_url(re.compile(r"/commons\?q=wound&outcome=removed$"))  # a search one can bookmark
+    expect(page.locator("#card-summary")).to_have_text("Cards 1–1, the latest retired first. Every card")  # said once
     assert violations(page) == []
     page.get_by_role("link", name="Wound photos printed and signed for the chart").click()
     expect(page.get_by_text("Photos are taken in the EHR's media app")).to_be_visible()
@@ -56,6 +57,9 @@ def test_a_card_matching_what_is_typed_is_offered_and_begins_the_form_again(page
     offered = page.locator(".cards-offered")
     expect(offered).to_contain_text("Retired at another health system")
     expect(offered).to_contain_text("The alert fires once a year per patient")
-    offered.get_by_role("link", name="Begin again from this card").first.click()
+    offered.get_by_role("link", name="Nominate it from this card instead").first.click()
     expect(page.get_by_label("Title")).to_have_value("Tobacco-use alert at every clinic visit")
     expect(page.get_by_label("Who does it")).to_have_value("physician")
+    page.get_by_label("Title").press_sequentially(" in clinic", delay=5)  # the card it began from is not offered
+    expect(page.locator("#similar .similar").first).to_be_visible()
+    expect(page.locator(".cards-offered")).not_to_contain_text("Tobacco-use alert at every clinic visit")

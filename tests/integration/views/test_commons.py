@@ -36,10 +36,13 @@ def test_the_cards_are_listed_with_their_sharer_or_unnamed(staff_client, cards):
 def test_search_and_filters_narrow_the_list_and_htmx_gets_only_the_list(staff_client, cards):
     assert "Fax cover" not in text_of(staff_client, "/commons?q=charted")
     only_epic = text_of(staff_client, "/commons?vendor=Epic&outcome=removed", headers=HTMX)
-    assert only_epic.startswith('<section id="card-list"') and "IV site" in only_epic and "Fax" not in only_epic
+    assert "<html" not in only_epic and '<section id="card-list"' in only_epic  # the list, and its summary
+    assert 'id="card-summary" class="filter-summary" role="status" hx-swap-oob="innerHTML">Cards 1–1' in only_epic
+    assert "IV site" in only_epic and "Fax" not in only_epic
     clarified = text_of(staff_client, "/commons?outcome=clarified")
     assert "Fax cover" in clarified and "IV site" not in clarified
     assert "No card matches" in text_of(staff_client, "/commons?q=nothing+like+it")
+    assert "No cards on page 3." in text_of(staff_client, "/commons?page=3")
 
 
 def test_a_filter_it_cannot_read_is_ignored_and_said(staff_client, cards):

@@ -391,7 +391,7 @@ def test_cards_retired_elsewhere_are_offered_while_a_nomination_is_typed(client,
     session.rollback()
     offered = words(client.get("/nominations/similar", query_string={"title": "Printing every wound photo"}))
     assert "Retired at another health system:" in offered and "Valley Health · removed: The photos stay" in offered
-    assert f'href="/nominations/new?card={card}">Begin again from this card' in offered
+    assert f'href="/nominations/new?card={card}">Nominate it from this card instead' in offered
     begun_from_it = {"title": "Printing every wound photo", "from_card": str(card)}
     assert "Retired at another health system" not in words(client.get("/nominations/similar",
                                                                        query_string=begun_from_it))
