@@ -74,6 +74,7 @@ def _queue_what_it_asked(session) -> None:
 def init_command():
     """Create or upgrade the database schema and count the dashboard's kept figures; safe to run again."""
     from . import migrate
+    from .db import refresh_statistics
     from .queries.reference import organization_today
     from .services.keeping import keep_current_quarters
     from .services.myths import add_library
@@ -84,6 +85,8 @@ def init_command():
     ensure_reference_data(session=session)
     add_library(session=session)  # the regulatory myths shipped in data/, each once
     keep_current_quarters(session=session, today=organization_today(session=session))  # the dashboard's figures
+    session.commit()
+    refresh_statistics(current_app.extensions["db_engine"])
     click.echo("The database is up to date.")
 
 

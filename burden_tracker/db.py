@@ -24,7 +24,10 @@ def create_db_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    # No JIT compilation: it pays only for queries that run for seconds, and the reports' largest queries, which
+    # reach its threshold at a large program's size, spent longer compiling than running (docs/performance.md).
+    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     _keep_the_server_default_access_mode(engine)
     return engine
 
@@ -85,6 +88,22 @@ def _one_writer_at_a_time(engine: Engine) -> None:
 
     for ending in ("commit", "rollback"):
         event.listen(engine, ending, _pass_the_turn)
+
+
+# SQLite keeps no statistics of its own: until ANALYZE runs it judges every index alike, and may read a large table
+# through the wrong one. ANALYZE samples this many rows of each index (PRAGMA analysis_limit), so that it takes
+# moments at any size; the statistics it keeps are approximate, which is all the planner needs.
+STATISTICS_SAMPLE = 1000
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """The planner's statistics, afresh: after `init`, and daily from the worker's morning round. PostgreSQL's
+    autovacuum keeps them too; a migration may have added an index it has not seen."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA analysis_limit = {STATISTICS_SAMPLE}")
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
 
 
 def create_private_file(path) -> None:

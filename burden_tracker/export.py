@@ -41,6 +41,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r", "\n")
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 PROGRESS_EVERY = 1_000
+EXCEL_ROWS = 1_048_576  # the most rows a sheet holds in Excel (and LibreOffice)
+ROWS_PER_SHEET = EXCEL_ROWS - 2  # records on one sheet: the header row above them, the totals row below
 
 
 def as_text(value) -> str:
@@ -148,6 +150,34 @@ class Sheet:
 
     def _lettered(self):
         return [(get_column_letter(index), column) for index, column in enumerate(self.columns, 1)]
+
+
+class ContinuedSheet:
+    """The records of one list on as many sheets as Excel's rows need: "Pipeline", then "Pipeline (2)", … with the
+    same columns, each part with its own totals row. Formulas elsewhere add the parts together."""
+
+    def __init__(self, workbook: Workbook, title: str, columns: list[Column]):
+        self.workbook, self.title, self.columns = workbook, title, columns
+        self.parts = [Sheet(workbook, title, columns)]
+
+    def add(self, values) -> None:
+        if self.parts[-1].rows == ROWS_PER_SHEET:
+            self.parts.append(Sheet(self.workbook, f"{self.title} ({len(self.parts) + 1})", self.columns))
+        self.parts[-1].add(values)
+
+    def finish(self, empty_message: str) -> None:
+        for part in self.parts:
+            part.finish(empty_message)
+
+    def over_rows(self, function: str, key: str, *arguments: str) -> str:
+        """`function` of the column of `key` over the record rows, added up over the parts: COUNT(…)+COUNT(…)."""
+        extra = "".join(f",{argument}" for argument in arguments)
+        return "+".join(f"{function}({part.data_range(key)}{extra})" for part in self.parts)
+
+    def total(self, key: str) -> str:
+        """The column's totals over every part: its totals cell, or theirs added in brackets."""
+        cells = [part.ref(key, part.totals_row) for part in self.parts]
+        return cells[0] if len(cells) == 1 else f"({'+'.join(cells)})"
 
 
 def for_print(ws, pages_down: int) -> None:
@@ -359,17 +389,17 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     def rows(sheet: str):
         return quarter_report.rows(session=session, report=report, sheet=sheet)
 
-    retired = _fill(Sheet(workbook, "Retired", RETIRED), rows("retired"),
+    retired = _fill(ContinuedSheet(workbook, "Retired", RETIRED), rows("retired"),
                     counted, f"Nothing was retired on or before {quarter.last_day:%-d %B %Y}.")
-    pipeline = _fill(Sheet(workbook, "Pipeline", PIPELINE), rows("pipeline"),
+    pipeline = _fill(ContinuedSheet(workbook, "Pipeline", PIPELINE), rows("pipeline"),
                      counted, f"Nothing was open at the end of {quarter}.")
-    soon = _fill(Sheet(workbook, "Retiring soon", RETIRING_SOON), rows("soon"), counted,
+    soon = _fill(ContinuedSheet(workbook, "Retiring soon", RETIRING_SOON), rows("soon"), counted,
                  f"No retirement decided by {quarter.last_day:%-d %B %Y} takes effect after it.")
     if "site" in report.breakdowns:  # not in a quarter closed before sites were counted: its workbook stays so
         _fill_groups(workbook, "By site", report, "site")
     by_department = _fill_groups(workbook, "By department", report, "department")
     _fill_groups(workbook, "By category", report, "category")
-    decisions = _fill(Sheet(workbook, "Decisions", DECISIONS), rows("decisions"),
+    decisions = _fill(ContinuedSheet(workbook, "Decisions", DECISIONS), rows("decisions"),
                       counted, f"No decisions were taken in {quarter}.")
     measured = _fill_measured(workbook, measured_impacts(session=session, today=report.today), quarter)
     if report.restated:
@@ -396,7 +426,7 @@ class _Counter:
         self.pending = 0
 
 
-def _fill(sheet: Sheet, rows: Result, counted: _Counter, empty_message: str) -> Sheet:
+def _fill(sheet: ContinuedSheet, rows: Result, counted: _Counter, empty_message: str) -> ContinuedSheet:
     keys = list(rows.keys())
     if keys != [column.key for column in sheet.columns]:
         raise ValueError(f"The {sheet.title} sheet's columns are not those of its query: {keys}")
@@ -508,7 +538,7 @@ def _counted_through(quarter: Quarter, today: date) -> tuple:
     return "Hours realized counted through", through, "date"
 
 
-def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple[Sheet, ...], fte_hours_cell: str) -> None:
+def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple, fte_hours_cell: str) -> None:
     retired, pipeline, soon, by_department, decisions, measured = sheets
     quarter, today, quarters = report.quarter, report.today, report.history
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
@@ -704,20 +734,20 @@ MOVED_TO = {State.PROPOSED: "To proposed (arrived by import, or reopened)", Stat
             State.DUPLICATE: "To duplicate (merged)", State.WITHDRAWN: "To withdrawn"}
 
 
-def _write_moves(ws, moved: dict, revisions: int, decisions: Sheet) -> None:
+def _write_moves(ws, moved: dict, revisions: int, decisions: ContinuedSheet) -> None:
     """Every row of the Decisions sheet, counted by the state it moved to (and the revisions, which move nothing),
     each count beside a check against that sheet."""
-    to_column = decisions.data_range("to_state")
     ws.append([header_cell(ws, "Moves in the quarter, as the Decisions sheet lists them"), header_cell(ws, "Moves"),
                header_cell(ws, "Check")])
     for state, label in MOVED_TO.items():
+        counted = decisions.over_rows("COUNTIF", "to_state", f'"{state.value}"')
         ws.append([text_cell(ws, label), cell(ws, moved[state], "count"),
-                   cell(ws, Formula(f'=COUNTIF({to_column},"{state.value}")=B{ws.next_row}'))])
+                   cell(ws, Formula(f"={counted}=B{ws.next_row}"))])
     ws.append([text_cell(ws, "All moves"), cell(ws, sum(moved.values()), "count"),
-               cell(ws, Formula(f"=COUNTA({to_column})=B{ws.next_row}"))])
-    kinds = decisions.data_range("kind")
+               cell(ws, Formula(f"={decisions.over_rows('COUNTA', 'to_state')}=B{ws.next_row}"))])
+    revised = decisions.over_rows("COUNTIF", "kind", f'"{EventKind.REVISED.value}"')
     ws.append([text_cell(ws, "Revisions of an estimate or classification (no move)"), cell(ws, revisions, "count"),
-               cell(ws, Formula(f'=COUNTIF({kinds},"{EventKind.REVISED.value}")=B{ws.next_row}'))])
+               cell(ws, Formula(f"={revised}=B{ws.next_row}"))])
 
 
 def _realized_rows(quarter: Quarter, today: date, figures: reporting.Figures, checks: "_Checks") -> list[tuple]:
@@ -736,21 +766,22 @@ class _Checks:
     """Formulas that tie a Summary figure, stored as a number, to the sheet whose rows it sums; each is TRUE when
     they agree. `{value}` stands for the figure's own cell."""
 
-    def __init__(self, retired: Sheet, pipeline: Sheet, soon: Sheet, by_department: Sheet, fte_hours_cell: str):
+    def __init__(self, retired: ContinuedSheet, pipeline: ContinuedSheet, soon: ContinuedSheet,
+                 by_department: Sheet, fte_hours_cell: str):
         self.retired, self.pipeline, self.soon, self.by_department = retired, pipeline, soon, by_department
         self.fte_hours_cell = fte_hours_cell
 
     def grouped(self, key: str) -> str:
         return f"={{value}}={self.by_department.ref(key, self.by_department.totals_row)}"
 
-    def counted(self, sheet: Sheet) -> str:
-        return f"={{value}}=COUNT({sheet.data_range('id')})"
+    def counted(self, sheet: ContinuedSheet) -> str:
+        return f"={{value}}={sheet.over_rows('COUNT', 'id')}"
 
-    def total(self, sheet: Sheet, key: str) -> str:
-        return f"=ABS({{value}}-{sheet.ref(key, sheet.totals_row)})<{TOLERANCE}"
+    def total(self, sheet: ContinuedSheet, key: str) -> str:
+        return f"=ABS({{value}}-{sheet.total(key)})<{TOLERANCE}"
 
-    def fte(self, sheet: Sheet, key: str) -> str:
-        return f"=ABS({{value}}-{sheet.ref(key, sheet.totals_row)}/{self.fte_hours_cell})<{TOLERANCE}"
+    def fte(self, sheet: ContinuedSheet, key: str) -> str:
+        return f"=ABS({{value}}-{sheet.total(key)}/{self.fte_hours_cell})<{TOLERANCE}"
 
 
 # A stored figure and its sheet's SUM, each of floating-point sums, agree to far better than this; a real

@@ -26,7 +26,7 @@ from huey.api import Task, TaskWrapper
 from huey.signals import SIGNAL_ERROR
 
 from .addresses import emailed_address
-from .db import create_private_file, open_session
+from .db import create_private_file, open_session, refresh_statistics
 from .enums import NoticeEmail, WebhookEvent
 from .models import utc_now
 from .queries.reference import for_lists
@@ -184,9 +184,9 @@ def write_workbook_now(app: Flask, workbook_id: int) -> None:
 
 
 def morning_round(app: Flask, now: datetime) -> None:
-    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log and old workbooks are forgotten; reminders
-    come before the digests, so that the digests carry them; then the daily digests, and on Mondays the weekly
-    ones. Hourly otherwise does nothing."""
+    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log and old workbooks are forgotten, and the
+    planner's statistics refreshed (db.refresh_statistics); reminders come before the digests, so that the digests
+    carry them; then the daily digests, and on Mondays the weekly ones. Hourly otherwise does nothing."""
     with app.app_context(), open_session(app.extensions["db_engine"], read_only=True) as session:
         local = now.astimezone(ZoneInfo(for_lists(session=session).time_zone))
     if local.hour != app.config["DIGEST_HOUR"]:
@@ -194,6 +194,7 @@ def morning_round(app: Flask, now: datetime) -> None:
     with app.app_context(), open_session(app.extensions["db_engine"]) as session:
         forget_old_deliveries(session=session, now=now)
         forget_old_workbooks(session=session, now=now)
+    refresh_statistics(app.extensions["db_engine"])
     remind_owners_now(app, local.date())
     if not app.config.get("SMTP_HOST"):
         return

@@ -169,6 +169,7 @@ class SignOnRole(SQLModel, table=True):
 
 class UserRole(SQLModel, table=True):
     __tablename__ = "user_roles"
+    __table_args__ = (sa.Index("ix_user_roles_role", "role", "user_id"),)  # the board's members, found by role
     user_id: int = Field(foreign_key="users.id", primary_key=True)
     role: Role = Field(sa_type=text_enum(Role), primary_key=True)
 
@@ -255,7 +256,7 @@ class Nomination(SQLModel, table=True):
     # The EHR metric (ehr_metrics.METRICS) its retirement should move, in the departments of affected_departments
     # (its own when none are named there): the board's choice.
     measured_metric: str | None = Field(default=None, max_length=32, index=True)  # few are set: found at once
-    from_card_id: int | None = Field(default=None, foreign_key="commons_cards.id")  # nominated from a card (/commons)
+    from_card_id: int | None = Field(default=None, foreign_key="commons_cards.id", index=True)  # begun from a card
     version: int | None = Field(default=None, sa_column=_nomination_version)
     # Kept by the database itself (triggers on supporters, migration 0005), so that the lists can sort by it.
     supporters_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -299,6 +300,8 @@ sa.Index("ix_nominations_category_state_newest", Nomination.category_id, Nominat
 # The whole list, newest first, and the reports' ranges of dates. With the id in it, PostgreSQL reads a
 # page's ids from the index alone, already in order.
 sa.Index("ix_nominations_newest", Nomination.submitted_on, Nomination.id)
+# Wins, newest retirement first: read backwards within the retired ones, whatever else the table holds.
+sa.Index("ix_nominations_state_retired", Nomination.state, Nomination.retired_on, Nomination.id)
 
 
 class Supporter(SQLModel, table=True):

@@ -6,7 +6,7 @@ theirs (and marked anonymous); nobody else learns of it from here.
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from ..enums import EventKind, State
@@ -34,9 +34,12 @@ _NOTE_OF_STATE = {State.EVALUATED: "evaluation_note", State.RETIRED: "what_chang
 
 
 def my_nominations(*, session: Session, user_id: int) -> list[MyNomination]:
-    supported = select(Supporter.nomination_id).where(Supporter.user_id == user_id)
+    # One list of ids, each half read through its own index: with `submitter_id = … OR id IN (…)` PostgreSQL read
+    # the whole table to find a person's few dozen.
+    theirs = union(select(Nomination.id).where(Nomination.submitter_id == user_id),
+                   select(Supporter.nomination_id).where(Supporter.user_id == user_id))
     query = (select(Nomination)
-             .where(or_(Nomination.submitter_id == user_id, Nomination.id.in_(supported)))
+             .where(Nomination.id.in_(select(theirs.subquery().c[0])))
              .order_by(Nomination.updated_at.desc(), Nomination.id.desc()))
     nominations = list(session.scalars(query))
     move_notes = latest_move_notes(session=session, nomination_ids=[n.id for n in nominations])

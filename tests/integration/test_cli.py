@@ -14,7 +14,8 @@ from burden_tracker.enums import Role
 from burden_tracker.models import Nomination, User
 from burden_tracker.queries.users import find_user
 from burden_tracker.services.users import password_matches
-from tests.support.factories import make_department
+from tests.support.factories import make_department, make_nomination
+from tests.support.statistics import forget_statistics, nominations_analyzed
 
 BIN = Path(sys.executable).parent
 
@@ -24,6 +25,15 @@ def test_init_is_safe_to_run_again(runner):
         result = runner.invoke(args=["init"])
         assert result.exit_code == 0, result.output
         assert "up to date" in result.output
+
+
+def test_init_gives_the_planner_statistics_of_the_tables(runner, session, engine):
+    make_nomination(session)  # a table with no rows has nothing to say
+    session.rollback()
+    forget_statistics(engine)
+    assert not nominations_analyzed(engine)
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert nominations_analyzed(engine)
 
 
 def test_user_add_reads_the_password_from_standard_input(runner, session):

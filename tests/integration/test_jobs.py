@@ -17,6 +17,7 @@ from burden_tracker.models import Notification, Settings
 from burden_tracker.services.nominations import comment
 from burden_tracker.services.notices import set_notice_email
 from tests.support.factories import make_nomination, make_user
+from tests.support.statistics import forget_statistics, nominations_analyzed
 
 MONDAY_7_IN_CHICAGO = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)  # 07:00 CST
 TUESDAY_7_IN_CHICAGO = datetime(2026, 12, 8, 13, 0, tzinfo=UTC)
@@ -53,6 +54,15 @@ def test_the_morning_round_reminds_owners_then_sends_the_daily_digests(app, sess
     morning_round(app, TUESDAY_7_IN_CHICAGO)
     assert reminders(session, morning) == ["“Due on Tuesday” is due for evaluation today: its evaluation is yours."]
     assert [recipients for recipients, _ in inbox.received] == [["daily@hospital.test"]]
+
+
+def test_the_morning_round_refreshes_the_planners_statistics(app, engine, inbox, morning):
+    forget_statistics(engine)
+    assert not nominations_analyzed(engine)
+    morning_round(app, TUESDAY_8_IN_CHICAGO)  # not its hour
+    assert not nominations_analyzed(engine)
+    morning_round(app, TUESDAY_7_IN_CHICAGO)
+    assert nominations_analyzed(engine)
 
 
 def test_the_weekly_digests_go_on_mondays_only(app, session, inbox, morning):
