@@ -18,7 +18,7 @@ LOCK_PLATFORM_ERROR := make lock: the lock is for Linux x86_64 and Python 3.11, 
 LOCK_ALSO := echo 'pip>=25.3'; $(LOCK_VENV)/bin/python -c \
 	'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
 
-.PHONY: run test lint bench lock audit clean
+.PHONY: run test lint bench bench-million lock audit clean
 
 # pip first, from its own hashed lines of the lock; then the lock, every file checked against its hash; then the
 # project itself, built by the locked setuptools with nothing resolved or downloaded (and without setuptools'
@@ -48,6 +48,10 @@ lint: $(VENV)/installed
 
 bench: $(VENV)/installed
 	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/python bench/run.py
+
+# A million nominations on PostgreSQL: about half an hour, apart from `make bench` (bench/million.py).
+bench-million: $(VENV)/installed
+	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/python bench/million.py
 
 ## Write requirements.lock again from pyproject.toml (for Linux x86_64 and Python 3.11, as CI), then audit it.
 ## Pins pyproject still allows are kept: LOCK_ARGS=--upgrade moves all to the newest allowed, LOCK_ARGS='-P NAME' one.

@@ -73,7 +73,7 @@ def main(small: int, large: int) -> None:
         with ExitStack() as stack:
             clients = {size: stack.enter_context(_signed_in(kind, size)) for size in (small, large)}
             for page, path in PAGES.items():
-                timings = _side_by_side(clients, path, REPEAT if page == "/dashboard" else LIST_REPEAT)
+                timings = side_by_side(clients, path, REPEAT if page == "/dashboard" else LIST_REPEAT)
                 a, b = timings[small], timings[large]
                 target = OPEN_TARGET if page == "/dashboard" else "—" if page in WITHOUT_TARGET else f"<= {LIST_TARGET}"
                 print(f"{kind:<10}  {page:<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  {b / a:>6.2f}  {target}",
@@ -83,11 +83,11 @@ def main(small: int, large: int) -> None:
                     print(f"    the page lists {rows[0]} rows at {small:,} and {rows[1]} at {large:,}; a longer page "
                           "takes longer to read and to draw, whatever the size of the table", flush=True)
             floor = _dashboard_floor(clients[large])
-            dashboard = _side_by_side({large: clients[large]}, "/dashboard", REPEAT)[large]
+            dashboard = side_by_side({large: clients[large]}, "/dashboard", REPEAT)[large]
             print(f"{kind:<10}  {'/dashboard vs its SQL':<22}  {floor * 1000:>7.1f}ms  {dashboard * 1000:>7.1f}ms  "
                   f"{dashboard / floor:>6.2f}  —     (at {large:,}: bare SQL, then the page)", flush=True)
-            closed = {size: _close_past_quarters(client) for size, client in clients.items()}
-            timings = _side_by_side(clients, "/dashboard", REPEAT)
+            closed = {size: close_past_quarters(client) for size, client in clients.items()}
+            timings = side_by_side(clients, "/dashboard", REPEAT)
             a, b = timings[small], timings[large]
             print(f"{kind:<10}  {'/dashboard, past closed':<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  "
                   f"{b / a:>6.2f}  <= {CLOSED_TARGET}  ({closed[large]} past quarters closed)", flush=True)
@@ -121,7 +121,7 @@ def _signed_in(kind: str, size: int):
             app.extensions["db_engine"].dispose()
 
 
-def _close_past_quarters(client) -> int:
+def close_past_quarters(client) -> int:
     """Closes every quarter before the current one back to the program's first, as an admin would; returns how
     many."""
     with open_session(client.application.extensions["db_engine"]) as session:
@@ -133,7 +133,7 @@ def _close_past_quarters(client) -> int:
     return closed
 
 
-def _side_by_side(clients: dict, path: str, repeat: int) -> dict[int, float]:
+def side_by_side(clients: dict, path: str, repeat: int) -> dict[int, float]:
     """The median time of the page at each size, the sizes taking turns request by request, so that a slow
     moment of this shared machine falls on both."""
     for client in clients.values():

@@ -1,0 +1,159 @@
+"""A program of a million nominations on PostgreSQL: each busy page's server time at 1,000,000 against 1,000, what
+building and keeping such a program costs, and the quarter's workbook at that size.
+
+    .venv/bin/python bench/million.py [LARGE]      (default 1000000; `make bench-million`)
+
+Both programs are built by bench/dataset.py in databases of their own, vacuumed and analyzed as autovacuum would,
+their kept figures counted and every past quarter closed, as a program a decade old would have them. A bench board
+member, who also submitted 40 of the nominations and supports 20 more at both sizes, is signed in to each. Each
+page is then timed in this process (routing, queries, templates), the two sizes taking turns request by request:
+the median of REPEAT requests. Target (issue 24): at most 1.5 times the time at 1,000 for every page.
+
+Last, the last full quarter's workbook is written from the large program in a process of its own
+(bench/export_workbook.py's child), and its time, rows and peak memory printed (target: under 250 MB).
+"""
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select, text  # noqa: E402  (after the path is set)
+
+from bench.databases import fresh_database  # noqa: E402
+from bench.dataset import build  # noqa: E402
+from bench.pages import PASSWORD, close_past_quarters, side_by_side  # noqa: E402
+from burden_tracker import create_app, migrate  # noqa: E402
+from burden_tracker.db import create_db_engine, open_session  # noqa: E402
+from burden_tracker.enums import Role, State  # noqa: E402
+from burden_tracker.models import Nomination  # noqa: E402
+from burden_tracker.queries.reference import organization_today  # noqa: E402
+from burden_tracker.services.keeping import keep_current_quarters  # noqa: E402
+from burden_tracker.services.users import add_user  # noqa: E402
+
+SMALL = 1_000
+REPEAT = 9
+TARGET, TARGET_MB = 1.5, 250
+BENCH_USER = "bench-board@bench.test"
+OWN, SUPPORTED = 40, 20  # the bench user's nominations and supports, the same at both sizes
+PAGES = {
+    "/nominations": "/nominations",
+    "/nominations?q=fax": "/nominations?q=fax",
+    "/nominations?state=proposed&sort=hours": "/nominations?state=proposed&sort=hours",
+    "/board": "/board",
+    "/board?age=overdue": "/board?age=overdue",
+    "one nomination": "/nominations/{open}",
+    "/wins": "/wins",
+    "/mine": "/mine",
+    "/dashboard, past closed": "/dashboard",
+}
+EXPORT = Path(__file__).resolve().parent / "export_workbook.py"
+
+
+def main(large: int) -> int:
+    missed = 0
+    with ExitStack() as stack:
+        programs = {size: stack.enter_context(_program(size)) for size in (SMALL, large)}
+        print(f"\n{'page':<40}  {SMALL:>9,}  {large:>11,}  {'ratio':>6}  target", flush=True)
+        for page, path in PAGES.items():
+            paths = {size: path.format(open=program.open_id) for size, program in programs.items()}
+            timings = _timed(programs, paths)
+            ratio = timings[large] / timings[SMALL]
+            missed |= ratio > TARGET
+            print(f"{page:<40}  {timings[SMALL] * 1000:>7.1f}ms  {timings[large] * 1000:>9.1f}ms  {ratio:>6.2f}  "
+                  f"<= {TARGET}{'  MISSED' if ratio > TARGET else ''}", flush=True)
+        workbook = _workbook(programs[large].url)
+        over = workbook["peak_mb"] >= TARGET_MB
+        missed |= over
+        print(f"\nthe last full quarter's workbook at {large:,}: {workbook['seconds']:.0f} s, "
+              f"{workbook['rows']:,} rows, peak {workbook['peak_mb']:.0f} MB (target under {TARGET_MB} MB)"
+              f"{'  MISSED' if over else ''}", flush=True)
+    return 1 if missed else 0
+
+
+class _Program:
+    def __init__(self, url: str, client, open_id: int):
+        self.url, self.client, self.open_id = url, client, open_id
+
+
+@contextmanager
+def _program(size: int):
+    with tempfile.TemporaryDirectory() as folder, fresh_database("postgresql", Path(folder), str(size)) as url:
+        engine = create_db_engine(url)
+        migrate.upgrade(engine)
+        started = time.perf_counter()
+        build(engine, nominations=size)
+        built = time.perf_counter() - started
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum soon would after a bulk load
+        vacuumed = time.perf_counter() - started - built
+        open_id = _bench_user(engine)
+        with open_session(engine) as session:
+            started = time.perf_counter()
+            keep_current_quarters(session=session, today=organization_today(session=session))
+            kept = time.perf_counter() - started
+        engine.dispose()
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})  # CSRF on: a nomination's page draws forms
+        client = app.test_client()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(True))[1]
+        client.post("/login", data={"email": BENCH_USER, "password": PASSWORD, "csrf_token": token})
+        started = time.perf_counter()
+        closed = close_past_quarters(client)
+        closing = time.perf_counter() - started
+        print(f"{size:>11,} nominations: built in {built:.0f} s, vacuumed and analyzed in {vacuumed:.0f} s, kept "
+              f"figures counted in {kept:.0f} s, {closed} past quarters closed in {closing:.0f} s", flush=True)
+        try:
+            yield _Program(url, client, open_id)
+        finally:
+            app.extensions["db_engine"].dispose()
+
+
+def _bench_user(engine) -> int:
+    """The signed-in board member, who submitted OWN nominations and supports SUPPORTED more; returns an open
+    nomination's id for the page of one."""
+    with open_session(engine) as session:
+        user = add_user(session=session, email=BENCH_USER, roles={Role.BOARD, Role.STAFF}, password=PASSWORD)
+        session.execute(text("UPDATE nominations SET submitter_id = :user WHERE id <= :own"),
+                        {"user": user.id, "own": OWN})
+        session.execute(text("DELETE FROM supporters WHERE user_id = :user"), {"user": user.id})
+        session.execute(text("INSERT INTO supporters (nomination_id, user_id, occurrences_per_week, created_at) "
+                             "SELECT id, :user, 2, now() FROM nominations WHERE id > :own AND id <= :last "
+                             "AND submitter_id <> :user ON CONFLICT DO NOTHING"),
+                        {"user": user.id, "own": OWN, "last": OWN + SUPPORTED})
+        open_id = session.scalar(select(Nomination.id).where(Nomination.state == State.PROPOSED)
+                                 .order_by(Nomination.id.desc()).limit(1))
+        session.commit()
+    return open_id
+
+
+def _timed(programs: dict, paths: dict) -> dict[int, float]:
+    """side_by_side, each size asking its own path (the open nomination differs between programs)."""
+    clients = {size: _Asking(program.client, paths[size]) for size, program in programs.items()}
+    return side_by_side(clients, "", REPEAT)
+
+
+class _Asking:
+    """A client that asks for its own path, whatever path it is handed."""
+
+    def __init__(self, client, path: str):
+        self.client, self.path = client, path
+
+    def get(self, _path: str):
+        return self.client.get(self.path)
+
+
+def _workbook(url: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        output = subprocess.run([sys.executable, str(EXPORT), "--child", "export", url, folder], check=True,
+                                capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000))
