@@ -35,6 +35,8 @@ KEPT = tuple(f.name for f in fields(Figures) if f.name not in FROM_DAYS + _FROM_
 LISTED = "nominations"
 REVISED = "revised"
 REALIZING_HOURS, REALIZING_COST = "realizing hours", "realizing cost"
+# How many retirements begin to count on each day (Wins' headline: retired on or before a day, by outcome).
+REALIZING_COUNT = "retirements"
 PROGRAM = ("", "")
 
 
@@ -139,6 +141,7 @@ def _tally_quarter(figures: Counter, days: Counter, quarter: hours.Quarter, shar
             begins = max(quarter.first_day, share.retired_on)
             days[key, grouping, group, REALIZING_HOURS, begins.toordinal()] += counted.annualized_hours
             days[key, grouping, group, REALIZING_COST, begins.toordinal()] += counted.annualized_cost
+            days[key, grouping, group, REALIZING_COUNT, begins.toordinal()] += 1
     if waiting_as is not None:
         days[key, PIPELINE, waiting_as.value, WAITING, share.submitted_on.toordinal()] += 1
         days[key, PIPELINE, waiting_as.value, WAITING_HOURS, share.submitted_on.toordinal()] += counted.potential_hours
@@ -158,12 +161,13 @@ def counted_afresh(*, session: Session, quarters: list[hours.Quarter]) -> tuple[
     for quarter in quarters:
         begins = case((Nomination.retired_on < quarter.first_day, literal(quarter.first_day, Date)),
                       else_=Nomination.retired_on)
-        realizing = (select(*keys, begins, func.sum(annual), func.sum(hours.cost(annual, rate)))
+        realizing = (select(*keys, begins, func.sum(annual), func.sum(hours.cost(annual, rate)), func.count())
                      .where(retired_by_end(quarter)).group_by(*keys, begins))
-        for *groups, day, annual_hours, cost in session.execute(realizing):
+        for *groups, day, annual_hours, cost, count in session.execute(realizing):
             for grouping, group in _groups(*groups):
                 days[quarter.key, grouping, group, REALIZING_HOURS, day.toordinal()] += annual_hours
                 days[quarter.key, grouping, group, REALIZING_COST, day.toordinal()] += cost
+                days[quarter.key, grouping, group, REALIZING_COUNT, day.toordinal()] += count
         state = state_at_end(quarter, zone)
         waiting_then = (with_closing(select(state, Nomination.submitted_on, func.count(), func.sum(annual)))
                         .where(open_at_end(quarter, zone)).group_by(state, Nomination.submitted_on))

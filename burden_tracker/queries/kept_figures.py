@@ -7,8 +7,8 @@ A kept quarter holds, for the program (grouping "") and for each group of each o
 - kept_figures: each Figures field that the day it is read on does not change (KEPT), the moves and revisions of
   the quarter, and how many nominations the group has (LISTED, so that a group in use is listed even when none of
   its figures falls in the quarter);
-- kept_days: the hours and cost a year that begin to be realized in the quarter, by the day they begin, from which
-  the hours realized through any day are summed; and (grouping "pipeline") the nominations waiting at the quarter's
+- kept_days: the hours and cost a year that begin to be realized in the quarter, and how many retirements, by the day
+  they begin, from which the hours realized through any day (and Wins' headline) are summed; and (grouping "pipeline") the nominations waiting at the quarter's
   end, by state and day of submission, from which their ages on any day are counted.
 
 Figures are sums over nominations, so services/keeping.py keeps them by adding, as a change is written, the
@@ -35,6 +35,7 @@ from .figure_shares import (
     LISTED,
     PIPELINE,
     REALIZING_COST,
+    REALIZING_COUNT,
     REALIZING_HOURS,
     REVISED,
     WAITING,
@@ -123,6 +124,20 @@ def _figures(session: Session, wanted: list[hours.Quarter], groupings, today: da
             found["realized_cost"] = to_date
     fte_hours = get_settings(session=session).fte_hours_per_year
     return {place: _as_figures(found, fte_hours) for place, found in values.items() if found.get(LISTED, 0) > 0.5}
+
+
+def retired_by_outcome(*, session: Session, quarter: hours.Quarter, day: date) -> dict[str, tuple[int, float]]:
+    """As wins.retired_by on a day of the kept quarter: {outcome's group key: (retirements, hours a year)} of the
+    burdens retired on or before the day, summed from the days they begin to count."""
+    counted = (select(KeptDay.group_key, KeptDay.measure, func.sum(KeptDay.value))
+               .where(KeptDay.quarter == quarter.key, KeptDay.grouping == "outcome",
+                      KeptDay.measure.in_((REALIZING_COUNT, REALIZING_HOURS)), KeptDay.day <= day.toordinal())
+               .group_by(KeptDay.group_key, KeptDay.measure))
+    found: dict[str, dict] = {}
+    for group, measure, value in session.execute(counted):
+        found.setdefault(group, {})[measure] = value
+    return {group: (round(values.get(REALIZING_COUNT, 0)), float(values.get(REALIZING_HOURS, 0.0)))
+            for group, values in found.items() if values.get(REALIZING_COUNT, 0) > 0.5}
 
 
 def _days_counted(through):

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from .. import hours
 from ..enums import Outcome, State
 from ..models import Category, Department, Nomination
+from . import kept_figures
 from .estimates import annual_hours_column
 from .listing import Listing
 from .measured_impact import Impact, measured_impacts
@@ -80,7 +81,17 @@ def measured_wins(*, session: Session, wins: list[Win], today: date) -> dict[int
 
 def retired_by(*, session: Session, day: date) -> dict[Outcome | None, tuple[int, float]]:
     """The burdens retired on or before the day, by how they were resolved (None: not recorded): how many, and the
-    hours a year they give back."""
+    hours a year they give back. Read from the kept figures of the day's quarter while they are current: counting
+    every retirement of the program's history on each request grew with it."""
+    quarter = hours.Quarter.containing(day, get_settings(session=session).fiscal_year_start_month)
+    if kept_figures.current(session=session, quarters=[quarter]):
+        kept = kept_figures.retired_by_outcome(session=session, quarter=quarter, day=day)
+        return {None if key == "None" else Outcome(key): found for key, found in kept.items()}
+    return retired_by_counted(session=session, day=day)
+
+
+def retired_by_counted(*, session: Session, day: date) -> dict[Outcome | None, tuple[int, float]]:
+    """As retired_by, counted from every retirement of the program's history."""
     query = (select(Nomination.outcome, func.count(), func.coalesce(func.sum(annual_hours_column(session=session)),
                                                                     0.0))
              .where(retired_on_or_before(day)).group_by(Nomination.outcome))

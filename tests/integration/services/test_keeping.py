@@ -10,7 +10,7 @@ from sqlalchemy import select
 from burden_tracker import hours
 from burden_tracker.enums import Role
 from burden_tracker.models import KeptQuarter, Nomination, Site
-from burden_tracker.queries import kept_figures, quarter_report, reporting
+from burden_tracker.queries import kept_figures, quarter_report, reporting, wins
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.queries.reference import organization_today
 from burden_tracker.schemas import NominationIn
@@ -62,6 +62,14 @@ def assert_kept_as_counted(session) -> None:
         assert kept_figures.moves_by_target(session=session, quarter=quarter) == (
             reporting.moves_by_target(session=session, quarter=quarter),
             reporting.revisions_during(session=session, quarter=quarter))
+    for day in (today, quarters[-1].first_day, quarters[-1].last_day, quarters[0].last_day):  # Wins' headline
+        kept, counted = (wins.retired_by(session=session, day=day), wins.retired_by_counted(session=session, day=day))
+        as_kept = kept_figures.retired_by_outcome(session=session, quarter=hours.Quarter.containing(day), day=day)
+        assert as_kept.keys() == {str(getattr(outcome, "value", outcome)) for outcome in counted}, day  # read kept
+        assert {outcome: count for outcome, (count, _) in kept.items()} == {
+            outcome: count for outcome, (count, _) in counted.items()}, day
+        assert {outcome: hours for outcome, (_, hours) in kept.items()} == pytest.approx(
+            {outcome: hours for outcome, (_, hours) in counted.items()}), day
 
 
 def move(session, nomination_id, how, actor, **fields):
