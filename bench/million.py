@@ -7,7 +7,9 @@ Both programs are built by bench/dataset.py in databases of their own, vacuumed 
 their kept figures counted and every past quarter closed, as a program a decade old would have them. A bench board
 member, who also submitted 40 of the nominations and supports 20 more at both sizes, is signed in to each. Each
 page is then timed in this process (routing, queries, templates), the two sizes taking turns request by request:
-the median of REPEAT requests. Target (issue 24): at most 1.5 times the time at 1,000 for every page.
+the median of REPEAT requests. Target (issue 24): at most 1.5 times the time at 1,000 for every page. Beside the
+times, the rows of nominations the page's plans read at each size (EXPLAIN ANALYZE, bench/work.py): the planner's
+choices, counted rather than timed.
 
 Last, the last full quarter's workbook is written from the large program in a process of its own
 (bench/export_workbook.py's child), and its time, rows and peak memory printed (target: under 250 MB).
@@ -29,6 +31,7 @@ from sqlalchemy import select, text  # noqa: E402  (after the path is set)
 from bench.databases import fresh_database  # noqa: E402
 from bench.dataset import build  # noqa: E402
 from bench.pages import PASSWORD, close_past_quarters, side_by_side  # noqa: E402
+from bench.work import statements_of, work_of_statements  # noqa: E402
 from burden_tracker import create_app, migrate  # noqa: E402
 from burden_tracker.db import create_db_engine, open_session  # noqa: E402
 from burden_tracker.enums import Role, State  # noqa: E402
@@ -60,14 +63,17 @@ def main(large: int) -> int:
     missed = 0
     with ExitStack() as stack:
         programs = {size: stack.enter_context(_program(size)) for size in (SMALL, large)}
-        print(f"\n{'page':<40}  {SMALL:>9,}  {large:>11,}  {'ratio':>6}  target", flush=True)
+        print(f"\n{'page':<40}  {SMALL:>9,}  {large:>11,}  {'ratio':>6}  target   rows read: {SMALL:,}, "
+              f"{large:,}", flush=True)
         for page, path in PAGES.items():
             paths = {size: path.format(open=program.open_id) for size, program in programs.items()}
             timings = _timed(programs, paths)
             ratio = timings[large] / timings[SMALL]
             missed |= ratio > TARGET
+            read = {size: _rows_read(program, paths[size]) for size, program in programs.items()}
             print(f"{page:<40}  {timings[SMALL] * 1000:>7.1f}ms  {timings[large] * 1000:>9.1f}ms  {ratio:>6.2f}  "
-                  f"<= {TARGET}{'  MISSED' if ratio > TARGET else ''}", flush=True)
+                  f"<= {TARGET}  {read[SMALL]:>8,.0f}  {read[large]:>10,.0f}{'  MISSED' if ratio > TARGET else ''}",
+                  flush=True)
         workbook = _workbook(programs[large].url)
         over = workbook["peak_mb"] >= TARGET_MB
         missed |= over
@@ -146,6 +152,13 @@ class _Asking:
 
     def get(self, _path: str):
         return self.client.get(self.path)
+
+
+def _rows_read(program: _Program, path: str) -> float:
+    """Rows of nominations the page's plans read, as EXPLAIN ANALYZE counts them: the planner's choices, where the
+    time is the machine's too."""
+    engine = program.client.application.extensions["db_engine"]
+    return work_of_statements(engine, statements_of(engine, lambda: program.client.get(path)))
 
 
 def _workbook(url: str) -> dict:

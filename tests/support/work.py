@@ -1,12 +1,10 @@
-"""The work a page's queries do, counted rather than timed, which is steady on a busy machine: SQLite's
-virtual-machine steps, and the rows PostgreSQL's plans actually read from the nominations table (EXPLAIN ANALYZE).
-A test asks at 2,000 nominations (bench/dataset.py), grows the table eightfold, and asks again."""
+"""The work a page's queries do, counted rather than timed (bench/work.py), which is steady on a busy machine. A
+test asks at 2,000 nominations (bench/dataset.py), grows the table eightfold, and asks again."""
 
-import json
-
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session
 
+from bench.work import statements_of, work_of_statements
 from burden_tracker.db import refresh_statistics
 
 GROWTH = 8
@@ -24,56 +22,12 @@ def as_the_app_keeps_them(engine) -> None:
 
 
 def work_of(engine, ask) -> float:
-    """SQLite: virtual-machine steps (in thousands). PostgreSQL: rows read by the plans' scans of nominations."""
-    statements = []
-
-    def keep(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith(("SELECT", "(SELECT")) and "nominations" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    """The work of what `ask(session)` reads from nominations (bench/work.py)."""
+    def asked():
         with Session(engine) as session:
             ask(session)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    with engine.connect() as connection:
-        cursor = connection.connection.dbapi_connection.cursor()
-        if engine.dialect.name == "sqlite":
-            return _sqlite_steps(connection.connection.dbapi_connection, cursor, statements)
-        return sum(_rows_read(cursor, statement, parameters) for statement, parameters in statements)
 
-
-def _sqlite_steps(dbapi_connection, cursor, statements) -> float:
-    steps = [0]
-
-    def count_thousand():
-        steps[0] += 1
-        return 0
-
-    dbapi_connection.set_progress_handler(count_thousand, 1000)
-    try:
-        for statement, parameters in statements:
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
-    finally:
-        dbapi_connection.set_progress_handler(None, 0)
-    return max(steps[0], 1)
-
-
-def _rows_read(cursor, statement: str, parameters) -> int:
-    cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters)
-    plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(_scanned(plan[0]["Plan"]), 1)
-
-
-def _scanned(node: dict) -> int:
-    """Rows the scans of nominations returned or threw away, over all their loops."""
-    read = 0
-    if node.get("Relation Name") == "nominations":
-        read = (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1)
-    return read + sum(_scanned(child) for child in node.get("Plans", []))
+    return work_of_statements(engine, statements_of(engine, asked))
 
 
 def busiest(engine, column: str) -> int:
