@@ -16,7 +16,6 @@ Last, the last full quarter's workbook is written from the large program in a pr
 """
 
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -26,25 +25,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select, text  # noqa: E402  (after the path is set)
 
 from bench.databases import fresh_database  # noqa: E402
 from bench.dataset import build  # noqa: E402
-from bench.pages import PASSWORD, close_past_quarters, side_by_side  # noqa: E402
+from bench.pages import Asking, bench_user, close_past_quarters, side_by_side, signed_in  # noqa: E402
 from bench.work import statements_of, work_of_statements  # noqa: E402
 from burden_tracker import create_app, migrate  # noqa: E402
 from burden_tracker.db import create_db_engine, open_session  # noqa: E402
-from burden_tracker.enums import Role, State  # noqa: E402
-from burden_tracker.models import Nomination  # noqa: E402
 from burden_tracker.queries.reference import organization_today  # noqa: E402
 from burden_tracker.services.keeping import keep_current_quarters  # noqa: E402
-from burden_tracker.services.users import add_user  # noqa: E402
 
 SMALL = 1_000
 REPEAT = 9
 TARGET, TARGET_MB = 1.5, 250
-BENCH_USER = "bench-board@bench.test"
-OWN, SUPPORTED = 40, 20  # the bench user's nominations and supports, the same at both sizes
 PAGES = {
     "/nominations": "/nominations",
     "/nominations?q=fax": "/nominations?q=fax",
@@ -99,16 +92,14 @@ def _program(size: int):
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum soon would after a bulk load
         vacuumed = time.perf_counter() - started - built
-        open_id = _bench_user(engine)
+        open_id = bench_user(engine)
         with open_session(engine) as session:
             started = time.perf_counter()
             keep_current_quarters(session=session, today=organization_today(session=session))
             kept = time.perf_counter() - started
         engine.dispose()
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})  # CSRF on: a nomination's page draws forms
-        client = app.test_client()
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(True))[1]
-        client.post("/login", data={"email": BENCH_USER, "password": PASSWORD, "csrf_token": token})
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        client = signed_in(app)
         started = time.perf_counter()
         closed = close_past_quarters(client)
         closing = time.perf_counter() - started
@@ -120,38 +111,10 @@ def _program(size: int):
             app.extensions["db_engine"].dispose()
 
 
-def _bench_user(engine) -> int:
-    """The signed-in board member, who submitted OWN nominations and supports SUPPORTED more; returns an open
-    nomination's id for the page of one."""
-    with open_session(engine) as session:
-        user = add_user(session=session, email=BENCH_USER, roles={Role.BOARD, Role.STAFF}, password=PASSWORD)
-        session.execute(text("UPDATE nominations SET submitter_id = :user WHERE id <= :own"),
-                        {"user": user.id, "own": OWN})
-        session.execute(text("DELETE FROM supporters WHERE user_id = :user"), {"user": user.id})
-        session.execute(text("INSERT INTO supporters (nomination_id, user_id, occurrences_per_week, created_at) "
-                             "SELECT id, :user, 2, now() FROM nominations WHERE id > :own AND id <= :last "
-                             "AND submitter_id <> :user ON CONFLICT DO NOTHING"),
-                        {"user": user.id, "own": OWN, "last": OWN + SUPPORTED})
-        open_id = session.scalar(select(Nomination.id).where(Nomination.state == State.PROPOSED)
-                                 .order_by(Nomination.id.desc()).limit(1))
-        session.commit()
-    return open_id
-
-
 def _timed(programs: dict, paths: dict) -> dict[int, float]:
     """side_by_side, each size asking its own path (the open nomination differs between programs)."""
-    clients = {size: _Asking(program.client, paths[size]) for size, program in programs.items()}
+    clients = {size: Asking(program.client, paths[size]) for size, program in programs.items()}
     return side_by_side(clients, "", REPEAT)
-
-
-class _Asking:
-    """A client that asks for its own path, whatever path it is handed."""
-
-    def __init__(self, client, path: str):
-        self.client, self.path = client, path
-
-    def get(self, _path: str):
-        return self.client.get(self.path)
 
 
 def _rows_read(program: _Program, path: str) -> float:

@@ -1,5 +1,5 @@
 """How the busiest pages scale: server time at 100,000 nominations against 1,000, and the dashboard
-against the floor of its own SQL.
+against the floor of its own SQL. bench/million.py does the same on PostgreSQL at a million.
 
     .venv/bin/python bench/pages.py [SMALL LARGE]      (default 1000 100000)
 
@@ -29,14 +29,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, func, select  # noqa: E402  (after the path is set)
+from datetime import UTC, datetime  # noqa: E402  (after the path is set)
+
+from sqlalchemy import event, func, insert, literal, select, text  # noqa: E402
 
 from bench.databases import KINDS, fresh_database  # noqa: E402
 from bench.dataset import build  # noqa: E402
 from burden_tracker import create_app, migrate  # noqa: E402
-from burden_tracker.db import create_db_engine, open_session  # noqa: E402
-from burden_tracker.enums import Role  # noqa: E402
-from burden_tracker.models import Nomination  # noqa: E402
+from burden_tracker.db import create_db_engine, open_session, refresh_statistics  # noqa: E402
+from burden_tracker.enums import Role, State  # noqa: E402
+from burden_tracker.models import Nomination, Supporter  # noqa: E402
 from burden_tracker.queries.reference import organization_today  # noqa: E402
 from burden_tracker.queries.reporting import current_quarter  # noqa: E402
 from burden_tracker.services.closing import close_quarter  # noqa: E402
@@ -51,12 +53,19 @@ LIST_TARGET = 1.5
 PAGES = {
     "/nominations": "/nominations",
     "/nominations filtered": "/nominations?state=proposed&sort=hours&q=fax",
+    "/nominations by hours": "/nominations?state=proposed&sort=hours",
     "/nominations narrowed": "/nominations?state=proposed&department=1&sort=hours&q=form",
     "/board": "/board",
+    "/board overdue": "/board?age=overdue",
     "/board filtered": "/board?category=1&age=overdue&sort=supporters",
     "/board narrowed": "/board?department=1&age=overdue&sort=supporters",
+    "one nomination": "/nominations/{open}",
+    "/wins": "/wins",
+    "/mine": "/mine",
     "/dashboard": "/dashboard",
 }
+BENCH_USER = "bench-board@bench.test"
+OWN, SUPPORTED = 40, 20  # the bench user's nominations and supports, the same at both sizes
 NARROWED = ("/nominations narrowed", "/board narrowed")
 # The dashboard at 100,000 against 1,000 once every past quarter is closed, and with nothing closed. The page reads
 # kept figures (queries/kept_figures.py), so against its own SQL it now measures the templates' share of a page
@@ -71,14 +80,17 @@ def main(small: int, large: int) -> None:
     print(f"{'database':<10}  {'page':<22}  {small:>9,}  {large:>9,}  {'ratio':>6}  target")
     for kind in KINDS:
         with ExitStack() as stack:
-            clients = {size: stack.enter_context(_signed_in(kind, size)) for size in (small, large)}
+            programs = {size: stack.enter_context(_signed_in(kind, size)) for size in (small, large)}
+            clients = {size: client for size, (client, _open) in programs.items()}
             for page, path in PAGES.items():
-                timings = side_by_side(clients, path, REPEAT if page == "/dashboard" else LIST_REPEAT)
+                asking = {size: Asking(client, path.format(open=open_id)) for size, (client, open_id)
+                          in programs.items()}
+                timings = side_by_side(asking, path, REPEAT if page == "/dashboard" else LIST_REPEAT)
                 a, b = timings[small], timings[large]
                 target = OPEN_TARGET if page == "/dashboard" else "—" if page in WITHOUT_TARGET else f"<= {LIST_TARGET}"
                 print(f"{kind:<10}  {page:<22}  {a * 1000:>7.1f}ms  {b * 1000:>7.1f}ms  {b / a:>6.2f}  {target}",
                       flush=True)
-                rows = [len(_LISTED_ROW.findall(clients[size].get(path).get_data(as_text=True))) for size in clients]
+                rows = [len(_LISTED_ROW.findall(asking[size].get(path).get_data(as_text=True))) for size in asking]
                 if rows[0] != rows[1]:
                     print(f"    the page lists {rows[0]} rows at {small:,} and {rows[1]} at {large:,}; a longer page "
                           "takes longer to read and to draw, whatever the size of the table", flush=True)
@@ -95,7 +107,8 @@ def main(small: int, large: int) -> None:
 
 @contextmanager
 def _signed_in(kind: str, size: int):
-    """A test client of the app on a program of this size, signed in as a board member."""
+    """A test client of the app on a program of this size, signed in as the bench's board member, and the id of an
+    open nomination for the page of one."""
     with tempfile.TemporaryDirectory() as folder, fresh_database(kind, Path(folder), str(size)) as url:
         engine = create_db_engine(url)
         migrate.upgrade(engine)
@@ -103,22 +116,58 @@ def _signed_in(kind: str, size: int):
         if kind == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum soon would after a bulk load
+        else:
+            refresh_statistics(engine)  # as the worker's morning round keeps them
+        open_id = bench_user(engine)
         with open_session(engine) as session:
-            add_user(session=session, email="bench-board@bench.test", roles={Role.BOARD}, password=PASSWORD)
             started = time.perf_counter()
             # Built around the application, as a restore is: the operator counts the kept figures once
             keep_current_quarters(session=session, today=organization_today(session=session))
             print(f"{kind:<10}  counting the kept figures at {size:,} took {time.perf_counter() - started:.1f}s",
                   flush=True)
         engine.dispose()
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
-        logging.getLogger("burden_tracker.audit").setLevel(logging.WARNING)  # one sign-in per program: not news
-        client = app.test_client()
-        client.post("/login", data={"email": "bench-board@bench.test", "password": PASSWORD})
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
         try:
-            yield client
+            yield signed_in(app), open_id
         finally:
             app.extensions["db_engine"].dispose()
+
+
+def bench_user(engine) -> int:
+    """The board member the bench signs in as, who submitted OWN nominations and supports SUPPORTED more at any
+    size; returns an open nomination's id for the page of one."""
+    with open_session(engine) as session:
+        user = add_user(session=session, email=BENCH_USER, roles={Role.BOARD, Role.STAFF}, password=PASSWORD)
+        session.execute(text("UPDATE nominations SET submitter_id = :user WHERE id <= :own"),
+                        {"user": user.id, "own": OWN})
+        session.execute(insert(Supporter).from_select(
+            ["nomination_id", "user_id", "occurrences_per_week", "created_at"],
+            select(Nomination.id, literal(user.id), literal(2.0), literal(datetime.now(UTC)))
+            .where(Nomination.id > OWN, Nomination.id <= OWN + SUPPORTED)))
+        open_id = session.scalar(select(Nomination.id).where(Nomination.state == State.PROPOSED)
+                                 .order_by(Nomination.id.desc()).limit(1))
+        session.commit()
+    return open_id
+
+
+def signed_in(app):
+    """A test client signed in as the bench's board member, through the form, CSRF token and all: a nomination's
+    page draws the board's forms."""
+    logging.getLogger("burden_tracker.audit").setLevel(logging.WARNING)  # one sign-in per program: not news
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(True))[1]
+    client.post("/login", data={"email": BENCH_USER, "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+class Asking:
+    """A client that asks for its own path whatever it is handed: two programs' pages of one nomination differ."""
+
+    def __init__(self, client, path: str):
+        self.client, self.path = client, path
+
+    def get(self, _path: str):
+        return self.client.get(self.path)
 
 
 def close_past_quarters(client) -> int:

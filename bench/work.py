@@ -8,12 +8,12 @@ import json
 from sqlalchemy import event
 
 
-def statements_of(engine, ask) -> list[tuple]:
-    """The SELECTs reading nominations that `ask()` sends through the engine, with their parameters."""
+def statements_of(engine, ask, table: str = "nominations") -> list[tuple]:
+    """The SELECTs reading the table that `ask()` sends through the engine, with their parameters."""
     statements = []
 
     def keep(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith(("SELECT", "(SELECT")) and "nominations" in statement:
+        if statement.lstrip().upper().startswith(("SELECT", "(SELECT")) and table in statement:
             statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", keep)
@@ -24,13 +24,13 @@ def statements_of(engine, ask) -> list[tuple]:
     return statements
 
 
-def work_of_statements(engine, statements: list[tuple]) -> float:
-    """SQLite: virtual-machine steps (in thousands). PostgreSQL: rows read by the plans' scans of nominations."""
+def work_of_statements(engine, statements: list[tuple], table: str = "nominations") -> float:
+    """SQLite: virtual-machine steps (in thousands). PostgreSQL: rows read by the plans' scans of the table."""
     with engine.connect() as connection:
         cursor = connection.connection.dbapi_connection.cursor()
         if engine.dialect.name == "sqlite":
             return _sqlite_steps(connection.connection.dbapi_connection, cursor, statements)
-        return sum(_rows_read(cursor, statement, parameters) for statement, parameters in statements)
+        return sum(_rows_read(cursor, statement, parameters, table) for statement, parameters in statements)
 
 
 def _sqlite_steps(dbapi_connection, cursor, statements) -> float:
@@ -50,16 +50,16 @@ def _sqlite_steps(dbapi_connection, cursor, statements) -> float:
     return max(steps[0], 1)
 
 
-def _rows_read(cursor, statement: str, parameters) -> int:
+def _rows_read(cursor, statement: str, parameters, table: str) -> int:
     cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters)
     plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(_scanned(plan[0]["Plan"]), 1)
+    return max(_scanned(plan[0]["Plan"], table), 1)
 
 
-def _scanned(node: dict) -> int:
-    """Rows the scans of nominations returned or threw away, over all their loops."""
+def _scanned(node: dict, table: str) -> int:
+    """Rows the scans of the table returned or threw away, over all their loops."""
     read = 0
-    if node.get("Relation Name") == "nominations":
+    if node.get("Relation Name") == table:
         read = (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1)
-    return read + sum(_scanned(child) for child in node.get("Plans", []))
+    return read + sum(_scanned(child, table) for child in node.get("Plans", []))

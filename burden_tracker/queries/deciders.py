@@ -53,7 +53,9 @@ def check_decides(*, session: Session, user: User, nomination_id: int, refusal: 
 
 def deciding_for(site_id: int | None):
     """A condition on User: an active board member who decides for the site; given None, for any site."""
-    on_board = User.active.is_(True) & exists().where(UserRole.user_id == User.id, UserRole.role == Role.BOARD)
+    # Found from the board's roles (their index leads with the role), not by asking of every person whether they
+    # have one: the staff grow with the program, the board does not.
+    on_board = User.active.is_(True) & User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.BOARD))
     if site_id is None:
         return on_board
     limited = exists().where(BoardSite.user_id == User.id)

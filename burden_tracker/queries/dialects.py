@@ -25,6 +25,11 @@ def equal_row_by_row(column, value):
     return _EqualRowByRow(column, value)
 
 
+def between_row_by_row(column, first, last):
+    """`column BETWEEN first AND last`, which SQLite checks row by row rather than reading as a range of an index."""
+    return _BetweenRowByRow(column, first, last)
+
+
 def days_between(start, end):
     """Whole days from the first date to the second, as an integer: `end - start` for PostgreSQL, which subtracts
     dates; SQLite keeps dates as text and counts days by julianday()."""
@@ -100,6 +105,26 @@ def _equal(element, compiler, **kw):
 def _equal_off_the_index(element, compiler, **kw):
     column, value = element.clauses
     return f"+{compiler.process(column, **kw)} = {compiler.process(value, **kw)}"
+
+
+class _BetweenRowByRow(FunctionElement):
+    """A quarter's retirements, read as a range of the index of retired days, were fetched and sorted whole to find
+    the largest five, at a cost that grows with the program; walked along the hours index of the retired, they stop
+    at the fifth that falls in the quarter (queries/executive.largest_wins)."""
+
+    inherit_cache = True
+
+
+@compiles(_BetweenRowByRow)
+def _between(element, compiler, **kw):
+    column, first, last = element.clauses
+    return compiler.process(column.between(first, last), **kw)
+
+
+@compiles(_BetweenRowByRow, "sqlite")
+def _between_off_the_index(element, compiler, **kw):
+    column, first, last = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"+{column} BETWEEN {first} AND {last}"
 
 
 class _DaysBetween(FunctionElement):

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from .. import hours
+from ..enums import State
 from ..models import MINUTES_A_WEEK, Department, Nomination
+from .dialects import between_row_by_row
 from .estimates import annual_hours_column
-from .report_terms import retired_by_end
 from .reporting import Figures
 
 # "How to read these figures", on the dashboard and the workbook's Summary alike.
@@ -65,7 +66,10 @@ def largest_wins(*, session: Session, quarter: hours.Quarter, count: int = 5) ->
     annual = annual_hours_column(session=session)
     query = (select(Nomination.id, Nomination.title, Department.name, Nomination.retired_on, annual)
              .join(Department, Department.id == Nomination.department_id)
-             .where(retired_by_end(quarter), Nomination.retired_on >= quarter.first_day)
+             # Retired by the quarter's end (report_terms.retired_by_end) and on or after its first day, the days
+             # kept off their index, which SQLite would otherwise read as a range and sort.
+             .where(Nomination.state == State.RETIRED,
+                    between_row_by_row(Nomination.retired_on, quarter.first_day, quarter.last_day))
              # Hours a year are minutes a week times a constant: ordered by the expression the state's hours index
              # holds, the database walks the retired from the largest and stops at the fifth of the quarter,
              # rather than sorting all of the quarter's retirements, which grow with the program.

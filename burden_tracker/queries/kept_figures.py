@@ -8,8 +8,9 @@ A kept quarter holds, for the program (grouping "") and for each group of each o
   the quarter, and how many nominations the group has (LISTED, so that a group in use is listed even when none of
   its figures falls in the quarter);
 - kept_days: the hours and cost a year that begin to be realized in the quarter, and how many retirements, by the day
-  they begin, from which the hours realized through any day (and Wins' headline) are summed; and (grouping "pipeline") the nominations waiting at the quarter's
-  end, by state and day of submission, from which their ages on any day are counted.
+  they begin, from which the hours realized through any day (and Wins' headline) are summed; and (grouping
+  "pipeline") the nominations waiting at the quarter's end, by state and day of submission, from which their ages on
+  any day are counted.
 
 Figures are sums over nominations, so services/keeping.py keeps them by adding, as a change is written, the
 nominations' shares after it less their shares before. A kept quarter is trusted only while it has counted the

@@ -5,15 +5,19 @@ nomination's site."""
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session
 
+from bench.work import statements_of, work_of_statements
 from burden_tracker.enums import Role, State, VoteChoice
 from burden_tracker.errors import DomainError
-from burden_tracker.models import BoardSite, Nomination, Site, User
+from burden_tracker.models import BoardSite, Nomination, Site, User, UserRole, utc_now
+from burden_tracker.queries.board_panel import active_board_members
 from burden_tracker.queries.deciders import check_decides, deciders, decides, sites_decided_by
 from burden_tracker.queries.votes import tally
 from burden_tracker.services.votes import cast_vote
 from tests.support.factories import limit_to_sites, make_department, make_nomination, make_site, make_user
+from tests.support.work import MOST_EXTRA_WORK, as_the_app_keeps_them
 
 
 @dataclass
@@ -106,3 +110,32 @@ def test_votes_of_members_who_no_longer_decide_for_the_site_no_longer_count(sess
     limit_to_sites(session, system.queens_board[1], system.kapiolani)
     after = tally(session=session, nomination_id=system.at_queens.id)
     assert (after.board_members, after.approve, after.reject, after.passed) == (1, 0, 1, False)
+
+
+def test_the_board_is_found_without_reading_every_person(session, engine):
+    """The staff grow with the program and the board does not: finding the board reads as much with 400 staff as
+    with 8,400 (the work counted as bench/work.py counts it)."""
+    for _ in range(3):
+        make_user(session, Role.STAFF, Role.BOARD)
+
+    def staff(count: int) -> None:
+        first = session.scalar(select(func.max(User.id))) + 1
+        session.execute(insert(User.__table__), [{"email": f"staff{first + n}@scale.test", "name": "Staff",
+                                                  "active": True, "created_at": utc_now()} for n in range(count)])
+        session.execute(insert(UserRole.__table__), [{"user_id": first + n, "role": Role.STAFF}
+                                                     for n in range(count)])
+        session.commit()
+
+    def board():
+        with Session(engine) as reading:
+            active_board_members(session=reading)
+
+    def work() -> float:
+        as_the_app_keeps_them(engine)
+        return work_of_statements(engine, statements_of(engine, board, table="users"), table="users")
+
+    staff(400)
+    before = work()
+    staff(8_000)
+    after = work()
+    assert after / before <= MOST_EXTRA_WORK, (before, after)
