@@ -24,12 +24,23 @@ def create_db_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    # No JIT compilation: it pays only for queries that run for seconds, and the reports' largest queries, which
-    # reach its threshold at a large program's size, spent longer compiling than running (docs/performance.md).
-    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
-    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
     _keep_the_server_default_access_mode(engine)
+    _without_jit(engine)
     return engine
+
+
+def _without_jit(engine: Engine) -> None:
+    """No JIT compilation: it pays only for queries that run for seconds, and the reports' largest queries, which
+    reach its threshold at a large program's size, spent longer compiling than running (docs/performance.md). Set on
+    each new connection, so that the options an operator gives in DATABASE_URL or PGOPTIONS stay theirs."""
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        autocommit, dbapi_connection.autocommit = dbapi_connection.autocommit, True  # a session setting, kept
+        try:
+            dbapi_connection.execute("SET jit = off")
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 def _keep_the_server_default_access_mode(engine: Engine) -> None:

@@ -169,6 +169,10 @@ class ContinuedSheet:
         for part in self.parts:
             part.finish(empty_message)
 
+    @property
+    def rows(self) -> int:
+        return sum(part.rows for part in self.parts)
+
     def over_rows(self, function: str, key: str, *arguments: str) -> str:
         """`function` of the column of `key` over the record rows, added up over the parts: COUNT(…)+COUNT(…)."""
         extra = "".join(f",{argument}" for argument in arguments)

@@ -24,6 +24,7 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Task, TaskWrapper
 from huey.signals import SIGNAL_ERROR
+from sqlalchemy.exc import SQLAlchemyError
 
 from .addresses import emailed_address
 from .db import create_private_file, open_session, refresh_statistics
@@ -184,9 +185,9 @@ def write_workbook_now(app: Flask, workbook_id: int) -> None:
 
 
 def morning_round(app: Flask, now: datetime) -> None:
-    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log and old workbooks are forgotten, and the
-    planner's statistics refreshed (db.refresh_statistics); reminders come before the digests, so that the digests
-    carry them; then the daily digests, and on Mondays the weekly ones. Hourly otherwise does nothing."""
+    """At DIGEST_HOUR on the organization's clocks: the webhooks' old log and old workbooks are forgotten; reminders
+    come before the digests, so that the digests carry them; then the daily digests, and on Mondays the weekly ones;
+    last, the planner's statistics are refreshed (db.refresh_statistics). Hourly otherwise does nothing."""
     with app.app_context(), open_session(app.extensions["db_engine"], read_only=True) as session:
         local = now.astimezone(ZoneInfo(for_lists(session=session).time_zone))
     if local.hour != app.config["DIGEST_HOUR"]:
@@ -194,13 +195,15 @@ def morning_round(app: Flask, now: datetime) -> None:
     with app.app_context(), open_session(app.extensions["db_engine"]) as session:
         forget_old_deliveries(session=session, now=now)
         forget_old_workbooks(session=session, now=now)
-    refresh_statistics(app.extensions["db_engine"])
     remind_owners_now(app, local.date())
-    if not app.config.get("SMTP_HOST"):
-        return
-    send_digests_now(app, NoticeEmail.DAILY)
-    if local.weekday() == MONDAY:
-        send_digests_now(app, NoticeEmail.WEEKLY)
+    if app.config.get("SMTP_HOST"):
+        send_digests_now(app, NoticeEmail.DAILY)
+        if local.weekday() == MONDAY:
+            send_digests_now(app, NoticeEmail.WEEKLY)
+    try:  # last: the day's reminders and digests never wait on it, nor fail with it
+        refresh_statistics(app.extensions["db_engine"])
+    except SQLAlchemyError as error:
+        log.warning("The planner's statistics were not refreshed: %s", error)
 
 
 def _register(app: Flask, queue: Huey) -> Jobs:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from .export import Column, Sheet, as_text, cell, header_cell, is_formula_like
+from .export import Column, ContinuedSheet, as_text, cell, header_cell, is_formula_like
 from .queries.list_exports import ListedRow
 
 
@@ -71,11 +71,12 @@ def _csv_value(value):
 
 def write_workbook(rows: Iterable[ListedRow], columns: list[ListColumn], destination, *, title: str,
                    about: list[tuple[str, str]]) -> int:
-    """One sheet of the rows, with totals, and an "About this list" sheet saying what was asked for."""
+    """The rows on one sheet (continued on more past Excel's rows), with totals, and an "About this list" sheet
+    saying what was asked for."""
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Burden Tracker"
     workbook.properties.title = f"Burden Tracker: {title}"
-    sheet = Sheet(workbook, title, [Column(c.header, c.header, c.kind, c.width, c.total) for c in columns])
+    sheet = ContinuedSheet(workbook, title, [Column(c.header, c.header, c.kind, c.width, c.total) for c in columns])
     for listed in rows:
         sheet.add([column.value(listed) for column in columns])
     sheet.finish("No nominations match these filters.")

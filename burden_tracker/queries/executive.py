@@ -61,17 +61,26 @@ class LargestWin:
     annual_hours: float
 
 
-def largest_wins(*, session: Session, quarter: hours.Quarter, count: int = 5) -> list[LargestWin]:
-    """The quarter's retirements (effective in it) that give back the most hours a year."""
+def largest_wins(*, session: Session, quarter: hours.Quarter, figures: Figures, count: int = 5) -> list[LargestWin]:
+    """The quarter's retirements (effective in it) that give back the most hours a year; `figures` are the
+    quarter's, which say how many there are."""
     annual = annual_hours_column(session=session)
+    # Retired by the quarter's end (report_terms.retired_by_end) and on or after its first day. Two ways to find the
+    # largest: read the quarter's retirements through the index of retired days and sort them, or walk the hours
+    # index of every retirement from the largest and stop at the fifth in the quarter, which reads about
+    # count × (all retired ÷ retired in the quarter) rows. The walk wins once the quarter holds more than
+    # √(count × all retired) of them; a quiet quarter (its first days) is sorted, or the walk would read the whole
+    # history. SQLite is told which by keeping the days off their index; PostgreSQL chooses by its statistics.
+    walk = figures.retired ** 2 > count * figures.retired_by_end
+    in_quarter = (between_row_by_row if walk else _between)(Nomination.retired_on, quarter.first_day,
+                                                            quarter.last_day)
     query = (select(Nomination.id, Nomination.title, Department.name, Nomination.retired_on, annual)
              .join(Department, Department.id == Nomination.department_id)
-             # Retired by the quarter's end (report_terms.retired_by_end) and on or after its first day, the days
-             # kept off their index, which SQLite would otherwise read as a range and sort.
-             .where(Nomination.state == State.RETIRED,
-                    between_row_by_row(Nomination.retired_on, quarter.first_day, quarter.last_day))
-             # Hours a year are minutes a week times a constant: ordered by the expression the state's hours index
-             # holds, the database walks the retired from the largest and stops at the fifth of the quarter,
-             # rather than sorting all of the quarter's retirements, which grow with the program.
+             .where(Nomination.state == State.RETIRED, in_quarter)
+             # Hours a year are minutes a week times a constant: the expression the state's hours index holds.
              .order_by(MINUTES_A_WEEK.desc(), Nomination.id).limit(count))
     return [LargestWin(*row) for row in session.execute(query)]
+
+
+def _between(column, first, last):
+    return column.between(first, last)

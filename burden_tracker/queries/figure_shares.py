@@ -35,8 +35,8 @@ KEPT = tuple(f.name for f in fields(Figures) if f.name not in FROM_DAYS + _FROM_
 LISTED = "nominations"
 REVISED = "revised"
 REALIZING_HOURS, REALIZING_COST = "realizing hours", "realizing cost"
-# How many retirements begin to count on each day (Wins' headline: retired on or before a day, by outcome).
-REALIZING_COUNT = "retirements"
+# How many retirements begin to count on each day, by outcome alone: Wins' headline (retired on or before a day).
+REALIZING_COUNT, COUNTED_BY = "retirements", "outcome"
 PROGRAM = ("", "")
 
 
@@ -141,7 +141,8 @@ def _tally_quarter(figures: Counter, days: Counter, quarter: hours.Quarter, shar
             begins = max(quarter.first_day, share.retired_on)
             days[key, grouping, group, REALIZING_HOURS, begins.toordinal()] += counted.annualized_hours
             days[key, grouping, group, REALIZING_COST, begins.toordinal()] += counted.annualized_cost
-            days[key, grouping, group, REALIZING_COUNT, begins.toordinal()] += 1
+            if grouping == COUNTED_BY:
+                days[key, grouping, group, REALIZING_COUNT, begins.toordinal()] += 1
     if waiting_as is not None:
         days[key, PIPELINE, waiting_as.value, WAITING, share.submitted_on.toordinal()] += 1
         days[key, PIPELINE, waiting_as.value, WAITING_HOURS, share.submitted_on.toordinal()] += counted.potential_hours
@@ -167,7 +168,8 @@ def counted_afresh(*, session: Session, quarters: list[hours.Quarter]) -> tuple[
             for grouping, group in _groups(*groups):
                 days[quarter.key, grouping, group, REALIZING_HOURS, day.toordinal()] += annual_hours
                 days[quarter.key, grouping, group, REALIZING_COST, day.toordinal()] += cost
-                days[quarter.key, grouping, group, REALIZING_COUNT, day.toordinal()] += count
+                if grouping == COUNTED_BY:
+                    days[quarter.key, grouping, group, REALIZING_COUNT, day.toordinal()] += count
         state = state_at_end(quarter, zone)
         waiting_then = (with_closing(select(state, Nomination.submitted_on, func.count(), func.sum(annual)))
                         .where(open_at_end(quarter, zone)).group_by(state, Nomination.submitted_on))

@@ -29,6 +29,7 @@ from ..enums import State
 from ..models import Event, KeptDay, KeptFigure, KeptQuarter, Nomination
 from . import reporting
 from .figure_shares import (
+    COUNTED_BY,
     COUNTED_MOVES,
     FIGURE_EVENTS,
     FROM_DAYS,
@@ -131,7 +132,7 @@ def retired_by_outcome(*, session: Session, quarter: hours.Quarter, day: date) -
     """As wins.retired_by on a day of the kept quarter: {outcome's group key: (retirements, hours a year)} of the
     burdens retired on or before the day, summed from the days they begin to count."""
     counted = (select(KeptDay.group_key, KeptDay.measure, func.sum(KeptDay.value))
-               .where(KeptDay.quarter == quarter.key, KeptDay.grouping == "outcome",
+               .where(KeptDay.quarter == quarter.key, KeptDay.grouping == COUNTED_BY,
                       KeptDay.measure.in_((REALIZING_COUNT, REALIZING_HOURS)), KeptDay.day <= day.toordinal())
                .group_by(KeptDay.group_key, KeptDay.measure))
     found: dict[str, dict] = {}

@@ -200,7 +200,8 @@ def live_report(*, session: Session, quarter: hours.Quarter, today: date | None 
     parts = _kept_parts if quarter in kept else _counted_parts
     return QuarterReport(
         quarter=quarter, today=today, assumed=Assumed.now(session), history=[(q, figures[q]) for q in window],
-        **parts(session, quarter, today), wins=executive.largest_wins(session=session, quarter=quarter),
+        **parts(session, quarter, today),
+        wins=executive.largest_wins(session=session, quarter=quarter, figures=figures[quarter]),
         restated=_restated(session, closings, zone=get_settings(session=session).time_zone),
         closed_quarters=frozenset(closed))
 

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from burden_tracker import export
 from burden_tracker.list_files import BOARD_COLUMNS, NOMINATION_COLUMNS, write_csv, write_workbook
 from burden_tracker.queries.list_exports import every_listed
 from burden_tracker.queries.listing import Filters
@@ -64,3 +65,21 @@ def test_the_workbook_holds_typed_text_as_text_and_totals_that_libreoffice_agree
     assert float(supporters) == 0
     assert float(hours) == pytest.approx(sum(0.5 * 36 * count * 10 / 60 * 46 for count in range(1, len(titles) + 1)))
     assert recomputed["About this list"][0] == ["Search", "fax"]
+
+
+def test_a_list_longer_than_a_sheet_continues_on_another_with_the_same_columns(session, tmp_path, monkeypatch):
+    """Excel's rows are a million; here a sheet holds two, so three nominations need two sheets."""
+    monkeypatch.setattr(export, "ROWS_PER_SHEET", 2)
+    for number in range(3):
+        make_nomination(session, title=f"Fax cover sheet {number}")
+    path = tmp_path / "nominations.xlsx"
+    with path.open("wb") as file:
+        written = write_workbook(every_listed(session=session, filters=Filters()), NOMINATION_COLUMNS, file,
+                                 title="Nominations", about=ABOUT)
+    book = openpyxl.load_workbook(path)
+    assert written == 3 and book.sheetnames == ["Nominations", "Nominations (2)", "About this list"]
+    headers = [[cell.value for cell in book[name][1]] for name in ("Nominations", "Nominations (2)")]
+    assert headers[0] == headers[1]
+    listed = [row[1] for name in ("Nominations", "Nominations (2)")
+              for row in book[name].iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
+    assert sorted(listed) == [f"Fax cover sheet {number}" for number in range(3)]

@@ -29,9 +29,11 @@ def test_the_year_to_date_sums_the_fiscal_years_quarters_so_far_and_stands_at_th
     assert executive.year_to_date(past[:-1]) == replace(q1_figures)  # a year's first quarter is its own year
 
 
-def test_the_largest_wins_are_the_quarters_retirements_most_hours_first(session):
+@pytest.mark.parametrize("retired_in_quarter", [3, 10_000])  # sorted from the days' index, or a walk of the hours'
+def test_the_largest_wins_are_the_quarters_retirements_most_hours_first(session, retired_in_quarter):
     program = build_program(session)
-    wins = executive.largest_wins(session=session, quarter=Q3, count=2)
+    figures = replace(reporting.quarter_figures(session=session, quarter=Q3), retired=retired_in_quarter)
+    wins = executive.largest_wins(session=session, quarter=Q3, figures=figures, count=2)
     largest = sorted((program.first_day, program.mid, program.last_day), key=lambda n: -annual(n))[:2]
     assert [win.title for win in wins] == [n.title for n in largest]
     assert [win.annual_hours for win in wins] == pytest.approx([annual(n) for n in largest])
