@@ -49,7 +49,7 @@ lint: $(VENV)/installed
 bench: $(VENV)/installed
 	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/python bench/run.py
 
-# A million nominations on PostgreSQL: about half an hour, apart from `make bench` (bench/million.py).
+# A million nominations on PostgreSQL: about 15 minutes, apart from `make bench` (bench/million.py).
 bench-million: $(VENV)/installed
 	TEST_POSTGRES_URL="$$(bash tests/setup-services.sh)" $(BIN)/python bench/million.py
 
