@@ -25,3 +25,7 @@ class StaleVersion(DomainError):
 
 class NotFound(DomainError):
     pass
+
+
+class NotYours(DomainError):
+    """A board member asked to decide for a site they do not decide for."""

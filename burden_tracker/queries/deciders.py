@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
 from ..enums import Role
-from ..errors import DomainError
+from ..errors import DomainError, NotYours
 from ..models import BoardSite, Department, Nomination, Site, User, UserRole
 
 
@@ -48,7 +48,7 @@ def check_decides(*, session: Session, user: User, nomination_id: int, refusal: 
         raise DomainError(refusal)
     if not decides(session=session, user=user, nomination_id=nomination_id):
         site = session.get(Site, site_of(session=session, nomination_id=nomination_id))
-        raise DomainError(f"This nomination is at {site.name if site else 'a site'}, which you do not decide for.")
+        raise NotYours(f"This nomination is at {site.name if site else 'a site'}, which you do not decide for.")
 
 
 def deciding_for(site_id: int | None):

@@ -12,10 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from .. import workflow
-from ..enums import EventKind, Outcome, RequirementSource, State, WebhookEvent
+from ..enums import Actor, EventKind, Outcome, RequirementSource, Role, State, WebhookEvent
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
-from ..queries.deciders import decides
+from ..queries.deciders import check_decides, decides
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..queries.reference import organization_today
@@ -34,8 +34,10 @@ def move_nomination(
     *, session: Session, nomination_id: int, move: Move, actor: User, expected_version: int, fields: dict
 ) -> Nomination:
     nomination = get_nomination(session=session, nomination_id=nomination_id)
-    roles = workflow.capacities(is_board=decides(session=session, user=actor, nomination_id=nomination_id),
-                                is_submitter=nomination.submitter_id == actor.id)
+    is_board = decides(session=session, user=actor, nomination_id=nomination_id)
+    roles = workflow.capacities(is_board=is_board, is_submitter=nomination.submitter_id == actor.id)
+    if not is_board and actor.has_role(Role.BOARD) and workflow.MOVES[move].actor is Actor.BOARD:
+        check_decides(session=session, user=actor, nomination_id=nomination_id, refusal="")  # says which site
     workflow.check_actor(move, roles)  # first: who may not act learns nothing of the latest change
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))

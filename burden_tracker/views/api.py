@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from .. import audit
 from ..db import get_session, open_session
 from ..enums import Role, TokenScope
-from ..errors import DomainError, NotFound, StaleVersion
+from ..errors import DomainError, NotFound, NotYours, StaleVersion
 from ..models import User, utc_now
 from ..queries.api_tokens import TokenRefused, holder_of, token_hash
 from ..schemas import without_nul
@@ -212,12 +212,14 @@ def _problem_body(status: int, title: str, detail: str, fields: dict | None) -> 
 
 @bp.errorhandler(DomainError)
 def refused(error: DomainError):
-    """404 for what is not there (or not this caller's to see), 412 for a stale version, 422 for the rest."""
-    status = 404 if isinstance(error, NotFound) else 412 if isinstance(error, StaleVersion) else 422
+    """404 for what is not there (or not this caller's to see), 403 for a site the board member does not decide
+    for, 412 for a stale version, 422 for the rest."""
+    status = next((status for kind, status in _STATUSES if isinstance(error, kind)), 422)
     return problem(status, TITLES[status], error.message, error.fields or None)
 
 
-TITLES = {404: "Not found.", 412: "Someone changed it since you read it.", 422: "Refused."}
+_STATUSES = ((NotFound, 404), (NotYours, 403), (StaleVersion, 412))
+TITLES = {403: "Not yours to decide.", 404: "Not found.", 412: "Someone changed it since you read it.", 422: "Refused."}
 
 
 def answers_here() -> bool:

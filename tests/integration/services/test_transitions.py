@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from burden_tracker.db import open_session
 from burden_tracker.enums import EventKind, Role, State, VoteChoice
-from burden_tracker.errors import MoveRefused, StaleVersion
+from burden_tracker.errors import MoveRefused, NotYours, StaleVersion
 from burden_tracker.models import Event, Nomination, Notification, Supporter
 from burden_tracker.services.nominations import support
 from burden_tracker.services.transitions import move_nomination
@@ -112,7 +112,7 @@ def test_a_board_member_of_other_sites_moves_nothing_and_an_owner_must_decide_fo
     nomination = make_nomination(session, department_id=make_department(session, "Kona ED", site=kona).id)
     queens_only, staff = board[1], make_user(session, name="Sam Rivera")
     limit_to_sites(session, queens_only, make_site(session, "Queen's"))
-    with pytest.raises(MoveRefused, match="Only the review board"):
+    with pytest.raises(NotYours, match="This nomination is at Kona, which you do not decide for."):
         move_nomination(session=session, nomination_id=nomination.id, move=Move.REJECT, actor=queens_only,
                         expected_version=1, fields=fields_for(Move.REJECT))
     for owner in (queens_only, staff):

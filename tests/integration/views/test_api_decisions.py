@@ -8,7 +8,7 @@ import pytest
 
 from burden_tracker.enums import Role, State, TokenScope
 from tests.support.api import PROBLEM, bearer
-from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.factories import limit_to_sites, make_department, make_nomination, make_site, make_user
 
 
 @pytest.fixture
@@ -96,3 +96,23 @@ def test_only_the_board_decides_and_votes(client, session, token, role):
         answer = client.post(f"/api/v1/nominations/{nomination.id}/{path}", json=body,
                              headers=bearer(secret, **{"If-Match": etag(client, secret, nomination.id)}))
         assert answer.status_code == 403 and answer.json["detail"] == "It needs board."
+
+
+def test_a_board_member_of_another_site_is_told_403_and_nothing_changes(client, session, token):
+    kona = make_site(session, "Kona Community Hospital")
+    pharmacy = make_department(session, "Pharmacy", site=kona)
+    limited = make_user(session, Role.BOARD, Role.STAFF, can_sign_in=True)
+    limit_to_sites(session, limited, kona)
+    nomination = make_nomination(session, state=State.EVALUATED)  # at the first site, not Kona
+    kept = make_nomination(session, state=State.EVALUATED, department_id=pharmacy.id)
+    secret = token(scope=TokenScope.WRITE, user=limited)
+    nomination_id, kept_id = nomination.id, kept.id
+    session.rollback()
+    for path, body in (("reject", {"note": "No."}), ("vote", {"choice": "reject"})):
+        answer = client.post(f"/api/v1/nominations/{nomination_id}/{path}", json=body,
+                             headers=bearer(secret, **{"If-Match": etag(client, secret, nomination_id)}))
+        assert answer.status_code == 403 and answer.mimetype == PROBLEM, path
+        assert answer.json["detail"].endswith("which you do not decide for."), answer.json
+    assert client.get(f"/api/v1/nominations/{nomination_id}", headers=bearer(secret)).json["state"] == "evaluated"
+    assert client.post(f"/api/v1/nominations/{kept_id}/vote", json={"choice": "approve"},
+                       headers=bearer(secret)).status_code == 200  # their own site's
