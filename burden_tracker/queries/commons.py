@@ -11,6 +11,7 @@ from sqlmodel import Session
 from ..enums import AffectedRole, Outcome, RequirementSource, State
 from ..errors import NotFound
 from ..models import Category, CommonsCard, Nomination, SharedCard
+from .dialects import like_any_case
 from .listing import Listing, anywhere, search_words
 from .similar import meaningful_words
 from .word_search import cards_with_any_word
@@ -83,7 +84,7 @@ def field_cards(*, session: Session, filters: CardFilters, page: int) -> Listing
     """One page of the imported cards, the latest retired first."""
     query = select(CommonsCard).order_by(CommonsCard.retired_on.desc(), CommonsCard.id.desc())
     for word in search_words(filters.q):
-        query = query.where(or_(*(column.ilike(anywhere(word), escape="/") for column in _SEARCHED)))
+        query = query.where(or_(*(like_any_case(column, anywhere(word)) for column in _SEARCHED)))
     for column, value in ((CommonsCard.ehr_vendor, filters.vendor), (CommonsCard.outcome, filters.outcome),
                           (CommonsCard.affected_role, filters.role),
                           (CommonsCard.requirement_source, filters.source)):

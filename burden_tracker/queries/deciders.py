@@ -47,8 +47,13 @@ def check_decides(*, session: Session, user: User, nomination_id: int, refusal: 
     if not user.has_role(Role.BOARD):
         raise DomainError(refusal)
     if not decides(session=session, user=user, nomination_id=nomination_id):
-        site = session.get(Site, site_of(session=session, nomination_id=nomination_id))
-        raise NotYours(f"This nomination is at {site.name if site else 'a site'}, which you do not decide for.")
+        refuse_another_site(session=session, nomination_id=nomination_id)
+
+
+def refuse_another_site(*, session: Session, nomination_id: int) -> None:
+    """Refuses a board member of other sites, saying which site the nomination is at."""
+    site = session.get(Site, site_of(session=session, nomination_id=nomination_id))
+    raise NotYours(f"This nomination is at {site.name if site else 'a site'}, which you do not decide for.")
 
 
 def deciding_for(site_id: int | None):

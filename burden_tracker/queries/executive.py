@@ -72,15 +72,12 @@ def largest_wins(*, session: Session, quarter: hours.Quarter, figures: Figures, 
     # √(count × all retired) of them; a quiet quarter (its first days) is sorted, or the walk would read the whole
     # history. SQLite is told which by keeping the days off their index; PostgreSQL chooses by its statistics.
     walk = figures.retired ** 2 > count * figures.retired_by_end
-    in_quarter = (between_row_by_row if walk else _between)(Nomination.retired_on, quarter.first_day,
-                                                            quarter.last_day)
+    first, last = quarter.first_day, quarter.last_day
+    in_quarter = (between_row_by_row(Nomination.retired_on, first, last) if walk
+                  else Nomination.retired_on.between(first, last))
     query = (select(Nomination.id, Nomination.title, Department.name, Nomination.retired_on, annual)
              .join(Department, Department.id == Nomination.department_id)
              .where(Nomination.state == State.RETIRED, in_quarter)
              # Hours a year are minutes a week times a constant: the expression the state's hours index holds.
              .order_by(MINUTES_A_WEEK.desc(), Nomination.id).limit(count))
     return [LargestWin(*row) for row in session.execute(query)]
-
-
-def _between(column, first, last):
-    return column.between(first, last)

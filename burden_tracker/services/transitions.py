@@ -15,7 +15,7 @@ from .. import workflow
 from ..enums import Actor, EventKind, Outcome, RequirementSource, Role, State, WebhookEvent
 from ..errors import MoveRefused, StaleVersion
 from ..models import Event, Nomination, Supporter, User, event_note, utc_now
-from ..queries.deciders import check_decides, decides
+from ..queries.deciders import decides, refuse_another_site
 from ..queries.nominations import changed_under_you, get_nomination
 from ..queries.notices import people_following
 from ..queries.reference import organization_today
@@ -37,7 +37,7 @@ def move_nomination(
     is_board = decides(session=session, user=actor, nomination_id=nomination_id)
     roles = workflow.capacities(is_board=is_board, is_submitter=nomination.submitter_id == actor.id)
     if not is_board and actor.has_role(Role.BOARD) and workflow.MOVES[move].actor is Actor.BOARD:
-        check_decides(session=session, user=actor, nomination_id=nomination_id, refusal="")  # says which site
+        refuse_another_site(session=session, nomination_id=nomination_id)
     workflow.check_actor(move, roles)  # first: who may not act learns nothing of the latest change
     if nomination.version != expected_version:
         raise StaleVersion(changed_under_you(session, nomination))
