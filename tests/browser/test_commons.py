@@ -16,6 +16,7 @@ def test_a_card_found_on_commons_becomes_a_nomination_here_linked_to_it(page, li
     sign_in_as("nurse@demo.test")
     page.get_by_role("link", name="Elsewhere").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Retired elsewhere")
+    page.wait_for_load_state()  # htmx (deferred) listens to the filters once the page has loaded
     cards = page.locator("#card-list li")
     expect(cards).to_have_count(6)
     page.get_by_label("How it was resolved").select_option("removed")
