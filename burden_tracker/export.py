@@ -32,7 +32,7 @@ from sqlmodel import Session
 from . import hours
 from .enums import EventKind, State
 from .hours import Quarter
-from .queries import executive, quarter_report, reporting
+from .queries import executive, quarter_report, report_groups, reporting, restatements
 from .queries.measured_impact import Impact, measured_impacts
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
@@ -688,7 +688,7 @@ def _write_outcomes(ws, outcomes: list | None) -> None:
         return
     for group in (group for group in outcomes if group.figures.retired_by_end):
         count = group.figures.retired_by_end
-        how = ("their outcome not recorded" if group.label == reporting.OUTCOME_NOT_RECORDED
+        how = ("their outcome not recorded" if group.label == report_groups.OUTCOME_NOT_RECORDED
                else f"resolved as {group.label}")
         ws.append([text_cell(ws, f"Hours a year retired, {how} ({count} retirement{'s' if count != 1 else ''})"),
                    cell(ws, group.figures.annualized_hours, "hours")])
@@ -700,16 +700,16 @@ def _write_restated(ws, restated: list) -> None:
                header_cell(ws, "As closed"), header_cell(ws, "Now"), header_cell(ws, "Change")])
     for quarter in restated:
         for name, as_closed, now in quarter.differing():
-            kind = quarter_report.kind_of(name)
-            ws.append([text_cell(ws, f"{quarter.quarter}: {quarter_report.FIGURE_LABELS[name]}"),
+            kind = restatements.kind_of(name)
+            ws.append([text_cell(ws, f"{quarter.quarter}: {restatements.FIGURE_LABELS[name]}"),
                        cell(ws, as_closed, kind), cell(ws, now, kind), cell(ws, now - as_closed, kind)])
 
 
 RESTATEMENTS = _columns(
     ("Quarter", "quarter", "text", 12), ("Recorded (UTC)", "at", "datetime", 17),
     ("Nomination", "nomination_id", "id", 11), ("Title", "title", "text", 36), ("What changed", "change", "text", 36),
-    *((quarter_report.FIGURE_LABELS[name], name, quarter_report.kind_of(name), 12, True)
-      for name in quarter_report.RESTATED))
+    *((restatements.FIGURE_LABELS[name], name, restatements.kind_of(name), 12, True)
+      for name in restatements.RESTATED))
 
 
 def _write_restatements(workbook, restated: list) -> None:
@@ -718,7 +718,7 @@ def _write_restatements(workbook, restated: list) -> None:
     for quarter in restated:
         for change in quarter.changes:
             sheet.add([str(quarter.quarter), change.at, change.nomination_id, change.title, change.change,
-                       *(change.difference.get(name, 0) for name in quarter_report.RESTATED)])
+                       *(change.difference.get(name, 0) for name in restatements.RESTATED)])
     sheet.finish("No closed quarter has changed.")
 
 

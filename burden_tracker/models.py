@@ -577,6 +577,7 @@ class ClosedRow(SQLModel, table=True):
     sheet: str = Field(max_length=32)
     position: int
     nomination_id: int | None = Field(default=None, index=True)  # for redaction, which reaches stored copies
+    site_id: int | None = None  # the nomination's site when it was closed, for a site's workbook
     values: str = Field(sa_type=sa.Text)
 
 
@@ -721,6 +722,7 @@ class Workbook(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     quarter: str = Field(max_length=16)  # hours.Quarter.key
     closing_id: int | None = Field(default=None, foreign_key="quarter_closings.id")
+    site_id: int | None = Field(default=None, foreign_key="sites.id")  # one site's workbook; None: the system's
     requested_by_id: int | None = Field(default=None, foreign_key="users.id")  # None: kept for every reader
     state: WorkbookState = Field(default=WorkbookState.QUEUED, sa_type=text_enum(WorkbookState))
     rows_written: int = 0

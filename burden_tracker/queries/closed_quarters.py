@@ -14,6 +14,7 @@ from sqlmodel import Session
 from .. import hours
 from ..models import ClosedRow, Nomination, QuarterClosing, Restatement
 from .reference import get_settings
+from .report_groups import at_site
 
 
 def dumps(value) -> str:
@@ -61,12 +62,14 @@ def any_closed(*, session: Session) -> bool:
 
 
 class StoredRows:
-    """A closed sheet's rows in their order, a batch at a time, with the keys of the query that wrote them."""
+    """A closed sheet's rows in their order, a batch at a time, with the keys of the query that wrote them; of one
+    site's nominations (as they were when it was closed) when site_id is given."""
 
     BATCH = 2_000
 
-    def __init__(self, session: Session, closing_id: int, sheet: str, keys: list[str]):
+    def __init__(self, session: Session, closing_id: int, sheet: str, keys: list[str], site_id: int | None = None):
         self.session, self.closing_id, self.sheet, self._keys = session, closing_id, sheet, keys
+        self.site_id = site_id
 
     def keys(self) -> list[str]:
         return self._keys
@@ -74,14 +77,19 @@ class StoredRows:
     def __iter__(self):
         query = (select(ClosedRow.values).where(ClosedRow.closing_id == self.closing_id, ClosedRow.sheet == self.sheet)
                  .order_by(ClosedRow.position).execution_options(yield_per=self.BATCH))
+        if self.site_id is not None:
+            query = query.where(ClosedRow.site_id == self.site_id)
         for (values,) in self.session.connection().execute(query):
             yield tuple(loads(values))
 
 
-def restatements(*, session: Session, closing_ids: list[int]) -> list[tuple]:
-    """(closing id, Restatement, the nomination's title) for the given closings, oldest first."""
+def restatements(*, session: Session, closing_ids: list[int], site_id: int | None = None) -> list[tuple]:
+    """(closing id, Restatement, the nomination's title) for the given closings, oldest first; of one site's
+    nominations when site_id is given."""
     if not closing_ids:
         return []
     query = (select(Restatement, Nomination.title).join(Nomination, Nomination.id == Restatement.nomination_id)
              .where(Restatement.closing_id.in_(closing_ids)).order_by(Restatement.at, Restatement.id))
+    if site_id is not None:
+        query = query.where(at_site(site_id))
     return [(restatement.closing_id, restatement, title) for restatement, title in session.execute(query)]

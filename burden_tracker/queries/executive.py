@@ -61,9 +61,10 @@ class LargestWin:
     annual_hours: float
 
 
-def largest_wins(*, session: Session, quarter: hours.Quarter, figures: Figures, count: int = 5) -> list[LargestWin]:
-    """The quarter's retirements (effective in it) that give back the most hours a year; `figures` are the
-    quarter's, which say how many there are."""
+def largest_wins(*, session: Session, quarter: hours.Quarter, figures: Figures, count: int = 5,
+                 site_id: int | None = None) -> list[LargestWin]:
+    """The quarter's retirements (effective in it) that give back the most hours a year, of one site's when site_id
+    is given; `figures` are the quarter's (the site's), which say how many there are."""
     annual = annual_hours_column(session=session)
     # Retired by the quarter's end (report_terms.retired_by_end) and on or after its first day. Two ways to find the
     # largest: read the quarter's retirements through the index of retired days and sort them, or walk the hours
@@ -77,7 +78,8 @@ def largest_wins(*, session: Session, quarter: hours.Quarter, figures: Figures, 
                   else Nomination.retired_on.between(first, last))
     query = (select(Nomination.id, Nomination.title, Department.name, Nomination.retired_on, annual)
              .join(Department, Department.id == Nomination.department_id)
-             .where(Nomination.state == State.RETIRED, in_quarter)
+             .where(Nomination.state == State.RETIRED, in_quarter,
+                    *([] if site_id is None else [Department.site_id == site_id]))
              # Hours a year are minutes a week times a constant: the expression the state's hours index holds.
              .order_by(MINUTES_A_WEEK.desc(), Nomination.id).limit(count))
     return [LargestWin(*row) for row in session.execute(query)]

@@ -19,6 +19,7 @@ from ..models import Event, Nomination
 from . import reporting
 from .estimates import annual_hours_column
 from .reference import get_settings
+from .report_groups import GROUPINGS, group_column, group_columns
 from .report_terms import (
     hourly_rate_column,
     open_at_end,
@@ -48,6 +49,21 @@ def moved_to(state: State) -> str:
 # of their own, apart from the hours realized by day: each is read without the other's rows.
 PIPELINE, WAITING, WAITING_HOURS = "pipeline", "waiting", "waiting hours"
 
+# A site's report breaks down as the program's does. Its own figures and moves are its group of "site", its
+# departments' are theirs; these groupings (and the pipeline) are kept again within each site, under a grouping of
+# their own, each group keyed by its site's key and its own (within_site).
+SITE = "site"
+WITHIN_SITE = ("category", "source", "role", "outcome")
+
+
+def of_site(grouping: str) -> str:
+    """The grouping's name as kept within each site."""
+    return f"{SITE}/{grouping}"
+
+
+def within_site(site_key: str, key: str) -> str:
+    return f"{site_key}/{key}"
+
 # The decisions a kept quarter counts: a newer one was written around the services.
 FIGURE_EVENTS = (Event.nomination_id.is_not(None), Event.to_state.is_not(None) | (Event.kind == EventKind.REVISED))
 
@@ -68,9 +84,9 @@ def shares(*, session: Session, quarters: list[hours.Quarter], nominations=None)
     """{nomination id: Share} for the nominations `nominations` picks (lambda ids: ids == 7), or all of them."""
     zone = get_settings(session=session).time_zone
     figures = reporting.figures_by(session, quarters, by="nomination", only=nominations)
-    grouped = len(reporting.GROUPINGS)
+    grouped = len(GROUPINGS)
     facts = with_closing(select(
-        Nomination.id, Nomination.submitted_on, Nomination.retired_on, *reporting.group_columns(),
+        Nomination.id, Nomination.submitted_on, Nomination.retired_on, *group_columns(),
         *[case((open_at_end(q, zone), state_at_end(q, zone))) for q in quarters]), nominations)
     moved = _moves_query(quarters, zone)
     if nominations is not None:
@@ -108,9 +124,15 @@ def _moves_of(counts, quarter_count: int) -> list[dict]:
 
 
 def _groups(*keys) -> tuple:
-    """(grouping, key) of the program and of each group a nomination is in: its keys, in reporting.GROUPINGS'
-    order."""
-    return (PROGRAM, *((by, group_key(key)) for by, key in zip(reporting.GROUPINGS, keys, strict=True)))
+    """(grouping, key) of the program and of each group a nomination is in, its site's included: its keys, in
+    GROUPINGS' order."""
+    named = {by: group_key(key) for by, key in zip(GROUPINGS, keys, strict=True)}
+    return (PROGRAM, *named.items(),
+            *((of_site(by), within_site(named[SITE], named[by])) for by in WITHIN_SITE))
+
+
+def site_of(share: "Share") -> str:
+    return dict(share.groups)[SITE]
 
 
 def group_key(value) -> str:
@@ -143,11 +165,14 @@ def _tally_quarter(figures: Counter, days: Counter, quarter: hours.Quarter, shar
             days[key, grouping, group, REALIZING_COST, begins.toordinal()] += counted.annualized_cost
             if grouping == COUNTED_BY:
                 days[key, grouping, group, REALIZING_COUNT, begins.toordinal()] += 1
+    site = site_of(share)
     if waiting_as is not None:
-        days[key, PIPELINE, waiting_as.value, WAITING, share.submitted_on.toordinal()] += 1
-        days[key, PIPELINE, waiting_as.value, WAITING_HOURS, share.submitted_on.toordinal()] += counted.potential_hours
+        for grouping, group in ((PIPELINE, waiting_as.value), (of_site(PIPELINE), within_site(site, waiting_as.value))):
+            days[key, grouping, group, WAITING, share.submitted_on.toordinal()] += 1
+            days[key, grouping, group, WAITING_HOURS, share.submitted_on.toordinal()] += counted.potential_hours
     for name, count in moves.items():
         figures[key, *PROGRAM, name] += count
+        figures[key, SITE, site, name] += count
 
 
 def counted_afresh(*, session: Session, quarters: list[hours.Quarter]) -> tuple[Counter, Counter]:
@@ -155,10 +180,10 @@ def counted_afresh(*, session: Session, quarters: list[hours.Quarter]) -> tuple[
     reads each nomination once per query rather than building its share in Python."""
     zone = get_settings(session=session).time_zone
     figures, days = Counter(), Counter()
-    for by in (None, *reporting.GROUPINGS):
+    for by in (None, *GROUPINGS, *((SITE, by) for by in WITHIN_SITE)):
         _count_grouping(session, quarters, by, figures)
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
-    keys = reporting.group_columns()
+    keys = group_columns()
     for quarter in quarters:
         begins = case((Nomination.retired_on < quarter.first_day, literal(quarter.first_day, Date)),
                       else_=Nomination.retired_on)
@@ -170,28 +195,51 @@ def counted_afresh(*, session: Session, quarters: list[hours.Quarter]) -> tuple[
                 days[quarter.key, grouping, group, REALIZING_COST, day.toordinal()] += cost
                 if grouping == COUNTED_BY:
                     days[quarter.key, grouping, group, REALIZING_COUNT, day.toordinal()] += count
-        state = state_at_end(quarter, zone)
-        waiting_then = (with_closing(select(state, Nomination.submitted_on, func.count(), func.sum(annual)))
-                        .where(open_at_end(quarter, zone)).group_by(state, Nomination.submitted_on))
-        for waiting_as, submitted_on, count, potential in session.execute(waiting_then):
-            days[quarter.key, PIPELINE, State(waiting_as).value, WAITING, submitted_on.toordinal()] += count
-            days[quarter.key, PIPELINE, State(waiting_as).value, WAITING_HOURS, submitted_on.toordinal()] += potential
-        for state_moved_to, count in reporting.moves_by_target(session=session, quarter=quarter).items():
-            figures[quarter.key, *PROGRAM, moved_to(state_moved_to)] += count
-        figures[quarter.key, *PROGRAM, REVISED] += reporting.revisions_during(session=session, quarter=quarter)
+        _count_waiting(session, quarter, zone, annual, days)
+        _count_moves(session, quarter, zone, figures)
     return figures, days
 
 
-def _count_grouping(session: Session, quarters: list[hours.Quarter], by: str | None, figures: Counter) -> None:
-    """The KEPT figures of one grouping (None: the program), and LISTED: how many nominations each group has."""
-    grouping = by or ""
+def _count_waiting(session: Session, quarter: hours.Quarter, zone: str, annual, days: Counter) -> None:
+    state, site = state_at_end(quarter, zone), group_column(SITE)
+    waiting_then = (with_closing(select(site, state, Nomination.submitted_on, func.count(), func.sum(annual)))
+                    .where(open_at_end(quarter, zone)).group_by(site, state, Nomination.submitted_on))
+    for site_key, waiting_as, submitted_on, count, potential in session.execute(waiting_then):
+        waiting_as = State(waiting_as).value
+        for grouping, group in ((PIPELINE, waiting_as), (of_site(PIPELINE), within_site(group_key(site_key),
+                                                                                       waiting_as))):
+            days[quarter.key, grouping, group, WAITING, submitted_on.toordinal()] += count
+            days[quarter.key, grouping, group, WAITING_HOURS, submitted_on.toordinal()] += potential
+
+
+def _count_moves(session: Session, quarter: hours.Quarter, zone: str, figures: Counter) -> None:
+    """The quarter's moves and revisions, of the program and of each site."""
+    site = group_column(SITE)
+    query = (select(site, Event.to_state, Event.kind, func.count()).select_from(Event)
+             .join(Nomination, Nomination.id == Event.nomination_id).where(*FIGURE_EVENTS)
+             .where(Event.at >= start_of(quarter, zone), Event.at < start_of(quarter.next(), zone))
+             .group_by(site, Event.to_state, Event.kind))
+    for site_key, to_state, kind, count in session.execute(query):
+        names = ([moved_to(State(to_state))] if to_state is not None else []) + (
+            [REVISED] if kind == EventKind.REVISED else [])
+        for name in names:
+            figures[quarter.key, *PROGRAM, name] += count
+            figures[quarter.key, SITE, group_key(site_key), name] += count
+
+
+def _count_grouping(session: Session, quarters: list[hours.Quarter], by: str | tuple | None,
+                    figures: Counter) -> None:
+    """The KEPT figures of one grouping (None: the program; (SITE, grouping): that grouping within each site), and
+    LISTED: how many nominations each group has."""
+    grouping = of_site(by[1]) if isinstance(by, tuple) else by or ""
     if by:
-        column = reporting.group_column(by)
-        listed = dict(session.execute(select(column, func.count()).select_from(Nomination).group_by(column)).all())
+        columns = [group_column(part) for part in ((by,) if isinstance(by, str) else by)]
+        rows = session.execute(select(*columns, func.count()).select_from(Nomination).group_by(*columns))
+        listed = {(tuple(row[:-1]) if len(columns) > 1 else row[0]): row[-1] for row in rows}
     else:
         listed = {None: session.scalar(select(func.count()).select_from(Nomination))}
     for group, per_quarter in reporting.figures_by(session, quarters, by=by).items():
-        place = group_key(group) if by else ""
+        place = (within_site(*map(group_key, group)) if isinstance(by, tuple) else group_key(group) if by else "")
         for quarter, counted in zip(quarters, per_quarter, strict=True):
             figures[quarter.key, grouping, place, LISTED] += listed.get(group, 0)
             for name in KEPT:

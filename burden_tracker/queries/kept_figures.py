@@ -3,7 +3,7 @@ rows rather than counting the whole history. The read floor's one trick for repo
 what queries/reporting.py counts, because each nomination's share of it is counted by reporting's own SQL
 (queries/figure_shares.py).
 
-A kept quarter holds, for the program (grouping "") and for each group of each of reporting.GROUPINGS:
+A kept quarter holds, for the program (grouping "") and for each group of each of report_groups.GROUPINGS:
 - kept_figures: each Figures field that the day it is read on does not change (KEPT), the moves and revisions of
   the quarter, and how many nominations the group has (LISTED, so that a group in use is listed even when none of
   its figures falls in the quarter);
@@ -21,13 +21,13 @@ newest nomination and decision there are under the settings in force (current): 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlmodel import Session
 
 from .. import hours
 from ..enums import State
 from ..models import Event, KeptDay, KeptFigure, KeptQuarter, Nomination
-from . import reporting
+from . import report_groups, reporting
 from .figure_shares import (
     COUNTED_BY,
     COUNTED_MOVES,
@@ -40,10 +40,14 @@ from .figure_shares import (
     REALIZING_COUNT,
     REALIZING_HOURS,
     REVISED,
+    SITE,
     WAITING,
     WAITING_HOURS,
+    WITHIN_SITE,
     group_key,
     moved_to,
+    of_site,
+    within_site,
 )
 from .reference import STAMP, get_settings
 from .reporting import Figures, Group, PipelineState
@@ -85,29 +89,50 @@ def kept_quarters(*, session: Session, start_month: int) -> list[hours.Quarter]:
     return [hours.Quarter.parse(key, start_month) for key in session.scalars(select(KeptQuarter.quarter))]
 
 
-def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date) -> dict[hours.Quarter, Figures]:
-    """The program's figures of kept quarters, realized hours counted through Quarter.realized_through(today)."""
-    found = _figures(session, quarters, [""], today)
-    return {quarter: found.get((quarter, "", ""), Figures()) for quarter in quarters}
+def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date,
+               site_id: int | None = None) -> dict[hours.Quarter, Figures]:
+    """The figures of kept quarters, of the program or of one site: realized hours counted through
+    Quarter.realized_through(today)."""
+    place = ("", "") if site_id is None else (SITE, group_key(site_id))
+    found = _figures(session, quarters, [place[0]], today, lambda table: table.group_key == place[1])
+    return {quarter: found.get((quarter, *place), Figures()) for quarter in quarters}
 
 
-def breakdowns(*, session: Session, quarter: hours.Quarter, today: date) -> dict[str, list[Group]]:
-    """As reporting.breakdown, for each of reporting.GROUPINGS, from what is kept."""
-    found = _figures(session, [quarter], reporting.GROUPINGS, today)
-    return {by: reporting.named_groups(session, by, {group: figures for (_, grouping, group), figures in found.items()
-                                                     if grouping == by}, keyed=group_key)
-            for by in reporting.GROUPINGS}
+def breakdowns(*, session: Session, quarter: hours.Quarter, today: date,
+               site_id: int | None = None) -> dict[str, list[Group]]:
+    """As reporting.breakdown, for each of report_groups.GROUPINGS, from what is kept: of the program, or of one
+    site (its own group of sites, its departments, and the groupings kept within it)."""
+    if site_id is None:
+        found = _figures(session, [quarter], report_groups.GROUPINGS, today)
+        return {by: reporting.named_groups(session, by, {group: figures for (_, grouping, group), figures
+                                                         in found.items() if grouping == by}, keyed=group_key)
+                for by in report_groups.GROUPINGS}
+    site, prefix = group_key(site_id), within_site(group_key(site_id), "")
+    kept_as = {SITE: SITE, "department": "department", **{of_site(by): by for by in WITHIN_SITE}}
+    found = _figures(session, [quarter], list(kept_as), today, lambda table: (
+        (table.grouping == "department") | (table.group_key == site) | table.group_key.startswith(prefix)))
+    per_grouping: dict[str, dict] = {by: {} for by in report_groups.GROUPINGS}
+    for (_, grouping, group), figures in found.items():
+        by = kept_as[grouping]
+        per_grouping[by][group.removeprefix(prefix) if by != grouping else group] = figures
+    ours = {group_key(key) for key in report_groups.labels(session, "department", site_id)}
+    per_grouping["department"] = {key: f for key, f in per_grouping["department"].items() if key in ours}
+    return {by: reporting.named_groups(session, by, per_key, keyed=group_key, site_id=site_id)
+            for by, per_key in per_grouping.items()}
 
 
-def _figures(session: Session, wanted: list[hours.Quarter], groupings, today: date) -> dict:
+def _figures(session: Session, wanted: list[hours.Quarter], groupings, today: date, kept=None) -> dict:
     """{(quarter, grouping, group key): Figures} of the groupings ("" the program) of the quarters, in two queries;
-    only groups with nominations."""
+    only groups with nominations, and those `kept` picks (lambda table: a condition on KeptFigure's or KeptDay's
+    columns), when given."""
     if not wanted:
         return {}
+    kept = kept or (lambda table: true())
     quarters = {quarter.key: quarter for quarter in wanted}
     values: dict = {}
     plain = select(KeptFigure.quarter, KeptFigure.grouping, KeptFigure.group_key, KeptFigure.measure,
-                   KeptFigure.value).where(KeptFigure.quarter.in_(quarters), KeptFigure.grouping.in_(groupings))
+                   KeptFigure.value).where(KeptFigure.quarter.in_(quarters), KeptFigure.grouping.in_(groupings),
+                                           kept(KeptFigure))
     for quarter, grouping, group, measure, value in session.execute(plain):
         values.setdefault((quarters[quarter], grouping, group), {})[measure] = value
     through = case({q.key: q.realized_through(today).toordinal() for q in quarters.values()}, value=KeptDay.quarter)
@@ -115,7 +140,7 @@ def _figures(session: Session, wanted: list[hours.Quarter], groupings, today: da
     realized = (select(KeptDay.quarter, KeptDay.grouping, KeptDay.group_key, KeptDay.measure,
                        func.sum(hours.realized_hours_of(KeptDay.value, _days_counted(through))),
                        func.sum(hours.realized_hours_of(KeptDay.value, _days_counted(last))))
-                .where(KeptDay.quarter.in_(quarters), KeptDay.grouping.in_(groupings),
+                .where(KeptDay.quarter.in_(quarters), KeptDay.grouping.in_(groupings), kept(KeptDay),
                        KeptDay.measure.in_((REALIZING_HOURS, REALIZING_COST)))
                 .group_by(KeptDay.quarter, KeptDay.grouping, KeptDay.group_key, KeptDay.measure))
     for quarter, grouping, group, measure, to_date, to_end in session.execute(realized):
@@ -158,8 +183,10 @@ def _as_figures(found: dict, fte_hours_per_year: float) -> Figures:
 _COUNTS = {name for name in KEPT if isinstance(getattr(Figures(), name), int)}
 
 
-def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date) -> list[PipelineState]:
+def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date,
+                      site_id: int | None = None) -> list[PipelineState]:
     """As reporting.pipeline_by_state, from what is kept: ages counted on min(today, the quarter's last day)."""
+    grouping, prefix = (PIPELINE, "") if site_id is None else (of_site(PIPELINE), within_site(group_key(site_id), ""))
     stale_after_days = get_settings(session=session).stale_after_days
     on = min(today, quarter.last_day)
     age = on.toordinal() - KeptDay.day
@@ -167,9 +194,10 @@ def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date) 
     query = (select(KeptDay.group_key, KeptDay.measure, func.sum(KeptDay.value), func.sum(KeptDay.value * age),
                     func.min(case((counted, KeptDay.day))), func.sum(case((age > stale_after_days, KeptDay.value),
                                                                           else_=0)))
-             .where(KeptDay.quarter == quarter.key, KeptDay.grouping == PIPELINE)
+             .where(KeptDay.quarter == quarter.key, KeptDay.grouping == grouping,
+                    KeptDay.group_key.in_([prefix + state.value for state in State]))
              .group_by(KeptDay.group_key, KeptDay.measure))
-    found = {(state, measure): row for state, measure, *row in session.execute(query)}
+    found = {(group[len(prefix):], measure): row for group, measure, *row in session.execute(query)}
     return [_waiting(state, found, on, stale_after_days) for state in (State.PROPOSED, State.EVALUATED)]
 
 
@@ -183,9 +211,11 @@ def _waiting(state: State, found: dict, on: date, stale_after_days: int) -> Pipe
                          round(overdue or 0), overdue_after_days=stale_after_days)
 
 
-def moves_by_target(*, session: Session, quarter: hours.Quarter) -> tuple[dict[State, int], int]:
-    """As reporting.moves_by_target and reporting.revisions_during, from what is kept."""
+def moves_by_target(*, session: Session, quarter: hours.Quarter,
+                    site_id: int | None = None) -> tuple[dict[State, int], int]:
+    """As reporting.moves_by_target and reporting.revisions_during, from what is kept: the program's or a site's."""
+    grouping, group = ("", "") if site_id is None else (SITE, group_key(site_id))
     found = dict(session.execute(select(KeptFigure.measure, KeptFigure.value).where(
-        KeptFigure.quarter == quarter.key, KeptFigure.grouping == "",
+        KeptFigure.quarter == quarter.key, KeptFigure.grouping == grouping, KeptFigure.group_key == group,
         KeptFigure.measure.in_(COUNTED_MOVES))).all())
     return ({state: round(found.get(moved_to(state), 0)) for state in State}, round(found.get(REVISED, 0)))

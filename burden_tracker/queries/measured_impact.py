@@ -246,9 +246,24 @@ def _with_hours(impact: Impact, measured: Measured, series: list, after: list[da
                    hours_high=given_back(measured.low))
 
 
-def measured_share(*, session: Session, today: date, last_day: date, annualized_hours: float) -> MeasuredShare:
-    """The retirements by last_day measured in hours, against the hours a year retired by then."""
-    counted = [impact for impact in measured_impacts(session=session, today=today)
+def measured_at_site(*, session: Session, site_id: int | None) -> list[int] | None:
+    """The retired nominations linked to a metric of the site's departments (None: of every site)."""
+    if site_id is None:
+        return None
+    ours = _departments_of(session, site_id)
+    return [row.id for row in _retired_with_metrics(session) if row.department_id in ours]
+
+
+def _departments_of(session: Session, site_id: int) -> set[int]:
+    return {department for department, site in for_lists(session=session).department_sites if site == site_id}
+
+
+def measured_share(*, session: Session, today: date, last_day: date, annualized_hours: float,
+                   site_id: int | None = None) -> MeasuredShare:
+    """The retirements by last_day measured in hours, against the hours a year retired by then (of one site's, when
+    site_id is given)."""
+    counted = [impact for impact in measured_impacts(session=session, today=today,
+                                                     nomination_ids=measured_at_site(session=session, site_id=site_id))
                if impact.retired_on <= last_day and impact.hours_measured is not None]
     estimated = sum(impact.hours_estimated for impact in counted)
     return MeasuredShare(len(counted), estimated, sum(impact.hours_measured for impact in counted),
@@ -256,8 +271,9 @@ def measured_share(*, session: Session, today: date, last_day: date, annualized_
 
 
 def department_trends(*, session: Session, today: date, metric: str = TREND_METRIC,
-                      months: int = TREND_MONTHS) -> list[DepartmentTrend]:
-    """Each department's metric over the last months before this one, by name; only departments with data."""
+                      months: int = TREND_MONTHS, site_id: int | None = None) -> list[DepartmentTrend]:
+    """Each department's metric over the last months before this one, by name; only departments with data (of one
+    site, when site_id is given)."""
     shown = months_around(today.replace(day=1), months)[0]
     data = metric_months(session, metric)
     fewest = get_settings(session=session).fewest_clinicians_shown
@@ -269,8 +285,11 @@ def department_trends(*, session: Session, today: date, metric: str = TREND_METR
             retired[department].add(nomination.retired_on.replace(day=1))
     per = METRICS[metric].per
     trends = []
+    ours = None if site_id is None else _departments_of(session, site_id)
     for department_id, name in for_lists(session=session).departments:
         series = data.series.get(department_id)
+        if ours is not None and department_id not in ours:
+            continue
         if not series or not any(month in series for month in shown):
             continue
         values = [None if month not in series or _too_few_clinicians(data, {department_id}, [month], fewest)

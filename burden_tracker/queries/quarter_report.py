@@ -7,7 +7,7 @@ now, and the changes that explain the difference (restatements). A closed quarte
 it was closed (queries/closed_quarters.py), the same on any later day.
 """
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from importlib.metadata import version
 
@@ -15,38 +15,12 @@ from sqlmodel import Session
 
 from .. import hours
 from ..enums import AffectedRole, State
-from . import closed_quarters, executive, kept_figures, report_rows, reporting
+from . import closed_quarters, executive, kept_figures, report_groups, report_rows, reporting
 from .reference import get_settings, hourly_rates, organization_today
 from .reporting import Figures, Group, PipelineState
+from .restatements import Change, Restated
 
 SHEETS = ("retired", "pipeline", "soon", "decisions")
-FIGURES = tuple(f.name for f in fields(Figures))
-_COUNTED = {name for name in FIGURES if isinstance(getattr(Figures(), name), int)}
-# Each figure's name in a restatement, and the kind of number it is.
-FIGURE_LABELS = {
-    "received": "Nominations received", "evaluated": "Evaluated", "decided_to_retire": "Decided to retire",
-    "retired": "Retired (effective)", "rejected": "Rejected", "retired_by_end": "Retired by the quarter's end",
-    "open_at_end": "Open at the quarter's end", "realized_hours": "Hours realized",
-    "annualized_hours": "Hours a year retired by the end", "potential_hours": "Potential hours a year (open)",
-    "realized_cost": "Cost realized (USD)", "projected_hours": "Hours projected to the end",
-    "retiring_soon": "Retiring soon", "retiring_soon_hours": "Hours a year retiring soon",
-    "annualized_hours_board": "Hours a year retired, on the board's estimate",
-    "potential_hours_board": "Potential hours a year, on the board's estimate",
-    "annualized_cost": "Cost a year retired (USD)", "potential_cost": "Potential cost a year (USD)",
-    "annualized_fte": "FTE retired", "potential_fte": "Potential FTE (open)"}
-
-
-# The figures a restatement is shown by (the others follow from them: FTE, costs a year, the bases of estimate).
-RESTATED = ("received", "decided_to_retire", "retired", "retired_by_end", "open_at_end", "realized_hours",
-            "annualized_hours", "potential_hours", "realized_cost")
-
-
-def kind_of(figure: str) -> str:
-    if figure in _COUNTED:
-        return "count"
-    return "money" if figure.endswith("_cost") else "fte" if figure.endswith("_fte") else "hours"
-
-
 @dataclass(frozen=True)
 class Assumed:
     """The settings a report was computed with, named on its Assumptions sheet."""
@@ -79,41 +53,6 @@ class Closed:
 
 
 @dataclass(frozen=True)
-class Change:
-    """A change written after a quarter was closed that altered its figures."""
-
-    at: datetime  # UTC
-    day: date  # the organization's day it was written
-    nomination_id: int
-    title: str
-    change: str
-    difference: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Restated:
-    """A closed quarter whose figures a later change altered."""
-
-    quarter: hours.Quarter
-    as_closed: Figures
-    changes: list[Change]
-
-    @property
-    def now(self) -> Figures:
-        total = {}
-        for change in self.changes:
-            for name, delta in change.difference.items():
-                total[name] = total.get(name, 0) + delta
-        return plus(self.as_closed, total)
-
-    def differing(self) -> list[tuple[str, float, float]]:
-        """(figure, as closed, now) for each of the RESTATED figures that changed."""
-        now = self.now
-        return [(name, getattr(self.as_closed, name), getattr(now, name)) for name in RESTATED
-                if abs(getattr(now, name) - getattr(self.as_closed, name)) > _UNCHANGED]
-
-
-@dataclass(frozen=True)
 class QuarterReport:
     quarter: hours.Quarter
     today: date  # the organization's day it stands on: today, or the day it was closed
@@ -129,6 +68,8 @@ class QuarterReport:
     closed_quarters: frozenset = frozenset()  # which quarters of the history are closed
     sheet_keys: dict[str, list[str]] = field(default_factory=dict)  # a closed report's stored rows' columns
     version: str = field(default_factory=lambda: version("burden-tracker"))
+    site_id: int | None = None  # one site's report; None: the whole health system's
+    site: str | None = None  # that site's name (as it was closed)
 
     @property
     def standing(self) -> str:
@@ -157,117 +98,137 @@ class QuarterReport:
         return {AffectedRole(role): rate for role, rate in self.assumed.hourly_rates.items()}
 
 
-# Figures are sums of floating-point hours: a difference smaller than this is rounding, not a change.
-_UNCHANGED = 1e-6
+class NotClosedBySite(LookupError):
+    """A quarter closed before each site's report was stored with it: only the health system's is as closed."""
+
+    def __init__(self, quarter: hours.Quarter):
+        super().__init__(f"{quarter} was closed before each site's figures were kept with it. The whole health "
+                         "system's figures are as closed; to have this site's too, an admin reopens the quarter "
+                         "and closes it again")
 
 
-def difference(after: Figures, before: Figures) -> dict[str, float]:
-    """The figures that differ, and by how much (after minus before)."""
-    return {name: getattr(after, name) - getattr(before, name) for name in FIGURES
-            if abs(getattr(after, name) - getattr(before, name)) > _UNCHANGED}
-
-
-def plus(figures: Figures, differences: dict[str, float]) -> Figures:
-    return replace(figures, **{name: _as_figure(name, getattr(figures, name) + delta)
-                               for name, delta in differences.items()})
-
-
-def _as_figure(name: str, value: float):
-    return round(value) if name in _COUNTED else value
-
-
-def report_for(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> QuarterReport:
-    """The quarter's report: as it was closed, or computed as of today."""
+def report_for(*, session: Session, quarter: hours.Quarter, today: date | None = None,
+               site_id: int | None = None) -> QuarterReport:
+    """The quarter's report, of the health system or of one site: as it was closed, or computed as of today.
+    Raises NotClosedBySite for a site of a quarter closed before sites were kept apart."""
     closings = closed_quarters.closings_in_force(session=session)
     if quarter in closings:
-        return decode(closings[quarter])
-    return live_report(session=session, quarter=quarter, today=today, closings=closings)
+        closed = decode(closings[quarter], site_id)
+        if closed is None:
+            raise NotClosedBySite(quarter)
+        return closed
+    return live_report(session=session, quarter=quarter, today=today, closings=closings, site_id=site_id)
 
 
 def live_report(*, session: Session, quarter: hours.Quarter, today: date | None = None,
-                closings: dict | None = None) -> QuarterReport:
-    """Closed quarters of its history as stored, kept ones as kept (queries/kept_figures.py), the rest counted."""
+                closings: dict | None = None, site_id: int | None = None) -> QuarterReport:
+    """Closed quarters of its history as stored, kept ones as kept (queries/kept_figures.py), the rest counted; of
+    one site's nominations when site_id is given (a quarter closed before sites were kept apart is counted)."""
     today = today or organization_today(session=session)
     closings = closed_quarters.closings_in_force(session=session) if closings is None else closings
     window = quarter.last(reporting.HISTORY_QUARTERS)
-    closed = {q: decode(closing) for q, closing in closings.items() if q in window}
+    stored = {q: decode(closing, site_id) for q, closing in closings.items() if q in window}
+    closed = {q: report for q, report in stored.items() if report is not None}
     kept = kept_figures.current(session=session, quarters=[q for q in window if q not in closed])
     counted = [q for q in window if q not in closed and q not in kept]
     figures = {**{q: report.figures for q, report in closed.items()},
-               **kept_figures.figures_of(session=session, quarters=sorted(kept), today=today),
-               **dict(zip(counted, reporting.figures_of(session=session, quarters=counted, today=today),
-                          strict=True))}
+               **kept_figures.figures_of(session=session, quarters=sorted(kept), today=today, site_id=site_id),
+               **dict(zip(counted, reporting.figures_of(session=session, quarters=counted, today=today,
+                                                        site_id=site_id), strict=True))}
     parts = _kept_parts if quarter in kept else _counted_parts
     return QuarterReport(
         quarter=quarter, today=today, assumed=Assumed.now(session), history=[(q, figures[q]) for q in window],
-        **parts(session, quarter, today),
-        wins=executive.largest_wins(session=session, quarter=quarter, figures=figures[quarter]),
-        restated=_restated(session, closings, zone=get_settings(session=session).time_zone),
-        closed_quarters=frozenset(closed))
+        **parts(session, quarter, today, site_id),
+        wins=executive.largest_wins(session=session, quarter=quarter, figures=figures[quarter], site_id=site_id),
+        restated=_restated(session, closings, get_settings(session=session).time_zone, site_id),
+        closed_quarters=frozenset(closed), site_id=site_id,
+        site=None if site_id is None else report_groups.labels(session, "site", site_id)[site_id][0])
 
 
-def _kept_parts(session: Session, quarter: hours.Quarter, today: date) -> dict:
-    moves, revisions = kept_figures.moves_by_target(session=session, quarter=quarter)
-    return dict(breakdowns=kept_figures.breakdowns(session=session, quarter=quarter, today=today),
-                pipeline=kept_figures.pipeline_by_state(session=session, quarter=quarter, today=today),
+def _kept_parts(session: Session, quarter: hours.Quarter, today: date, site_id: int | None) -> dict:
+    moves, revisions = kept_figures.moves_by_target(session=session, quarter=quarter, site_id=site_id)
+    return dict(breakdowns=kept_figures.breakdowns(session=session, quarter=quarter, today=today, site_id=site_id),
+                pipeline=kept_figures.pipeline_by_state(session=session, quarter=quarter, today=today,
+                                                        site_id=site_id),
                 moves=moves, revisions=revisions)
 
 
-def _counted_parts(session: Session, quarter: hours.Quarter, today: date) -> dict:
-    return dict(breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
-                            for by in reporting.GROUPINGS},
-                pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today),
-                moves=reporting.moves_by_target(session=session, quarter=quarter),
-                revisions=reporting.revisions_during(session=session, quarter=quarter))
+def _counted_parts(session: Session, quarter: hours.Quarter, today: date, site_id: int | None) -> dict:
+    return dict(breakdowns={by: reporting.breakdown(session=session, quarter=quarter, by=by, today=today,
+                                                    site_id=site_id)
+                            for by in report_groups.GROUPINGS},
+                pipeline=reporting.pipeline_by_state(session=session, quarter=quarter, today=today, site_id=site_id),
+                moves=reporting.moves_by_target(session=session, quarter=quarter, site_id=site_id),
+                revisions=reporting.revisions_during(session=session, quarter=quarter, site_id=site_id))
 
 
-def _restated(session: Session, closings: dict, zone: str) -> list[Restated]:
-    by_id = {closing.id: quarter for quarter, closing in closings.items()}
+def _restated(session: Session, closings: dict, zone: str, site_id: int | None) -> list[Restated]:
+    """The closed quarters whose figures changes since altered: of one site, its nominations' changes, for the
+    quarters closed with the site's figures."""
+    as_closed = {closing.id: (quarter, decode(closing, site_id)) for quarter, closing in closings.items()}
     changes: dict[int, list[Change]] = {}
-    for closing_id, restatement, title in closed_quarters.restatements(session=session, closing_ids=list(by_id)):
+    for closing_id, restatement, title in closed_quarters.restatements(
+            session=session, closing_ids=[id_ for id_, (_, report) in as_closed.items() if report], site_id=site_id):
         changes.setdefault(closing_id, []).append(Change(
             restatement.at, hours.today_in(zone, restatement.at), restatement.nomination_id, title,
             restatement.change, closed_quarters.loads(restatement.difference)))
-    found = [Restated(by_id[closing_id], decode(closings[by_id[closing_id]]).figures, listed)
+    found = [Restated(as_closed[closing_id][0], as_closed[closing_id][1].figures, listed)
              for closing_id, listed in changes.items()]
     return sorted((restated for restated in found if restated.differing()), key=lambda r: r.quarter)
 
 
 def rows(*, session: Session, report: QuarterReport, sheet: str):
-    """A sheet's rows (SHEETS), with keys(): from the database now, or as stored when the quarter was closed."""
+    """A sheet's rows (SHEETS), with keys(): from the database now, or as stored when the quarter was closed; of the
+    report's site only, when it has one."""
+    site_id = report.site_id
     if report.closed:
-        return closed_quarters.StoredRows(session, report.closed.closing_id, sheet, report.sheet_keys[sheet])
+        return closed_quarters.StoredRows(session, report.closed.closing_id, sheet, report.sheet_keys[sheet], site_id)
     quarter, today = report.quarter, report.today
-    return {"retired": lambda: report_rows.retired_rows(session=session, quarter=quarter, today=today),
-            "pipeline": lambda: report_rows.pipeline_rows(session=session, quarter=quarter, today=today),
-            "soon": lambda: report_rows.retiring_soon_rows(session=session, quarter=quarter),
-            "decisions": lambda: report_rows.decision_rows(session=session, quarter=quarter)}[sheet]()
+    return {"retired": lambda: report_rows.retired_rows(session=session, quarter=quarter, today=today,
+                                                        site_id=site_id),
+            "pipeline": lambda: report_rows.pipeline_rows(session=session, quarter=quarter, today=today,
+                                                          site_id=site_id),
+            "soon": lambda: report_rows.retiring_soon_rows(session=session, quarter=quarter, site_id=site_id),
+            "decisions": lambda: report_rows.decision_rows(session=session, quarter=quarter, site_id=site_id)}[sheet]()
 
 
-def encode(report: QuarterReport, keys: dict[str, list[str]], closed_by: str) -> str:
-    """The report as stored when its quarter is closed, with the column keys of its sheets' stored rows."""
+def encode(report: QuarterReport, keys: dict[str, list[str]], closed_by: str,
+           sites: list[QuarterReport] = ()) -> str:
+    """The report as stored when its quarter is closed, with the column keys of its sheets' stored rows, and each
+    site's report (their rows are the stored rows of the site's nominations)."""
     return closed_quarters.dumps({
-        "closed_by": closed_by, "today": report.today, "assumed": asdict(report.assumed),
+        "closed_by": closed_by, "today": report.today, "assumed": asdict(report.assumed), **_figures_of(report),
+        "keys": keys, "version": report.version,
+        "sites": {str(site.site_id): {**_figures_of(site), "site": site.site} for site in sites}})
+
+
+def _figures_of(report: QuarterReport) -> dict:
+    """What differs between the health system's report and a site's, as stored."""
+    return {
         "history": [[q.key, asdict(f)] for q, f in report.history],
         "breakdowns": {by: [[g.label, asdict(g.figures)] for g in groups] for by, groups in report.breakdowns.items()},
         "pipeline": [asdict(p) for p in report.pipeline], "wins": [asdict(w) for w in report.wins],
         "moves": {state.value: count for state, count in report.moves.items()}, "revisions": report.revisions,
-        "keys": keys,
-        "closed": sorted({q.key for q in report.closed_quarters} | {report.quarter.key}), "version": report.version})
+        "closed": sorted({q.key for q in report.closed_quarters} | {report.quarter.key})}
 
 
-def decode(closing) -> QuarterReport:
+def decode(closing, site_id: int | None = None) -> QuarterReport | None:
+    """The report stored when the quarter was closed: the health system's, or a site's (None when the quarter was
+    closed before each site's report was stored with it)."""
     stored = closed_quarters.loads(closing.report)
+    part = stored if site_id is None else stored.get("sites", {}).get(str(site_id))
+    if part is None:
+        return None
     assumed = Assumed(**stored["assumed"])
     start = assumed.fiscal_year_start_month
-    history = [(hours.Quarter.parse(key, start), Figures(**figures)) for key, figures in stored["history"]]
+    history = [(hours.Quarter.parse(key, start), Figures(**figures)) for key, figures in part["history"]]
     return QuarterReport(
         quarter=hours.Quarter.parse(closing.quarter, start), today=stored["today"], assumed=assumed, history=history,
         breakdowns={by: [Group(label, Figures(**figures)) for label, figures in groups]
-                    for by, groups in stored["breakdowns"].items()},
-        pipeline=[PipelineState(**{**p, "state": State(p["state"])}) for p in stored["pipeline"]],
-        wins=[executive.LargestWin(**w) for w in stored["wins"]],
-        moves={State(state): count for state, count in stored["moves"].items()}, revisions=stored["revisions"],
+                    for by, groups in part["breakdowns"].items()},
+        pipeline=[PipelineState(**{**p, "state": State(p["state"])}) for p in part["pipeline"]],
+        wins=[executive.LargestWin(**w) for w in part["wins"]],
+        moves={State(state): count for state, count in part["moves"].items()}, revisions=part["revisions"],
         closed=Closed(closing.id, closing.closed_at, stored["closed_by"]), sheet_keys=stored["keys"],
-        closed_quarters=frozenset(hours.Quarter.parse(key, start) for key in stored["closed"]),
-        version=stored["version"])
+        closed_quarters=frozenset(hours.Quarter.parse(key, start) for key in part["closed"]),
+        version=stored["version"], site_id=site_id, site=part.get("site"))

@@ -20,6 +20,7 @@ from ..naming import nobody_for, person_named
 from .dialects import days_between
 from .estimates import annual_hours_column, estimate_columns
 from .reference import get_settings, organization_today
+from .report_groups import limited_to_site
 from .report_terms import (
     CLOSING,
     days_realized_column,
@@ -38,9 +39,10 @@ from .report_terms import (
 BATCH = 2_000
 
 
-def retired_rows(*, session: Session, quarter: hours.Quarter, today: date | None = None):
+def retired_rows(*, session: Session, quarter: hours.Quarter, today: date | None = None, site_id: int | None = None):
     """Every nomination retired on or before the quarter's last day, in order of retirement; its hours realized
-    to date (Quarter.realized_through) and projected to the quarter's end."""
+    to date (Quarter.realized_through) and projected to the quarter's end. Each function here lists one site's
+    nominations only, when site_id is given."""
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
     through = quarter.realized_through(today or organization_today(session=session))
     days = days_realized_column(quarter.first_day, through)
@@ -54,10 +56,10 @@ def retired_rows(*, session: Session, quarter: hours.Quarter, today: date | None
         .where(retired_by_end(quarter))
         .order_by(Nomination.retired_on, Nomination.id)
     )
-    return _streamed(session, query)
+    return _streamed(session, limited_to_site(query, site_id))
 
 
-def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | None = None):
+def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | None = None, site_id: int | None = None):
     """Every nomination proposed or evaluated at the quarter's end (or today, for the quarter under way)."""
     on = min(today or organization_today(session=session), quarter.last_day)
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
@@ -74,10 +76,10 @@ def pipeline_rows(*, session: Session, quarter: hours.Quarter, today: date | Non
                    hours.cost(annual, rate).label("annual_cost"))
     ).outerjoin(supporters, supporters.c.nomination_id == Nomination.id).where(open_at_end(quarter, zone)).order_by(
         Nomination.submitted_on, Nomination.id)
-    return _streamed(session, query)
+    return _streamed(session, limited_to_site(query, site_id))
 
 
-def retiring_soon_rows(*, session: Session, quarter: hours.Quarter):
+def retiring_soon_rows(*, session: Session, quarter: hours.Quarter, site_id: int | None = None):
     """Every nomination decided to retire by the quarter's end and effective after it, by effective date."""
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
     zone = get_settings(session=session).time_zone
@@ -85,10 +87,10 @@ def retiring_soon_rows(*, session: Session, quarter: hours.Quarter):
         _described(CLOSING.c.at.label("decided_at"), Nomination.retired_on, Nomination.what_changed,
                    *_estimate(session), rate.label("hourly_rate"), hours.cost(annual, rate).label("annual_cost"))
     ).where(retiring_soon(quarter, zone)).order_by(Nomination.retired_on, Nomination.id)
-    return _streamed(session, query)
+    return _streamed(session, limited_to_site(query, site_id))
 
 
-def decision_rows(*, session: Session, quarter: hours.Quarter):
+def decision_rows(*, session: Session, quarter: hours.Quarter, site_id: int | None = None):
     """The quarter's state changes and revisions: who, when, from, to, note; imports included, administration
     left out."""
     actor, zone = aliased(User), get_settings(session=session).time_zone
@@ -101,7 +103,7 @@ def decision_rows(*, session: Session, quarter: hours.Quarter):
         .where(*recorded_during(quarter, zone))
         .order_by(Event.at, Event.id)
     )
-    return _Decisions(_streamed(session, query))
+    return _Decisions(_streamed(session, limited_to_site(query, site_id)))
 
 
 class _Decisions:
@@ -122,14 +124,15 @@ class _Decisions:
             yield row.at, row.nomination_id, row.title, row.from_state, row.to_state, who, row.note, row.kind
 
 
-def row_counts(*, session: Session, quarter: hours.Quarter) -> int:
+def row_counts(*, session: Session, quarter: hours.Quarter, site_id: int | None = None) -> int:
     """How many rows the three long sheets will have, for a progress bar."""
     zone = get_settings(session=session).time_zone
-    retired = select(func.count()).where(retired_by_end(quarter))
+    retired = select(func.count()).select_from(Nomination).where(retired_by_end(quarter))
     waiting = with_closing(select(func.count())).where(open_at_end(quarter, zone))
     soon = with_closing(select(func.count())).where(retiring_soon(quarter, zone))
-    moves = select(func.count()).select_from(Event).where(*recorded_during(quarter, zone))
-    return sum(session.scalar(query) for query in (retired, waiting, soon, moves))
+    moves = (select(func.count()).select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
+             .where(*recorded_during(quarter, zone)))
+    return sum(session.scalar(limited_to_site(query, site_id)) for query in (retired, waiting, soon, moves))
 
 
 def _described(*columns):

@@ -25,11 +25,12 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from .. import hours
-from ..enums import AffectedRole, EventKind, Outcome, RequirementSource, State
-from ..models import Category, Department, Event, Nomination, Site
+from ..enums import EventKind, State
+from ..models import Event, Nomination
 from .dialects import days_between
 from .estimates import annual_hours_column
 from .reference import get_settings, organization_today
+from .report_groups import at_site, group_column, labels, limited_to_site
 from .report_terms import (
     hourly_rate_column,
     moved_during,
@@ -38,15 +39,12 @@ from .report_terms import (
     recorded_during,
     retired_by_end,
     retiring_soon,
-    source_column,
     start_of,
     state_at_end,
     with_closing,
 )
 
 HISTORY_QUARTERS = 8
-OUTCOME_NOT_RECORDED = "not recorded"  # retired before outcomes were asked, or not retired
-GROUPINGS = ("site", "department", "category", "source", "role", "outcome")
 
 
 @dataclass(frozen=True)
@@ -112,8 +110,9 @@ def parse_quarter(*, session: Session, text: str) -> hours.Quarter:
     return hours.Quarter.parse(text, get_settings(session=session).fiscal_year_start_month)
 
 
-def quarter_figures(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> Figures:
-    return figures_by(session, [quarter], today=today)[None][0]
+def quarter_figures(*, session: Session, quarter: hours.Quarter, today: date | None = None,
+                    site_id: int | None = None) -> Figures:
+    return figures_by(session, [quarter], today=today, site_id=site_id)[None][0]
 
 
 def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QUARTERS,
@@ -123,109 +122,102 @@ def history(*, session: Session, quarter: hours.Quarter, count: int = HISTORY_QU
     return list(zip(quarters, figures_of(session=session, quarters=quarters, today=today), strict=True))
 
 
-def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date | None = None) -> list[Figures]:
-    """The figures of each quarter (in order, oldest first), in two queries."""
-    return figures_by(session, quarters, today=today)[None] if quarters else []
+def figures_of(*, session: Session, quarters: list[hours.Quarter], today: date | None = None,
+               site_id: int | None = None) -> list[Figures]:
+    """The figures of each quarter (in order, oldest first), in two queries; of one site's nominations, when given."""
+    return figures_by(session, quarters, today=today, site_id=site_id)[None] if quarters else []
 
 
-def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date | None = None) -> list[Group]:
+def breakdown(*, session: Session, quarter: hours.Quarter, by: str, today: date | None = None,
+              site_id: int | None = None) -> list[Group]:
     """The quarter's figures per department, category, source of the requirement or affected role.
 
     Departments and categories in use are listed even when nothing of theirs counts this quarter.
     """
-    per_key = {key: figures for key, [figures] in figures_by(session, [quarter], by=by, today=today).items()}
-    return named_groups(session, by, per_key)
+    found = figures_by(session, [quarter], by=by, today=today, site_id=site_id)
+    return named_groups(session, by, {key: figures for key, [figures] in found.items()}, site_id=site_id)
 
 
-def named_groups(session: Session, by: str, per_key: dict, keyed=lambda key: key) -> list[Group]:
-    """Each group's label and figures, by label; the active ones without figures too. `keyed` turns a group's key
-    as labels() has it into per_key's."""
-    named = {keyed(key): value for key, value in labels(session, by).items()}
+def named_groups(session: Session, by: str, per_key: dict, keyed=lambda key: key,
+                 site_id: int | None = None) -> list[Group]:
+    """Each group's label and figures, by label; the active ones without figures too (of the site's, when given).
+    `keyed` turns a group's key as labels() has it into per_key's."""
+    named = {keyed(key): value for key, value in labels(session, by, site_id).items()}
     keys = set(per_key) | {key for key, (_, active) in named.items() if active}
     groups = [Group(named.get(key, (str(key), True))[0], per_key.get(key, Figures())) for key in keys]
     return sorted(groups, key=lambda group: group.label.casefold())
 
 
-def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date | None = None) -> list[PipelineState]:
+def pipeline_by_state(*, session: Session, quarter: hours.Quarter, today: date | None = None,
+                      site_id: int | None = None) -> list[PipelineState]:
     """What waits for the board at the quarter's end, by state, with how long it has waited."""
     settings = get_settings(session=session)
     on = min(today or organization_today(session=session), quarter.last_day)
     age = days_between(Nomination.submitted_on, on)
     state = state_at_end(quarter, settings.time_zone)
-    query = with_closing(
+    query = limited_to_site(with_closing(
         select(state, func.count(), func.sum(annual_hours_column(session=session)), func.avg(age), func.max(age),
                func.sum(case((age > settings.stale_after_days, 1), else_=0)))
-    ).where(open_at_end(quarter, settings.time_zone)).group_by(state)
+    ).where(open_at_end(quarter, settings.time_zone)), site_id).group_by(state)
     found = {State(row[0]): row for row in session.execute(query)}
     return [PipelineState(s, *_pipeline_numbers(found.get(s)), overdue_after_days=settings.stale_after_days)
             for s in (State.PROPOSED, State.EVALUATED)]
 
 
-def moves_by_target(*, session: Session, quarter: hours.Quarter) -> dict[State, int]:
+def moves_by_target(*, session: Session, quarter: hours.Quarter, site_id: int | None = None) -> dict[State, int]:
     """The quarter's moves (the Decisions sheet's rows) by the state they moved to, each move once."""
     zone = get_settings(session=session).time_zone
-    query = (select(Event.to_state, func.count()).where(*moved_during(quarter, zone)).group_by(Event.to_state))
-    found = dict(session.execute(query).all())
+    query = _of_nominations(select(Event.to_state, func.count()).where(*moved_during(quarter, zone)), site_id)
+    found = dict(session.execute(query.group_by(Event.to_state)).all())
     return {state: found.get(state, 0) for state in State}
 
 
-def revisions_during(*, session: Session, quarter: hours.Quarter) -> int:
+def revisions_during(*, session: Session, quarter: hours.Quarter, site_id: int | None = None) -> int:
     """The board's revisions in the quarter (rows of the Decisions sheet beside its moves)."""
     zone = get_settings(session=session).time_zone
-    return session.scalar(select(func.count()).select_from(Event).where(
-        *recorded_during(quarter, zone), Event.kind == EventKind.REVISED))
+    return session.scalar(_of_nominations(select(func.count()).select_from(Event).where(
+        *recorded_during(quarter, zone), Event.kind == EventKind.REVISED), site_id))
 
 
-def group_column(by: str):
-    if by == "site":  # its department's: read beside each nomination, so that no query needs a join for it
-        return select(Department.site_id).where(Department.id == Nomination.department_id).scalar_subquery()
-    return {"nomination": Nomination.id, "department": Nomination.department_id, "category": Nomination.category_id,
-            "source": source_column(), "role": Nomination.affected_role, "outcome": Nomination.outcome}[by]
+def _of_nominations(events, site_id: int | None):
+    """A query of events, of one site's nominations when one is given."""
+    if site_id is None:
+        return events
+    return events.join(Nomination, Nomination.id == Event.nomination_id).where(at_site(site_id))
 
 
-def group_columns() -> list:
-    """The column of each of GROUPINGS, in its order."""
-    return [group_column(by) for by in GROUPINGS]
-
-
-def labels(session: Session, by: str) -> dict:
-    """A grouping's key -> (label, listed even when empty)."""
-    if by in ("site", "department", "category"):
-        model = {"site": Site, "department": Department, "category": Category}[by]
-        rows = session.execute(select(model.id, model.name, model.active))
-        return {id_: (name, active) for id_, name, active in rows}
-    if by == "outcome":  # burdens not retired, or retired before it was asked, are "not recorded": listed if any
-        return {None: (OUTCOME_NOT_RECORDED, False), **{member: (member.value, True) for member in Outcome}}
-    vocabulary = RequirementSource if by == "source" else AffectedRole
-    return {member: (member.value, True) for member in vocabulary}
-
-
-def figures_by(session: Session, quarters: list[hours.Quarter], by: str | None = None,
-               today: date | None = None, only=None) -> dict:
+def figures_by(session: Session, quarters: list[hours.Quarter], by: str | tuple | None = None,
+               today: date | None = None, only=None, site_id: int | None = None) -> dict:
     """{group key (None when not grouped): [Figures for each quarter]}, in two queries for all the quarters; only
     the nominations `only` picks, when given: by "nomination", what each adds to each quarter's figures, since
     figures are sums over nominations (queries/figure_shares.py). `only` makes an SQL condition on a column of
-    nomination ids: lambda ids: ids == 7."""
+    nomination ids: lambda ids: ids == 7. Grouped by several groupings (a tuple), a group's key is a tuple.
+    Of one site's nominations, when site_id is given."""
     settings, today = get_settings(session=session), today or organization_today(session=session)
     zone = settings.time_zone
-    key = [group_column(by).label("key")] if by else []
+    groupings = (by,) if isinstance(by, str) else by or ()
+    key = [group_column(grouping).label(f"key{i}") for i, grouping in enumerate(groupings)]
     annual, rate = annual_hours_column(session=session), hourly_rate_column(session=session)
     measures = [m for q in quarters for m in _nomination_measures(q, annual, rate, zone, today)]
-    sums = with_closing(select(*key, *measures), only)
+    sums = limited_to_site(with_closing(select(*key, *measures), only), site_id)
     moves = (select(*key, *[m for q in quarters for m in _move_measures(q, zone)])
              .select_from(Event).join(Nomination, Nomination.id == Event.nomination_id)
              .where(Event.to_state.in_(_MOVED_TO),
                     Event.at >= start_of(quarters[0], zone), Event.at < start_of(quarters[-1].next(), zone)))
+    moves = limited_to_site(moves, site_id)
     if only is not None:
         sums, moves = sums.where(only(Nomination.id)), moves.where(only(Event.nomination_id))
-    if by:
-        sums, moves = sums.group_by(key[0]), moves.group_by(key[0])
-    moved = {row[0] if by else None: row[len(key):] for row in session.execute(moves)}
+    if key:
+        sums, moves = sums.group_by(*key), moves.group_by(*key)
+
+    def group_of(row):
+        return None if not key else row[0] if len(key) == 1 else tuple(row[:len(key)])
+
+    moved = {group_of(row): row[len(key):] for row in session.execute(moves)}
     result = {}
     for row in session.execute(sums):
-        group = row[0] if by else None
-        values, counts = row[len(key):], moved.get(group)
-        result[group] = [_to_figures(values, counts, i, settings) for i in range(len(quarters))]
+        values, counts = row[len(key):], moved.get(group_of(row))
+        result[group_of(row)] = [_to_figures(values, counts, i, settings) for i in range(len(quarters))]
     return result
 
 

@@ -20,8 +20,8 @@ from .estimates import annual_hours_column
 from .listing import Listing
 from .measured_impact import Impact, measured_impacts
 from .reference import get_settings, organization_today
+from .report_groups import OUTCOME_NOT_RECORDED
 from .report_terms import retired_on_or_before
-from .reporting import OUTCOME_NOT_RECORDED
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Win:
 @dataclass(frozen=True)
 class Headline:
     """What the program has given back so far: burdens retired by today and their hours a year, in all and by how
-    they were resolved (an outcome's name, or reporting.OUTCOME_NOT_RECORDED), largest first."""
+    they were resolved (an outcome's name, or report_groups.OUTCOME_NOT_RECORDED), largest first."""
 
     retired: int
     annual_hours: float

@@ -7,14 +7,14 @@ restatement: which nomination, which event, and by how much each figure moved. F
 so a change to one moves them by that nomination's contribution after less before (services/keeping.py counts it).
 """
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import hours
 from ..enums import WebhookEvent
 from ..errors import DomainError
-from ..models import ClosedRow, QuarterClosing, Restatement, utc_now
+from ..models import ClosedRow, Department, Nomination, QuarterClosing, Restatement, Site, utc_now
 from ..queries import closed_quarters, quarter_report
 from ..queries.reference import organization_today
 from .admin import record_admin_change
@@ -36,6 +36,8 @@ def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | N
     if closed_quarters.closing_of(session=session, quarter=quarter):
         raise DomainError(f"{quarter} is already closed. Reopen it first (with a reason) to close it again.")
     report = quarter_report.live_report(session=session, quarter=quarter, today=today)
+    sites = [quarter_report.live_report(session=session, quarter=quarter, today=today, site_id=site_id)
+             for site_id in session.scalars(select(Site.id).order_by(Site.id))]
     closing = QuarterClosing(quarter=quarter.key, closed_by_id=actor_id)
     session.add(closing)
     try:
@@ -44,7 +46,8 @@ def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | N
         session.rollback()
         raise DomainError(f"{quarter} is already closed.") from None
     keys = {sheet: _store_rows(session, closing.id, sheet, report) for sheet in quarter_report.SHEETS}
-    closing.report = quarter_report.encode(report, keys, closed_by)
+    _note_sites(session, closing.id)
+    closing.report = quarter_report.encode(report, keys, closed_by, sites)
     record_admin_change(session, actor_id, f"Closed {quarter}")
     announce(session, WebhookEvent.QUARTER_CLOSED, quarter_data(quarter, report.history[-1][1]))
     keep_when_closed(session, quarter.key, closing.id)
@@ -66,6 +69,13 @@ def _store_rows(session: Session, closing_id: int, sheet: str, report) -> list[s
     if batch:
         session.execute(insert(ClosedRow), batch)
     return keys
+
+
+def _note_sites(session: Session, closing_id: int) -> None:
+    """Each stored row's site, as its nomination's department's is now: a site's workbook lists its own."""
+    site = (select(Department.site_id).join(Nomination, Nomination.department_id == Department.id)
+            .where(Nomination.id == ClosedRow.nomination_id).scalar_subquery())
+    session.execute(update(ClosedRow).where(ClosedRow.closing_id == closing_id).values(site_id=site))
 
 
 def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | None, reason: str) -> None:
@@ -102,8 +112,9 @@ def scrub(session: Session, nomination_ids: set[int], removed: str, redacted: st
         row.values = closed_quarters.dumps([scrubbed(value) for value in closed_quarters.loads(row.values)])
     for closing in closed_quarters.closings_in_force(session=session).values():
         stored = closed_quarters.loads(closing.report)
-        for win in stored["wins"]:
-            if win["nomination_id"] in nomination_ids:
-                win["title"] = scrubbed(win["title"])
+        for part in (stored, *stored.get("sites", {}).values()):  # the health system's report, and each site's
+            for win in part["wins"]:
+                if win["nomination_id"] in nomination_ids:
+                    win["title"] = scrubbed(win["title"])
         closing.report = closed_quarters.dumps(stored)
     forget(session)  # every kept workbook: written again when next asked for

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from .. import hours
 from ..models import Event, KeptDay, KeptFigure, KeptQuarter, Restatement, utc_now
-from ..queries import closed_quarters, figure_shares, kept_figures, quarter_report, reporting
+from ..queries import closed_quarters, figure_shares, kept_figures, reporting, restatements
 from ..queries.dialects import insert_adding
 from ..queries.reference import get_settings, organization_today
 
@@ -128,7 +128,7 @@ def record_restatements(session: Session, closings: dict, quarters: list[hours.Q
     for nomination_id, share in after.items():
         was = before[nomination_id].figures if nomination_id in before else [reporting.Figures()] * len(quarters)
         for quarter, now, then in zip(quarters, share.figures, was, strict=True):
-            moved = quarter_report.difference(now, then) if quarter in closings else None
+            moved = restatements.difference(now, then) if quarter in closings else None
             if moved:
                 session.add(Restatement(closing_id=closings[quarter].id, nomination_id=nomination_id,
                                         event_id=_last_event(session, nomination_id), change=change,

@@ -14,7 +14,7 @@ from ..enums import Role
 from ..errors import DomainError
 from ..forms import CloseQuarterForm, ReopenQuarterForm
 from ..hours import Quarter
-from ..queries import executive, quarter_report, reporting
+from ..queries import executive, quarter_report, reporting, restatements
 from ..queries.measured_impact import department_trends, measured_share
 from ..queries.reference import get_settings, organization_today
 from ..services import closing
@@ -89,8 +89,8 @@ def _dashboard(quarter: Quarter, closing_form=None, problem: str | None = None):
         in_place=wants_fragment(), figures=report.figures, history=report.history,
         previous_quarter=report.history[-2][0], previous=report.history[-2][1], year=report.year,
         target=report.target, wins=report.wins, compared=executive.COMPARED, how_to_read=executive.HOW_TO_READ,
-        breakdowns=report.breakdowns, pipeline=report.pipeline, labels=quarter_report.FIGURE_LABELS,
-        kind_of=quarter_report.kind_of, may_close=current_user.has_any(Role.ADMIN) and quarter < current,
+        breakdowns=report.breakdowns, pipeline=report.pipeline, labels=restatements.FIGURE_LABELS,
+        kind_of=restatements.kind_of, may_close=current_user.has_any(Role.ADMIN) and quarter < current,
         close_form=closing_form if isinstance(closing_form, CloseQuarterForm) else CloseQuarterForm(),
         reopen_form=closing_form if isinstance(closing_form, ReopenQuarterForm) else ReopenQuarterForm(),
         problem=problem, trends=department_trends(session=session, today=today),

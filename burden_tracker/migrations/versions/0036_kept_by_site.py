@@ -1,6 +1,6 @@
 """Kept figures by site
 
-The reports group by site now (queries/reporting.GROUPINGS). The kept figures have no "site" grouping yet:
+The reports group by site now (queries/report_groups.GROUPINGS). The kept figures have no "site" grouping yet:
 forgotten, they are counted afresh, with it, by the next `burden-tracker init` or the next change; reports count
 live until then.
 

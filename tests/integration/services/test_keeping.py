@@ -10,7 +10,7 @@ from sqlalchemy import select
 from burden_tracker import hours
 from burden_tracker.enums import Role
 from burden_tracker.models import KeptQuarter, Nomination, Site
-from burden_tracker.queries import kept_figures, quarter_report, reporting, wins
+from burden_tracker.queries import kept_figures, quarter_report, report_groups, reporting, wins
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.queries.reference import organization_today
 from burden_tracker.schemas import NominationIn
@@ -43,25 +43,18 @@ def window(session) -> list[hours.Quarter]:
 
 def assert_kept_as_counted(session) -> None:
     """Every kept quarter is current, and each of its figures, groups, pipeline states and moves is the one counted
-    from the whole history."""
+    from the whole history: the health system's, and each site's."""
     today, quarters = organization_today(session=session), window(session)
     assert kept_figures.current(session=session, quarters=quarters) == set(quarters)
-    kept = kept_figures.figures_of(session=session, quarters=quarters, today=today)
-    counted = reporting.figures_of(session=session, quarters=quarters, today=today)
-    for quarter, figures in zip(quarters, counted, strict=True):
-        assert asdict(kept[quarter]) == pytest.approx(asdict(figures)), quarter
-        kept_breakdowns = kept_figures.breakdowns(session=session, quarter=quarter, today=today)
-        for by in reporting.GROUPINGS:
-            from_kept = kept_breakdowns[by]
-            from_history = reporting.breakdown(session=session, quarter=quarter, by=by, today=today)
-            assert [g.label for g in from_kept] == [g.label for g in from_history], (quarter, by)
-            for a, b in zip(from_kept, from_history, strict=True):
-                assert asdict(a.figures) == pytest.approx(asdict(b.figures)), (quarter, by, a.label)
-        assert kept_figures.pipeline_by_state(session=session, quarter=quarter, today=today) == pytest.approx(
-            reporting.pipeline_by_state(session=session, quarter=quarter, today=today))
-        assert kept_figures.moves_by_target(session=session, quarter=quarter) == (
-            reporting.moves_by_target(session=session, quarter=quarter),
-            reporting.revisions_during(session=session, quarter=quarter))
+    sites = session.scalars(select(Site.id)).all()
+    for site_id in (None, *sites):
+        assert_site_kept_as_counted(session, today, quarters, site_id)
+    whole = kept_figures.figures_of(session=session, quarters=quarters, today=today)
+    per_site = [kept_figures.figures_of(session=session, quarters=quarters, today=today, site_id=site_id)
+                for site_id in sites]
+    for quarter in quarters:  # the sites add up to the health system
+        assert asdict(whole[quarter]) == pytest.approx(
+            {name: sum(asdict(site[quarter])[name] for site in per_site) for name in asdict(whole[quarter])})
     for day in (today, quarters[-1].first_day, quarters[-1].last_day, quarters[0].last_day):  # Wins' headline
         kept, counted = (wins.retired_by(session=session, day=day), wins.retired_by_counted(session=session, day=day))
         as_kept = kept_figures.retired_by_outcome(session=session, quarter=hours.Quarter.containing(day), day=day)
@@ -72,6 +65,26 @@ def assert_kept_as_counted(session) -> None:
             {outcome: hours for outcome, (_, hours) in counted.items()}), day
 
 
+def assert_site_kept_as_counted(session, today, quarters, site_id) -> None:
+    where = {"site_id": site_id}
+    kept = kept_figures.figures_of(session=session, quarters=quarters, today=today, **where)
+    counted = reporting.figures_of(session=session, quarters=quarters, today=today, **where)
+    for quarter, figures in zip(quarters, counted, strict=True):
+        assert asdict(kept[quarter]) == pytest.approx(asdict(figures)), (quarter, site_id)
+        kept_breakdowns = kept_figures.breakdowns(session=session, quarter=quarter, today=today, **where)
+        for by in report_groups.GROUPINGS:
+            from_kept = kept_breakdowns[by]
+            from_history = reporting.breakdown(session=session, quarter=quarter, by=by, today=today, **where)
+            assert [g.label for g in from_kept] == [g.label for g in from_history], (quarter, by, site_id)
+            for a, b in zip(from_kept, from_history, strict=True):
+                assert asdict(a.figures) == pytest.approx(asdict(b.figures)), (quarter, by, a.label, site_id)
+        assert kept_figures.pipeline_by_state(session=session, quarter=quarter, today=today, **where) == (
+            pytest.approx(reporting.pipeline_by_state(session=session, quarter=quarter, today=today, **where)))
+        assert kept_figures.moves_by_target(session=session, quarter=quarter, **where) == (
+            reporting.moves_by_target(session=session, quarter=quarter, **where),
+            reporting.revisions_during(session=session, quarter=quarter, **where))
+
+
 def move(session, nomination_id, how, actor, **fields):
     version = session.get(Nomination, nomination_id).version
     return move_nomination(session=session, nomination_id=nomination_id, move=how, actor=actor,
@@ -79,6 +92,11 @@ def move(session, nomination_id, how, actor, **fields):
 
 
 def test_the_kept_figures_follow_every_kind_of_change_the_product_writes(session, program, board):
+    queens = Site(name="Queen's Medical Center")  # two sites: each one's report is kept too
+    session.add(queens)
+    session.commit()
+    move_department(session=session, actor_id=make_user(session, Role.ADMIN).id,
+                    department_id=program.before.department_id, site_id=queens.id)
     assert keep_current_quarters(session=session, today=organization_today(session=session)) == window(session)
     assert_kept_as_counted(session)
 
