@@ -286,11 +286,15 @@ def metrics_import_command(file, dry_run):
 @click.command("export")
 @click.option("--quarter", required=True, help="The quarter, written like 2026-Q3.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the workbook (default: burden-tracker-QUARTER.xlsx here).")
+              help="Where to write the workbook (default: burden-tracker-QUARTER[-SITE].xlsx here).")
+@click.option("--site", help="One site's workbook, by its name; without it, the whole health system's.")
 @with_appcontext
-def export_command(quarter, out):
+def export_command(quarter, out, site):
     """Write the quarterly Excel workbook."""
-    from .export import write_workbook
+    from .export import workbook_file_name, write_workbook
+    from .models import Site
+    from .queries.quarter_report import NotClosedBySite
+    from .queries.reference import find_by_name
     from .queries.report_rows import row_counts
     from .queries.reporting import parse_quarter
 
@@ -299,22 +303,30 @@ def export_command(quarter, out):
         chosen = parse_quarter(session=session, text=quarter)
     except ValueError as error:
         _fail(str(error))
-    out = out or Path(f"burden-tracker-{chosen}.xlsx")
+    found = find_by_name(session, Site, site) if site else None
+    if site and found is None:
+        _fail(f"There is no site named “{site}”.")
+    site_id = found.id if found else None
+    out = out or Path(workbook_file_name(chosen, site_id, found and found.name))
     # Written beside the destination and renamed into place: a failed export leaves no half a workbook.
     partial = out.with_name(f".{out.name}.partial")
     try:
         with partial.open("wb") as file, click.progressbar(
-                length=row_counts(session=session, quarter=chosen), label="Writing rows", file=sys.stderr) as bar:
-            write_workbook(session=session, quarter=chosen, destination=file,
+                length=row_counts(session=session, quarter=chosen, site_id=site_id), label="Writing rows",
+                file=sys.stderr) as bar:
+            write_workbook(session=session, quarter=chosen, destination=file, site_id=site_id,
                            generated_by="the command line (burden-tracker export)", progress=bar.update)
         partial.replace(out)
+    except NotClosedBySite as not_kept:
+        partial.unlink(missing_ok=True)
+        _fail(f"{not_kept}.")
     except OSError as error:
         partial.unlink(missing_ok=True)
         _fail(f"Could not write {out}: {error.strerror or error}.")
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    click.echo(f"Wrote the {chosen} workbook to {out}.")
+    click.echo(f"Wrote the {chosen} workbook{f' of {found.name}' if found else ''} to {out}.")
 
 
 @click.command("digest")

@@ -33,7 +33,7 @@ from . import hours
 from .enums import EventKind, State
 from .hours import Quarter
 from .queries import executive, quarter_report, report_groups, reporting, restatements
-from .queries.measured_impact import Impact, measured_impacts
+from .queries.measured_impact import Impact, measured_at_site, measured_impacts
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
 # What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
@@ -192,10 +192,11 @@ def for_print(ws, pages_down: int) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_down
 
 
-def _headed_for_print(workbook: Workbook, quarter: Quarter) -> None:
+def _headed_for_print(workbook: Workbook, quarter: Quarter, site: str | None) -> None:
     """Each printed page says what it is and which page of how many (written with the sheet's last row)."""
+    of_site = f", {site}".replace("&", "&&") if site else ""  # & begins a header's codes (&P: the page)
     for ws in workbook.worksheets:
-        ws.oddHeader.center.text = f"Burden Tracker {quarter} ({quarter.months()}): {ws.title}"
+        ws.oddHeader.center.text = f"Burden Tracker {quarter}{of_site} ({quarter.months()}): {ws.title}"
         ws.oddFooter.center.text = "Page &P of &N"
 
 
@@ -379,13 +380,15 @@ class _Record:
 
 
 def write_workbook(*, session: Session, quarter: Quarter, destination, generated_by: str,
-                   progress: Callable[[int], None] | None = None, today: date | None = None) -> None:
-    """Write the quarter's workbook to a path or a binary file: as it was closed, or as of today on the
-    organization's clocks."""
-    report = quarter_report.report_for(session=session, quarter=quarter, today=today)
+                   progress: Callable[[int], None] | None = None, today: date | None = None,
+                   site_id: int | None = None) -> None:
+    """Write the quarter's workbook to a path or a binary file, of the health system or of one site: as it was
+    closed, or as of today on the organization's clocks. Raises quarter_report.NotClosedBySite for a site of a
+    quarter closed before each site's report was kept with it."""
+    report = quarter_report.report_for(session=session, quarter=quarter, today=today, site_id=site_id)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Burden Tracker"
-    workbook.properties.title = f"Burden Tracker quarterly report {quarter}"
+    workbook.properties.title = report_title(report)
     summary = _RowsOfCells(workbook, "Summary")
     workbook._add_sheet(summary)  # first: the Summary opens the workbook
     counted = _Counter(progress)
@@ -405,13 +408,28 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     _fill_groups(workbook, "By category", report, "category")
     decisions = _fill(ContinuedSheet(workbook, "Decisions", DECISIONS), rows("decisions"),
                       counted, f"No decisions were taken in {quarter}.")
-    measured = _fill_measured(workbook, measured_impacts(session=session, today=report.today), quarter)
+    measured = _fill_measured(workbook, measured_impacts(
+        session=session, today=report.today, nomination_ids=measured_at_site(session=session, site_id=site_id)),
+        quarter)
     if report.restated:
         _write_restatements(workbook, report.restated)
     fte_hours_cell = _write_assumptions(workbook, report, generated_by)
     _write_summary(summary, report, (retired, pipeline, soon, by_department, decisions, measured), fte_hours_cell)
-    _headed_for_print(workbook, quarter)
+    _headed_for_print(workbook, quarter, report.site)
     workbook.save(destination)
+
+
+def workbook_file_name(quarter: Quarter, site_id: int | None = None, site: str | None = None) -> str:
+    """burden-tracker-2026-Q3.xlsx, or burden-tracker-2026-Q3-queen-s-medical-center.xlsx for a site's."""
+    if site_id is None:
+        return f"burden-tracker-{quarter}.xlsx"
+    named = re.sub("[^a-z0-9]+", "-", (site or "").lower()).strip("-")
+    return f"burden-tracker-{quarter}-{named or f'site-{site_id}'}.xlsx"
+
+
+def report_title(report: quarter_report.QuarterReport) -> str:
+    """The workbook's name for people: its quarter, and its site when it is one site's."""
+    return f"Burden Tracker quarterly report {report.quarter}" + (f": {report.site}" if report.site else "")
 
 
 class _Counter:
@@ -548,7 +566,7 @@ def _write_summary(ws, report: quarter_report.QuarterReport, sheets: tuple, fte_
     for letter, width in zip("ABCDEFGHIJ", (56, 16, 12, 12, 12, 12, 14, 16, 10, 16), strict=True):
         ws.column_dimensions[letter].width = width
     for_print(ws, pages_down=1)  # printed for a meeting: the Summary on one page
-    ws.append([header_cell(ws, f"Burden Tracker quarterly report {quarter}")])
+    ws.append([header_cell(ws, report_title(report))])
     ws.append([text_cell(ws, f"{quarter.first_day:%-d %B %Y} to {quarter.last_day:%-d %B %Y}. {report.standing}")])
     ws.append([])
     checks = _Checks(retired, pipeline, soon, by_department, fte_hours_cell)

@@ -16,18 +16,25 @@ PREPARED_SERVES_FOR = timedelta(minutes=15)
 UNDER_WAY = (WorkbookState.QUEUED, WorkbookState.WRITING)
 
 
-def kept_for(*, session: Session, quarter: str, closing_id: int, now: datetime) -> Workbook | None:
-    """The closed quarter's workbook, ready or under way, for every reader."""
-    return _latest(session, now, Workbook.quarter == quarter, Workbook.closing_id == closing_id)
+def kept_for(*, session: Session, quarter: str, closing_id: int, now: datetime,
+             site_id: int | None = None) -> Workbook | None:
+    """The closed quarter's workbook (the health system's, or a site's), ready or under way, for every reader."""
+    return _latest(session, now, Workbook.quarter == quarter, Workbook.closing_id == closing_id, _of(site_id))
 
 
-def prepared_for(*, session: Session, quarter: str, reader_id: int, now: datetime) -> Workbook | None:
-    """The reader's own workbook of a quarter not closed: under way, or ready within PREPARED_SERVES_FOR."""
+def prepared_for(*, session: Session, quarter: str, reader_id: int, now: datetime,
+                 site_id: int | None = None) -> Workbook | None:
+    """The reader's own workbook of a quarter not closed (the health system's, or a site's): under way, or ready
+    within PREPARED_SERVES_FOR."""
     found = _latest(session, now, Workbook.quarter == quarter, Workbook.closing_id.is_(None),
-                    Workbook.requested_by_id == reader_id)
+                    Workbook.requested_by_id == reader_id, _of(site_id))
     if found and found.state == WorkbookState.READY and now - found.updated_at > PREPARED_SERVES_FOR:
         return None
     return found
+
+
+def _of(site_id: int | None):
+    return Workbook.site_id.is_(None) if site_id is None else Workbook.site_id == site_id
 
 
 def _latest(session: Session, now: datetime, *where) -> Workbook | None:

@@ -48,23 +48,26 @@ class UnderWay:
 
 
 def ask_for(*, session: Session, quarter_key: str, closing_id: int | None, reader_id: int, in_request_up_to: int,
-            now: datetime | None = None) -> Ready | UnderWay | None:
-    """What answers a reader asking for the quarter's workbook: one ready, or one under way (made here when none
-    was); or None, when the quarter is not closed and the program small enough to write it in the request."""
+            now: datetime | None = None, site_id: int | None = None) -> Ready | UnderWay | None:
+    """What answers a reader asking for the quarter's workbook (of one site, when site_id is given): one ready, or
+    one under way (made here when none was); or None, when the quarter is not closed and the program small enough
+    to write it in the request."""
     now = now or utc_now()
     small = not workbooks.more_nominations_than(session=session, count=in_request_up_to)
     closing = closing_id and session.get(QuarterClosing, closing_id, with_for_update=True)  # one at a time
     if closing and closing.reopened_at is None:  # not reopened since the request read it
-        found = workbooks.kept_for(session=session, quarter=quarter_key, closing_id=closing_id, now=now)
+        found = workbooks.kept_for(session=session, quarter=quarter_key, closing_id=closing_id, now=now,
+                                   site_id=site_id)
         if found is None:
-            return UnderWay(_new(session, quarter_key, closing_id, None, now), new=True, at_once=small)
+            return UnderWay(_new(session, quarter_key, closing_id, None, now, site_id), new=True, at_once=small)
         if found.state == WorkbookState.QUEUED and small:  # no need to wait for the worker: its job will find
             session.commit()                               # it claimed, and do nothing
             return UnderWay(found, new=True, at_once=True)
     else:
-        found = workbooks.prepared_for(session=session, quarter=quarter_key, reader_id=reader_id, now=now)
+        found = workbooks.prepared_for(session=session, quarter=quarter_key, reader_id=reader_id, now=now,
+                                       site_id=site_id)
         if found is None:
-            return None if small else UnderWay(_new(session, quarter_key, None, reader_id, now), new=True)
+            return None if small else UnderWay(_new(session, quarter_key, None, reader_id, now, site_id), new=True)
     session.commit()
     return Ready(found) if found.state == WorkbookState.READY else UnderWay(found, new=False)
 
@@ -78,9 +81,9 @@ def keep_when_closed(session: Session, quarter_key: str, closing_id: int) -> Non
 
 
 def _new(session: Session, quarter_key: str, closing_id: int | None, reader_id: int | None,
-         now: datetime) -> Workbook:
+         now: datetime, site_id: int | None) -> Workbook:
     workbook = Workbook(quarter=quarter_key, closing_id=closing_id, requested_by_id=reader_id, requested_at=now,
-                        updated_at=now)
+                        updated_at=now, site_id=site_id)
     session.add(workbook)
     session.commit()
     return workbook
@@ -102,7 +105,7 @@ def write(*, reader: Session, writer: Session, workbook_id: int) -> None:
         try:
             quarter = parse_quarter(session=reader, text=workbook.quarter)
             write_workbook(session=reader, quarter=quarter, destination=file, progress=progress,
-                           generated_by=_generated_by(reader, workbook))
+                           generated_by=_generated_by(reader, workbook), site_id=workbook.site_id)
             reader.rollback()  # its reading is done: end the transaction before the long write below
             _keep(writer, workbook_id, file)
         except _Forgotten:  # reopened or redacted meanwhile: nobody wants it now

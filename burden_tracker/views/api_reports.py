@@ -22,7 +22,7 @@ from ..services.metrics_import import import_metrics
 from ..services.sheet_files import read_upload
 from ..services.workbooks import Ready, UnderWay
 from .api import BY_HAND, PROBLEM, PROBLEM_SCHEMA, Problem, bp, needs_role, problem, spec
-from .dashboard import REPORT_READERS
+from .dashboard import REPORT_READERS, site_asked
 from .downloads import TYPES
 from .reports import POLL_SECONDS, send_kept, workbook_for, write_now
 
@@ -44,7 +44,15 @@ class QuarterOut(BaseModel):
     figures: Figures = Field(description="As the reporting service counts them (queries/reporting.Figures).")
     breakdowns: dict[str, list[GroupOut]] = Field(
         description="By site, department, category, source, affected role and outcome.")
+    site: str | None = Field(None, description="The site's name, for one site's figures; null for the whole "
+                                               "health system's.")
     workbook: str = Field(description="The quarter's workbook, for the same token.")
+
+
+class ReportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    site: int | None = Field(None, description="One site's figures (its id, as on /admin); none: the whole health "
+                                               "system's.")
 
 
 class WorkbookUnderWay(BaseModel):
@@ -66,21 +74,27 @@ class MetricsOut(BaseModel):
 
 
 @bp.get("/reports/<quarter>")
-@spec.validate(resp=Response(HTTP_200=QuarterOut, HTTP_401=Problem, HTTP_403=Problem, HTTP_404=Problem),
+@spec.validate(query=ReportQuery,
+               resp=Response(HTTP_200=QuarterOut, HTTP_401=Problem, HTTP_403=Problem, HTTP_404=Problem),
                tags=["reports"])
-def quarter_figures(quarter: str):
-    """The quarter's figures and their breakdowns, as the dashboard shows them."""
+def quarter_figures(quarter: str, query: ReportQuery):
+    """The quarter's figures and their breakdowns, as the dashboard shows them: the health system's, or a site's."""
     needs_role(*REPORT_READERS)
     session = get_session()
     chosen = _quarter(session, quarter)
-    report = quarter_report.report_for(session=session, quarter=chosen, today=organization_today(session=session))
+    site_id = _site(session, "" if query.site is None else str(query.site))
+    try:
+        report = quarter_report.report_for(session=session, quarter=chosen, today=organization_today(session=session),
+                                           site_id=site_id)
+    except quarter_report.NotClosedBySite as not_kept:
+        return problem(404, "This site's figures were not kept when the quarter was closed.", f"{not_kept}.")
     return QuarterOut(
         quarter=chosen.key, label=str(chosen), first_day=chosen.first_day, last_day=chosen.last_day,
         as_of=report.today, closed_at=report.closed.at if report.closed else None,
         figures=report.figures,
         breakdowns={kind: [GroupOut(label=group.label, figures=group.figures)
                            for group in groups] for kind, groups in report.breakdowns.items()},
-        workbook=url_for("api.quarter_workbook", quarter=chosen.key, _external=True))
+        site=report.site, workbook=url_for("api.quarter_workbook", quarter=chosen.key, site=site_id, _external=True))
 
 
 @bp.get("/reports/<quarter>/workbook")
@@ -89,12 +103,16 @@ def quarter_workbook(quarter: str):
     answers 202 until it is ready, with Retry-After: the same request then sends it."""
     reader = needs_role(*REPORT_READERS)
     chosen = _quarter(get_session(), quarter)
-    answer = workbook_for(chosen, reader)
+    site_id = _site(get_session(), request.args.get("site", ""))
+    try:
+        answer = workbook_for(chosen, reader, site_id)
+    except quarter_report.NotClosedBySite as not_kept:
+        return problem(404, "This site's figures were not kept when the quarter was closed.", f"{not_kept}.")
     if isinstance(answer, Ready):
         return send_kept(answer.workbook)
     if isinstance(answer, UnderWay):
         return _under_way(answer.workbook)
-    sent = write_now(chosen, reader)
+    sent = write_now(chosen, reader, site_id)
     if not isinstance(sent, tuple):
         return sent
     return problem(503, "The workbook could not be written.", "The server could not write it (its disk may be "
@@ -141,7 +159,9 @@ BY_HAND["/api/v1/reports/{quarter}/workbook"] = {"get": {
     "summary": "The quarter's workbook, as /reports/QUARTER.xlsx sends it.", "operationId": "get_quarter_workbook",
     "tags": ["reports"], "security": [{"token": []}],
     "parameters": [{"name": "quarter", "in": "path", "required": True, "schema": {"type": "string"},
-                    "description": "As addresses write it: 2026-Q3."}],
+                    "description": "As addresses write it: 2026-Q3."},
+                   {"name": "site", "in": "query", "required": False, "schema": {"type": "integer"},
+                    "description": "One site's workbook (its id, as on /admin); none: the whole health system's."}],
     "responses": {"200": {"description": "The workbook", "content": {TYPES["xlsx"]: {
                       "schema": {"type": "string", "format": "binary"}}}},
                   "202": {"description": "Accepted: the workbook is being written by a job (a closed quarter's "
@@ -162,3 +182,10 @@ def _quarter(session, text: str):
         return parse_quarter(session=session, text=text)
     except ValueError as error:
         abort(problem(404, "There is no such quarter.", f"{error}."))
+
+
+def _site(session, text: str) -> int | None:
+    try:
+        return site_asked(session, text)
+    except LookupError as error:
+        abort(problem(404, "There is no such site.", f"{error}."))

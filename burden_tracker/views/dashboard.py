@@ -1,8 +1,9 @@
-"""The executives' dashboard: /dashboard?quarter=2026-Q3, one quarter's figures, answered in place.
+"""The executives' dashboard: /dashboard?quarter=2026-Q3, one quarter's figures, answered in place; of one site with
+&site=ID, in a health system of several.
 
 Every figure comes from queries/reporting.py, so the dashboard, the workbook and the command line
-cannot disagree; this view only picks the quarter and hands the figures to the templates. An address
-with a quarter we cannot read answers 404 with what was wrong: never another quarter's figures.
+cannot disagree; this view only picks the quarter and the site and hands the figures to the templates. An address
+with a quarter or a site we cannot read answers 404 with what was wrong: never another quarter's or site's figures.
 """
 
 
@@ -16,7 +17,7 @@ from ..forms import CloseQuarterForm, ReopenQuarterForm
 from ..hours import Quarter
 from ..queries import executive, quarter_report, reporting, restatements
 from ..queries.measured_impact import department_trends, measured_share
-from ..queries.reference import get_settings, organization_today
+from ..queries.reference import for_lists, get_settings, organization_today
 from ..services import closing
 from .auth import role_required
 from .errors import draw
@@ -38,10 +39,26 @@ def index():
     except ValueError as refused:
         return draw("There is no such quarter", f"{refused}. The dashboard without a quarter shows the current "
                     f"one, {current}.", 404), 404
-    response = _dashboard(quarter)
+    try:
+        site_id = site_asked(session, request.args.get("site", ""))
+    except LookupError as refused:
+        return draw("There is no such site", f"{refused}. The dashboard without a site shows the whole health "
+                    "system.", 404), 404
+    response = _dashboard(quarter, site_id=site_id)
     if wants_fragment():
-        response.headers["HX-Push-Url"] = url_for("dashboard.index", quarter=quarter.key)
+        response.headers["HX-Push-Url"] = url_for("dashboard.index", quarter=quarter.key, site=site_id)
     return response
+
+
+def site_asked(session, text: str) -> int | None:
+    """The site an address asks for (None: the whole health system); LookupError, saying why, for one we hold not."""
+    text = text.strip()
+    if not text:
+        return None
+    sites = dict(for_lists(session=session).sites)
+    if not text.isdigit() or int(text) not in sites:
+        raise LookupError(f"“{text[:40]}” is not one of the health system's sites")
+    return int(text)
 
 
 @bp.post("/dashboard/<quarter>/close")
@@ -77,26 +94,34 @@ def _closing(text: str, form, act, done: str):
     return _dashboard(quarter, closing_form=form, problem="Nothing was changed: see the message below."), 422
 
 
-def _dashboard(quarter: Quarter, closing_form=None, problem: str | None = None):
-    """The dashboard of one quarter: as it was closed, or as of today."""
+def _dashboard(quarter: Quarter, closing_form=None, problem: str | None = None, site_id: int | None = None):
+    """The dashboard of one quarter, of the health system or one site: as it was closed, or as of today."""
     session = get_session()
     today = organization_today(session=session)
     current = reporting.current_quarter(session=session, today=today)
-    report = quarter_report.report_for(session=session, quarter=quarter, today=today)
+    sites = for_lists(session=session).sites
+    try:
+        report = quarter_report.report_for(session=session, quarter=quarter, today=today, site_id=site_id)
+    except quarter_report.NotClosedBySite as not_kept:
+        return render("dashboard/index.html", "dashboard/_body.html", quarter=quarter, current=current, report=None,
+                      not_kept=str(not_kept), choices=quarter_choices(quarter, current), in_place=wants_fragment(),
+                      sites=sites, site_id=site_id, site=dict(sites)[site_id])
     return render(
         "dashboard/index.html", "dashboard/_body.html", quarter=quarter, current=current, report=report,
+        sites=sites, site_id=site_id, site=report.site,
         through=quarter.realized_through(report.today), choices=quarter_choices(quarter, current),
         in_place=wants_fragment(), figures=report.figures, history=report.history,
         previous_quarter=report.history[-2][0], previous=report.history[-2][1], year=report.year,
         target=report.target, wins=report.wins, compared=executive.COMPARED, how_to_read=executive.HOW_TO_READ,
         breakdowns=report.breakdowns, pipeline=report.pipeline, labels=restatements.FIGURE_LABELS,
-        kind_of=restatements.kind_of, may_close=current_user.has_any(Role.ADMIN) and quarter < current,
+        kind_of=restatements.kind_of,
+        may_close=current_user.has_any(Role.ADMIN) and quarter < current and site_id is None,
         close_form=closing_form if isinstance(closing_form, CloseQuarterForm) else CloseQuarterForm(),
         reopen_form=closing_form if isinstance(closing_form, ReopenQuarterForm) else ReopenQuarterForm(),
-        problem=problem, trends=department_trends(session=session, today=today),
+        problem=problem, trends=department_trends(session=session, today=today, site_id=site_id),
         fewest_clinicians=get_settings(session=session).fewest_clinicians_shown,
         measured_share=measured_share(session=session, today=today, last_day=quarter.last_day,
-                                      annualized_hours=report.figures.annualized_hours))
+                                      annualized_hours=report.figures.annualized_hours, site_id=site_id))
 
 
 def quarter_choices(quarter: Quarter, current: Quarter) -> list[Quarter]:

@@ -1,4 +1,5 @@
-"""The quarterly workbook for download at /reports/2026-Q3.xlsx (board, executives, admins).
+"""The quarterly workbook for download at /reports/2026-Q3.xlsx, or one site's at /reports/2026-Q3.xlsx?site=ID
+(board, executives, admins).
 
 A closed quarter's workbook is kept in the database (services/workbooks.py) and streamed from there, a part at a
 time. A quarter not closed is written to a temporary file while its reader waits, then streamed and removed
@@ -7,22 +8,23 @@ nominations: then a job writes it, and the reader is sent to /workbooks/ID, whic
 offers it once ready. So is a closed quarter's when a large one is not yet kept.
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from lxml.etree import SerialisationError
 from sqlalchemy.exc import OperationalError
 
 from ..db import get_session, open_session
 from ..enums import WorkbookState
-from ..export import write_workbook
+from ..export import workbook_file_name, write_workbook
 from ..hours import Quarter
 from ..jobs import jobs, write_workbook_now
 from ..models import Workbook, utc_now
-from ..queries import closed_quarters, workbooks
+from ..queries import closed_quarters, quarter_report, workbooks
+from ..queries.reference import for_lists
 from ..queries.reporting import parse_quarter
 from ..services.workbooks import Ready, UnderWay, ask_for, queue_failed
 from .auth import role_required
-from .dashboard import REPORT_READERS
+from .dashboard import REPORT_READERS, site_asked
 from .downloads import TYPES, send_written
 from .errors import draw
 from .rendering import named, render, wants_fragment
@@ -40,9 +42,13 @@ def workbook(quarter):
         chosen = parse_quarter(session=session, text=quarter)
     except ValueError as error:
         return draw("There is no such quarter", f"{error}.", 404), 404
-    answer = workbook_for(chosen, current_user)
+    try:
+        site_id = site_asked(session, request.args.get("site", ""))
+        answer = workbook_for(chosen, current_user, site_id)
+    except LookupError as refused:  # no such site, or a quarter closed before each site's figures were kept
+        return draw("There is no such workbook", f"{refused}.", 404), 404
     if answer is None:
-        return write_now(chosen, current_user)
+        return write_now(chosen, current_user, site_id)
     if isinstance(answer, Ready):
         return send_kept(answer.workbook)
     return redirect(url_for("reports.under_way", workbook_id=answer.workbook.id), code=303)
@@ -58,6 +64,7 @@ def under_way(workbook_id):
     found = _readers_own(workbook_id)
     return render("reports/workbook.html", "reports/_workbook_progress.html", workbook=found,
                   quarter=parse_quarter(session=get_session(), text=found.quarter), poll=POLL_SECONDS,
+                  site=dict(for_lists(session=get_session()).sites).get(found.site_id),
                   stalled=workbooks.stalled(found, utc_now()))
 
 
@@ -70,15 +77,19 @@ def kept_file(workbook_id):
     return send_kept(found)
 
 
-def workbook_for(quarter: Quarter, reader) -> Ready | UnderWay | None:
+def workbook_for(quarter: Quarter, reader, site_id: int | None = None) -> Ready | UnderWay | None:
     """The kept or prepared workbook that answers the reader, once queued (or written here, when small enough to
     write while they wait); None: write it in the request. The request's own session is read-only, so what is
-    asked for is written in a session of its own, as a token's last use is (views/api.py)."""
+    asked for is written in a session of its own, as a token's last use is (views/api.py). Raises
+    quarter_report.NotClosedBySite for a site of a quarter closed before each site's figures were kept."""
     app = current_app._get_current_object()
     closing = closed_quarters.closing_of(session=get_session(), quarter=quarter)
+    if closing and site_id is not None and quarter_report.decode(closing, site_id) is None:
+        raise quarter_report.NotClosedBySite(quarter)
     with open_session(app.extensions["db_engine"]) as writer:
         answer = ask_for(session=writer, quarter_key=quarter.key, closing_id=closing.id if closing else None,
-                         reader_id=reader.id, in_request_up_to=app.config["WORKBOOK_IN_REQUEST_UP_TO"])
+                         reader_id=reader.id, in_request_up_to=app.config["WORKBOOK_IN_REQUEST_UP_TO"],
+                         site_id=site_id)
     if not isinstance(answer, UnderWay) or not answer.new:
         return answer
     if not answer.at_once:
@@ -95,12 +106,16 @@ def workbook_for(quarter: Quarter, reader) -> Ready | UnderWay | None:
     return Ready(written) if written.state == WorkbookState.READY else UnderWay(written, new=False)
 
 
-def write_now(quarter: Quarter, reader):
+def write_now(quarter: Quarter, reader, site_id: int | None = None):
     """The workbook written while the reader waits; a 503 page, with nothing sent, when the disk is full."""
     return send_written(lambda file: write_workbook(session=get_session(), quarter=quarter, destination=file,
-                                                    generated_by=named(reader)),
-                        mimetype=TYPES["xlsx"], download_name=f"burden-tracker-{quarter}.xlsx", what="The workbook",
+                                                    generated_by=named(reader), site_id=site_id),
+                        mimetype=TYPES["xlsx"], download_name=file_name(quarter, site_id), what="The workbook",
                         failures=(OSError, OperationalError, SerialisationError))
+
+
+def file_name(quarter: Quarter, site_id: int | None) -> str:
+    return workbook_file_name(quarter, site_id, dict(for_lists(session=get_session()).sites).get(site_id))
 
 
 def send_kept(kept: Workbook) -> Response:
@@ -120,7 +135,7 @@ def send_kept(kept: Workbook) -> Response:
     quarter = parse_quarter(session=get_session(), text=kept.quarter)
     response = Response(parts(), mimetype=TYPES["xlsx"])
     response.headers["Content-Length"] = str(kept.size)
-    response.headers.set("Content-Disposition", "attachment", filename=f"burden-tracker-{quarter}.xlsx")
+    response.headers.set("Content-Disposition", "attachment", filename=file_name(quarter, kept.site_id))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -222,3 +222,23 @@ def test_new_ehr_metrics_forget_the_kept_workbooks_whose_measured_sheet_they_cha
               "Emergency Department,2026-08-01,WOW8,12.5,400,20\n")
     assert import_metrics(session=session, table=read_upload(io.BytesIO(export.encode()), "metrics.csv")).ok
     assert session.scalars(select(Workbook)).all() == []
+
+
+def test_a_sites_workbook_of_a_closed_quarter_is_kept_apart_from_the_health_systems(session, engine, closing):
+    reader = make_user(session, Role.EXECUTIVE)
+    whole = session.scalars(select(Workbook)).one()
+    site_id = session.scalars(select(Site.id)).first()
+    first = workbooks.ask_for(
+        session=session, quarter_key=Q3.key, closing_id=closing.id, reader_id=reader.id, in_request_up_to=SMALL,
+        site_id=site_id)
+    assert first.workbook.id != whole.id and first.workbook.site_id == site_id
+    assert (first.workbook.requested_by_id, first.new) == (None, True)  # kept for every reader of the site
+    write(engine, whole.id)
+    write(engine, first.workbook.id)
+    session.expire_all()  # written through sessions of their own
+    again = workbooks.ask_for(session=session, quarter_key=Q3.key, closing_id=closing.id, reader_id=reader.id,
+                              in_request_up_to=SMALL, site_id=site_id)
+    assert isinstance(again, workbooks.Ready) and again.workbook.id == first.workbook.id
+    assert sheet_values(the_file(session, first.workbook.id))["Summary"][0][0] == (
+        "Burden Tracker quarterly report 2026-Q3: Main site")
+    assert sheet_values(the_file(session, whole.id))["Summary"][0][0] == "Burden Tracker quarterly report 2026-Q3"

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from burden_tracker import hours
 from burden_tracker.enums import Role, State
-from burden_tracker.models import DepartmentMonth
+from burden_tracker.models import DepartmentMonth, Site
 from burden_tracker.queries import reporting
 from burden_tracker.services.closing import close_quarter
 from tests.support.api import PROBLEM, bearer
@@ -47,6 +47,31 @@ def test_an_executive_reads_the_quarters_figures_as_the_dashboard_counts_them(cl
     [department] = report["breakdowns"]["department"]
     assert department["label"] == "Emergency Department" and department["figures"]["received"] == 3
     assert report["workbook"] == "http://localhost/api/v1/reports/2026-Q3/workbook"
+
+
+def test_one_sites_figures_and_workbook_are_asked_with_site(client, session, token, q3_program):
+    kuakini = Site(name="Kuakini Medical Center")
+    session.add(kuakini)
+    session.commit()
+    clinic = make_department(session, "Kapolei clinic")
+    clinic.site_id = kuakini.id
+    session.commit()
+    make_nomination(session, submitted_on=date(2026, 8, 3), department_id=clinic.id)
+    kuakini_id, headers = kuakini.id, bearer(token(Role.EXECUTIVE))
+
+    report = client.get(f"/api/v1/reports/2026-Q3?site={kuakini_id}", headers=headers).get_json()
+    assert report["site"] == "Kuakini Medical Center" and report["figures"]["received"] == 1
+    assert [group["label"] for group in report["breakdowns"]["department"]] == ["Kapolei clinic"]
+    assert report["workbook"] == f"http://localhost/api/v1/reports/2026-Q3/workbook?site={kuakini_id}"
+    assert client.get("/api/v1/reports/2026-Q3", headers=headers).get_json()["figures"]["received"] == 4
+    with client.get(report["workbook"], headers=headers) as answer:
+        assert answer.status_code == 200 and "kuakini-medical-center" in answer.headers["Content-Disposition"]
+        title = load_workbook(BytesIO(answer.data))["Summary"]["A1"].value
+    assert title == "Burden Tracker quarterly report 2026-Q3: Kuakini Medical Center"
+    for address in ("/api/v1/reports/2026-Q3?site=99999", "/api/v1/reports/2026-Q3/workbook?site=nope"):
+        refused = client.get(address, headers=headers)
+        assert refused.status_code == 404 and refused.mimetype == PROBLEM, address
+        assert "is not one of the health system's sites" in refused.get_json()["detail"]
 
 
 def test_a_closed_quarter_says_when_it_was_closed(client, session, token, q3_program):
