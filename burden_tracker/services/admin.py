@@ -22,7 +22,7 @@ from ..queries.reference import DEFAULT_HOURLY_RATES, first_site_id
 from ..queries.users import find_user, get_user
 from ..schemas import field_errors
 from .auth import set_active
-from .board_sites import set_board_sites
+from .board_sites import release_ownership, set_board_sites
 from .invites import cancel_invites, issue_invite
 from .keeping import count_kept_afresh
 from .users import normalize_email
@@ -95,6 +95,9 @@ def change_roles(*, session: Session, actor_id: int, user_id: int, roles: set[Ro
         record_admin_change(session, actor_id, f"User {user.email}: roles {_roles(before)} → {_roles(roles)}")
     if sites_changed:
         record_admin_change(session, actor_id, f"User {user.email}: {sites_changed}")
+    if released := release_ownership(session, user.id, on_board=Role.BOARD in roles):
+        record_admin_change(session, actor_id, f"User {user.email}: no longer owns {released} open nomination"
+                                               f"{'' if released == 1 else 's'} they do not decide")
     session.commit()
     return user
 

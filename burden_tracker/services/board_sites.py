@@ -1,12 +1,13 @@
 """Which sites a board member decides for, as an admin sets them on the person's page. The rule that reads them
 is queries/deciders.py."""
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from ..errors import DomainError
-from ..models import BoardSite, Site, User
+from ..models import BoardSite, Department, Nomination, Site, User
 from ..queries.deciders import sites_decided_by
+from ..workflow import OPEN_STATES
 
 
 def set_board_sites(*, session: Session, user: User, site_ids: set[int], on_board: bool) -> str | None:
@@ -28,3 +29,15 @@ def _sites_named(session: Session, site_ids: frozenset[int]) -> str:
     if not site_ids:
         return "every site"
     return ", ".join(sorted(session.scalars(select(Site.name).where(Site.id.in_(site_ids)))))
+
+
+def release_ownership(session: Session, user_id: int, on_board: bool) -> int:
+    """Leaves without an owner the open nominations they own but no longer decide (off the board, or at a site not
+    theirs now), for the board to give another; how many."""
+    session.flush()
+    decided = sites_decided_by(session=session, user_id=user_id) if on_board else frozenset()
+    if decided is None:  # every site
+        return 0
+    ours = Nomination.department_id.in_(select(Department.id).where(Department.site_id.in_(decided)))
+    return session.execute(update(Nomination).where(
+        Nomination.owner_id == user_id, Nomination.state.in_(OPEN_STATES), ~ours).values(owner_id=None)).rowcount

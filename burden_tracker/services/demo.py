@@ -13,13 +13,13 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from ..enums import Role, VoteChoice
-from ..models import Comment, Nomination, Supporter, User, UserRole, Vote
+from ..models import Comment, Department, Nomination, Site, Supporter, User, UserRole, Vote
 from ..queries.reference import get_settings, organization_today
 from ..workflow import Move
 from .commons import import_cards
 from .demo_metrics import add_demo_metrics
 from .importer import import_table
-from .reference import ensure_reference_data
+from .reference import FIRST_SITE, ensure_reference_data
 from .sheet_files import Table
 from .transitions import move_nomination
 from .users import hash_password
@@ -29,6 +29,9 @@ DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "demo.xlsx"
 DEMO_CARDS = DEMO_WORKBOOK.with_name("demo_cards.json")  # burden cards "other health systems" shared: /commons
 DEMO_PASSWORD = "demo-password"  # demo accounts only; they exist nowhere but a demo database
 DEMO_TIME_ZONE = "America/Chicago"  # a health system's own clocks, an hour or more from the server's UTC
+# A health system of two sites: the first holds every department the workbook names but these, made here first so
+# that the import finds them in place.
+DEMO_SITES = {"Lakeside Medical Center": (), "Riverbend Clinics": ("Primary Care", "Behavioral Health")}
 
 
 
@@ -39,6 +42,7 @@ def load_demo(*, session: Session, path: Path = DEMO_WORKBOOK, today: date | Non
     today = today or organization_today(session=session)
     sheets = _read_sheets(path)
     shift = today - sheets["About"][0]["as_of_value"]
+    _add_sites(session)
     users = _add_users(session, sheets["Users"])
     report = import_table(session=session, table=_shifted(sheets["Nominations"], shift), source=path.name,
                           create_missing=True, today=today)
@@ -58,6 +62,22 @@ def _shifted_cards(shift: timedelta) -> str:
     for card in document["cards"]:
         card["retired_on"] = (date.fromisoformat(card["retired_on"]) + shift).isoformat()
     return json.dumps(document)
+
+
+def _add_sites(session: Session) -> None:
+    """The first site named as the demo's, the others added with their departments: in a database of the one site
+    every database begins with, and none of a health system's own."""
+    sites = session.scalars(select(Site)).all()
+    if [site.name for site in sites] != [FIRST_SITE]:
+        return
+    (first, _), *others = DEMO_SITES.items()
+    sites[0].name = first
+    for name, departments in others:
+        site = Site(name=name)
+        session.add(site)
+        session.flush()
+        session.add_all(Department(name=department, site_id=site.id) for department in departments)
+    session.commit()
 
 
 def _read_sheets(path: Path) -> dict[str, list[dict]]:

@@ -75,6 +75,8 @@ class NominationOut(BaseModel):
     outcome: Outcome | None = Field(description="How its retirement resolved it; null before, or if not recorded.")
     version: int = Field(description="Send it as If-Match when changing it.")
     address: str
+    from_card: str | None = Field(None, description="The page of the burden card, retired at another health "
+                                                    "system, that it was begun from; null when it was not.")
 
 
 class NominationCreate(NominationFields):
@@ -125,7 +127,9 @@ def nomination_out(nomination_id: int) -> NominationOut:
                          submitted_on=details.submitted_on, annual_hours=round(details.estimate.annual_hours, 1),
                          supporters=details.supporters, retired_on=nomination.retired_on,
                          outcome=nomination.outcome, version=nomination.version,
-                         address=url_for("nominations.show", nomination_id=nomination.id, _external=True))
+                         address=url_for("nominations.show", nomination_id=nomination.id, _external=True),
+                         from_card=url_for("commons.show", card_id=nomination.from_card_id, _external=True)
+                         if nomination.from_card_id else None)
 
 
 def _summary(row: NominationRow) -> NominationSummary:

@@ -4,9 +4,9 @@ site, saved with the roles, recorded in the security trail, and refused whole wh
 import pytest
 from sqlalchemy import select
 
-from burden_tracker.enums import EventKind, Role
-from burden_tracker.models import BoardSite, Event, EventNote, User
-from tests.support.factories import make_site, make_user
+from burden_tracker.enums import EventKind, Role, State
+from burden_tracker.models import BoardSite, Event, EventNote, Nomination, User
+from tests.support.factories import make_department, make_nomination, make_site, make_user
 from tests.support.web import csrf_token, sign_in
 
 
@@ -77,3 +77,28 @@ def test_a_site_we_do_not_know_changes_neither_roles_nor_sites(admin_client, ses
     assert 'id="sites-error"' in refused.get_data(as_text=True)
     assert session.get(User, member, populate_existing=True).roles == {Role.STAFF, Role.BOARD}
     assert sites_of(session, member) == set() and admin_notes(session) == []
+
+
+def test_a_member_limited_elsewhere_or_off_the_board_no_longer_owns_what_they_cannot_decide(
+        admin_client, session, member):
+    queens, kona = make_site(session, "Queen's"), make_site(session, "Kona")
+    at_queens, at_kona = make_department(session, "Queen's ED", site=queens).id, make_department(
+        session, "Kona clinic", site=kona).id
+    owned = {name: make_nomination(session, title=name, department_id=department, state=state, owner_id=member).id
+             for name, department, state in (("queens open", at_queens, State.EVALUATED),
+                                             ("kona open", at_kona, State.PROPOSED),
+                                             ("kona retired", at_kona, State.RETIRED))}
+    queens_id = queens.id
+    session.rollback()
+
+    def owners() -> dict[str, int | None]:
+        found = {name: session.get(Nomination, id_).owner_id for name, id_ in owned.items()}
+        session.rollback()
+        return found
+
+    assert save(admin_client, member, ["staff", "board"], [str(queens_id)]).status_code == 303
+    assert owners() == {"queens open": member, "kona open": None, "kona retired": member}
+    assert admin_notes(session)[-1] == ("User linda@example.org: no longer owns 1 open nomination they do not "
+                                        "decide")
+    assert save(admin_client, member, ["staff"], []).status_code == 303
+    assert owners() == {"queens open": None, "kona open": None, "kona retired": member}

@@ -7,7 +7,7 @@ import pytest
 
 from burden_tracker.enums import Role, State, TokenScope
 from tests.support.api import PROBLEM, bearer
-from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.factories import make_card, make_department, make_nomination, make_user
 
 
 def test_a_read_token_lists_nominations_and_records_its_use(client, session, token):
@@ -63,6 +63,17 @@ def test_one_nomination_names_its_submitter_unless_they_chose_anonymity(client, 
     assert shown["submitter"] == "Priya Nair" and shown["version"] == named.version
     unnamed = client.get(f"/api/v1/nominations/{hidden.id}", headers=bearer(secret))
     assert "Dana" not in unnamed.get_data(as_text=True) and "dana@" not in unnamed.get_data(as_text=True)
+
+
+def test_one_nomination_links_the_burden_card_it_was_begun_from(client, session, token):
+    card = make_card(session, "IV site charted twice", organization="Valley Health")
+    begun = make_nomination(session, title="Our IV site row", from_card_id=card.id)
+    plain = make_nomination(session, title="Our own idea")
+    card_id, secret = card.id, token()
+    shown = client.get(f"/api/v1/nominations/{begun.id}", headers=bearer(secret)).json
+    assert shown["from_card"] == f"http://localhost/commons/{card_id}"
+    assert "Valley Health" not in str(shown)  # the card's page says who shared it, not the nomination
+    assert client.get(f"/api/v1/nominations/{plain.id}", headers=bearer(secret)).json["from_card"] is None
 
 
 def test_a_nomination_not_there_is_a_404_problem(client, token):
