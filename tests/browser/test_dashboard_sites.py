@@ -36,16 +36,17 @@ def test_an_executive_chooses_a_site_in_place_and_sees_its_own_figures_and_workb
     expect(tile(page, "Received")).to_have_text(f"{figures[None].received:,}")
     mark_the_document(page)
 
+    page.get_by_label("Site", exact=True).focus()
     page.get_by_label("Site", exact=True).select_option(label="Riverbend Clinics")
     expect(page).to_have_url(f"{live_server}/dashboard?quarter={quarter}&site={site_id}")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard {quarter}Riverbend Clinics")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard {quarter} Riverbend Clinics")
     expect(page).to_have_title(f"Dashboard {quarter} · Riverbend Clinics · Burden Tracker")
     expect(tile(page, "Received")).to_have_text(f"{figures[site_id].received:,}")
     expect(tile(page, "Retired (effective)")).to_have_text(f"{figures[site_id].retired:,}")
     expect(page.locator("#departments tbody th")).to_have_text(["Behavioral Health", "Primary Care"])
     expect(page.get_by_role("link", name="Download the workbook for Riverbend Clinics (.xlsx)")).to_have_attribute(
         "href", f"/reports/{quarter}.xlsx?site={site_id}")
-    expect(page.get_by_label("Site", exact=True)).to_be_focused()
+    expect(page.get_by_label("Site", exact=True)).to_be_focused()  # the keyboard's place is kept
     assert still_the_same_document(page)
 
     page.get_by_role("link", name=f"Previous quarter, {quarter.previous()}").click()
