@@ -48,6 +48,7 @@ PAGES = {
     "/wins": "/wins",
     "/mine": "/mine",
     "/dashboard, past closed": "/dashboard",
+    "/dashboard one site, past closed": "/dashboard?site=2",
 }
 EXPORT = Path(__file__).resolve().parent / "export_workbook.py"
 

@@ -100,7 +100,10 @@ def main(small: int, large: int) -> None:
             dashboard = side_by_side({large: clients[large]}, "/dashboard", REPEAT)[large]
             print(f"{kind:<10}  {'/dashboard vs its SQL':<22}  {floor * 1000:>7.1f}ms  {dashboard * 1000:>7.1f}ms  "
                   f"{dashboard / floor:>6.2f}  —     (at {large:,}: bare SQL, then the page)", flush=True)
+            started = time.perf_counter()
             closed = {size: close_past_quarters(client) for size, client in clients.items()}
+            print(f"{kind:<10}  closing the past quarters of both programs took {time.perf_counter() - started:.1f}s",
+                  flush=True)
             for page in DASHBOARDS:
                 timings = side_by_side(clients, PAGES[page], REPEAT)
                 a, b = timings[small], timings[large]

@@ -194,7 +194,7 @@ def for_print(ws, pages_down: int) -> None:
 
 def _headed_for_print(workbook: Workbook, quarter: Quarter, site: str | None) -> None:
     """Each printed page says what it is and which page of how many (written with the sheet's last row)."""
-    of_site = f", {site}".replace("&", "&&") if site else ""  # & begins a header's codes (&P: the page)
+    of_site = f", {as_text(site)}".replace("&", "&&") if site else ""  # & begins a header's codes (&P: the page)
     for ws in workbook.worksheets:
         ws.oddHeader.center.text = f"Burden Tracker {quarter}{of_site} ({quarter.months()}): {ws.title}"
         ws.oddFooter.center.text = "Page &P of &N"
@@ -388,7 +388,7 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     report = quarter_report.report_for(session=session, quarter=quarter, today=today, site_id=site_id)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Burden Tracker"
-    workbook.properties.title = report_title(report)
+    workbook.properties.title = as_text(report_title(report))
     summary = _RowsOfCells(workbook, "Summary")
     workbook._add_sheet(summary)  # first: the Summary opens the workbook
     counted = _Counter(progress)

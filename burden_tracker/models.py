@@ -562,6 +562,9 @@ class QuarterClosing(SQLModel, table=True):
     closed_at: datetime = Field(default_factory=utc_now)
     closed_by_id: int | None = Field(default=None, foreign_key="users.id")  # None: an operator's command
     report: str | None = Field(default=None, sa_type=sa.Text)  # None once reopened
+    # Each site's report by site id (JSON), apart from the health system's so that its pages do not read them;
+    # None once reopened, and for a quarter closed before sites' reports were stored.
+    site_reports: str | None = Field(default=None, sa_type=sa.Text)
     reopened_at: datetime | None = None
     reopened_by_id: int | None = Field(default=None, foreign_key="users.id")
     reopen_reason: str | None = Field(default=None, sa_type=sa.Text)

@@ -108,15 +108,15 @@ def breakdowns(*, session: Session, quarter: hours.Quarter, today: date,
                                                          in found.items() if grouping == by}, keyed=group_key)
                 for by in report_groups.GROUPINGS}
     site, prefix = group_key(site_id), within_site(group_key(site_id), "")
+    ours = [group_key(key) for key in report_groups.labels(session, "department", site_id)]
     kept_as = {SITE: SITE, "department": "department", **{of_site(by): by for by in WITHIN_SITE}}
     found = _figures(session, [quarter], list(kept_as), today, lambda table: (
-        (table.grouping == "department") | (table.group_key == site) | table.group_key.startswith(prefix)))
+        ((table.grouping == "department") & table.group_key.in_(ours))
+        | ((table.grouping == SITE) & (table.group_key == site)) | table.group_key.startswith(prefix)))
     per_grouping: dict[str, dict] = {by: {} for by in report_groups.GROUPINGS}
     for (_, grouping, group), figures in found.items():
         by = kept_as[grouping]
         per_grouping[by][group.removeprefix(prefix) if by != grouping else group] = figures
-    ours = {group_key(key) for key in report_groups.labels(session, "department", site_id)}
-    per_grouping["department"] = {key: f for key, f in per_grouping["department"].items() if key in ours}
     return {by: reporting.named_groups(session, by, per_key, keyed=group_key, site_id=site_id)
             for by, per_key in per_grouping.items()}
 

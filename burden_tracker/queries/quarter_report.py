@@ -98,25 +98,25 @@ class QuarterReport:
         return {AffectedRole(role): rate for role, rate in self.assumed.hourly_rates.items()}
 
 
-class NotClosedBySite(LookupError):
-    """A quarter closed before each site's report was stored with it: only the health system's is as closed."""
+class NotClosedBySite(Exception):
+    """A closed quarter that stored no report of the site: only the health system's, and the sites' of the time,
+    are as closed."""
 
-    def __init__(self, quarter: hours.Quarter):
-        super().__init__(f"{quarter} was closed before each site's figures were kept with it. The whole health "
-                         "system's figures are as closed; to have this site's too, an admin reopens the quarter "
-                         "and closes it again")
+    def __init__(self, quarter: hours.Quarter, sites_kept: bool):
+        super().__init__(
+            f"This site was added after {quarter} was closed: its figures were kept for the sites there were then"
+            if sites_kept else
+            f"{quarter} was closed before each site's figures were kept with it. The whole health system's figures "
+            "are as closed; to have this site's too, an admin reopens the quarter and closes it again")
 
 
 def report_for(*, session: Session, quarter: hours.Quarter, today: date | None = None,
                site_id: int | None = None) -> QuarterReport:
     """The quarter's report, of the health system or of one site: as it was closed, or computed as of today.
-    Raises NotClosedBySite for a site of a quarter closed before sites were kept apart."""
+    Raises NotClosedBySite for a site whose report the closed quarter did not store."""
     closings = closed_quarters.closings_in_force(session=session)
     if quarter in closings:
-        closed = decode(closings[quarter], site_id)
-        if closed is None:
-            raise NotClosedBySite(quarter)
-        return closed
+        return decode(closings[quarter], site_id)
     return live_report(session=session, quarter=quarter, today=today, closings=closings, site_id=site_id)
 
 
@@ -127,7 +127,7 @@ def live_report(*, session: Session, quarter: hours.Quarter, today: date | None 
     today = today or organization_today(session=session)
     closings = closed_quarters.closings_in_force(session=session) if closings is None else closings
     window = quarter.last(reporting.HISTORY_QUARTERS)
-    stored = {q: decode(closing, site_id) for q, closing in closings.items() if q in window}
+    stored = {q: _as_closed(closing, site_id) for q, closing in closings.items() if q in window}
     closed = {q: report for q, report in stored.items() if report is not None}
     kept = kept_figures.current(session=session, quarters=[q for q in window if q not in closed])
     counted = [q for q in window if q not in closed and q not in kept]
@@ -165,7 +165,7 @@ def _counted_parts(session: Session, quarter: hours.Quarter, today: date, site_i
 def _restated(session: Session, closings: dict, zone: str, site_id: int | None) -> list[Restated]:
     """The closed quarters whose figures changes since altered: of one site, its nominations' changes, for the
     quarters closed with the site's figures."""
-    as_closed = {closing.id: (quarter, decode(closing, site_id)) for quarter, closing in closings.items()}
+    as_closed = {closing.id: (quarter, _as_closed(closing, site_id)) for quarter, closing in closings.items()}
     changes: dict[int, list[Change]] = {}
     for closing_id, restatement, title in closed_quarters.restatements(
             session=session, closing_ids=[id_ for id_, (_, report) in as_closed.items() if report], site_id=site_id):
@@ -192,14 +192,33 @@ def rows(*, session: Session, report: QuarterReport, sheet: str):
             "decisions": lambda: report_rows.decision_rows(session=session, quarter=quarter, site_id=site_id)}[sheet]()
 
 
-def encode(report: QuarterReport, keys: dict[str, list[str]], closed_by: str,
-           sites: list[QuarterReport] = ()) -> str:
-    """The report as stored when its quarter is closed, with the column keys of its sheets' stored rows, and each
-    site's report (their rows are the stored rows of the site's nominations)."""
+def encode(report: QuarterReport, keys: dict[str, list[str]], closed_by: str) -> str:
+    """The report as stored when its quarter is closed, with the column keys of its sheets' stored rows."""
     return closed_quarters.dumps({
         "closed_by": closed_by, "today": report.today, "assumed": asdict(report.assumed), **_figures_of(report),
-        "keys": keys, "version": report.version,
-        "sites": {str(site.site_id): {**_figures_of(site), "site": site.site} for site in sites}})
+        "keys": keys, "version": report.version})
+
+
+def encode_sites(sites: list[QuarterReport]) -> str:
+    """Each site's report as stored beside the health system's (their rows are the stored rows of the site's
+    nominations; what they share, the health system's report holds)."""
+    return closed_quarters.dumps({str(site.site_id): {**_figures_of(site), "site": site.site} for site in sites})
+
+
+def _site_part(closing, site_id: int) -> dict:
+    sites = closed_quarters.loads(closing.site_reports) if closing.site_reports else None
+    if not sites or str(site_id) not in sites:
+        start_month = closed_quarters.loads(closing.report)["assumed"]["fiscal_year_start_month"]
+        raise NotClosedBySite(hours.Quarter.parse(closing.quarter, start_month), sites_kept=sites is not None)
+    return sites[str(site_id)]
+
+
+def _as_closed(closing, site_id: int | None) -> QuarterReport | None:
+    """As decode; None when the closed quarter stored no report of the site, which is then counted."""
+    try:
+        return decode(closing, site_id)
+    except NotClosedBySite:
+        return None
 
 
 def _figures_of(report: QuarterReport) -> dict:
@@ -212,13 +231,11 @@ def _figures_of(report: QuarterReport) -> dict:
         "closed": sorted({q.key for q in report.closed_quarters} | {report.quarter.key})}
 
 
-def decode(closing, site_id: int | None = None) -> QuarterReport | None:
-    """The report stored when the quarter was closed: the health system's, or a site's (None when the quarter was
-    closed before each site's report was stored with it)."""
+def decode(closing, site_id: int | None = None) -> QuarterReport:
+    """The report stored when the quarter was closed: the health system's, or a site's (NotClosedBySite when it
+    stored none of the site)."""
     stored = closed_quarters.loads(closing.report)
-    part = stored if site_id is None else stored.get("sites", {}).get(str(site_id))
-    if part is None:
-        return None
+    part = stored if site_id is None else _site_part(closing, site_id)
     assumed = Assumed(**stored["assumed"])
     start = assumed.fiscal_year_start_month
     history = [(hours.Quarter.parse(key, start), Figures(**figures)) for key, figures in part["history"]]

@@ -1,11 +1,12 @@
 """Which sites a board member decides for, as an admin sets them on the person's page. The rule that reads them
 is queries/deciders.py."""
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from ..enums import EventKind
 from ..errors import DomainError
-from ..models import BoardSite, Department, Nomination, Site, User
+from ..models import BoardSite, Department, Event, Nomination, Site, User, event_note, utc_now
 from ..queries.deciders import sites_decided_by
 from ..workflow import OPEN_STATES
 
@@ -33,11 +34,16 @@ def _sites_named(session: Session, site_ids: frozenset[int]) -> str:
 
 def release_ownership(session: Session, user_id: int, on_board: bool) -> int:
     """Leaves without an owner the open nominations they own but no longer decide (off the board, or at a site not
-    theirs now), for the board to give another; how many."""
+    theirs now), for the board to give another, each saying so in its history; how many."""
     session.flush()
     decided = sites_decided_by(session=session, user_id=user_id) if on_board else frozenset()
     if decided is None:  # every site
         return 0
     ours = Nomination.department_id.in_(select(Department.id).where(Department.site_id.in_(decided)))
-    return session.execute(update(Nomination).where(
-        Nomination.owner_id == user_id, Nomination.state.in_(OPEN_STATES), ~ours).values(owner_id=None)).rowcount
+    owned = session.scalars(select(Nomination).where(
+        Nomination.owner_id == user_id, Nomination.state.in_(OPEN_STATES), ~ours)).all()
+    for nomination in owned:
+        nomination.owner_id, nomination.updated_at = None, utc_now()
+        session.add(Event(nomination_id=nomination.id, kind=EventKind.SCHEDULED, note=event_note(
+            "Left it without an owner: its owner no longer decides for its site.")))
+    return len(owned)

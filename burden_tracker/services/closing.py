@@ -7,7 +7,7 @@ restatement: which nomination, which event, and by how much each figure moved. F
 so a change to one moves them by that nomination's contribution after less before (services/keeping.py counts it).
 """
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -47,7 +47,8 @@ def close_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | N
         raise DomainError(f"{quarter} is already closed.") from None
     keys = {sheet: _store_rows(session, closing.id, sheet, report) for sheet in quarter_report.SHEETS}
     _note_sites(session, closing.id)
-    closing.report = quarter_report.encode(report, keys, closed_by, sites)
+    closing.report = quarter_report.encode(report, keys, closed_by)
+    closing.site_reports = quarter_report.encode_sites(sites)
     record_admin_change(session, actor_id, f"Closed {quarter}")
     announce(session, WebhookEvent.QUARTER_CLOSED, quarter_data(quarter, report.history[-1][1]))
     keep_when_closed(session, quarter.key, closing.id)
@@ -72,10 +73,12 @@ def _store_rows(session: Session, closing_id: int, sheet: str, report) -> list[s
 
 
 def _note_sites(session: Session, closing_id: int) -> None:
-    """Each stored row's site, as its nomination's department's is now: a site's workbook lists its own."""
+    """Each stored row's site, as its nomination's department's is now: a site's workbook lists its own. A plain
+    UPDATE of the table: through the ORM it would first fetch every row it changes."""
+    rows = ClosedRow.__table__
     site = (select(Department.site_id).join(Nomination, Nomination.department_id == Department.id)
-            .where(Nomination.id == ClosedRow.nomination_id).scalar_subquery())
-    session.execute(update(ClosedRow).where(ClosedRow.closing_id == closing_id).values(site_id=site))
+            .where(Nomination.id == rows.c.nomination_id).scalar_subquery())
+    session.execute(rows.update().where(rows.c.closing_id == closing_id).values(site_id=site))
 
 
 def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | None, reason: str) -> None:
@@ -92,7 +95,7 @@ def reopen_quarter(*, session: Session, quarter: hours.Quarter, actor_id: int | 
     session.execute(ClosedRow.__table__.delete().where(ClosedRow.closing_id == closing.id))
     session.execute(Restatement.__table__.delete().where(Restatement.closing_id == closing.id))
     forget(session, closing_id=closing.id)
-    closing.report, closing.reopened_at = None, utc_now()
+    closing.report, closing.site_reports, closing.reopened_at = None, None, utc_now()
     closing.reopened_by_id, closing.reopen_reason = actor_id, reason
     record_admin_change(session, actor_id, f"Reopened {quarter}: {reason}")
     session.commit()
@@ -111,10 +114,17 @@ def scrub(session: Session, nomination_ids: set[int], removed: str, redacted: st
     for row in session.execute(select(ClosedRow).where(ClosedRow.nomination_id.in_(nomination_ids))).scalars():
         row.values = closed_quarters.dumps([scrubbed(value) for value in closed_quarters.loads(row.values)])
     for closing in closed_quarters.closings_in_force(session=session).values():
-        stored = closed_quarters.loads(closing.report)
-        for part in (stored, *stored.get("sites", {}).values()):  # the health system's report, and each site's
-            for win in part["wins"]:
-                if win["nomination_id"] in nomination_ids:
-                    win["title"] = scrubbed(win["title"])
-        closing.report = closed_quarters.dumps(stored)
+        closing.report = _wins_scrubbed(closing.report, nomination_ids, scrubbed)
+        if closing.site_reports:
+            closing.site_reports = _wins_scrubbed(closing.site_reports, nomination_ids, scrubbed, of_sites=True)
     forget(session)  # every kept workbook: written again when next asked for
+
+
+def _wins_scrubbed(stored: str, nomination_ids: set[int], scrubbed, of_sites: bool = False) -> str:
+    """A stored report's largest wins with the removed text scrubbed; of each site's report, of_sites."""
+    found = closed_quarters.loads(stored)
+    for report in (found.values() if of_sites else [found]):
+        for win in report["wins"]:
+            if win["nomination_id"] in nomination_ids:
+                win["title"] = scrubbed(win["title"])
+    return closed_quarters.dumps(found)

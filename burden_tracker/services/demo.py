@@ -65,10 +65,10 @@ def _shifted_cards(shift: timedelta) -> str:
 
 
 def _add_sites(session: Session) -> None:
-    """The first site named as the demo's, the others added with their departments: in a database of the one site
-    every database begins with, and none of a health system's own."""
+    """The first site named as the demo's, the others added with their departments: only in a database as every
+    database begins, of one site and no department, and never in a health system's own."""
     sites = session.scalars(select(Site)).all()
-    if [site.name for site in sites] != [FIRST_SITE]:
+    if [site.name for site in sites] != [FIRST_SITE] or session.scalar(select(Department.id).limit(1)):
         return
     (first, _), *others = DEMO_SITES.items()
     sites[0].name = first

@@ -22,7 +22,7 @@ from ..services.metrics_import import import_metrics
 from ..services.sheet_files import read_upload
 from ..services.workbooks import Ready, UnderWay
 from .api import BY_HAND, PROBLEM, PROBLEM_SCHEMA, Problem, bp, needs_role, problem, spec
-from .dashboard import REPORT_READERS, site_asked
+from .dashboard import REPORT_READERS, NoSuchSite, site_asked
 from .downloads import TYPES
 from .reports import POLL_SECONDS, send_kept, workbook_for, write_now
 
@@ -187,5 +187,5 @@ def _quarter(session, text: str):
 def _site(session, text: str) -> int | None:
     try:
         return site_asked(session, text)
-    except LookupError as error:
+    except NoSuchSite as error:
         abort(problem(404, "There is no such site.", f"{error}."))

@@ -41,7 +41,7 @@ def index():
                     f"one, {current}.", 404), 404
     try:
         site_id = site_asked(session, request.args.get("site", ""))
-    except LookupError as refused:
+    except NoSuchSite as refused:
         return draw("There is no such site", f"{refused}. The dashboard without a site shows the whole health "
                     "system.", 404), 404
     response = _dashboard(quarter, site_id=site_id)
@@ -50,14 +50,18 @@ def index():
     return response
 
 
+class NoSuchSite(ValueError):
+    """An address names a site the health system does not have."""
+
+
 def site_asked(session, text: str) -> int | None:
-    """The site an address asks for (None: the whole health system); LookupError, saying why, for one we hold not."""
+    """The site an address asks for (None: the whole health system); NoSuchSite, saying why, for one we lack."""
     text = text.strip()
     if not text:
         return None
     sites = dict(for_lists(session=session).sites)
     if not text.isdigit() or int(text) not in sites:
-        raise LookupError(f"“{text[:40]}” is not one of the health system's sites")
+        raise NoSuchSite(f"“{text[:40]}” is not one of the health system's sites")
     return int(text)
 
 

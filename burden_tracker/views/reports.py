@@ -24,7 +24,7 @@ from ..queries.reference import for_lists
 from ..queries.reporting import parse_quarter
 from ..services.workbooks import Ready, UnderWay, ask_for, queue_failed
 from .auth import role_required
-from .dashboard import REPORT_READERS, site_asked
+from .dashboard import REPORT_READERS, NoSuchSite, site_asked
 from .downloads import TYPES, send_written
 from .errors import draw
 from .rendering import named, render, wants_fragment
@@ -45,7 +45,7 @@ def workbook(quarter):
     try:
         site_id = site_asked(session, request.args.get("site", ""))
         answer = workbook_for(chosen, current_user, site_id)
-    except LookupError as refused:  # no such site, or a quarter closed before each site's figures were kept
+    except (NoSuchSite, quarter_report.NotClosedBySite) as refused:
         return draw("There is no such workbook", f"{refused}.", 404), 404
     if answer is None:
         return write_now(chosen, current_user, site_id)
@@ -81,11 +81,11 @@ def workbook_for(quarter: Quarter, reader, site_id: int | None = None) -> Ready 
     """The kept or prepared workbook that answers the reader, once queued (or written here, when small enough to
     write while they wait); None: write it in the request. The request's own session is read-only, so what is
     asked for is written in a session of its own, as a token's last use is (views/api.py). Raises
-    quarter_report.NotClosedBySite for a site of a quarter closed before each site's figures were kept."""
+    quarter_report.NotClosedBySite for a site whose report the closed quarter did not store."""
     app = current_app._get_current_object()
     closing = closed_quarters.closing_of(session=get_session(), quarter=quarter)
-    if closing and site_id is not None and quarter_report.decode(closing, site_id) is None:
-        raise quarter_report.NotClosedBySite(quarter)
+    if closing and site_id is not None:
+        quarter_report.decode(closing, site_id)  # the site's stored report, or NotClosedBySite before any job
     with open_session(app.extensions["db_engine"]) as writer:
         answer = ask_for(session=writer, quarter_key=quarter.key, closing_id=closing.id if closing else None,
                          reader_id=reader.id, in_request_up_to=app.config["WORKBOOK_IN_REQUEST_UP_TO"],

@@ -31,6 +31,7 @@ from burden_tracker import create_app, hours
 from burden_tracker.enums import Role, TokenScope, VoteChoice
 from burden_tracker.jobs import email_notices_now
 from burden_tracker.models import Nomination, User
+from burden_tracker.queries.reference import first_site_id
 from burden_tracker.services.api_tokens import create_token
 from burden_tracker.services.attachments import attach, release
 from burden_tracker.services.nominations import comment, support
@@ -196,6 +197,10 @@ def _posted(program: Program, session, rule, args: dict) -> list[dict]:
     return [dict(fields, version=str(nomination.version)) if nomination else {}, dict(fields, version=stale), {}]
 
 
+# Asked again for one site: a site's dashboard and workbook are read by queries of their own.
+FOR_ONE_SITE = {"dashboard.index", "reports.workbook"}
+
+
 def walk(program: Program, app, session, viewer_key: str | None) -> None:
     """Every route as this person. A submitter posts only to their own nominations: what they do there (a
     comment, a withdrawal) is what the others then read, and what they post elsewhere is what anyone may."""
@@ -206,6 +211,8 @@ def walk(program: Program, app, session, viewer_key: str | None) -> None:
     token = csrf_token(client, "/login")
     # A post without its CSRF token is refused before any view runs, with the same page wherever it is sent.
     _ask(program, client, viewer, "/nominations/new", False, "POST", {}, {"body": "no token"})
+    one_site = f"site={first_site_id(session=session)}"
+    session.commit()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint not in API_OPEN:
             continue  # a browser's cookie is answered 401 there: walk_api asks it with a token
@@ -222,8 +229,10 @@ def walk(program: Program, app, session, viewer_key: str | None) -> None:
                     continue
                 own_page = "nomination_id" in args
                 if method == "GET":
-                    for headers in ({}, HTMX):
-                        _ask(program, client, viewer, url, own_page, "GET", headers)
+                    for address in [url, *([f"{url}{'&' if '?' in url else '?'}{one_site}"]
+                                           if rule.endpoint in FOR_ONE_SITE else [])]:
+                        for headers in ({}, HTMX):
+                            _ask(program, client, viewer, address, own_page, "GET", headers)
                     continue
                 if own_page and not _posts_to(program, viewer, args["nomination_id"], rule.endpoint):
                     continue

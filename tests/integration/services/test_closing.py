@@ -8,7 +8,7 @@ from sqlalchemy import select
 from burden_tracker import hours
 from burden_tracker.enums import EventKind, Role, State
 from burden_tracker.errors import DomainError
-from burden_tracker.models import ClosedRow, Event, Nomination, QuarterClosing, Restatement
+from burden_tracker.models import ClosedRow, Department, Event, Nomination, QuarterClosing, Restatement
 from burden_tracker.queries import quarter_report, reporting
 from burden_tracker.queries.admin import settings_values
 from burden_tracker.services.admin import update_settings
@@ -156,3 +156,8 @@ def test_redaction_reaches_the_copies_a_closed_quarter_keeps(session, program, a
     assert "Retired mid-quarter" not in titles and "[redacted]" in titles
     assert "Retired mid-quarter" not in [win.title for win in report.wins]
     assert session.get(Nomination, program.mid.id).title == "[redacted]"
+    site_id = session.get(Department, program.mid.department_id).site_id
+    site = quarter_report.report_for(session=session, quarter=Q3, site_id=site_id)  # each site's copy too
+    assert "[redacted]" in [win.title for win in site.wins] and "Retired mid-quarter" not in str(site.wins)
+    site_rows = quarter_report.rows(session=session, report=site, sheet="retired")
+    assert "[redacted]" in [row[site_rows.keys().index("title")] for row in site_rows]

@@ -100,5 +100,9 @@ def test_a_member_limited_elsewhere_or_off_the_board_no_longer_owns_what_they_ca
     assert owners() == {"queens open": member, "kona open": None, "kona retired": member}
     assert admin_notes(session)[-1] == ("User linda@example.org: no longer owns 1 open nomination they do not "
                                         "decide")
+    history = session.scalars(select(EventNote.body).join(Event, Event.note_id == EventNote.id).where(
+        Event.nomination_id == owned["kona open"], Event.kind == EventKind.SCHEDULED)).all()
+    session.rollback()
+    assert history == ["Left it without an owner: its owner no longer decides for its site."]
     assert save(admin_client, member, ["staff"], []).status_code == 303
     assert owners() == {"queens open": None, "kona open": None, "kona retired": member}

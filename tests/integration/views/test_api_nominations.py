@@ -72,7 +72,6 @@ def test_one_nomination_links_the_burden_card_it_was_begun_from(client, session,
     card_id, secret = card.id, token()
     shown = client.get(f"/api/v1/nominations/{begun.id}", headers=bearer(secret)).json
     assert shown["from_card"] == f"http://localhost/commons/{card_id}"
-    assert "Valley Health" not in str(shown)  # the card's page says who shared it, not the nomination
     assert client.get(f"/api/v1/nominations/{plain.id}", headers=bearer(secret)).json["from_card"] is None
 
 

@@ -1,7 +1,6 @@
 """One site's dashboard, /dashboard?quarter=2026-Q3&site=ID: its own figures, departments, pipeline and workbook, live,
 kept or as closed; the sites add up to the health system; an address naming no site of ours answers 404."""
 
-import json
 import re
 from html import unescape
 
@@ -11,7 +10,7 @@ from sqlalchemy import update
 from burden_tracker.enums import Role
 from burden_tracker.hours import Quarter
 from burden_tracker.models import Department, QuarterClosing, Site
-from burden_tracker.queries import reporting
+from burden_tracker.queries import kept_figures, quarter_report, reporting
 from burden_tracker.queries.reference import organization_today
 from burden_tracker.services.admin import move_department
 from burden_tracker.services.closing import close_quarter
@@ -71,6 +70,8 @@ def test_a_sites_dashboard_shows_its_own_figures_and_the_sites_add_up_to_the_hea
     _, main, queens = sites
     if kept:
         keep_current_quarters(session=session, today=organization_today(session=session))
+    assert (Q3 in kept_figures.current(session=session, quarters=[Q3])) == kept  # the path the page then reads
+    session.rollback()
     whole = counts_of(page_of(reader, "/dashboard?quarter=2026-Q3"))
     per_site = {site: counts_of(page_of(reader, f"/dashboard?quarter=2026-Q3&site={site}")) for site in (main, queens)}
 
@@ -126,8 +127,17 @@ def test_a_site_we_do_not_hold_answers_404_saying_so_and_shows_no_figures(reader
 def test_a_closed_quarter_shows_each_site_as_it_was_closed_with_its_own_restatements(reader, session, sites):
     program, main, queens = sites
     admin = make_user(session, Role.ADMIN)
+    live = {site: quarter_report.live_report(session=session, quarter=Q3, site_id=site) for site in (main, queens)}
     close_quarter(session=session, quarter=Q3, actor_id=admin.id, closed_by="Ada Admin")
     as_closed = {site: counts_of(page_of(reader, f"/dashboard?quarter=2026-Q3&site={site}")) for site in (main, queens)}
+    for site in (main, queens):  # stored as they stood, and adding up to the health system's as closed
+        stored = quarter_report.report_for(session=session, quarter=Q3, site_id=site)
+        assert (stored.history, stored.breakdowns, stored.pipeline, stored.wins) == (
+            live[site].history, live[site].breakdowns, live[site].pipeline, live[site].wins)
+        assert as_closed[site] == shown_counts(stored.figures)
+    whole = quarter_report.report_for(session=session, quarter=Q3).figures
+    assert {label: as_closed[main][label] + as_closed[queens][label] for label in as_closed[main]} == (
+        shown_counts(whole))
     board = make_user(session, Role.STAFF, Role.BOARD)
     proposed = session.get(type(program.proposed), program.proposed.id)
     revise_nomination(session=session, nomination_id=proposed.id, actor=board, expected_version=proposed.version,
@@ -145,9 +155,8 @@ def test_a_quarter_closed_before_sites_were_kept_apart_says_so_and_keeps_the_who
         reader, session, sites):
     _, main, queens = sites
     closing = close_quarter(session=session, quarter=Q3, actor_id=make_user(session, Role.ADMIN).id, closed_by="Ada")
-    stored = json.loads(closing.report)
-    del stored["sites"]  # as a quarter closed before this release stored it
-    session.execute(update(QuarterClosing).where(QuarterClosing.id == closing.id).values(report=json.dumps(stored)))
+    # as a quarter closed before this release stored it
+    session.execute(update(QuarterClosing).where(QuarterClosing.id == closing.id).values(site_reports=None))
     session.commit()
 
     page = page_of(reader, f"/dashboard?quarter=2026-Q3&site={queens}")
@@ -158,4 +167,16 @@ def test_a_quarter_closed_before_sites_were_kept_apart_says_so_and_keeps_the_who
     workbook = reader.get(f"/reports/2026-Q3.xlsx?site={queens}")
     assert workbook.status_code == 404
     assert "reopens the quarter and closes it again" in text_of(workbook.get_data(as_text=True))
-    assert counts_of(page_of(reader, f"/dashboard?quarter=2026-Q4&site={main}"))  # later quarters count it live
+    q4 = counts_of(page_of(reader, f"/dashboard?quarter=2026-Q4&site={main}"))  # later quarters count Q3 live
+    figures = shown_counts(reporting.quarter_figures(session=session, quarter=Q3.next(), site_id=main))
+    assert list(q4.values()) == list(figures.values())  # the quarter under way says "Open now"
+
+
+def test_a_site_added_after_a_quarter_was_closed_is_told_so(reader, session, sites):
+    close_quarter(session=session, quarter=Q3, actor_id=make_user(session, Role.ADMIN).id, closed_by="Ada")
+    kona = Site(name="Kona Community Hospital")
+    session.add(kona)
+    session.commit()
+    words = text_of(page_of(reader, f"/dashboard?quarter=2026-Q3&site={kona.id}"))
+    assert "This site was added after 2026-Q3 was closed: its figures were kept for the sites there were then" in words
+    assert "reopens" not in words and "Open at quarter end" not in words
