@@ -55,7 +55,8 @@ def test_a_screenshot_waits_for_the_board_and_is_then_seen_by_everyone(page, bro
     added = files.locator("li.attachment")
     expect(added).to_contain_text("order screen.png")
     expect(added).to_contain_text("Not released yet: only you and the board can see it.")
-    assert added.locator("img").evaluate("image => image.complete && image.naturalWidth") == 640
+    page.wait_for_function("image => image.complete", arg=added.locator("img").element_handle())  # loaded, or refused
+    assert added.locator("img").evaluate("image => image.naturalWidth") == 640
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert violations(page) == []
     screenshot(f"attachment-waiting-{name}")
