@@ -9,11 +9,10 @@ import pytest
 from burden_tracker import hours
 from burden_tracker.enums import Role, State
 from burden_tracker.export import write_workbook
-from burden_tracker.models import Department, Site
-from burden_tracker.services.admin import move_department
+from burden_tracker.models import Department
 from burden_tracker.services.closing import close_quarter
 from tests.support.factories import make_nomination, make_user, retire_through_the_board
-from tests.support.reporting_data import build_program
+from tests.support.reporting_data import build_program, cardiology_moved_to
 from tests.support.spreadsheets import recalculated_by_libreoffice
 
 Q3 = hours.Quarter(2026, 3)
@@ -24,14 +23,10 @@ ROW_SHEETS = ("Retired", "Pipeline", "Retiring soon", "Decisions")
 def sites(session):
     """The reporting program, its Cardiology at a second site named like a formula: (main site's id, the other's)."""
     program = build_program(session)
-    other = Site(name="=HYPERLINK(\"http://x\") & Queen's")
-    session.add(other)
-    session.commit()
-    move_department(session=session, actor_id=make_user(session, Role.ADMIN).id,
-                    department_id=program.before.department_id, site_id=other.id)
+    main, other = cardiology_moved_to(session, program, "=HYPERLINK(\"http://x\") & Queen's")
     make_nomination(session, state=State.RETIRED, title="Cardiology's September win", submitted_on=date(2026, 7, 1),
                     retired_on=date(2026, 9, 2), department_id=program.before.department_id, clinicians_affected=400)
-    return session.get(Department, program.mid.department_id).site_id, other.id
+    return main, other
 
 
 def export(session, path, site_id=None, quarter=Q3):

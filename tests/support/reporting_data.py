@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from burden_tracker.enums import AffectedRole, EventKind, Role, State
-from burden_tracker.models import Event, Nomination, Settings, event_note
+from burden_tracker.models import Department, Event, Nomination, Settings, event_note
 from burden_tracker.queries.users import find_user
-from tests.support.factories import make_department, make_nomination, make_user
+from burden_tracker.services.admin import move_department
+from tests.support.factories import make_department, make_nomination, make_site, make_user
 
 Q3_FIRST, Q3_LAST = date(2026, 7, 1), date(2026, 9, 30)
 
@@ -101,3 +102,12 @@ def build_program(session: Session, *, fiscal_year_start_month: int = 1) -> Prog
         last_day=retired("Retired on the last day", date(2026, 4, 1), date(2026, 9, 30), date(2026, 9, 30),
                          minutes_per_occurrence=6, occurrences_per_week=1, clinicians_affected=25),
     )
+
+
+def cardiology_moved_to(session: Session, program: Program, name: str) -> tuple[int, int]:
+    """The program's Cardiology moved, with its history, to a new site of this name, as an admin moves it: (the
+    first site's id, the new one's)."""
+    site_id = make_site(session, name).id
+    move_department(session=session, actor_id=make_user(session, Role.ADMIN).id,
+                    department_id=program.before.department_id, site_id=site_id)
+    return session.get(Department, program.mid.department_id).site_id, site_id

@@ -24,7 +24,7 @@ from burden_tracker.services.sheet_files import Table
 from burden_tracker.services.transitions import move_nomination
 from burden_tracker.workflow import Move
 from tests.support.factories import as_it_stands, make_nomination, make_user, retire_through_the_board
-from tests.support.reporting_data import build_program
+from tests.support.reporting_data import build_program, cardiology_moved_to
 
 
 @pytest.fixture
@@ -92,11 +92,7 @@ def move(session, nomination_id, how, actor, **fields):
 
 
 def test_the_kept_figures_follow_every_kind_of_change_the_product_writes(session, program, board):
-    queens = Site(name="Queen's Medical Center")  # two sites: each one's report is kept too
-    session.add(queens)
-    session.commit()
-    move_department(session=session, actor_id=make_user(session, Role.ADMIN).id,
-                    department_id=program.before.department_id, site_id=queens.id)
+    cardiology_moved_to(session, program, "Queen's Medical Center")  # two sites: each one's report is kept too
     assert keep_current_quarters(session=session, today=organization_today(session=session)) == window(session)
     assert_kept_as_counted(session)
 

@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 
 from burden_tracker import hours
 from burden_tracker.enums import Role, State
-from burden_tracker.models import DepartmentMonth, Site
+from burden_tracker.models import DepartmentMonth
 from burden_tracker.queries import reporting
 from burden_tracker.services.closing import close_quarter
 from tests.support.api import PROBLEM, bearer
-from tests.support.factories import make_department, make_nomination, make_user
+from tests.support.factories import make_department, make_nomination, make_site, make_user
 from tests.support.web import count
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,12 +50,8 @@ def test_an_executive_reads_the_quarters_figures_as_the_dashboard_counts_them(cl
 
 
 def test_one_sites_figures_and_workbook_are_asked_with_site(client, session, token, q3_program):
-    kuakini = Site(name="Kuakini Medical Center")
-    session.add(kuakini)
-    session.commit()
-    clinic = make_department(session, "Kapolei clinic")
-    clinic.site_id = kuakini.id
-    session.commit()
+    kuakini = make_site(session, "Kuakini Medical Center")
+    clinic = make_department(session, "Kapolei clinic", site=kuakini)
     make_nomination(session, submitted_on=date(2026, 8, 3), department_id=clinic.id)
     kuakini_id, headers = kuakini.id, bearer(token(Role.EXECUTIVE))
 

@@ -9,15 +9,14 @@ from sqlalchemy import update
 
 from burden_tracker.enums import Role
 from burden_tracker.hours import Quarter
-from burden_tracker.models import Department, QuarterClosing, Site
+from burden_tracker.models import QuarterClosing, Site
 from burden_tracker.queries import kept_figures, quarter_report, reporting
 from burden_tracker.queries.reference import organization_today
-from burden_tracker.services.admin import move_department
 from burden_tracker.services.closing import close_quarter
 from burden_tracker.services.keeping import keep_current_quarters
 from burden_tracker.services.revisions import revise_nomination
 from tests.support.factories import as_it_stands, make_user
-from tests.support.reporting_data import build_program
+from tests.support.reporting_data import build_program, cardiology_moved_to
 from tests.support.web import HTMX, sign_in
 
 Q3 = Quarter(2026, 3)
@@ -33,13 +32,7 @@ def text_of(html: str) -> str:
 def sites(session):
     """The reporting program, its Cardiology moved to a second site: (program, the main site's id, Queen's id)."""
     program = build_program(session)
-    queens = Site(name="Queen's Medical Center")
-    session.add(queens)
-    session.commit()
-    move_department(session=session, actor_id=make_user(session, Role.ADMIN).id,
-                    department_id=program.before.department_id, site_id=queens.id)
-    main = session.get(Department, program.mid.department_id).site_id
-    return program, main, queens.id
+    return program, *cardiology_moved_to(session, program, "Queen's Medical Center")
 
 
 @pytest.fixture
