@@ -33,7 +33,7 @@ from . import hours
 from .enums import EventKind, State
 from .hours import Quarter
 from .queries import executive, quarter_report, report_groups, reporting, restatements
-from .queries.measured_impact import Impact, measured_at_site, measured_impacts
+from .queries.measured_impact import Impact, measured_impacts
 
 EXCEL_MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts them
 # What XML 1.0 (and so a worksheet) cannot hold: most control characters, lone surrogates, U+FFFE and U+FFFF.
@@ -408,9 +408,8 @@ def write_workbook(*, session: Session, quarter: Quarter, destination, generated
     _fill_groups(workbook, "By category", report, "category")
     decisions = _fill(ContinuedSheet(workbook, "Decisions", DECISIONS), rows("decisions"),
                       counted, f"No decisions were taken in {quarter}.")
-    measured = _fill_measured(workbook, measured_impacts(
-        session=session, today=report.today, nomination_ids=measured_at_site(session=session, site_id=site_id)),
-        quarter)
+    measured = _fill_measured(workbook, measured_impacts(session=session, today=report.today, site_id=site_id),
+                              quarter)
     if report.restated:
         _write_restatements(workbook, report.restated)
     fte_hours_cell = _write_assumptions(workbook, report, generated_by)

@@ -90,17 +90,23 @@ def affected_department_ids(*, session: Session, nomination: Nomination) -> list
     return list(named) or [nomination.department_id]
 
 
-def measured_impacts(*, session: Session, today: date, nomination_ids: list[int] | None = None) -> list[Impact]:
-    """Every retired nomination linked to a metric (or those of nomination_ids), newest retirement first."""
-    return _measured(session, today, nomination_ids)[0]
+def measured_impacts(*, session: Session, today: date, nomination_ids: list[int] | None = None,
+                     site_id: int | None = None) -> list[Impact]:
+    """Every retired nomination linked to a metric (or those of nomination_ids, or of one site's departments),
+    newest retirement first."""
+    return _measured(session, today, nomination_ids, site_id=site_id)[0]
 
 
-def _measured(session: Session, today: date, nomination_ids: list[int] | None, settings=None):
+def _measured(session: Session, today: date, nomination_ids: list[int] | None, settings=None,
+              site_id: int | None = None):
     """The impacts, and each metric's data they were measured on."""
     settings = settings or get_settings(session=session)
     retired = _retired_with_metrics(session)
     affected = _affected(session, [row.id for row in retired])
     wanted = retired if nomination_ids is None else [row for row in retired if row.id in set(nomination_ids)]
+    if site_id is not None:
+        ours = _departments_of(session, site_id)
+        wanted = [row for row in wanted if row.department_id in ours]
     data = {metric: metric_months(session, metric) for metric in {row.measured_metric for row in wanted}}
     names = dict(for_lists(session=session).departments)
     return [_impact(row, affected, retired, data[row.measured_metric], names, settings, today)
@@ -246,14 +252,6 @@ def _with_hours(impact: Impact, measured: Measured, series: list, after: list[da
                    hours_high=given_back(measured.low))
 
 
-def measured_at_site(*, session: Session, site_id: int | None) -> list[int] | None:
-    """The retired nominations linked to a metric of the site's departments (None: of every site)."""
-    if site_id is None:
-        return None
-    ours = _departments_of(session, site_id)
-    return [row.id for row in _retired_with_metrics(session) if row.department_id in ours]
-
-
 def _departments_of(session: Session, site_id: int) -> set[int]:
     return {department for department, site in for_lists(session=session).department_sites if site == site_id}
 
@@ -262,8 +260,7 @@ def measured_share(*, session: Session, today: date, last_day: date, annualized_
                    site_id: int | None = None) -> MeasuredShare:
     """The retirements by last_day measured in hours, against the hours a year retired by then (of one site's, when
     site_id is given)."""
-    counted = [impact for impact in measured_impacts(session=session, today=today,
-                                                     nomination_ids=measured_at_site(session=session, site_id=site_id))
+    counted = [impact for impact in measured_impacts(session=session, today=today, site_id=site_id)
                if impact.retired_on <= last_day and impact.hours_measured is not None]
     estimated = sum(impact.hours_estimated for impact in counted)
     return MeasuredShare(len(counted), estimated, sum(impact.hours_measured for impact in counted),

@@ -127,8 +127,8 @@ def live_report(*, session: Session, quarter: hours.Quarter, today: date | None 
     today = today or organization_today(session=session)
     closings = closed_quarters.closings_in_force(session=session) if closings is None else closings
     window = quarter.last(reporting.HISTORY_QUARTERS)
-    stored = {q: _as_closed(closing, site_id) for q, closing in closings.items() if q in window}
-    closed = {q: report for q, report in stored.items() if report is not None}
+    stored = {closing.id: (q, _as_closed(closing, site_id)) for q, closing in closings.items()}  # read once
+    closed = {q: report for q, report in stored.values() if report is not None and q in window}
     kept = kept_figures.current(session=session, quarters=[q for q in window if q not in closed])
     counted = [q for q in window if q not in closed and q not in kept]
     figures = {**{q: report.figures for q, report in closed.items()},
@@ -140,7 +140,7 @@ def live_report(*, session: Session, quarter: hours.Quarter, today: date | None 
         quarter=quarter, today=today, assumed=Assumed.now(session), history=[(q, figures[q]) for q in window],
         **parts(session, quarter, today, site_id),
         wins=executive.largest_wins(session=session, quarter=quarter, figures=figures[quarter], site_id=site_id),
-        restated=_restated(session, closings, get_settings(session=session).time_zone, site_id),
+        restated=_restated(session, stored, get_settings(session=session).time_zone, site_id),
         closed_quarters=frozenset(closed), site_id=site_id,
         site=None if site_id is None else report_groups.labels(session, "site", site_id)[site_id][0])
 
@@ -162,10 +162,9 @@ def _counted_parts(session: Session, quarter: hours.Quarter, today: date, site_i
                 revisions=reporting.revisions_during(session=session, quarter=quarter, site_id=site_id))
 
 
-def _restated(session: Session, closings: dict, zone: str, site_id: int | None) -> list[Restated]:
-    """The closed quarters whose figures changes since altered: of one site, its nominations' changes, for the
-    quarters closed with the site's figures."""
-    as_closed = {closing.id: (quarter, _as_closed(closing, site_id)) for quarter, closing in closings.items()}
+def _restated(session: Session, as_closed: dict, zone: str, site_id: int | None) -> list[Restated]:
+    """The closed quarters whose figures changes since altered (as_closed: closing id -> (quarter, its report as
+    closed, or None when it stored none of the site)): of one site, its nominations' changes."""
     changes: dict[int, list[Change]] = {}
     for closing_id, restatement, title in closed_quarters.restatements(
             session=session, closing_ids=[id_ for id_, (_, report) in as_closed.items() if report], site_id=site_id):
